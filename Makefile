@@ -1,0 +1,78 @@
+# gonghui: every tool this project needs is installed from here; nothing by hand.
+# `make demo` sets up and serves the demo; `make test` runs the whole suite on SQLite
+# and on a PostgreSQL server it starts itself; `make check` adds ruff and mypy.
+
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+RUN := $(UV) run --frozen
+GONGHUI := $(RUN) gonghui
+SCALE ?= small
+PYTEST_ARGS ?=
+
+.PHONY: help setup tools system-deps demo test test-sqlite test-postgres check lint typecheck bench clean
+
+help:
+	@echo "make demo   安装依赖、迁移、导入湖州行政区划和演示数据，并在 127.0.0.1:8000 启动"
+	@echo "make test   全部测试：SQLite 一遍，PostgreSQL 一遍（含 Chromium 页面测试）"
+	@echo "make check  ruff + mypy + make test"
+	@echo "make bench  基准测试"
+
+tools:
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	@command -v npm >/dev/null 2>&1 || $(MAKE) --no-print-directory system-deps
+
+setup: tools
+	$(UV) sync --frozen --quiet
+	npm ci --no-audit --no-fund --loglevel=error
+	$(GONGHUI) vendor
+
+# Debian packages the tests need, installed when missing (as root; otherwise we say what is missing).
+SYSTEM_PACKAGES := postgresql chromium fonts-noto-cjk nodejs npm
+system-deps:
+	@missing=""; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "Missing Debian packages:$$missing (run make as root, or install them)"; \
+	  fi; \
+	fi
+
+demo: setup
+	$(GONGHUI) migrate --noinput -v 0
+	DEBUG=1 $(GONGHUI) demo-setup --scale $(SCALE)
+	DEBUG=1 GONGHUI="$(GONGHUI)" bash scripts/demo-serve.sh
+
+test: setup system-deps
+	@bash scripts/run-tests.sh $(PYTEST_ARGS)
+
+test-sqlite: setup
+	$(RUN) pytest $(PYTEST_ARGS)
+
+test-postgres: setup system-deps
+	bash scripts/with-postgres.sh $(RUN) pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+typecheck: setup
+	$(RUN) mypy gonghui config
+
+check: lint typecheck test
+
+bench: setup
+	@if ls bench/*.py 2>/dev/null | grep -qv __init__; then \
+	  for b in bench/[a-z]*.py; do $(RUN) python -m bench.$$(basename $$b .py); done; \
+	else echo "no benchmarks yet"; fi
+
+clean:
+	rm -rf var/static var/vendor var/screenshots .mypy_cache .ruff_cache

@@ -1,0 +1,237 @@
+"""Every setting of gonghui, read from environment variables with safe defaults.
+
+The README lists each variable. Secrets that are absent from the environment are read
+from (or generated into) ``var/secrets.json`` so that the demo needs no configuration;
+production sets them in the environment, the same on every app server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("GONGHUI_VAR_DIR", BASE_DIR / "var"))
+NODE_MODULES_DIR = Path(os.environ.get("GONGHUI_NODE_MODULES", BASE_DIR / "node_modules"))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _local_secret(name: str) -> str:
+    """A secret from the environment, else from var/secrets.json (created on first use).
+
+    Generated secrets never enter the repository: var/ is ignored by git.
+    """
+    if os.environ.get(name):
+        return os.environ[name]
+    path = VAR_DIR / "secrets.json"
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    if name not in stored:
+        stored[name] = secrets.token_urlsafe(48)
+        path.write_text(json.dumps(stored, indent=2))
+        path.chmod(0o600)
+    return stored[name]
+
+
+DEBUG = env_bool("DEBUG", False)
+TESTING = env_bool("GONGHUI_TESTING", False)
+SECRET_KEY = _local_secret("SECRET_KEY")
+# Keys for personal data: AES-GCM encryption and the keyed hash used for lookups.
+GONGHUI_DATA_KEY = _local_secret("GONGHUI_DATA_KEY")
+GONGHUI_INDEX_KEY = _local_secret("GONGHUI_INDEX_KEY")
+GONGHUI_SECRETS_FROM_ENV = all(
+    os.environ.get(name) for name in ("SECRET_KEY", "GONGHUI_DATA_KEY", "GONGHUI_INDEX_KEY")
+)
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "treebeard",
+    "django_tasks",
+    "django_tasks_db",
+    "gonghui.core",
+    "gonghui.orgs",
+    "gonghui.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gonghui.core.security.SessionLifetimeMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "gonghui.core.middleware.LoginRequiredMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "gonghui" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "gonghui.core.context_processors.gonghui",
+            ],
+        },
+    },
+]
+
+DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'gonghui.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", DEFAULT_SQLITE),
+        conn_max_age=int(os.environ.get("GONGHUI_CONN_MAX_AGE", "0")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server read while the task worker writes; IMMEDIATE takes the
+    # write lock at BEGIN, so two writers wait for each other instead of failing.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if TESTING:
+    # Argon2 is deliberately slow; one test proves it is the production hasher.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "gonghui.core.security.CharacterClassValidator"},
+]
+
+# 等保 2.0 level 3: lock out after repeated failures, idle and absolute session limits.
+GONGHUI_LOGIN_MAX_FAILURES = int(os.environ.get("GONGHUI_LOGIN_MAX_FAILURES", "5"))
+GONGHUI_LOGIN_LOCKOUT = timedelta(
+    minutes=int(os.environ.get("GONGHUI_LOGIN_LOCKOUT_MINUTES", "15"))
+)
+GONGHUI_SESSION_IDLE = timedelta(minutes=int(os.environ.get("GONGHUI_SESSION_IDLE_MINUTES", "30")))
+GONGHUI_SESSION_ABSOLUTE = timedelta(
+    hours=int(os.environ.get("GONGHUI_SESSION_ABSOLUTE_HOURS", "12"))
+)
+GONGHUI_TRUST_X_FORWARDED_FOR = env_bool("GONGHUI_TRUST_X_FORWARDED_FOR", False)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = int(GONGHUI_SESSION_IDLE.total_seconds())
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Served over HTTPS everywhere but the demo and the test suite.
+GONGHUI_HTTPS = env_bool("GONGHUI_HTTPS", not DEBUG and not TESTING)
+SESSION_COOKIE_SECURE = GONGHUI_HTTPS
+CSRF_COOKIE_SECURE = GONGHUI_HTTPS
+SECURE_SSL_REDIRECT = GONGHUI_HTTPS
+SECURE_HSTS_SECONDS = (
+    int(os.environ.get("GONGHUI_HSTS_SECONDS", "31536000")) if GONGHUI_HTTPS else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = GONGHUI_HTTPS
+SECURE_HSTS_PRELOAD = False
+if env_bool("GONGHUI_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload is a decision for the operator of the domain, not for the software.
+    "security.W021",
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+# Front-end files copied from node_modules by `gonghui vendor` (never from a CDN).
+GONGHUI_VENDOR_DIR = VAR_DIR / "vendor"
+for _dir in (GONGHUI_VENDOR_DIR, STATIC_ROOT):
+    _dir.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [("vendor", GONGHUI_VENDOR_DIR)]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+MEDIA_ROOT = Path(os.environ.get("GONGHUI_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+
+# Domain configuration: which city federation this instance serves.
+GONGHUI_CITY_CODE = os.environ.get("GONGHUI_CITY_CODE", "3305")
+GONGHUI_AUDIT_RETENTION_DAYS = int(os.environ.get("GONGHUI_AUDIT_RETENTION_DAYS", "180"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("GONGHUI_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}

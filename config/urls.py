@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from gonghui.api.api import api
+from gonghui.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("", include("gonghui.core.urls")),
+    path("orgs/", include("gonghui.orgs.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "gonghui.core.views.error_403"
+handler404 = "gonghui.core.views.error_404"
+handler500 = "gonghui.core.views.error_500"

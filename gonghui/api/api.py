@@ -1,0 +1,18 @@
+"""The one ninja API object. Each app contributes its router from its own ``api.py``."""
+
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from gonghui.core.api import router as core_router
+from gonghui.orgs.api import router as orgs_router
+
+api = NinjaAPI(
+    title="gonghui API",
+    version="1",
+    description="工会工作平台接口。所有数据按登录用户所属工会的管辖范围过滤。",
+    auth=django_auth,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+api.add_router("/", core_router)
+api.add_router("/", orgs_router)

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from gonghui.core import selectors
+
+router = Router(tags=["系统"])
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    label: str
+    state: str
+    total: int
+    done: int
+    failed: int
+    percent: int
+    error: str
+    created_at: datetime
+    finished_at: datetime | None
+
+
+@router.get("/jobs/{job_id}", response=JobOut)
+def get_job(request: HttpRequest, job_id: int):
+    return selectors.access_job(actor=request.user, job_id=job_id)

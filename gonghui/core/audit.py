@@ -1,0 +1,65 @@
+"""Writing and pruning the audit log.
+
+Services call ``audit_record`` inside their transaction, so an event exists exactly when the
+change it describes was committed. The client address comes from the request being served
+(set by ``RequestContextMiddleware``) unless a caller passes one.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from gonghui.core.models import AuditEvent
+
+current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    union: Any = None,
+    summary: str = "",
+    outcome: str = AuditEvent.Outcome.SUCCESS,
+    ip: str | None = None,
+    actor_name: str = "",
+) -> AuditEvent:
+    """Append one event. ``summary`` must never carry raw personal data (use masked values)."""
+    if union is None and obj is not None:
+        union = obj if obj._meta.model_name == "union" else getattr(obj, "union", None)
+    if union is None and actor is not None:
+        union = getattr(actor, "union", None)
+    if union is None:
+        # Events about no union (a failed login by an unknown name) belong to the root, so
+        # the city's administrators see them.
+        from gonghui.orgs.models import Union
+
+        union = Union.objects.filter(depth=1).order_by("path").first()
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        actor=actor if is_user else None,
+        actor_name=actor_name or (actor.get_username() if is_user else ""),
+        union=union,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        summary=summary[:2000],
+        ip=ip or current_ip.get(),
+        outcome=outcome,
+    )
+
+
+def audit_prune(*, now: Any = None, retention_days: int | None = None) -> int:
+    """Delete events older than the retention period; returns how many were removed."""
+    days = settings.GONGHUI_AUDIT_RETENTION_DAYS if retention_days is None else retention_days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    # A raw delete: the append-only queryset refuses ordinary changes on purpose.
+    old = AuditEvent.objects.filter(at__lt=cutoff)
+    return int(old._raw_delete(old.db))

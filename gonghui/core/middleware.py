@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import cast
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from gonghui.core.audit import current_ip
+from gonghui.core.models import User
+
+# Paths anyone may open: the login page, static files and the health check.
+PUBLIC_PREFIXES = ("/accounts/login/", "/static/", "/healthz")
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    if settings.GONGHUI_TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR")
+
+
+def request_actor(request: HttpRequest) -> User:
+    """The staff user of a request that got past LoginRequiredMiddleware."""
+    return cast(User, request.user)
+
+
+class LoginRequiredMiddleware:
+    """Every page and API route needs a logged-in staff user, unless listed as public.
+
+    Deny by default, so that a route added later cannot be forgotten. It also records the
+    client address for the audit log of the request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = current_ip.set(client_ip(request))
+        try:
+            if not request.path.startswith(PUBLIC_PREFIXES) and not request.user.is_authenticated:
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": "请先登录。"}, status=401)
+                return redirect_to_login(request.get_full_path())
+            return self.get_response(request)
+        finally:
+            current_ip.reset(token)

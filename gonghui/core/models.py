@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from gonghui.core.scoping import ScopedQuerySet
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "管理员"
+    STAFF = "staff", "工作人员"
+    REVIEWER = "reviewer", "审核员"
+    VIEWER = "viewer", "查看者"
+
+
+class UserQuerySet(ScopedQuerySet):
+    scope_path_field = "union__path"
+
+
+class UserManager(models.Manager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    """Django's user-manager methods on top of the scoped queryset."""
+
+    use_in_migrations = True
+
+    def create_user(self, username: str, password: str | None = None, **extra: Any) -> User:
+        user = self.model(username=username, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, username: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(username, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(**{self.model.USERNAME_FIELD: username})
+
+
+class User(AbstractUser):
+    """A staff user. Their union is their scope; their role says what they may do there."""
+
+    union = models.ForeignKey(
+        "orgs.Union",
+        verbose_name="所属工会",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.VIEWER)
+    display_name = models.CharField("姓名", max_length=64, blank=True)
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class AuditEventQuerySet(ScopedQuerySet):
+    scope_path_field = "union__path"
+
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("审计日志只能追加，不能修改。")
+
+
+class AuditEvent(models.Model):
+    """One append-only line of the audit log. Written by services, never by signals."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", "成功"
+        DENIED = "denied", "拒绝"
+        FAILURE = "failure", "失败"
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept apart from the FK so the log still names who acted after a user is deleted.
+    actor_name = models.CharField("操作人账号", max_length=150, blank=True)
+    union = models.ForeignKey(
+        "orgs.Union",
+        verbose_name="所属工会",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField("操作", max_length=64)
+    object_type = models.CharField("对象类型", max_length=64, blank=True)
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
+    summary = models.TextField("摘要", blank=True)
+    ip = models.GenericIPAddressField("IP", null=True, blank=True)
+    outcome = models.CharField(
+        "结果", max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS
+    )
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["actor", "at"], name="audit_actor_at"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError("审计日志只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+
+class LoginFailure(models.Model):
+    """A failed login, kept to lock out an account or an address after repeated failures.
+
+    Stored in the database, so the lockout holds across several app servers.
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.ip}"
+
+
+class StaffSession(models.Model):
+    """Which sessions belong to which user, so that disabling a user can end them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.session_key[:6]}…"
+
+
+class JobQuerySet(ScopedQuerySet):
+    scope_path_field = "union__path"
+
+
+class Job(models.Model):
+    """Long work done by a task worker, with progress the pages poll."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "进行中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    kind = models.CharField("任务类型", max_length=64)
+    label = models.CharField("名称", max_length=128)
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.PENDING)
+    total = models.PositiveIntegerField("总数", default=0)
+    done = models.PositiveIntegerField("已处理", default=0)
+    failed = models.PositiveIntegerField("失败数", default=0)
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="所属工会", on_delete=models.PROTECT, related_name="+"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发起人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    params = models.JSONField("参数", default=dict, blank=True)
+    result = models.JSONField("结果", default=dict, blank=True)
+    result_file = models.FileField("结果文件", upload_to="jobs/%Y/%m/", blank=True)
+    error = models.TextField("错误", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "后台任务"
+        verbose_name_plural = "后台任务"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.label}（{self.get_state_display()}）"
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, int(100 * (self.done + self.failed) / self.total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

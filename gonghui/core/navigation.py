@@ -1,0 +1,92 @@
+"""The sidebar: the domain areas of gonghui. Areas not built yet say what will come."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str | None = None  # a named URL once the page exists
+    icon: str = "dot"
+
+
+@dataclass(frozen=True)
+class NavArea:
+    slug: str
+    label: str
+    icon: str
+    coming: str = ""  # what this area will hold, shown while it is empty
+    items: tuple[NavItem, ...] = field(default_factory=tuple)
+
+
+AREAS: tuple[NavArea, ...] = (
+    NavArea(
+        "orgs",
+        "组织建设",
+        "diagram-3",
+        items=(NavItem("工会组织树", "orgs:union_tree", "diagram-3"),),
+        coming="企业名录、应建未建工作台账与建会销号、集中入会。",
+    ),
+    NavArea(
+        "members",
+        "会员管理",
+        "people",
+        coming=(
+            "会员名册（身份证号加密保存、脱敏显示）、入会转会退会、Excel 批量导入导出、新就业形态劳动者。"
+        ),
+    ),
+    NavArea(
+        "services",
+        "服务保障",
+        "heart-pulse",
+        coming=(
+            "“9+X”惠“新”服务包、职工医疗互助、大病救助、困难职工帮扶、疗休养、“湖工有爱”共富班车。"
+        ),
+    ),
+    NavArea(
+        "activities",
+        "工作台账",
+        "journal-text",
+        coming=(
+            "班前十分钟、“双百千万”宣讲、文体活动、春风送岗、大调研、劳模工匠进校园、东西部协作。"
+        ),
+    ),
+    NavArea(
+        "skills",
+        "技能提升",
+        "trophy",
+        coming=("“百业千匠”职业技能大赛、技术能手、技能晋级、劳模工匠创新工作室、导师帮带。"),
+    ),
+    NavArea(
+        "wages",
+        "能级工资与民主管理",
+        "cash-coin",
+        coming=("能级工资集体协商、职代会与厂务公开、劳动模范与荣誉评选。"),
+    ),
+    NavArea(
+        "funds",
+        "经费与阵地",
+        "geo-alt",
+        coming=("工会经费缓减、支出标准、户外劳动者服务站点与职工之家地图。"),
+    ),
+    NavArea(
+        "reports",
+        "督导与报告",
+        "bar-chart-line",
+        coming=("“四个一”：每月一调度、季度一展示、半年一汇报、年度一总结，驾驶舱与区县对比。"),
+    ),
+    NavArea(
+        "system",
+        "系统",
+        "gear",
+        items=(
+            NavItem("后台任务", "jobs", "hourglass-split"),
+            NavItem("审计日志", "audit", "shield-check"),
+            NavItem("账号管理", "users", "person-badge"),
+        ),
+    ),
+)
+
+AREAS_BY_SLUG = {area.slug: area for area in AREAS}

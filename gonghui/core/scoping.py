@@ -1,0 +1,63 @@
+"""The one scoping mechanism: a staff user sees the subtree of their union and nothing else.
+
+Every model owned by a union declares, through its queryset, the path of the union that
+owns a row (``scope_path_field``). ``visible_to(scope)`` keeps the rows inside the scope's
+subtree; ``access`` turns a lookup into the object or a 404, so that a missing object and an
+out-of-scope object look the same to the caller.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db import models
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from gonghui.core.models import User
+
+M = TypeVar("M", bound=models.Model)
+
+
+def scope_path_of(scope: Any) -> str | None:
+    """The materialised path a scope stands for, or None for no access at all.
+
+    Accepts a user (their union), a union, or a path. A user without a union sees
+    nothing, whatever flags they carry: there is no bypass.
+    """
+    if scope is None:
+        return None
+    if isinstance(scope, str):
+        return scope
+    union = getattr(scope, "union", None) if hasattr(scope, "is_authenticated") else scope
+    if union is None or not getattr(scope, "is_active", True):
+        return None
+    return str(union.path)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Base queryset of every union-owned model. Subclasses name the owning path field."""
+
+    scope_path_field: str = "union__path"
+
+    def visible_to(self, scope: Any) -> Self:
+        path = scope_path_of(scope)
+        if path is None:
+            return self.none()
+        return self.filter(**{f"{self.scope_path_field}__startswith": path})
+
+
+def access(queryset: models.QuerySet[M], *, actor: Any, **lookup: Any) -> M:
+    """The object matching ``lookup`` inside the actor's scope, or Http404."""
+    scoped = queryset.visible_to(actor)  # type: ignore[attr-defined]
+    try:
+        return scoped.get(**lookup)
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("未找到该对象，或不在您的管辖范围内。") from exc
+
+
+def require_role(actor: User, *roles: str) -> None:
+    """Refuse (403) an in-scope action the actor's role does not allow."""
+    if getattr(actor, "role", None) not in roles:
+        raise PermissionDenied("您的角色无权执行此操作。")

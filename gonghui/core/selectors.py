@@ -1,0 +1,57 @@
+"""Reads of the kernel's own tables (audit log, jobs, staff users), always scoped."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from gonghui.core.models import AuditEvent, Job, User
+from gonghui.core.scoping import access
+
+
+def audit_events(
+    *,
+    actor: Any,
+    action: str = "",
+    actor_name: str = "",
+    object_type: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    outcome: str = "",
+) -> QuerySet[AuditEvent]:
+    qs = AuditEvent.objects.visible_to(actor).select_related("union")
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if actor_name:
+        qs = qs.filter(actor_name=actor_name)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    tz = timezone.get_current_timezone()
+    if date_from:
+        qs = qs.filter(at__gte=datetime.combine(date_from, time.min, tz))
+    if date_to:
+        qs = qs.filter(at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tz))
+    return qs.order_by("-at", "-id")
+
+
+def access_job(*, actor: Any, job_id: int) -> Job:
+    return access(Job.objects.select_related("union", "started_by"), actor=actor, pk=job_id)
+
+
+def jobs_visible(*, actor: Any) -> QuerySet[Job]:
+    return Job.objects.visible_to(actor).select_related("union", "started_by")
+
+
+def users_visible(*, actor: Any) -> QuerySet[User]:
+    return (
+        User.objects.visible_to(actor).select_related("union").order_by("union__path", "username")
+    )
+
+
+def access_user(*, actor: Any, user_id: int) -> User:
+    return access(User.objects.select_related("union"), actor=actor, pk=user_id)

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from gonghui.conftest import World
+from gonghui.core.audit import audit_record
+from gonghui.core.models import AuditEvent
+
+
+def test_event_cannot_be_changed_once_written(world: World) -> None:
+    event = audit_record(actor=world.wuxing_staff, action="test.write", summary="原文")
+    event.summary = "改动"
+    with pytest.raises(TypeError):
+        event.save()
+    with pytest.raises(TypeError):
+        AuditEvent.objects.filter(pk=event.pk).update(summary="改动")
+    assert AuditEvent.objects.get(pk=event.pk).summary == "原文"
+
+
+def test_event_takes_the_union_of_its_object(world: World) -> None:
+    event = audit_record(actor=world.city_admin, action="union.view", obj=world.yuehe)
+    assert event.union == world.yuehe
+    assert event.object_type == "orgs.union"
+    assert event.object_id == str(world.yuehe.pk)
+
+
+def test_prune_command_deletes_events_older_than_retention(world: World) -> None:
+    kept = audit_record(actor=world.city_admin, action="kept")
+    gone = audit_record(actor=world.city_admin, action="gone")
+    # Back-date one event the only way the append-only model allows: below the ORM.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {AuditEvent._meta.db_table} SET at = %s WHERE id = %s",
+            [timezone.now() - timedelta(days=181), gone.pk],
+        )
+    call_command("audit_prune")
+    assert list(
+        AuditEvent.objects.filter(action__in=["kept", "gone"]).values_list("pk", flat=True)
+    ) == [kept.pk]
+
+
+def test_audit_page_shows_only_events_in_scope(world: World, client_as) -> None:
+    audit_record(
+        actor=world.wuxing_staff, action="wuxing.thing", obj=world.yuehe, summary="吴兴的事"
+    )
+    audit_record(
+        actor=world.nanxun_staff, action="nanxun.thing", obj=world.nanxun_town, summary="南浔的事"
+    )
+    body = client_as(world.nanxun_staff).get("/audit/").content.decode()
+    assert "南浔的事" in body
+    assert "吴兴的事" not in body
+    city_body = client_as(world.city_admin).get("/audit/").content.decode()
+    assert "南浔的事" in city_body and "吴兴的事" in city_body
+
+
+def test_audit_page_filters_by_action(world: World, client_as) -> None:
+    audit_record(actor=world.city_admin, action="union.create", summary="新建甲")
+    audit_record(actor=world.city_admin, action="user.disable", summary="停用乙")
+    body = client_as(world.city_admin).get("/audit/", {"action": "union"}).content.decode()
+    assert "新建甲" in body
+    assert "停用乙" not in body

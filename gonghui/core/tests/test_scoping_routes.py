@@ -1,0 +1,157 @@
+"""Every URL pattern and API route, walked as the named users (DESIGN.md, "Scoping").
+
+The list of routes comes from the resolver, so a route added later is walked too. A route
+whose parameter is not in SAMPLES fails until someone says which 吴兴区 object it names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from gonghui.conftest import World, login
+from gonghui.core.middleware import PUBLIC_PREFIXES
+from gonghui.core.models import Job, User
+from gonghui.core.tests.factories import JobFactory
+
+PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+@dataclass(frozen=True)
+class Route:
+    pattern: str  # Django route syntax, e.g. "orgs/unions/<str:union_code>/"
+    name: str
+
+    @property
+    def params(self) -> list[str]:
+        return [m.group("name") for m in PARAM.finditer(self.pattern)]
+
+    def url(self, values: dict[str, str]) -> str:
+        return "/" + PARAM.sub(lambda m: values[m.group("name")], self.pattern)
+
+
+def walk(patterns: list, prefix: str = "") -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield Route(prefix + str(entry.pattern), entry.name or "")
+
+
+def all_routes() -> list[Route]:
+    routes = {r.pattern: r for r in walk(get_resolver().url_patterns)}
+    return sorted(routes.values(), key=lambda r: r.pattern)
+
+
+def wuxing_job(world: World) -> str:
+    return str(JobFactory.create(union=world.wuxing, started_by=world.wuxing_staff).pk)
+
+
+# For each URL parameter: the identifier of an object that belongs to 吴兴区 (or, for
+# parameters that name no scoped object, a valid value and None as the owner).
+SAMPLES: dict[str, Callable[[World], str]] = {
+    "union_code": lambda w: w.yuehe.code,
+    "job_id": wuxing_job,
+    "user_id": lambda w: str(w.township_staff.pk),
+}
+UNSCOPED_SAMPLES: dict[str, str] = {
+    "area_slug": "members",
+}
+
+
+def is_public(pattern: str) -> bool:
+    return ("/" + pattern).startswith(PUBLIC_PREFIXES)
+
+
+ALL_ROUTES = all_routes()
+ROUTES = [r for r in ALL_ROUTES if not is_public(r.pattern)]
+PUBLIC_ROUTES = [r for r in ALL_ROUTES if is_public(r.pattern)]
+
+
+def sample_values(route: Route, world: World) -> tuple[dict[str, str], bool]:
+    """Values for the route's parameters, and whether any names a 吴兴区 object."""
+    values, scoped = {}, False
+    for name in route.params:
+        if name in SAMPLES:
+            values[name], scoped = SAMPLES[name](world), True
+        elif name in UNSCOPED_SAMPLES:
+            values[name] = UNSCOPED_SAMPLES[name]
+        else:
+            pytest.fail(f"route {route.pattern!r}: add a sample for parameter {name!r} to SAMPLES")
+    return values, scoped
+
+
+def test_public_routes_are_only_login_and_health() -> None:
+    assert {r.pattern for r in PUBLIC_ROUTES} == {"accounts/login/", "healthz"}
+
+
+def test_routes_were_found() -> None:
+    patterns = {r.pattern for r in ROUTES}
+    assert "orgs/unions/<str:union_code>/" in patterns
+    assert any(p.startswith("api/v1/unions") for p in patterns)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.pattern or "/")
+def test_sibling_county_sees_nothing_of_wuxing(route: Route, world: World, client) -> None:
+    values, scoped = sample_values(route, world)
+    url = route.url(values)
+    login(client, world.nanxun_staff)
+    active_before = list(User.objects.order_by("pk").values_list("is_active", flat=True))
+    jobs_before = Job.objects.count()
+    for method in ("get", "post"):
+        response = getattr(client, method)(url)
+        if scoped:
+            assert response.status_code in (404, 405), (method, url, response.status_code)
+        else:
+            assert response.status_code in (200, 302, 404, 405), (method, url, response.status_code)
+            body = response.content.decode()
+            for name in world.wuxing_only_names:
+                assert name not in body, (method, url, name)
+    assert list(User.objects.order_by("pk").values_list("is_active", flat=True)) == active_before
+    assert Job.objects.count() == jobs_before
+
+
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if set(r.params) & set(SAMPLES)], ids=lambda r: r.pattern
+)
+def test_owner_reaches_its_own_objects(route: Route, world: World, client) -> None:
+    """The 404s above come from scoping, not from broken routes: 吴兴区 staff get through."""
+    login(client, world.wuxing_staff)
+    values, _ = sample_values(route, world)
+    assert client.get(route.url(values)).status_code in (200, 403, 405)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.pattern or "/")
+def test_anonymous_is_sent_to_login(route: Route, world: World, client) -> None:
+    values, _ = sample_values(route, world)
+    url = route.url(values)
+    response = client.get(url)
+    if url.startswith("/api/"):
+        assert response.status_code == 401
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if "union_code" in r.params], ids=lambda r: r.pattern
+)
+def test_township_cannot_reach_its_county(route: Route, world: World, client) -> None:
+    login(client, world.township_staff)
+    values, _ = sample_values(route, world)
+    values["union_code"] = world.wuxing.code
+    assert client.get(route.url(values)).status_code in (404, 405)
+
+
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if "union_code" in r.params], ids=lambda r: r.pattern
+)
+def test_worker_without_scope_sees_no_union(route: Route, world: World, client) -> None:
+    login(client, world.worker)
+    values, _ = sample_values(route, world)
+    values["union_code"] = world.city.code
+    assert client.get(route.url(values)).status_code in (404, 405)

@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from gonghui.conftest import World, login
+from gonghui.core.models import AuditEvent, LoginFailure
+from gonghui.core.security import LOGIN_FAILED, SESSION_ABSOLUTE_KEY, user_set_active
+from gonghui.core.tests.factories import TEST_PASSWORD
+
+LOGIN = "/accounts/login/"
+
+
+def post_login(client: Client, username: str, password: str, ip: str = "10.0.0.1"):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_production_hasher_is_argon2() -> None:
+    production = [h for h in settings.PASSWORD_HASHERS if "MD5" not in h]
+    assert production[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    with override_settings(PASSWORD_HASHERS=production):
+        assert make_password("Gonghui-Test-2026!").startswith("argon2$")
+
+
+@pytest.mark.parametrize(
+    "password", ["Short-1a", "password1234", "123456789012345", "abcdefghijklmn"]
+)
+def test_weak_passwords_are_refused(password: str) -> None:
+    with pytest.raises(ValidationError):
+        validate_password(password)
+
+
+def test_strong_password_is_accepted() -> None:
+    validate_password("Huzhou-Gonghui-2026")
+
+
+def test_login_succeeds_and_records_audit(world: World, client: Client) -> None:
+    response = post_login(client, "wuxing_staff", TEST_PASSWORD)
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="login.success")
+    assert event.actor == world.wuxing_staff
+    assert event.ip == "10.0.0.1"
+
+
+def test_unknown_user_and_wrong_password_get_the_same_message(world: World, client: Client) -> None:
+    unknown = post_login(client, "nobody", "whatever-Password-1")
+    wrong = post_login(client, "wuxing_staff", "wrong-Password-1", ip="10.0.0.2")
+    assert LOGIN_FAILED in unknown.content.decode()
+    assert LOGIN_FAILED in wrong.content.decode()
+    assert unknown.status_code == wrong.status_code == 400
+
+
+def test_account_locks_after_five_failures(world: World, client: Client) -> None:
+    for n in range(5):
+        post_login(client, "wuxing_staff", "wrong-Password-1", ip=f"10.0.1.{n}")
+    response = post_login(client, "wuxing_staff", TEST_PASSWORD, ip="10.0.2.1")
+    assert response.status_code == 400
+    assert "锁定" in response.content.decode()
+    assert AuditEvent.objects.filter(action="login.locked").count() == 1
+
+
+def test_address_locks_after_five_failures_on_any_accounts(world: World, client: Client) -> None:
+    for n in range(5):
+        post_login(client, f"guess{n}", "wrong-Password-1", ip="10.9.9.9")
+    assert (
+        "锁定" in post_login(client, "nanxun_staff", TEST_PASSWORD, ip="10.9.9.9").content.decode()
+    )
+    assert post_login(client, "nanxun_staff", TEST_PASSWORD, ip="10.9.9.10").status_code == 302
+
+
+def test_lockout_ends_after_fifteen_minutes(world: World, client: Client) -> None:
+    for n in range(5):
+        post_login(client, "wuxing_staff", "wrong-Password-1", ip=f"10.0.1.{n}")
+    LoginFailure.objects.update(at=timezone.now() - timedelta(minutes=16))
+    assert post_login(client, "wuxing_staff", TEST_PASSWORD, ip="10.0.3.1").status_code == 302
+
+
+def test_session_idle_limit_is_thirty_minutes() -> None:
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_session_ends_twelve_hours_after_login(world: World, client: Client) -> None:
+    login(client, world.wuxing_staff)
+    session = client.session
+    session[SESSION_ABSOLUTE_KEY] = (timezone.now() - timedelta(hours=12, minutes=1)).isoformat()
+    session.save()
+    response = client.get("/orgs/unions/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
+    assert client.get("/orgs/unions/").status_code == 302
+
+
+def test_disabling_a_user_ends_their_sessions(world: World) -> None:
+    client = Client()
+    assert post_login(client, "wuxing_staff", TEST_PASSWORD).status_code == 302
+    assert Session.objects.count() == 1
+    user_set_active(actor=world.city_admin, user=world.wuxing_staff, active=False)
+    assert Session.objects.count() == 0
+    assert client.get("/orgs/unions/").status_code == 302
+    assert AuditEvent.objects.filter(
+        action="user.disable", object_id=str(world.wuxing_staff.pk)
+    ).exists()
+
+
+def test_county_admin_cannot_disable_a_sibling_county_user(world: World, client_as) -> None:
+    world.nanxun_staff.role = "admin"
+    world.nanxun_staff.save()
+    response = client_as(world.nanxun_staff).post(
+        f"/users/{world.wuxing_staff.pk}/active/", {"active": "0"}
+    )
+    assert response.status_code == 404
+    world.wuxing_staff.refresh_from_db()
+    assert world.wuxing_staff.is_active
+
+
+def test_staff_role_cannot_disable_users(world: World, client_as) -> None:
+    response = client_as(world.wuxing_staff).post(
+        f"/users/{world.township_staff.pk}/active/", {"active": "0"}
+    )
+    assert response.status_code == 403
+
+
+def test_security_headers_are_sent(world: World, client_as) -> None:
+    response = client_as(world.wuxing_staff).get("/orgs/unions/330502/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_deploy_check_is_clean_with_production_settings(tmp_path) -> None:
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "GONGHUI_TESTING": "0",
+        "GONGHUI_VAR_DIR": str(tmp_path),
+        "SECRET_KEY": "k" * 20 + "-production-secret-key-with-enough-entropy-0123456789",
+        "GONGHUI_DATA_KEY": "d" * 43,
+        "GONGHUI_INDEX_KEY": "i" * 43,
+        "ALLOWED_HOSTS": "gonghui.example.gov.cn",
+    }
+    env.pop("GONGHUI_HTTPS", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from gonghui.core import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", views.login_view, name="login"),
+    path("accounts/logout/", views.logout_view, name="logout"),
+    path("area/<slug:area_slug>/", views.area, name="area"),
+    path("audit/", views.audit, name="audit"),
+    path("jobs/", views.jobs, name="jobs"),
+    path("jobs/<int:job_id>/", views.job_detail, name="job_detail"),
+    path("jobs/<int:job_id>/progress/", views.job_progress, name="job_progress"),
+    path("users/", views.users, name="users"),
+    path("users/<int:user_id>/active/", views.user_active, name="user_active"),
+]

@@ -1,0 +1,136 @@
+"""Kernel pages: login, home, area placeholders, audit log, jobs, staff accounts. Thin."""
+
+from __future__ import annotations
+
+from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from gonghui.core import selectors
+from gonghui.core.forms import AuditFilterForm, LoginForm
+from gonghui.core.middleware import client_ip, request_actor
+from gonghui.core.models import Role
+from gonghui.core.navigation import AREAS_BY_SLUG
+from gonghui.core.scoping import require_role
+from gonghui.core.security import LoginError, staff_login, user_set_active
+
+PAGE_SIZE = 50
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    # The leaders' dashboard arrives with the reports; until then, the union tree.
+    return redirect("orgs:union_tree")
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff_login(
+                request=request,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                ip=client_ip(request),
+            )
+        except LoginError as exc:
+            error = str(exc)
+        else:
+            target = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                target = "/"
+            return redirect(target or "/")
+    status = 400 if error else 200
+    return render(request, "core/login.html", {"form": form, "error": error}, status=status)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("login")
+
+
+def area(request: HttpRequest, area_slug: str) -> HttpResponse:
+    area = AREAS_BY_SLUG.get(area_slug)
+    if area is None:
+        raise Http404("没有这个栏目。")
+    return render(request, "core/area.html", {"area": area})
+
+
+def audit(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = selectors.audit_events(actor=request.user, **{k: v for k, v in filters.items() if v})
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        events = events.filter(id__lt=int(before))
+    page = list(events[: PAGE_SIZE + 1])
+    has_more = len(page) > PAGE_SIZE
+    page = page[:PAGE_SIZE]
+    query = request.GET.copy()
+    query.pop("before", None)
+    return render(
+        request,
+        "core/audit.html",
+        {
+            "form": form,
+            "events": page,
+            "has_more": has_more,
+            "next_before": page[-1].id if page else None,
+            "query": query.urlencode(),
+        },
+    )
+
+
+def jobs(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "core/jobs.html", {"jobs": selectors.jobs_visible(actor=request.user)[:PAGE_SIZE]}
+    )
+
+
+def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = selectors.access_job(actor=request.user, job_id=job_id)
+    return render(request, "core/job_detail.html", {"job": job})
+
+
+def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = selectors.access_job(actor=request.user, job_id=job_id)
+    return render(request, "core/_job_progress.html", {"job": job})
+
+
+def users(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/users.html",
+        {"staff_users": selectors.users_visible(actor=request.user)[:500]},
+    )
+
+
+@require_POST
+def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    target = selectors.access_user(actor=actor, user_id=user_id)
+    require_role(actor, Role.ADMIN)
+    if target.pk == actor.pk:
+        raise PermissionDenied("不能停用自己的账号。")
+    user_set_active(actor=actor, user=target, active=request.POST.get("active") == "1")
+    return redirect("users")
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", {"message": str(exception or "")}, status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

@@ -1,0 +1,164 @@
+"""The demo-data generator: deterministic for a seed, at any scale."""
+
+from __future__ import annotations
+
+import json
+import random
+import secrets
+import string
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from faker import Faker
+
+from gonghui.core.jobs import JobProgress
+from gonghui.core.models import Job, Role, User
+from gonghui.orgs.models import Union
+from gonghui.orgs.services import regions_load, union_counts_rebuild, union_tree_build
+
+# Grassroots unions per township, by scale. Issue-by-issue the scales grow other records.
+GRASSROOTS_PER_TOWNSHIP = {"tiny": 2, "small": 8, "city": 120}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    display_name: str
+    union_code: str
+    role: str
+    note: str
+
+
+def demo_accounts(city_code: str) -> list[DemoAccount]:
+    """The named users of DESIGN.md, placed in the real tree of the configured city."""
+    city = Union.objects.get(code=city_code)
+    counties = list(Union.objects.filter(path__startswith=city.path, depth=2).order_by("code"))
+    first, second = counties[0], counties[1]
+    township = Union.objects.filter(path__startswith=first.path, depth=3).order_by("code").first()
+    assert township is not None
+    grassroots = (
+        Union.objects.filter(path__startswith=township.path, depth=4).order_by("code").first()
+    )
+    accounts = [
+        DemoAccount("city_admin", "市总管理员", city.code, Role.ADMIN, f"{city.name}，管理员"),
+        DemoAccount(
+            "wuxing_staff",
+            f"{first.region.name}工作人员" if first.region else "区县工作人员",
+            first.code,
+            Role.STAFF,
+            f"{first.name}，工作人员",
+        ),
+        DemoAccount(
+            "nanxun_staff",
+            f"{second.region.name}工作人员" if second.region else "区县工作人员",
+            second.code,
+            Role.STAFF,
+            f"{second.name}，工作人员",
+        ),
+        DemoAccount(
+            "township_staff",
+            f"{township.name}工作人员",
+            township.code,
+            Role.STAFF,
+            f"{township.name}，工作人员",
+        ),
+    ]
+    if grassroots is not None:
+        accounts.append(
+            DemoAccount(
+                "grassroots_chair",
+                "基层工会主席",
+                grassroots.code,
+                Role.ADMIN,
+                f"{grassroots.name}，工会主席",
+            )
+        )
+    return accounts
+
+
+def _demo_password() -> str:
+    alphabet = string.ascii_letters + string.digits
+    core = "".join(secrets.choice(alphabet) for _ in range(12))
+    return f"Gh-{core}-9a"
+
+
+def demo_users_ensure(*, city_code: str, logins_file: Path) -> list[dict[str, str]]:
+    """Create the demo users once; later runs keep their passwords (stored in var/)."""
+    stored: dict[str, str] = json.loads(logins_file.read_text()) if logins_file.exists() else {}
+    rows = []
+    for account in demo_accounts(city_code):
+        password = stored.get(account.username) or _demo_password()
+        stored[account.username] = password
+        user, created = User.objects.get_or_create(username=account.username)
+        user.display_name = account.display_name
+        user.union = Union.objects.get(code=account.union_code)
+        user.role = account.role
+        user.is_active = True
+        if created or not user.check_password(password):
+            user.set_password(password)
+        user.save()
+        rows.append({"username": account.username, "password": password, "note": account.note})
+    logins_file.parent.mkdir(parents=True, exist_ok=True)
+    logins_file.write_text(json.dumps(stored, indent=2, ensure_ascii=False))
+    logins_file.chmod(0o600)
+    return rows
+
+
+def grassroots_generate(*, city_code: str, scale: str, seed: int = 2023) -> int:
+    """Add deterministic grassroots unions under every township until each has its quota."""
+    per_township = GRASSROOTS_PER_TOWNSHIP[scale]
+    fake = Faker("zh_CN")
+    created = 0
+    city = Union.objects.get(code=city_code)
+    townships = list(Union.objects.filter(path__startswith=city.path, depth=3).order_by("code"))
+    for township in townships:
+        rng = random.Random(f"{seed}:{township.code}")
+        fake.seed_instance(f"{seed}:{township.code}")
+        have = Union.objects.filter(path__startswith=township.path, depth=4).count()
+        with transaction.atomic():
+            for n in range(1, per_township + 1):
+                company = fake.company()
+                if n <= have:
+                    continue
+                joint = rng.random() < 0.12
+                name = (
+                    (
+                        f"{township.region.name if township.region else township.name}"
+                        f"{rng.choice(['小微企业', '商贸', '快递物流', '电商'])}联合工会"
+                    )
+                    if joint
+                    else f"{company}工会委员会"
+                )
+                Union.objects.add_child(
+                    township,
+                    {
+                        "code": f"{township.code}{n:04d}",
+                        "name": name,
+                        "level": Union.Level.GRASSROOTS,
+                        "kind": Union.Kind.JOINT if joint else Union.Kind.STANDARD,
+                        "region": township.region,
+                        "established_on": date(2005, 1, 1) + timedelta(days=rng.randrange(0, 6900)),
+                        "chair": fake.name(),
+                    },
+                )
+                created += 1
+    return created
+
+
+def demo_setup(*, city_code: str, scale: str, seed: int = 2023) -> dict[str, Any]:
+    """Everything `make demo` needs in the database; safe to run again."""
+    regions = regions_load(city_code=city_code)
+    unions = union_tree_build(city_code=city_code)
+    grassroots = grassroots_generate(city_code=city_code, scale=scale, seed=seed)
+    city = Union.objects.get(code=city_code)
+    job = Job.objects.create(kind="union_counts_rebuild", label="重建工会组织树统计数", union=city)
+    counts = union_counts_rebuild(job, JobProgress(job))
+    Job.objects.filter(pk=job.pk).update(state=Job.State.DONE, result=counts)
+    logins = demo_users_ensure(
+        city_code=city_code, logins_file=Path(settings.VAR_DIR) / "demo-logins.json"
+    )
+    return {"regions": regions, "unions": unions, "grassroots": grassroots, "logins": logins}

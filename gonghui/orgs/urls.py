@@ -1,0 +1,14 @@
+from django.urls import path
+
+from gonghui.orgs import views
+
+app_name = "orgs"
+urlpatterns = [
+    path("unions/", views.union_tree, name="union_tree"),
+    path("unions/<str:union_code>/", views.union_detail, name="union_detail"),
+    path(
+        "unions/<str:union_code>/rebuild-counts/",
+        views.union_counts_rebuild_start,
+        name="union_counts_rebuild",
+    ),
+]

@@ -1,0 +1,1 @@
+"""Test support shared by every app's tests: the named users and a small real tree."""
