@@ -99,6 +99,12 @@ def build_world() -> World:
     )
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path) -> None:
+    """Files written by a test (job results, uploads) go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()

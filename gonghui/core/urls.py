@@ -11,6 +11,7 @@ urlpatterns = [
     path("jobs/", views.jobs, name="jobs"),
     path("jobs/<int:job_id>/", views.job_detail, name="job_detail"),
     path("jobs/<int:job_id>/progress/", views.job_progress, name="job_progress"),
+    path("jobs/<int:job_id>/result/", views.job_result, name="job_result"),
     path("users/", views.users, name="users"),
     path("users/<int:user_id>/active/", views.user_active, name="user_active"),
 ]

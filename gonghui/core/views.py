@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -103,6 +103,17 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
     job = selectors.access_job(actor=request.user, job_id=job_id)
     return render(request, "core/_job_progress.html", {"job": job})
+
+
+def job_result(request: HttpRequest, job_id: int) -> FileResponse:
+    job = selectors.access_job(actor=request.user, job_id=job_id)
+    if not job.result_file:
+        raise Http404("该任务没有结果文件。")
+    return FileResponse(
+        job.result_file.open("rb"),
+        as_attachment=True,
+        filename=str(job.result_file.name).rsplit("/", 1)[-1],
+    )
 
 
 def users(request: HttpRequest) -> HttpResponse:

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from gonghui.core.audit import audit_record
 from gonghui.core.jobs import JobProgress
@@ -128,6 +129,13 @@ def union_create(
     union = Union.objects.add_child(
         parent, {"code": code, "name": name, "level": level, "kind": kind, **extra}
     )
+    if level == Union.Level.GRASSROOTS:
+        # Keep the cached counts of every ancestor (and the new node) current.
+        paths = [
+            union.path[:end] for end in range(Union.steplen, len(union.path) + 1, Union.steplen)
+        ]
+        Union.objects.filter(path__in=paths).update(grassroots_count=F("grassroots_count") + 1)
+        union.refresh_from_db(fields=["grassroots_count"])
     audit_record(actor=actor, action="union.create", obj=union, summary=f"新建{name}")
     return union
 
@@ -158,4 +166,4 @@ def union_counts_rebuild(job: Job, progress: JobProgress) -> dict[str, Any]:
             Union.objects.bulk_update(chunk, ["grassroots_count"])
         changed += len(chunk)
         progress.advance(len(rows[start : start + batch]))
-    return {"unions": len(rows), "changed": changed}
+    return {"工会总数": len(rows), "已更新": changed}

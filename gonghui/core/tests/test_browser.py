@@ -85,3 +85,16 @@ def test_wrong_password_shows_the_chinese_message(live_world: World, live_server
         assert page.inner_text("[data-testid=login-error]") == "用户名或密码错误。"
     finally:
         context.close()
+
+
+def test_rebuild_job_shows_its_progress_to_the_end(live_world: World, live_server, browser) -> None:
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "city_admin")
+        page.click("text=重建统计数")
+        page.wait_for_selector(".job-progress[data-state=done]", timeout=15000)
+        assert "已完成" in page.inner_text(".job-progress")
+        assert "100%" in page.inner_text(".job-progress")
+    finally:
+        context.close()

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.base import ContentFile
+
 from gonghui.conftest import World
 from gonghui.core.jobs import JobProgress, job_run
 from gonghui.core.models import Job
@@ -65,3 +67,17 @@ def test_job_api_reports_progress(world: World, client_as) -> None:
     job = JobFactory.create(union=world.wuxing, state=Job.State.RUNNING, total=4, done=1)
     data = client_as(world.wuxing_staff).get(f"/api/v1/jobs/{job.pk}").json()
     assert (data["state"], data["percent"]) == ("running", 25)
+
+
+def test_result_file_downloads_inside_scope_only(world: World, client_as) -> None:
+    job = JobFactory.create(union=world.wuxing, state=Job.State.DONE)
+    job.result_file.save("结果.csv", ContentFile("姓名\n张三\n".encode()))
+    response = client_as(world.wuxing_staff).get(f"/jobs/{job.pk}/result/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).decode() == "姓名\n张三\n"
+    assert client_as(world.nanxun_staff).get(f"/jobs/{job.pk}/result/").status_code == 404
+
+
+def test_job_without_result_file_has_nothing_to_download(world: World, client_as) -> None:
+    job = JobFactory.create(union=world.wuxing, state=Job.State.DONE)
+    assert client_as(world.wuxing_staff).get(f"/jobs/{job.pk}/result/").status_code == 404

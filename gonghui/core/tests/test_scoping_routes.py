@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from gonghui.conftest import World, login
@@ -48,7 +49,9 @@ def all_routes() -> list[Route]:
 
 
 def wuxing_job(world: World) -> str:
-    return str(JobFactory.create(union=world.wuxing, started_by=world.wuxing_staff).pk)
+    job = JobFactory.create(union=world.wuxing, started_by=world.wuxing_staff)
+    job.result_file.save("result.csv", ContentFile(b"code\n330502\n"))
+    return str(job.pk)
 
 
 # For each URL parameter: the identifier of an object that belongs to 吴兴区 (or, for

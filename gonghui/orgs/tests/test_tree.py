@@ -5,9 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gonghui.conftest import World
+from gonghui.core.models import AuditEvent
 from gonghui.orgs.models import Region, Union
 from gonghui.orgs.selectors import union_breadcrumbs
-from gonghui.orgs.services import regions_load, union_tree_build
+from gonghui.orgs.services import regions_load, union_create, union_tree_build
 from gonghui.orgs.tests.factories import UnionFactory
 
 
@@ -90,3 +91,19 @@ def test_api_lists_only_unions_in_scope(world: World, client_as) -> None:
     data = client_as(world.wuxing_staff).get("/api/v1/unions").json()
     codes = {item["code"] for item in data["items"]}
     assert codes == {"330502", "330502001", "330502100", "3305020010001"}
+
+
+def test_creating_a_grassroots_union_counts_it_in_every_ancestor(world: World) -> None:
+    union = union_create(
+        actor=world.township_staff,
+        parent=world.zhili,
+        code="3305021000001",
+        name="织里童装产业联合工会",
+        level=Union.Level.GRASSROOTS,
+        kind=Union.Kind.JOINT,
+    )
+    counts = dict(Union.objects.values_list("code", "grassroots_count"))
+    assert (counts["3305"], counts["330502"], counts["330502100"]) == (1, 1, 1)
+    assert counts["330503"] == 0
+    assert union.grassroots_count == 1
+    assert AuditEvent.objects.filter(action="union.create", object_id=str(union.pk)).exists()
