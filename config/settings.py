@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "gonghui.core",
     "gonghui.orgs",
+    "gonghui.members",
     "gonghui.demo",
 ]
 
@@ -235,3 +236,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("GONGHUI_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Imports (the sheets engine): what an uploaded file may weigh and hold.
+GONGHUI_IMPORT_MAX_BYTES = int(os.environ.get("GONGHUI_IMPORT_MAX_BYTES", str(256 * 1024 * 1024)))
+GONGHUI_IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("GONGHUI_IMPORT_MAX_UNCOMPRESSED_BYTES", str(2 * 1024 * 1024 * 1024))
+)
+GONGHUI_IMPORT_MAX_ZIP_ENTRIES = int(os.environ.get("GONGHUI_IMPORT_MAX_ZIP_ENTRIES", "2000"))
+GONGHUI_IMPORT_MAX_COMPRESSION_RATIO = int(
+    os.environ.get("GONGHUI_IMPORT_MAX_COMPRESSION_RATIO", "100")
+)
+GONGHUI_IMPORT_MAX_ROWS = int(os.environ.get("GONGHUI_IMPORT_MAX_ROWS", "1100000"))

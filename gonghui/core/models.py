@@ -53,6 +53,8 @@ class User(AbstractUser):
     )
     role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.VIEWER)
     display_name = models.CharField("姓名", max_length=64, blank=True)
+    # The right to see full ID numbers and phones; every use of it is audited.
+    pii_access = models.BooleanField("可查看完整个人信息", default=False)
 
     objects = UserManager()  # type: ignore[misc]
 

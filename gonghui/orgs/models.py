@@ -89,3 +89,114 @@ class Union(MP_Node):
     @property
     def scope_path(self) -> str:
         return self.path
+
+
+class EnterpriseQuerySet(ScopedQuerySet):
+    # An enterprise belongs to the union that covers it, or else to its township's union.
+    scope_path_field = "owner_union__path"
+
+
+class Enterprise(models.Model):
+    """An employer, keyed by its 统一社会信用代码."""
+
+    name = models.CharField("企业名称", max_length=128)
+    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    region = models.ForeignKey(
+        Region, verbose_name="所在乡镇（街道）", on_delete=models.PROTECT, related_name="+"
+    )
+    industry = models.CharField("行业", max_length=64, blank=True)
+    employee_count = models.PositiveIntegerField("职工人数", default=0)
+    is_above_scale = models.BooleanField("规上企业", default=False)
+    is_reform_pilot = models.BooleanField("产改试点企业", default=False)
+    is_platform_lead = models.BooleanField("新业态头部企业", default=False)
+    has_workers_congress = models.BooleanField("建立职代会", default=False)
+    has_affairs_disclosure = models.BooleanField("实行厂务公开", default=False)
+    union = models.ForeignKey(
+        Union,
+        verbose_name="覆盖工会",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    owner_union = models.ForeignKey(
+        Union, verbose_name="管理工会", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "企业"
+        verbose_name_plural = "企业"
+        indexes = [models.Index(fields=["owner_union", "name"], name="enterprise_owner_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FormationMode(models.TextChoices):
+    STANDALONE = "standalone", "单独组建"
+    REGIONAL_JOINT = "regional_joint", "区域联建"
+    INDUSTRY_JOINT = "industry_joint", "行业统建"
+    FALLBACK = "fallback", "兜底建"
+    PARTY_JOINT = "party_joint", "党群共建"
+
+
+class FormationTaskQuerySet(ScopedQuerySet):
+    scope_path_field = "township_union__path"
+
+
+class FormationTask(models.Model):
+    """应建未建: an enterprise that should have a union. Closed (建会销号) only by forming one."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "未建会"
+        CLOSED = "closed", "已销号"
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="formation_tasks"
+    )
+    township_union = models.ForeignKey(
+        Union, verbose_name="责任乡镇（街道）工会", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
+    opened_on = models.DateField("列入日期")
+    closed_on = models.DateField("销号日期", null=True, blank=True)
+    formed_union = models.ForeignKey(
+        Union,
+        verbose_name="所建工会",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    formation_mode = models.CharField(
+        "组建方式", max_length=32, choices=FormationMode.choices, blank=True
+    )
+
+    objects = FormationTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "应建未建任务"
+        verbose_name_plural = "应建未建任务"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=models.Q(status="open"),
+                name="formation_one_open_task_per_enterprise",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open")
+                | (
+                    models.Q(formed_union__isnull=False)
+                    & models.Q(closed_on__isnull=False)
+                    & ~models.Q(formation_mode="")
+                ),
+                name="formation_closed_needs_union",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise}（{self.get_status_display()}）"

@@ -1,0 +1,63 @@
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from gonghui.core.management.scope import resolve_scope
+from gonghui.core.sheets.registry import sheet_entries
+
+
+class Command(BaseCommand):
+    help = "导入表格：gonghui import members FILE --union CODE [--dry-run] [--json]"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("sheet", help="表格名称：" + "、".join(sorted(sheet_entries())))
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--union", required=True, help="导入到哪个工会（工会代码）")
+        parser.add_argument("--user", help="以哪个账号的身份导入（默认：服务器操作员）")
+        parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
+        parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        entries = sheet_entries()
+        name = options["sheet"].replace("_", "-")
+        entry = entries.get(name) or entries.get(options["sheet"])
+        if entry is None:
+            raise CommandError(f"没有名为 {name} 的表格，可用：{'、'.join(sorted(entries))}")
+        path: Path = options["file"]
+        if not path.exists():
+            raise CommandError(f"文件不存在：{path}")
+        actor, union = resolve_scope(options["union"], options.get("user"))
+        try:
+            report = entry.import_service(
+                actor=actor, union=union, path=path, dry_run=options["dry_run"]
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            if options["json"]:
+                self.stdout.write(
+                    json.dumps({"sheet": entry.name, "error": messages}, ensure_ascii=False)
+                )
+                sys.exit(2)
+            raise CommandError("；".join(messages)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
+        else:
+            mode = (
+                "校验（未写入）"
+                if options["dry_run"]
+                else ("已导入" if report.committed else "未导入")
+            )
+            self.stdout.write(
+                f"{entry.title}：{mode}。共 {report.rows} 行，有效 {report.valid}，错误 {report.invalid}；"
+                f"新增 {report.created}，更新 {report.updated}，未变 {report.unchanged}。"
+            )
+            for error in report.errors[:200]:
+                self.stdout.write(f"  第 {error.row} 行 [{error.column}] {error.message}")
+            if len(report.errors) > 200:
+                self.stdout.write(f"  ……另有 {len(report.errors) - 200} 条错误")
+        if not report.ok:
+            sys.exit(1)

@@ -1,0 +1,299 @@
+"""The sheets engine: one declaration per importable table gives reading, validation,
+a dry run, an all-or-nothing commit in batches, progress, and the error report.
+
+A ``Sheet`` subclass declares its columns and three hooks:
+- ``key``: the natural key of a parsed row (in-file duplicates are reported on the later row);
+- ``check``: rules across the columns of one row;
+- ``apply``: classify a batch against the database (created / updated / unchanged, or a row
+  error such as "already a member of another union") and, when told to, write it in bulk.
+The engine reads the file once, streaming, and holds only the current batch and the keys
+seen so far, so memory stays flat at 10^6 rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from gonghui.core.sheets.parsers import is_blank
+from gonghui.core.sheets.reader import RawRow, UploadLimits, check_upload, iter_rows
+
+HEADER_SCAN_ROWS = 30
+HEADER_NOISE = re.compile(r"[\s\u00a0\u3000*＊:：]+")
+
+
+def header_key(text: Any) -> str:
+    """How a header cell is compared: no spaces, no required-marks (*), parentheses folded."""
+    return HEADER_NOISE.sub("", str(text)).replace("（", "(").replace("）", ")")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    parse: Callable[[Any], Any]
+    synonyms: tuple[str, ...] = ()
+    required: bool = False  # every row needs a value
+    header_required: bool | None = None  # the header must be present (default: = required)
+    default: Any = None
+    note: str = ""  # a hint in the template
+    width: int = 14
+
+    @property
+    def must_have_header(self) -> bool:
+        return self.required if self.header_required is None else self.header_required
+
+    @property
+    def choices(self) -> list[str]:
+        return list(getattr(self.parse, "labels", []))
+
+
+class RowError(Exception):
+    """A rule broken by one row, raised by a sheet's ``check``."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+@dataclass
+class CellError:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class ParsedRow:
+    number: int
+    values: dict[str, Any]
+
+
+@dataclass
+class BatchOutcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[CellError] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    sheet: str
+    dry_run: bool
+    rows: int = 0
+    valid: int = 0
+    invalid: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    committed: bool = False
+    errors: list[CellError] = field(default_factory=list)
+    header_row: int | None = None
+    headers: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sheet": self.sheet,
+            "rows": self.rows,
+            "valid": self.valid,
+            "invalid": self.invalid,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+    @property
+    def bad_row_numbers(self) -> set[int]:
+        return {e.row for e in self.errors}
+
+    @property
+    def ok(self) -> bool:
+        return self.invalid == 0 and not self.errors
+
+
+class Sheet:
+    """Base of every sheet declaration. Instances carry the state of one run."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    columns: ClassVar[Sequence[Column]]
+    key_column: ClassVar[str]  # the column named when a row repeats an earlier one
+    batch_size: ClassVar[int] = 2000
+
+    def key(self, values: dict[str, Any]) -> Hashable:
+        raise NotImplementedError
+
+    def check(self, values: dict[str, Any]) -> None:
+        """Cross-column rules of one row; raise RowError."""
+
+    def apply(self, batch: list[ParsedRow], *, write: bool) -> BatchOutcome:
+        raise NotImplementedError
+
+    # Export side: the headers and the row values of each exported object.
+    def export_headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    def export_rows(self) -> Iterable[list[Any]]:
+        raise NotImplementedError
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+class _Rollback(Exception):
+    pass
+
+
+@dataclass
+class HeaderMap:
+    row: int
+    positions: dict[str, int]  # column key -> cell index
+    headers: list[str]
+
+
+def find_header(sheet: Sheet, rows: Iterator[RawRow]) -> tuple[HeaderMap, list[RawRow]]:
+    """The first row holding every required header. Rows above it (titles, merged cells,
+    notes) are skipped; column order is free and synonyms count."""
+    lookup: dict[str, str] = {}
+    for column in sheet.columns:
+        for name in (column.header, *column.synonyms):
+            lookup[header_key(name)] = column.key
+    required = {c.key for c in sheet.columns if c.must_have_header}
+    scanned: list[RawRow] = []
+    for raw in rows:
+        scanned.append(raw)
+        positions: dict[str, int] = {}
+        for index, cell in enumerate(raw.cells):
+            key = lookup.get(header_key(cell)) if isinstance(cell, str) else None
+            if key is not None and key not in positions:
+                positions[key] = index
+        if required <= positions.keys():
+            return HeaderMap(raw.number, positions, [str(c) for c in raw.cells]), []
+        if len(scanned) >= HEADER_SCAN_ROWS:
+            break
+    missing = "、".join(c.header for c in sheet.columns if c.must_have_header)
+    raise ValidationError(
+        f"在文件前 {HEADER_SCAN_ROWS} 行中没有找到表头：表头须包含 {missing}。", code="no_header"
+    )
+
+
+def parse_row(
+    sheet: Sheet, header: HeaderMap, raw: RawRow
+) -> tuple[dict[str, Any], list[CellError]]:
+    values: dict[str, Any] = {}
+    errors: list[CellError] = []
+    cells = raw.cells
+    for column in sheet.columns:
+        index = header.positions.get(column.key)
+        cell = cells[index] if index is not None and index < len(cells) else None
+        if is_blank(cell):
+            if column.required:
+                errors.append(CellError(raw.number, column.header, f"{column.header}不能为空"))
+            values[column.key] = column.default
+            continue
+        try:
+            values[column.key] = column.parse(cell)
+        except ValidationError as exc:
+            message = exc.messages[0]
+            if not message.startswith(column.header):
+                message = f"{column.header}：{message}"
+            errors.append(CellError(raw.number, column.header, message))
+    return values, errors
+
+
+ProgressFn = Callable[[int], None]
+
+
+def run_import(
+    sheet: Sheet,
+    path: Path,
+    *,
+    dry_run: bool,
+    limits: UploadLimits | None = None,
+    progress: ProgressFn | None = None,
+) -> ImportReport:
+    """Validate every row; unless ``dry_run``, write them all in one transaction or none."""
+    report = ImportReport(sheet=sheet.name, dry_run=dry_run)
+    limits = limits or UploadLimits.from_settings()
+    kind = check_upload(path, limits)
+    rows = iter_rows(path, kind)
+    header, _ = find_header(sheet, rows)
+    report.header_row = header.row
+    report.headers = header.headers
+    seen: dict[Hashable, int] = {}
+    batch: list[ParsedRow] = []
+
+    def flush() -> None:
+        if not batch:
+            return
+        outcome = sheet.apply(batch, write=not dry_run and report.ok)
+        for error in outcome.errors:
+            report.errors.append(error)
+        failed_rows = {e.row for e in outcome.errors}
+        report.invalid += len(failed_rows)
+        report.valid -= len(failed_rows)
+        report.created += outcome.created
+        report.updated += outcome.updated
+        report.unchanged += outcome.unchanged
+        if progress:
+            progress(len(batch))
+        batch.clear()
+
+    def work() -> None:
+        for raw in rows:
+            if all(is_blank(c) for c in raw.cells):
+                continue
+            report.rows += 1
+            if report.rows > limits.max_rows:
+                raise ValidationError(
+                    f"数据超过 {limits.max_rows} 行的上限，请拆分后分批导入。", code="too_many_rows"
+                )
+            values, errors = parse_row(sheet, header, raw)
+            if not errors:
+                try:
+                    sheet.check(values)
+                except RowError as exc:
+                    errors.append(CellError(raw.number, exc.column, exc.message))
+            if not errors:
+                key = sheet.key(values)
+                earlier = seen.get(key)
+                if earlier is not None:
+                    column = sheet.column(sheet.key_column).header
+                    errors.append(CellError(raw.number, column, f"与第 {earlier} 行重复"))
+                else:
+                    seen[key] = raw.number
+            if errors:
+                report.invalid += 1
+                report.errors.extend(errors)
+                continue
+            report.valid += 1
+            batch.append(ParsedRow(raw.number, values))
+            if len(batch) >= sheet.batch_size:
+                flush()
+        flush()
+
+    if dry_run:
+        work()
+        return report
+    try:
+        with transaction.atomic():
+            work()
+            if not report.ok:
+                raise _Rollback
+    except _Rollback:
+        report.created = report.updated = report.unchanged = 0
+        return report
+    report.committed = True
+    return report

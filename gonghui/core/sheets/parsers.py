@@ -1,0 +1,144 @@
+"""Cell parsers: each turns one raw cell into a clean value or raises a Chinese message.
+
+A parser receives what the reader produced (str from CSV; str, float, int, bool, date or
+datetime from Excel) and never sees blank cells: the engine handles those.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+# Full-width ASCII variants (！ to ～) map to ASCII; the ideographic space to a space.
+FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+
+
+def clean_text(value: Any) -> str:
+    """A cell as trimmed text with full-width ASCII folded (numbers without a trailing .0)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return SPACES.sub(" ", str(value).translate(FULL_WIDTH)).strip()
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not SPACES.sub("", value))
+
+
+def text(max_length: int = 128, min_length: int = 1) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        result = clean_text(value)
+        if len(result) > max_length:
+            raise ValidationError(f"不能超过{max_length}个字符", code="too_long")
+        if len(result) < min_length:
+            raise ValidationError(f"不能少于{min_length}个字符", code="too_short")
+        return result
+
+    return parse
+
+
+PERSON_NAME = re.compile(r"^[\u3400-\u9fffA-Za-z·• ]+$")
+
+
+def person_name(value: Any) -> str:
+    """2–30 characters: Chinese characters, letters, spaces and the middle dot only."""
+    result = clean_text(value).replace("•", "·")
+    if not 2 <= len(result) <= 30:
+        raise ValidationError("姓名应为2至30个字符", code="name_length")
+    if not PERSON_NAME.match(result):
+        raise ValidationError("姓名只能包含汉字、字母、空格和间隔号（·）", code="name_chars")
+    return result
+
+
+EXCEL_EPOCH = date(1899, 12, 30)
+DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def parse_date(value: Any) -> date:
+    """An Excel date, an Excel serial number, or text such as 2023-06-01, 2023/6/1,
+    2023.6.1, 2023年6月1日 or 20230601."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+        if 19000101 <= number <= 29991231 and number.is_integer():
+            value = str(int(number))  # 20230601 typed as a number
+        elif 1 <= number < 2958466:
+            return EXCEL_EPOCH + timedelta(days=int(number))
+        else:
+            raise ValidationError("日期无效", code="date_invalid")
+    raw = clean_text(value)
+    match = DATE_TEXT.match(raw) or DATE_COMPACT.match(raw)
+    if not match:
+        raise ValidationError("日期格式无法识别，请使用如 2023-06-01 的格式", code="date_format")
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError as exc:
+        raise ValidationError("日期无效", code="date_invalid") from exc
+
+
+def past_date(value: Any) -> date:
+    """A date that is not in the future (business dates such as a join date)."""
+    result = parse_date(value)
+    if result > timezone.localdate():
+        raise ValidationError("日期不能晚于今天", code="date_future")
+    if result.year < 1900:
+        raise ValidationError("日期无效", code="date_invalid")
+    return result
+
+
+def choice(options: Iterable[tuple[Any, str]], *aliases: tuple[str, Any]) -> Callable[[Any], Any]:
+    """A coded column: the cell holds a label (or an alias, or the code itself)."""
+    table: dict[str, Any] = {}
+    labels = []
+    for code, label in options:
+        table[str(label)] = code
+        table[str(code)] = code
+        labels.append(str(label))
+    for alias, code in aliases:
+        table[alias] = code
+
+    def parse(value: Any) -> Any:
+        key = clean_text(value)
+        if key not in table:
+            raise ValidationError(f"应为以下之一：{'、'.join(labels)}", code="choice")
+        return table[key]
+
+    parse.labels = labels  # type: ignore[attr-defined]  # read by the template's dropdowns
+    return parse
+
+
+def yes_no(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    key = clean_text(value)
+    if key in {"是", "Y", "y", "1", "有", "√", "TRUE", "true"}:
+        return True
+    if key in {"否", "N", "n", "0", "无", "×", "FALSE", "false"}:
+        return False
+    raise ValidationError("应填“是”或“否”", code="yes_no")
+
+
+yes_no.labels = ["是", "否"]  # type: ignore[attr-defined]
+
+
+def whole_number(minimum: int = 0, maximum: int = 10**9) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        raw = clean_text(value).replace(",", "")
+        try:
+            number = int(raw)
+        except ValueError as exc:
+            raise ValidationError("应为整数", code="integer") from exc
+        if not minimum <= number <= maximum:
+            raise ValidationError(f"应在{minimum}到{maximum}之间", code="integer_range")
+        return number
+
+    return parse

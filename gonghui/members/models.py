@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from gonghui.core.scoping import ScopedQuerySet
+
+
+class EmploymentForm(models.TextChoices):
+    STANDARD = "standard", "标准劳动关系"
+    NEW_FORM = "new_form", "新就业形态"
+
+
+class Occupation(models.TextChoices):
+    """The eight new-form occupations of the seed, plus ride-hailing drivers."""
+
+    TRUCK_DRIVER = "truck_driver", "货车司机"
+    COURIER = "courier", "快递员"
+    CARE_WORKER = "care_worker", "护理员"
+    DOMESTIC_WORKER = "domestic_worker", "家政服务员"
+    MALL_INFO_STAFF = "mall_info_staff", "商场信息员"
+    DELIVERY_RIDER = "delivery_rider", "网约送餐员"
+    REAL_ESTATE_AGENT = "real_estate_agent", "房产中介员"
+    SECURITY_GUARD = "security_guard", "保安员"
+    RIDE_HAILING_DRIVER = "ride_hailing_driver", "网约车司机"
+
+
+class SkillGrade(models.IntegerChoices):
+    SENIOR_TECHNICIAN = 1, "高级技师"
+    TECHNICIAN = 2, "技师"
+    SENIOR = 3, "高级工"
+    INTERMEDIATE = 4, "中级工"
+    JUNIOR = 5, "初级工"
+
+
+class JoinChannel(models.TextChoices):
+    INDIVIDUAL = "individual", "个人申请"
+    MASS_ENROLLMENT = "mass_enrollment", "集中入会"
+    IMPORT = "import", "名册导入"
+    ONLINE = "online", "网上入会"
+    TRANSFER = "transfer", "转会转入"
+
+
+class MassEnrollmentQuerySet(ScopedQuerySet):
+    scope_path_field = "union__path"
+
+
+class MassEnrollment(models.Model):
+    """集中入会: a ceremony or campaign where many workers join at once."""
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="组织工会", on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField("活动名称", max_length=128)
+    held_on = models.DateField("日期")
+    location = models.CharField("地点", max_length=128, blank=True)
+
+    objects = MassEnrollmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "集中入会活动"
+        verbose_name_plural = "集中入会活动"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberQuerySet(ScopedQuerySet):
+    scope_path_field = "union__path"
+
+
+class Member(models.Model):
+    """A union member. One row per person (keyed by the hash of the ID number).
+
+    The ID number and phone are stored only encrypted (AES-GCM) beside a keyed hash for exact
+    lookup and a masked form for display; birth date, sex and home region derive from the
+    ID number at write time.
+    """
+
+    class Sex(models.TextChoices):
+        MALE = "male", "男"
+        FEMALE = "female", "女"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "在会"
+        LEFT = "left", "已退会"
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="所属工会", on_delete=models.PROTECT, related_name="members"
+    )
+    name = models.CharField("姓名", max_length=30)
+    id_cipher = models.BinaryField("身份证号（密文）")
+    id_hash = models.CharField("身份证号索引", max_length=64, unique=True)
+    id_masked = models.CharField("身份证号", max_length=18)
+    sex = models.CharField("性别", max_length=8, choices=Sex.choices)
+    birth_date = models.DateField("出生日期")
+    home_region_code = models.CharField("户籍地区划", max_length=6)
+    phone_cipher = models.BinaryField("手机号码（密文）", null=True, blank=True)
+    phone_hash = models.CharField("手机号码索引", max_length=64, blank=True, db_index=True)
+    phone_masked = models.CharField("手机号码", max_length=11, blank=True)
+    employer_name = models.CharField("工作单位", max_length=128, blank=True)
+    employer_uscc = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    employment_form = models.CharField(
+        "就业形态", max_length=16, choices=EmploymentForm.choices, default=EmploymentForm.STANDARD
+    )
+    occupation = models.CharField("职业", max_length=32, choices=Occupation.choices, blank=True)
+    skill_grade = models.PositiveSmallIntegerField(
+        "技能等级", choices=SkillGrade.choices, null=True, blank=True
+    )
+    join_date = models.DateField("入会日期")
+    join_channel = models.CharField(
+        "入会方式", max_length=32, choices=JoinChannel.choices, default=JoinChannel.INDIVIDUAL
+    )
+    mass_enrollment = models.ForeignKey(
+        MassEnrollment,
+        verbose_name="集中入会活动",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    left_on = models.DateField("退会日期", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "会员"
+        verbose_name_plural = "会员"
+        indexes = [
+            # Keyset pagination of a union's roster, and name search inside it.
+            models.Index(fields=["union", "id"], name="member_union_id"),
+            models.Index(fields=["name"], name="member_name"),
+            models.Index(fields=["join_date"], name="member_join_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.id_masked}）"
+
+
+class MembershipEventQuerySet(ScopedQuerySet):
+    scope_path_field = "union__path"
+
+
+class MembershipEvent(models.Model):
+    """Changes to a membership after joining (the join itself is the member row). Appended by services."""
+
+    class Kind(models.TextChoices):
+        TRANSFER = "transfer", "转会"
+        LEAVE = "leave", "退会"
+        REJOIN = "rejoin", "重新入会"
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("事项", max_length=16, choices=Kind.choices)
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="工会", on_delete=models.PROTECT, related_name="+"
+    )
+    from_union = models.ForeignKey(
+        "orgs.Union",
+        verbose_name="转出工会",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    on = models.DateField("日期")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "会籍变动"
+        verbose_name_plural = "会籍变动"
+        ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.get_kind_display()} {self.on}"

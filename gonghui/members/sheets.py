@@ -1,0 +1,350 @@
+"""The member roster sheet (会员名册): one declaration for import, template and export."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from typing import Any
+
+from django.utils import timezone
+
+from gonghui.core import pii
+from gonghui.core.models import User
+from gonghui.core.sheets import BatchOutcome, CellError, Column, ParsedRow, RowError, Sheet
+from gonghui.core.sheets.parsers import choice, past_date, person_name, text
+from gonghui.members.models import (
+    EmploymentForm,
+    JoinChannel,
+    Member,
+    MembershipEvent,
+    Occupation,
+    SkillGrade,
+)
+from gonghui.orgs.models import Union
+
+MEMBER_HOLDING_LEVELS = (Union.Level.GRASSROOTS, Union.Level.TOWNSHIP)
+
+skill_grade = choice(
+    SkillGrade.choices,
+    ("五级", 5),
+    ("四级", 4),
+    ("三级", 3),
+    ("二级", 2),
+    ("一级", 1),
+    ("五级/初级工", 5),
+    ("四级/中级工", 4),
+    ("三级/高级工", 3),
+    ("二级/技师", 2),
+    ("一级/高级技师", 1),
+)
+
+COLUMNS = (
+    Column("name", "姓名", person_name, required=True, width=12),
+    Column(
+        "id_number",
+        "身份证号",
+        pii.normalize_id_number,
+        synonyms=("公民身份号码", "身份证号码", "证件号码"),
+        required=True,
+        width=22,
+        note="18位身份证号；15位旧号会自动转换",
+    ),
+    Column(
+        "phone", "手机号码", pii.normalize_phone, synonyms=("手机号", "手机", "联系电话"), width=14
+    ),
+    Column("employer_name", "工作单位", text(128), width=28),
+    Column("employer_uscc", "统一社会信用代码", pii.normalize_uscc, width=22),
+    Column(
+        "employment_form",
+        "就业形态",
+        choice(EmploymentForm.choices),
+        width=14,
+        note="默认为标准劳动关系",
+    ),
+    Column("occupation", "职业", choice(Occupation.choices), width=12, note="新就业形态劳动者必填"),
+    Column("skill_grade", "技能等级", skill_grade, width=12),
+    Column(
+        "union", "所属工会", text(128), width=28, note="工会代码或全称；不填则归入导入时选择的工会"
+    ),
+    Column(
+        "join_date",
+        "入会日期",
+        past_date,
+        synonyms=("入会时间",),
+        width=12,
+        note="不填则为导入当天",
+    ),
+)
+
+# What an update compares and writes: a blank optional cell keeps the stored value.
+UPDATABLE = (
+    "name",
+    "phone_hash",
+    "employer_name",
+    "employer_uscc",
+    "employment_form",
+    "occupation",
+    "skill_grade",
+    "join_date",
+)
+
+
+class MemberSheet(Sheet):
+    name = "members"
+    title = "会员名册"
+    columns = COLUMNS
+    key_column = "id_number"
+
+    def __init__(self, *, actor: Any, union: Union) -> None:
+        self.actor = actor
+        self.union = union
+        # A staff user sees their subtree; the server operator (no user) the union given.
+        self.scope = actor if actor is not None else union
+        self.cipher = pii.data_cipher()
+        self.indexer = pii.id_indexer()
+        self.today = timezone.localdate()
+        self._unions: dict[str, Union] | None = None
+
+    # -- import -------------------------------------------------------------------------
+    def key(self, values: dict[str, Any]) -> Hashable:
+        return values["id_number"]
+
+    def unions_by_ref(self) -> dict[str, Union]:
+        """Unions of the import's subtree that can hold members, by code and by full name."""
+        if self._unions is None:
+            table: dict[str, Union] = {}
+            names: dict[str, int] = {}
+            subtree = Union.objects.filter(
+                path__startswith=self.union.path, level__in=MEMBER_HOLDING_LEVELS
+            ).only("id", "code", "name", "path", "level")
+            for union in subtree:
+                table[union.code] = union
+                names[union.name] = names.get(union.name, 0) + 1
+                table.setdefault(union.name, union)
+            for name, count in names.items():
+                if count > 1:
+                    table.pop(name, None)  # ambiguous: the code must be used
+            self._unions = table
+        return self._unions
+
+    def check(self, values: dict[str, Any]) -> None:
+        if values["employment_form"] == EmploymentForm.NEW_FORM and not values["occupation"]:
+            raise RowError("职业", "职业：新就业形态劳动者须填写职业")
+        ref = values["union"]
+        if ref:
+            target = self.unions_by_ref().get(ref)
+            if target is None:
+                raise RowError(
+                    "所属工会",
+                    f"所属工会：在{self.union.name}的下级中找不到“{ref}”（可填工会代码）",
+                )
+        elif self.union.level not in MEMBER_HOLDING_LEVELS:
+            raise RowError("所属工会", "所属工会：会员须归属基层工会或乡镇（街道）工会，请填写")
+        else:
+            target = self.union
+        values["union"] = target
+
+    def apply(self, batch: list[ParsedRow], *, write: bool) -> BatchOutcome:
+        outcome = BatchOutcome()
+        hashes = self.indexer.digest_many([row.values["id_number"] for row in batch])
+        phones = [row.values["phone"] for row in batch]
+        phone_hashes = self.indexer.digest_many([p for p in phones if p])
+        phone_hash_of = dict(zip([p for p in phones if p], phone_hashes, strict=True))
+        existing = {
+            m.id_hash: m
+            for m in Member.objects.filter(id_hash__in=hashes)
+            .select_related("union")
+            .only(
+                "id",
+                "id_hash",
+                "union_id",
+                "union__path",
+                "union__name",
+                "status",
+                "join_date",
+                *[f for f in UPDATABLE if f != "join_date"],
+            )
+        }
+        to_create: list[tuple[ParsedRow, str]] = []
+        to_update: list[Member] = []
+        rejoined: list[Member] = []
+        for row, id_hash in zip(batch, hashes, strict=True):
+            values = row.values
+            target: Union = values["union"]
+            phone = values["phone"]
+            member = existing.get(id_hash)
+            if member is None:
+                to_create.append((row, id_hash))
+                continue
+            if member.status == Member.Status.ACTIVE and member.union_id != target.pk:
+                where = (
+                    f"“{member.union.name}”"
+                    if member.union.path.startswith(self.union.path)
+                    else "其他工会"
+                )
+                outcome.errors.append(
+                    CellError(
+                        row.number, "身份证号", f"身份证号：此人已是{where}的会员，请通过转会办理"
+                    )
+                )
+                continue
+            changed = member.status != Member.Status.ACTIVE or member.union_id != target.pk
+            new = {
+                "name": values["name"],
+                "phone_hash": phone_hash_of[phone] if phone else None,
+                "employer_name": values["employer_name"],
+                "employer_uscc": values["employer_uscc"],
+                "employment_form": values["employment_form"],
+                "occupation": values["occupation"],
+                "skill_grade": values["skill_grade"],
+                "join_date": values["join_date"],
+            }
+            for field, value in new.items():
+                if value is not None and getattr(member, field) != value:
+                    setattr(member, field, value)
+                    changed = True
+            if not changed:
+                outcome.unchanged += 1
+                continue
+            if phone:
+                member.phone_cipher = self.cipher.encrypt(phone)
+                member.phone_masked = pii.mask_phone(phone)
+            if member.status != Member.Status.ACTIVE:
+                if values["join_date"] is None:
+                    member.join_date = self.today  # a rejoin starts a new membership
+                rejoined.append(member)
+            member.status = Member.Status.ACTIVE
+            member.left_on = None
+            member.union_id = target.pk
+            to_update.append(member)
+        outcome.created = len(to_create)
+        outcome.updated = len(to_update)
+        if write:
+            self._write(to_create, to_update, rejoined, phone_hash_of)
+        return outcome
+
+    def _write(
+        self,
+        to_create: list[tuple[ParsedRow, str]],
+        to_update: list[Member],
+        rejoined: list[Member],
+        phone_hash_of: dict[str, str],
+    ) -> None:
+        ids = [row.values["id_number"] for row, _ in to_create]
+        id_ciphers = self.cipher.encrypt_many(ids)
+        phones = [row.values["phone"] for row, _ in to_create if row.values["phone"]]
+        phone_ciphers = dict(zip(phones, self.cipher.encrypt_many(phones), strict=True))
+        new_members = []
+        for (row, id_hash), id_cipher in zip(to_create, id_ciphers, strict=True):
+            v = row.values
+            id18, phone = v["id_number"], v["phone"]
+            new_members.append(
+                Member(
+                    union_id=v["union"].pk,
+                    name=v["name"],
+                    id_cipher=id_cipher,
+                    id_hash=id_hash,
+                    id_masked=pii.mask_id_number(id18),
+                    sex=pii.id_sex(id18),
+                    birth_date=pii.id_birth_date(id18),
+                    home_region_code=pii.id_region_code(id18),
+                    phone_cipher=phone_ciphers[phone] if phone else None,
+                    phone_hash=phone_hash_of[phone] if phone else "",
+                    phone_masked=pii.mask_phone(phone) if phone else "",
+                    employer_name=v["employer_name"] or "",
+                    employer_uscc=v["employer_uscc"] or "",
+                    employment_form=v["employment_form"] or EmploymentForm.STANDARD,
+                    occupation=v["occupation"] or "",
+                    skill_grade=v["skill_grade"],
+                    join_date=v["join_date"] or self.today,
+                    join_channel=JoinChannel.IMPORT,
+                )
+            )
+        Member.objects.bulk_create(new_members, batch_size=1000)
+        if to_update:
+            Member.objects.bulk_update(
+                to_update,
+                [*UPDATABLE, "phone_cipher", "phone_masked", "status", "left_on", "union"],
+                batch_size=1000,
+            )
+        if rejoined:
+            MembershipEvent.objects.bulk_create(
+                [
+                    MembershipEvent(
+                        member=m,
+                        kind=MembershipEvent.Kind.REJOIN,
+                        union_id=m.union_id,
+                        on=m.join_date,
+                        actor=self.actor if isinstance(self.actor, User) else None,
+                    )
+                    for m in rejoined
+                ]
+            )
+
+    # -- export -------------------------------------------------------------------------
+    def export_rows(self, *, reveal: bool = False) -> Iterable[list[Any]]:
+        grades = dict(SkillGrade.choices)
+        forms = dict(EmploymentForm.choices)
+        occupations = dict(Occupation.choices)
+        rows = (
+            Member.objects.visible_to(self.scope)
+            .filter(union__path__startswith=self.union.path, status=Member.Status.ACTIVE)
+            .order_by("id")
+            .values_list(
+                "name",
+                "id_masked",
+                "id_cipher",
+                "phone_masked",
+                "phone_cipher",
+                "employer_name",
+                "employer_uscc",
+                "employment_form",
+                "occupation",
+                "skill_grade",
+                "union__name",
+                "join_date",
+            )
+        )
+        for (
+            name,
+            id_masked,
+            id_cipher,
+            phone_masked,
+            phone_cipher,
+            employer,
+            uscc,
+            form,
+            occupation,
+            grade,
+            union_name,
+            join_date,
+        ) in rows.iterator(chunk_size=5000):
+            yield [
+                name,
+                self.cipher.decrypt(id_cipher) if reveal else id_masked,
+                (self.cipher.decrypt(phone_cipher) if reveal and phone_cipher else phone_masked),
+                employer,
+                uscc,
+                forms.get(form, ""),
+                occupations.get(occupation, ""),
+                grades.get(grade, "") if grade else "",
+                union_name,
+                join_date,
+            ]
+
+
+def _register() -> None:
+    from gonghui.core.sheets.registry import SheetEntry, register_sheet
+    from gonghui.members import services
+
+    register_sheet(
+        SheetEntry(
+            name="members",
+            title=MemberSheet.title,
+            sheet=MemberSheet,
+            import_service=services.member_import,
+            export_service=services.member_export,
+        )
+    )
+
+
+_register()
