@@ -10,6 +10,7 @@ class NavItem:
     label: str
     url_name: str | None = None  # a named URL once the page exists
     icon: str = "dot"
+    url_args: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,11 @@ AREAS: tuple[NavArea, ...] = (
         "members",
         "会员管理",
         "people",
-        coming=(
-            "会员名册（身份证号加密保存、脱敏显示）、入会转会退会、Excel 批量导入导出、新就业形态劳动者。"
+        items=(
+            NavItem("会员名册", "members:member_list", "person-lines-fill"),
+            NavItem("会员导入导出", "sheet_home", "file-earmark-spreadsheet", ("members",)),
         ),
+        coming="集中入会活动、会员统计。",
     ),
     NavArea(
         "services",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gonghui.core import views
+from gonghui.core import sheet_views, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -12,6 +12,10 @@ urlpatterns = [
     path("jobs/<int:job_id>/", views.job_detail, name="job_detail"),
     path("jobs/<int:job_id>/progress/", views.job_progress, name="job_progress"),
     path("jobs/<int:job_id>/result/", views.job_result, name="job_result"),
+    path("jobs/<int:job_id>/commit/", sheet_views.sheet_commit, name="sheet_commit"),
+    path("sheets/<str:sheet_name>/", sheet_views.sheet_home, name="sheet_home"),
+    path("sheets/<str:sheet_name>/template/", sheet_views.sheet_template, name="sheet_template"),
+    path("sheets/<str:sheet_name>/export/", sheet_views.sheet_export, name="sheet_export"),
     path("users/", views.users, name="users"),
     path("users/<int:user_id>/active/", views.user_active, name="user_active"),
 ]

@@ -14,7 +14,7 @@ from gonghui.core import pii
 from gonghui.core.audit import audit_record
 from gonghui.core.models import User
 from gonghui.core.sheets import ImportReport, run_import, write_export
-from gonghui.core.sheets.engine import ProgressFn
+from gonghui.core.sheets.engine import Progress
 from gonghui.members.models import (
     EmploymentForm,
     JoinChannel,
@@ -190,7 +190,7 @@ def member_reveal(*, actor: User, member: Member, field: str) -> str:
 
 
 def member_import(
-    *, actor: Any, union: Union, path: Path, dry_run: bool, progress: ProgressFn | None = None
+    *, actor: Any, union: Union, path: Path, dry_run: bool, progress: Progress | None = None
 ) -> ImportReport:
     """Import a roster into ``union``'s subtree: all rows or none; re-import adds nothing."""
     sheet = MemberSheet(actor=actor, union=union)

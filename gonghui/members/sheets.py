@@ -11,6 +11,7 @@ from gonghui.core import pii
 from gonghui.core.models import User
 from gonghui.core.sheets import BatchOutcome, CellError, Column, ParsedRow, RowError, Sheet
 from gonghui.core.sheets.parsers import choice, past_date, person_name, text
+from gonghui.core.sheets.registry import SheetEntry, register_sheet
 from gonghui.members.models import (
     EmploymentForm,
     JoinChannel,
@@ -332,19 +333,12 @@ class MemberSheet(Sheet):
             ]
 
 
-def _register() -> None:
-    from gonghui.core.sheets.registry import SheetEntry, register_sheet
-    from gonghui.members import services
-
-    register_sheet(
-        SheetEntry(
-            name="members",
-            title=MemberSheet.title,
-            sheet=MemberSheet,
-            import_service=services.member_import,
-            export_service=services.member_export,
-        )
+register_sheet(
+    SheetEntry(
+        name="members",
+        title=MemberSheet.title,
+        sheet=MemberSheet,
+        import_path="gonghui.members.services.member_import",
+        export_path="gonghui.members.services.member_export",
     )
-
-
-_register()
+)

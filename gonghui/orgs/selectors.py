@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
 
 from gonghui.core.scoping import access, scope_path_of
-from gonghui.orgs.models import Union
+from gonghui.orgs.models import FormationTask, Union
 
 
 def access_union(*, actor: Any, code: str) -> Union:
@@ -41,3 +43,99 @@ def union_search(*, actor: Any, text: str, limit: int = 50) -> QuerySet[Union]:
     if text:
         qs = qs.filter(name__contains=text) | qs.filter(code__startswith=text)
     return qs.order_by("path")[:limit]
+
+
+def union_choices(*, actor: Any) -> list[Union]:
+    """The unions an actor may pick as an import or export target: their own and the
+    county and township levels below it (not every grassroots union of a city)."""
+    own = getattr(actor, "union", None)
+    if own is None:
+        return []
+    qs = Union.objects.visible_to(actor).filter(
+        level__in=[Union.Level.CITY, Union.Level.COUNTY, Union.Level.TOWNSHIP]
+    )
+    return [own, *[u for u in qs.order_by("path") if u.pk != own.pk]]
+
+
+@dataclass
+class FormationProgress:
+    union: Union
+    open: int
+    closed: int  # closed within the year
+
+    @property
+    def total(self) -> int:
+        return self.open + self.closed
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.closed / self.total) if self.total else 0
+
+
+def formation_progress(
+    *, actor: Any, union: Union, year: int
+) -> tuple[FormationProgress, list[FormationProgress]]:
+    """Progress of the worklist (closed this year / (open + closed this year)) for a union and
+    for each of its children, from one grouped query whatever the number of children."""
+    child_len = (union.depth + 1) * Union.steplen
+    rows = (
+        FormationTask.objects.visible_to(actor)
+        .filter(township_union__path__startswith=union.path)
+        .filter(Q(status=FormationTask.Status.OPEN) | Q(closed_on__year=year))
+        .annotate(child_path=Substr("township_union__path", 1, child_len))
+        .values("child_path", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row["child_path"], {})[row["status"]] = row["n"]
+    children = list(union_children(actor=actor, union=union))
+    per_child = [
+        FormationProgress(
+            child,
+            counts.get(child.path, {}).get("open", 0),
+            counts.get(child.path, {}).get("closed", 0),
+        )
+        for child in children
+    ]
+    total = FormationProgress(
+        union,
+        sum(c.get("open", 0) for c in counts.values()),
+        sum(c.get("closed", 0) for c in counts.values()),
+    )
+    return total, per_child
+
+
+def formation_tasks(
+    *,
+    actor: Any,
+    union: Union,
+    status: str = FormationTask.Status.OPEN,
+    text: str = "",
+    above_scale: bool = False,
+) -> QuerySet[FormationTask]:
+    qs = (
+        FormationTask.objects.visible_to(actor)
+        .filter(township_union__path__startswith=union.path, status=status)
+        .select_related("enterprise", "township_union", "formed_union")
+    )
+    if text.strip():
+        qs = qs.filter(enterprise__name__contains=text.strip())
+    if above_scale:
+        qs = qs.filter(enterprise__is_above_scale=True)
+    return qs.order_by("township_union__path", "-enterprise__employee_count", "id")
+
+
+def access_formation_task(*, actor: Any, task_id: int) -> FormationTask:
+    return access(
+        FormationTask.objects.select_related("enterprise", "township_union"),
+        actor=actor,
+        pk=task_id,
+    )
+
+
+def joint_unions_of(*, township: Union) -> QuerySet[Union]:
+    return Union.objects.filter(path__startswith=township.path, kind=Union.Kind.JOINT).order_by(
+        "code"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +16,10 @@ from gonghui.core.audit import audit_record
 from gonghui.core.jobs import JobProgress
 from gonghui.core.models import Job
 from gonghui.orgs.models import Region, Union
+
+if TYPE_CHECKING:
+    from gonghui.core.sheets import ImportReport
+    from gonghui.core.sheets.engine import Progress
 
 
 def china_division_dir() -> Path:
@@ -112,6 +116,18 @@ def union_tree_build(*, city_code: str) -> dict[str, int]:
     return dict(counts)
 
 
+def next_child_code(parent: Union) -> str:
+    """The next free code under a parent: the parent's code and a four-digit number."""
+    width = len(parent.code) + 4
+    codes = Union.objects.filter(code__startswith=parent.code).values_list("code", flat=True)
+    numbers = [
+        int(c[len(parent.code) :])
+        for c in codes
+        if len(c) == width and c[len(parent.code) :].isdigit()
+    ]
+    return f"{parent.code}{max(numbers, default=0) + 1:04d}"
+
+
 @transaction.atomic
 def union_create(
     *,
@@ -167,3 +183,42 @@ def union_counts_rebuild(job: Job, progress: JobProgress) -> dict[str, Any]:
         changed += len(chunk)
         progress.advance(len(rows[start : start + batch]))
     return {"工会总数": len(rows), "已更新": changed}
+
+
+def enterprise_import(
+    *, actor: Any, union: Union, path: Path, dry_run: bool, progress: Progress | None = None
+) -> ImportReport:
+    """Import an enterprise register into ``union``'s area; opens 应建未建 tasks as needed."""
+    from gonghui.core.sheets import run_import
+    from gonghui.orgs.sheets import EnterpriseSheet
+
+    report = run_import(
+        EnterpriseSheet(actor=actor, union=union), path, dry_run=dry_run, progress=progress
+    )
+    if not dry_run:
+        audit_record(
+            actor=actor,
+            action="enterprise.import",
+            union=union,
+            outcome="success" if report.committed else "failure",
+            summary=(
+                f"导入企业名录 {path.name}：{report.rows} 行，新增 {report.created}，"
+                f"更新 {report.updated}，错误 {report.invalid}"
+            ),
+        )
+    return report
+
+
+def enterprise_export(*, actor: Any, union: Union, path: Path, reveal: bool = False) -> int:
+    from gonghui.core.sheets import write_export
+    from gonghui.orgs.sheets import EnterpriseSheet
+
+    sheet = EnterpriseSheet(actor=actor, union=union)
+    count = write_export(sheet, path, sheet.export_rows())
+    audit_record(
+        actor=actor,
+        action="enterprise.export",
+        union=union,
+        summary=f"导出{union.name}企业名录 {count} 家",
+    )
+    return count

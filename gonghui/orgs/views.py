@@ -1,7 +1,14 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gonghui.core.jobs import job_start
@@ -9,6 +16,9 @@ from gonghui.core.middleware import request_actor
 from gonghui.core.models import Role
 from gonghui.core.scoping import require_role
 from gonghui.orgs import selectors
+from gonghui.orgs.formation import formation_close, formation_worklist_export
+from gonghui.orgs.forms import FormationCloseForm
+from gonghui.orgs.models import FormationTask
 from gonghui.orgs.tasks import union_counts_rebuild_task
 
 
@@ -44,3 +54,80 @@ def union_counts_rebuild_start(request: HttpRequest, union_code: str) -> HttpRes
         task=union_counts_rebuild_task,
     )
     return redirect("job_detail", job_id=job.pk)
+
+
+def formation_worklist(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    if actor.union is None:
+        return render(request, "orgs/no_scope.html", status=403)
+    code = request.GET.get("union", "")
+    union = selectors.access_union(actor=actor, code=code) if code else actor.union
+    year = timezone.localdate().year
+    total, per_child = selectors.formation_progress(actor=actor, union=union, year=year)
+    q = request.GET.get("q", "")
+    above_scale = request.GET.get("above_scale") == "1"
+    status = request.GET.get("status", FormationTask.Status.OPEN)
+    if status not in FormationTask.Status.values:
+        status = FormationTask.Status.OPEN
+    tasks = selectors.formation_tasks(
+        actor=actor, union=union, status=status, text=q, above_scale=above_scale
+    )[:200]
+    return render(
+        request,
+        "orgs/formation_worklist.html",
+        {
+            "union": union,
+            "year": year,
+            "total": total,
+            "per_child": per_child,
+            "tasks": tasks,
+            "q": q,
+            "above_scale": above_scale,
+            "status": status,
+            "breadcrumbs": selectors.union_breadcrumbs(actor=actor, union=union),
+        },
+    )
+
+
+def formation_close_view(request: HttpRequest, task_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    task = selectors.access_formation_task(actor=actor, task_id=task_id)
+    joint = selectors.joint_unions_of(township=task.township_union)
+    form = FormationCloseForm(request.POST or None, joint_unions=joint)
+    if request.method == "POST":
+        require_role(actor, Role.ADMIN, Role.STAFF)
+        if form.is_valid():
+            try:
+                formation_close(
+                    actor=actor,
+                    task=task,
+                    mode=form.cleaned_data["mode"],
+                    formed_on=form.cleaned_data["formed_on"],
+                    joint_union=form.cleaned_data["joint_union"],
+                    union_name=form.cleaned_data["union_name"],
+                    chair=form.cleaned_data["chair"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"{task.enterprise.name} 已建会销号。")
+                return redirect(
+                    f"{reverse('orgs:formation_worklist')}?union={task.township_union.code}"
+                )
+    return render(
+        request,
+        "orgs/formation_close.html",
+        {"task": task, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def formation_export(request: HttpRequest) -> FileResponse:
+    actor = request_actor(request)
+    code = request.GET.get("union", "")
+    union = selectors.access_union(actor=actor, code=code) if code else actor.union
+    if union is None:
+        raise Http404
+    tmp = Path(tempfile.mkdtemp()) / f"{union.name}-应建未建台账.xlsx"
+    formation_worklist_export(actor=actor, union=union, path=tmp)
+    return FileResponse(tmp.open("rb"), as_attachment=True, filename=tmp.name)

@@ -16,13 +16,19 @@ import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from gonghui.core.sheets.parsers import is_blank
-from gonghui.core.sheets.reader import RawRow, UploadLimits, check_upload, iter_rows
+from gonghui.core.sheets.reader import (
+    RawRow,
+    UploadLimits,
+    check_upload,
+    estimate_rows,
+    iter_rows,
+)
 
 HEADER_SCAN_ROWS = 30
 HEADER_NOISE = re.compile(r"[\s\u00a0\u3000*＊:：]+")
@@ -213,7 +219,12 @@ def parse_row(
     return values, errors
 
 
-ProgressFn = Callable[[int], None]
+class Progress(Protocol):
+    """Where a long import reports how far it got (a job's progress bar)."""
+
+    def set_total(self, total: int) -> None: ...
+
+    def advance(self, done: int = 1, failed: int = 0) -> None: ...
 
 
 def run_import(
@@ -222,12 +233,14 @@ def run_import(
     *,
     dry_run: bool,
     limits: UploadLimits | None = None,
-    progress: ProgressFn | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Validate every row; unless ``dry_run``, write them all in one transaction or none."""
     report = ImportReport(sheet=sheet.name, dry_run=dry_run)
     limits = limits or UploadLimits.from_settings()
     kind = check_upload(path, limits)
+    if progress:
+        progress.set_total(estimate_rows(path, kind))
     rows = iter_rows(path, kind)
     header, _ = find_header(sheet, rows)
     report.header_row = header.row
@@ -248,7 +261,7 @@ def run_import(
         report.updated += outcome.updated
         report.unchanged += outcome.unchanged
         if progress:
-            progress(len(batch))
+            progress.advance(len(batch))
         batch.clear()
 
     def work() -> None:

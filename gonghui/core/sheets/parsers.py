@@ -99,12 +99,14 @@ def choice(options: Iterable[tuple[Any, str]], *aliases: tuple[str, Any]) -> Cal
     """A coded column: the cell holds a label (or an alias, or the code itself)."""
     table: dict[str, Any] = {}
     labels = []
+    # Keys are cleaned as the cells are, so a label with full-width characters such as
+    # "乡镇（街道）" still matches once the cell's "（）" have been folded to "()".
     for code, label in options:
-        table[str(label)] = code
-        table[str(code)] = code
+        table[clean_text(label)] = code
+        table[clean_text(code)] = code
         labels.append(str(label))
     for alias, code in aliases:
-        table[alias] = code
+        table[clean_text(alias)] = code
 
     def parse(value: Any) -> Any:
         key = clean_text(value)

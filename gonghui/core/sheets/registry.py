@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils.module_loading import autodiscover_modules
+from django.utils.module_loading import autodiscover_modules, import_string
 
 from gonghui.core.sheets.engine import ImportReport, Sheet
 
@@ -19,8 +19,18 @@ class SheetEntry:
     name: str
     title: str
     sheet: Callable[..., Sheet]  # (actor=, union=) -> Sheet
-    import_service: Callable[..., ImportReport]  # (actor=, union=, path=, dry_run=, progress=)
-    export_service: Callable[..., int]  # (actor=, union=, path=, reveal=)
+    # Dotted paths, resolved on use: an app's services import its sheets module, so the
+    # sheets module cannot import the services when it registers.
+    import_path: str  # (actor=, union=, path=, dry_run=, progress=) -> ImportReport
+    export_path: str  # (actor=, union=, path=, reveal=) -> int
+
+    @property
+    def import_service(self) -> Callable[..., ImportReport]:
+        return import_string(self.import_path)
+
+    @property
+    def export_service(self) -> Callable[..., int]:
+        return import_string(self.export_path)
 
 
 _REGISTRY: dict[str, SheetEntry] = {}

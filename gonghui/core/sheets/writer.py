@@ -130,11 +130,17 @@ def write_error_workbook(sheet: Sheet, report: ImportReport, source: Path, path:
 
 def write_export(sheet: Sheet, path: Path, rows: Iterable[list[Any]] | None = None) -> int:
     """Headers, then one row per object; returns the number of rows written."""
-    writer = _Writer(path, sheet.title)
-    headers = sheet.export_headers()
+    return write_rows(
+        path, sheet.title, sheet.export_headers(), rows if rows is not None else sheet.export_rows()
+    )
+
+
+def write_rows(path: Path, title: str, headers: list[str], rows: Iterable[list[Any]]) -> int:
+    """A plain table workbook (header row frozen); returns the number of data rows."""
+    writer = _Writer(path, title)
     writer.row(0, headers, writer.head)
     count = 0
-    for count, values in enumerate(rows if rows is not None else sheet.export_rows(), start=1):
+    for count, values in enumerate(rows, start=1):
         writer.row(count, values)
     for index in range(len(headers)):
         writer.ws.set_column(index, index, 16)

@@ -1,0 +1,88 @@
+"""Reads of members, always inside the actor's scope."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from gonghui.core import pii
+from gonghui.core.scoping import access
+from gonghui.members.models import Member, MembershipEvent
+from gonghui.orgs.models import Union
+
+PAGE_SIZE = 50
+ID_LIKE = re.compile(r"^\d{15}$|^\d{17}[\dXx]$")
+PHONE_LIKE = re.compile(r"^(\+?86)?1\d{10}$")
+
+
+def access_member(*, actor: Any, member_id: int) -> Member:
+    return access(
+        Member.objects.select_related("union", "mass_enrollment"), actor=actor, pk=member_id
+    )
+
+
+def member_search_filter(qs: QuerySet[Member], text: str) -> QuerySet[Member]:
+    """By full ID number or phone (exact, through the keyed hash), else by name."""
+    compact = re.sub(r"[\s-]", "", text)
+    if ID_LIKE.match(compact):
+        try:
+            return qs.filter(id_hash=pii.id_indexer().digest(pii.normalize_id_number(compact)))
+        except ValidationError:
+            return qs.none()
+    if PHONE_LIKE.match(compact):
+        try:
+            return qs.filter(phone_hash=pii.id_indexer().digest(pii.normalize_phone(compact)))
+        except ValidationError:
+            return qs.none()
+    return qs.filter(name__startswith=text.strip())
+
+
+def member_page(
+    *,
+    actor: Any,
+    union: Union,
+    text: str = "",
+    before: int | None = None,
+    status: str = Member.Status.ACTIVE,
+    limit: int = PAGE_SIZE,
+) -> tuple[list[Member], int | None]:
+    """One page of a roster, newest first, by keyset (no COUNT over the table).
+
+    Returns the members and the id to pass as ``before`` for the next page, or None.
+    """
+    qs: QuerySet[Member] = (
+        Member.objects.visible_to(actor)
+        .filter(union__path__startswith=union.path)
+        .select_related("union")
+        .only(
+            "id",
+            "name",
+            "id_masked",
+            "sex",
+            "phone_masked",
+            "employment_form",
+            "occupation",
+            "skill_grade",
+            "join_date",
+            "status",
+            "union__name",
+            "union__code",
+        )
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if text.strip():
+        qs = member_search_filter(qs, text)
+    if before is not None:
+        qs = qs.filter(id__lt=before)
+    rows = list(qs.order_by("-id")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (rows[-1].id if more and rows else None)
+
+
+def member_events(*, member: Member) -> QuerySet[MembershipEvent]:
+    return member.events.select_related("union", "from_union", "actor").order_by("on", "id")

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from gonghui.members import views
+
+app_name = "members"
+urlpatterns = [
+    path("", views.member_list, name="member_list"),
+    path("<int:member_id>/", views.member_detail, name="member_detail"),
+    path("<int:member_id>/reveal/<str:field>/", views.member_reveal_view, name="member_reveal"),
+]

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from gonghui.core.middleware import request_actor
+from gonghui.members import selectors
+from gonghui.members.services import member_reveal
+from gonghui.orgs.selectors import access_union, union_choices
+
+
+def member_list(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    if actor.union is None:
+        return render(request, "orgs/no_scope.html", status=403)
+    code = request.GET.get("union", "")
+    union = access_union(actor=actor, code=code) if code else actor.union
+    before_raw = request.GET.get("before", "")
+    q = request.GET.get("q", "")
+    members, next_before = selectors.member_page(
+        actor=actor, union=union, text=q, before=int(before_raw) if before_raw.isdigit() else None
+    )
+    return render(
+        request,
+        "members/member_list.html",
+        {
+            "union": union,
+            "members": members,
+            "next_before": next_before,
+            "q": q,
+            "unions": union_choices(actor=actor),
+        },
+    )
+
+
+def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    member = selectors.access_member(actor=actor, member_id=member_id)
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "member": member,
+            "events": selectors.member_events(member=member),
+        },
+    )
+
+
+@require_POST
+def member_reveal_view(request: HttpRequest, member_id: int, field: str) -> HttpResponse:
+    actor = request_actor(request)
+    member = selectors.access_member(actor=actor, member_id=member_id)
+    try:
+        value = member_reveal(actor=actor, member=member, field=field)
+    except ValidationError as exc:
+        return HttpResponse(exc.messages[0], status=400)
+    return HttpResponse(
+        format_html('<span class="font-monospace" data-testid="revealed">{}</span>', value)
+    )
