@@ -9,7 +9,16 @@ from django.utils import timezone
 
 from gonghui.core import pii
 from gonghui.core.models import User
-from gonghui.core.sheets import BatchOutcome, CellError, Column, ParsedRow, RowError, Sheet
+from gonghui.core.sheets import (
+    INVALID,
+    BatchOutcome,
+    CellError,
+    Column,
+    ParsedRow,
+    RowError,
+    RowErrors,
+    Sheet,
+)
 from gonghui.core.sheets.parsers import choice, past_date, person_name, text
 from gonghui.core.sheets.registry import SheetEntry, register_sheet
 from gonghui.members.models import (
@@ -128,21 +137,31 @@ class MemberSheet(Sheet):
         return self._unions
 
     def check(self, values: dict[str, Any]) -> None:
+        errors: list[RowError] = []
         if values["employment_form"] == EmploymentForm.NEW_FORM and not values["occupation"]:
-            raise RowError("职业", "职业：新就业形态劳动者须填写职业")
+            errors.append(RowError("职业", "职业：新就业形态劳动者须填写职业"))
         ref = values["union"]
-        if ref:
-            target = self.unions_by_ref().get(ref)
-            if target is None:
-                raise RowError(
-                    "所属工会",
-                    f"所属工会：在{self.union.name}的下级中找不到“{ref}”（可填工会代码）",
+        target: Any = INVALID
+        if ref is INVALID:
+            pass
+        elif ref:
+            target = self.unions_by_ref().get(ref, INVALID)
+            if target is INVALID:
+                errors.append(
+                    RowError(
+                        "所属工会",
+                        f"所属工会：在{self.union.name}的下级中找不到“{ref}”（可填工会代码）",
+                    )
                 )
         elif self.union.level not in MEMBER_HOLDING_LEVELS:
-            raise RowError("所属工会", "所属工会：会员须归属基层工会或乡镇（街道）工会，请填写")
+            errors.append(
+                RowError("所属工会", "所属工会：会员须归属基层工会或乡镇（街道）工会，请填写")
+            )
         else:
             target = self.union
         values["union"] = target
+        if errors:
+            raise RowErrors(errors)
 
     def apply(self, batch: list[ParsedRow], *, write: bool) -> BatchOutcome:
         outcome = BatchOutcome()
@@ -162,6 +181,11 @@ class MemberSheet(Sheet):
                 "union__name",
                 "status",
                 "join_date",
+                # Written back by bulk_update even when unchanged: load them here, or each
+                # updated member costs two more queries.
+                "phone_cipher",
+                "phone_masked",
+                "left_on",
                 *[f for f in UPDATABLE if f != "join_date"],
             )
         }

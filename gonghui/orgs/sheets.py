@@ -6,7 +6,15 @@ from collections.abc import Hashable, Iterable
 from typing import Any
 
 from gonghui.core import pii
-from gonghui.core.sheets import BatchOutcome, CellError, Column, ParsedRow, RowError, Sheet
+from gonghui.core.sheets import (
+    INVALID,
+    BatchOutcome,
+    CellError,
+    Column,
+    ParsedRow,
+    RowError,
+    Sheet,
+)
 from gonghui.core.sheets.parsers import text, whole_number, yes_no
 from gonghui.core.sheets.registry import SheetEntry, register_sheet
 from gonghui.orgs.formation import formation_tasks_open
@@ -99,6 +107,8 @@ class EnterpriseSheet(Sheet):
         return self._unions
 
     def check(self, values: dict[str, Any]) -> None:
+        if values["township"] is INVALID or values["township"] is None:
+            return
         township = self.township_by_ref.get(values["township"])
         if township is None:
             raise RowError(
@@ -107,7 +117,7 @@ class EnterpriseSheet(Sheet):
             )
         values["township"] = township
         ref = values["union"]
-        if ref:
+        if ref and ref is not INVALID:
             union = self.unions_by_ref().get(ref)
             if union is None or not union.path.startswith(township.path):
                 raise RowError("覆盖工会", f"覆盖工会：在{township.name}下找不到基层工会“{ref}”")

@@ -1,12 +1,14 @@
 """The sheets engine: see engine.py for the declaration, reader.py and writer.py for files."""
 
 from gonghui.core.sheets.engine import (
+    INVALID,
     BatchOutcome,
     CellError,
     Column,
     ImportReport,
     ParsedRow,
     RowError,
+    RowErrors,
     Sheet,
     run_import,
 )
@@ -18,12 +20,14 @@ from gonghui.core.sheets.writer import (
 )
 
 __all__ = [
+    "INVALID",
     "BatchOutcome",
     "CellError",
     "Column",
     "ImportReport",
     "ParsedRow",
     "RowError",
+    "RowErrors",
     "Sheet",
     "neutralise",
     "run_import",

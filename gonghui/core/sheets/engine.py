@@ -69,6 +69,24 @@ class RowError(Exception):
         self.message = message
 
 
+class RowErrors(Exception):
+    """Several rules broken by one row: ``check`` raises this to report them all at once."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = errors
+
+
+class _Invalid:
+    """Stands for a cell that failed to parse, so cross-column rules can skip it."""
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Invalid()
+
+
 @dataclass
 class CellError:
     row: int
@@ -142,7 +160,11 @@ class Sheet:
         raise NotImplementedError
 
     def check(self, values: dict[str, Any]) -> None:
-        """Cross-column rules of one row; raise RowError."""
+        """Cross-column rules of one row; raise RowError (or RowErrors for several).
+
+        It also runs for rows where some cells failed to parse: those values are INVALID
+        (and required-but-blank ones are the column default), and rules depending on them
+        should be skipped."""
 
     def apply(self, batch: list[ParsedRow], *, write: bool) -> BatchOutcome:
         raise NotImplementedError
@@ -212,6 +234,7 @@ def parse_row(
         try:
             values[column.key] = column.parse(cell)
         except ValidationError as exc:
+            values[column.key] = INVALID
             message = exc.messages[0]
             if not message.startswith(column.header):
                 message = f"{column.header}：{message}"
@@ -239,17 +262,22 @@ def run_import(
     report = ImportReport(sheet=sheet.name, dry_run=dry_run)
     limits = limits or UploadLimits.from_settings()
     kind = check_upload(path, limits)
-    if progress:
-        progress.set_total(estimate_rows(path, kind))
+    estimate = estimate_rows(path, kind) if progress else 0
     rows = iter_rows(path, kind)
     header, _ = find_header(sheet, rows)
+    if progress:
+        progress.set_total(max(estimate - header.row, 0))
     report.header_row = header.row
     report.headers = header.headers
     seen: dict[Hashable, int] = {}
     batch: list[ParsedRow] = []
+    reported = [0]  # rows already counted on the progress bar
 
     def flush() -> None:
         if not batch:
+            if progress and report.rows > reported[0]:
+                progress.advance(report.rows - reported[0])
+                reported[0] = report.rows
             return
         outcome = sheet.apply(batch, write=not dry_run and report.ok)
         for error in outcome.errors:
@@ -261,7 +289,9 @@ def run_import(
         report.updated += outcome.updated
         report.unchanged += outcome.unchanged
         if progress:
-            progress.advance(len(batch))
+            # Every row read since the last batch, bad ones included.
+            progress.advance(report.rows - reported[0])
+            reported[0] = report.rows
         batch.clear()
 
     def work() -> None:
@@ -274,11 +304,14 @@ def run_import(
                     f"数据超过 {limits.max_rows} 行的上限，请拆分后分批导入。", code="too_many_rows"
                 )
             values, errors = parse_row(sheet, header, raw)
-            if not errors:
-                try:
-                    sheet.check(values)
-                except RowError as exc:
-                    errors.append(CellError(raw.number, exc.column, exc.message))
+            # Cross-column rules run even when a cell failed (they skip INVALID values),
+            # so the user sees every reason of a bad row at once.
+            try:
+                sheet.check(values)
+            except RowError as exc:
+                errors.append(CellError(raw.number, exc.column, exc.message))
+            except RowErrors as many:
+                errors.extend(CellError(raw.number, e.column, e.message) for e in many.errors)
             if not errors:
                 key = sheet.key(values)
                 earlier = seen.get(key)

@@ -120,7 +120,8 @@ def write_error_workbook(sheet: Sheet, report: ImportReport, source: Path, path:
     out = 1
     for raw in rows:
         if raw.number in reasons:
-            writer.row(out, [raw.number, *raw.cells])
+            # Cells beyond the header (a long CSV line) would land in the reason column.
+            writer.row(out, [raw.number, *raw.cells[: len(header.headers)]])
             writer.cell(out, len(header.headers) + 1, "；".join(reasons[raw.number]), writer.error)
             out += 1
     writer.ws.set_column(len(header.headers) + 1, len(header.headers) + 1, 50)

@@ -1,0 +1,111 @@
+"""The roster pages: scoped, masked, searchable, paged by keyset; reveal is audited."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from gonghui.conftest import World
+from gonghui.core.models import AuditEvent
+from gonghui.core.pii import id_number_compose
+from gonghui.members.models import Member
+from gonghui.members.selectors import member_page
+from gonghui.members.services import member_join
+
+ID = id_number_compose("330502", date(1985, 3, 8), 42)
+
+
+@pytest.fixture
+def jiang(world: World) -> Member:
+    return member_join(
+        actor=world.wuxing_staff,
+        union=world.wuxing_grassroots,
+        name="江艺芬",
+        id_number=ID,
+        phone="13800138000",
+        join_date=date(2023, 4, 16),
+    )
+
+
+def test_list_shows_masked_id_and_phone(world: World, jiang: Member, client_as) -> None:
+    body = client_as(world.wuxing_staff).get("/members/").content.decode()
+    assert "江艺芬" in body
+    assert "330502********" + ID[-4:] in body
+    assert "138****8000" in body
+    assert ID not in body and "13800138000" not in body
+
+
+def test_sibling_county_list_is_empty(world: World, jiang: Member, client_as) -> None:
+    body = client_as(world.nanxun_staff).get("/members/").content.decode()
+    assert "江艺芬" not in body
+    assert "没有找到会员" in body
+
+
+@pytest.mark.parametrize("query", ["江艺", ID, ID.lower(), "138 0013 8000", "+8613800138000"])
+def test_search_by_name_prefix_full_id_or_phone(world: World, jiang: Member, query: str) -> None:
+    members, _ = member_page(actor=world.wuxing_staff, union=world.wuxing, text=query)
+    assert [m.pk for m in members] == [jiang.pk]
+
+
+def test_partial_id_number_finds_nobody(world: World, jiang: Member) -> None:
+    members, _ = member_page(actor=world.wuxing_staff, union=world.wuxing, text=ID[:10])
+    assert members == []
+
+
+def test_pages_follow_the_keyset(world: World) -> None:
+    for n in range(5):
+        member_join(
+            actor=world.wuxing_staff,
+            union=world.wuxing_grassroots,
+            name=f"会员{'甲乙丙丁戊'[n]}",
+            id_number=id_number_compose("330502", date(1990, 1, 1 + n), 10 + n),
+        )
+    first, after = member_page(actor=world.wuxing_staff, union=world.wuxing, limit=2)
+    second, after2 = member_page(
+        actor=world.wuxing_staff, union=world.wuxing, limit=2, before=after
+    )
+    third, after3 = member_page(
+        actor=world.wuxing_staff, union=world.wuxing, limit=2, before=after2
+    )
+    names = [m.name for m in first + second + third]
+    assert names == ["会员戊", "会员丁", "会员丙", "会员乙", "会员甲"]
+    assert after3 is None
+
+
+def test_list_page_runs_no_count_query(world: World, jiang: Member, client_as) -> None:
+    client = client_as(world.wuxing_staff)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/members/")
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_reveal_needs_the_right(world: World, jiang: Member, client_as) -> None:
+    response = client_as(world.wuxing_staff).post(f"/members/{jiang.pk}/reveal/id_number/")
+    assert response.status_code == 403
+    assert not AuditEvent.objects.filter(action="member.reveal").exists()
+
+
+def test_reveal_shows_the_full_number_and_is_audited(
+    world: World, jiang: Member, client_as
+) -> None:
+    world.wuxing_staff.pii_access = True
+    world.wuxing_staff.save()
+    response = client_as(world.wuxing_staff).post(f"/members/{jiang.pk}/reveal/id_number/")
+    assert ID in response.content.decode()
+    event = AuditEvent.objects.get(action="member.reveal")
+    assert event.actor == world.wuxing_staff
+    assert ID not in event.summary
+
+
+def test_detail_offers_reveal_only_to_holders_of_the_right(
+    world: World, jiang: Member, client_as
+) -> None:
+    without = client_as(world.wuxing_staff).get(f"/members/{jiang.pk}/").content.decode()
+    world.township_staff.pii_access = True
+    world.township_staff.save()
+    with_right = client_as(world.township_staff).get(f"/members/{jiang.pk}/").content.decode()
+    assert "查看完整" not in without
+    assert "查看完整" in with_right
