@@ -130,6 +130,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif not TESTING:
+    # A second connection to the same database for job progress: an import commits in one
+    # long transaction, and progress written through it stays visible while that runs.
+    DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.member_list, name="member_list"),
     path("<int:member_id>/", views.member_detail, name="member_detail"),
     path("<int:member_id>/reveal/<str:field>/", views.member_reveal_view, name="member_reveal"),
+    path("<int:member_id>/transfer/", views.member_transfer_view, name="member_transfer"),
+    path("<int:member_id>/leave/", views.member_leave_view, name="member_leave"),
 ]

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from gonghui.core.middleware import request_actor
+from gonghui.core.models import Role
+from gonghui.core.scoping import require_role
 from gonghui.members import selectors
-from gonghui.members.services import member_reveal
+from gonghui.members.services import member_leave, member_reveal, member_transfer
+from gonghui.orgs.models import Union
 from gonghui.orgs.selectors import access_union, union_choices
 
 
@@ -60,3 +64,35 @@ def member_reveal_view(request: HttpRequest, member_id: int, field: str) -> Http
     return HttpResponse(
         format_html('<span class="font-monospace" data-testid="revealed">{}</span>', value)
     )
+
+
+@require_POST
+def member_transfer_view(request: HttpRequest, member_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    member = selectors.access_member(actor=actor, member_id=member_id)
+    require_role(actor, Role.ADMIN, Role.STAFF)
+    code = request.POST.get("to_union", "").strip()
+    to_union = Union.objects.visible_to(actor).filter(code=code).first()
+    try:
+        if to_union is None:
+            raise ValidationError("在您的管辖范围内找不到该工会代码。", code="union_not_found")
+        member_transfer(actor=actor, member=member, to_union=to_union)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已转入{to_union.name}。")
+    return redirect("members:member_detail", member_id=member.pk)
+
+
+@require_POST
+def member_leave_view(request: HttpRequest, member_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    member = selectors.access_member(actor=actor, member_id=member_id)
+    require_role(actor, Role.ADMIN, Role.STAFF)
+    try:
+        member_leave(actor=actor, member=member)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已办理退会。")
+    return redirect("members:member_detail", member_id=member.pk)

@@ -109,3 +109,37 @@ def test_detail_offers_reveal_only_to_holders_of_the_right(
     with_right = client_as(world.township_staff).get(f"/members/{jiang.pk}/").content.decode()
     assert "查看完整" not in without
     assert "查看完整" in with_right
+
+
+def test_transfer_through_the_page_keeps_history(world: World, jiang: Member, client_as) -> None:
+    from gonghui.orgs.tests.factories import UnionFactory
+
+    target = UnionFactory.create(parent=world.zhili, code="3305021000001", name="织里童装联合工会")
+    response = client_as(world.wuxing_staff).post(
+        f"/members/{jiang.pk}/transfer/", {"to_union": target.code}
+    )
+    assert response.status_code == 302
+    jiang.refresh_from_db()
+    assert jiang.union == target
+    event = jiang.events.get()
+    assert (event.kind, event.from_union, event.union) == (
+        "transfer",
+        world.wuxing_grassroots,
+        target,
+    )
+
+
+def test_transfer_to_a_union_out_of_scope_is_refused(
+    world: World, jiang: Member, client_as
+) -> None:
+    client_as(world.wuxing_staff).post(
+        f"/members/{jiang.pk}/transfer/", {"to_union": world.nanxun_grassroots.code}
+    )
+    jiang.refresh_from_db()
+    assert jiang.union == world.wuxing_grassroots
+
+
+def test_leave_through_the_page(world: World, jiang: Member, client_as) -> None:
+    client_as(world.wuxing_staff).post(f"/members/{jiang.pk}/leave/")
+    jiang.refresh_from_db()
+    assert jiang.status == Member.Status.LEFT
