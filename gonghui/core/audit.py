@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from gonghui.core.models import AuditEvent
+from gonghui.core.pii import scrub_personal
 
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
 
@@ -50,7 +51,7 @@ def audit_record(
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        summary=summary[:2000],
+        summary=scrub_personal(summary)[:2000],
         ip=ip or current_ip.get(),
         outcome=outcome,
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 import time
 from datetime import date, datetime, timedelta
 
@@ -429,3 +430,18 @@ def data_cipher() -> Cipher:
 def id_indexer() -> Indexer:
     """The Indexer for settings.GONGHUI_INDEX_KEY."""
     return _indexer_for(settings.GONGHUI_INDEX_KEY)
+
+
+# --- Scrubbing free text -----------------------------------------------------------------
+
+_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{5,8}(\d{3}[\dXx])(?![0-9A-Za-z])")
+_PHONE_LIKE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+
+
+def scrub_personal(text: str) -> str:
+    """Mask anything in free text that looks like an ID number or a mobile number.
+
+    Audit summaries and job labels quote what users typed (file names, search terms); this
+    keeps a full number from being stored in clear there."""
+    text = _ID_LIKE.sub(lambda m: m[1] + "*" * (len(m[0]) - 10) + m[2], text)
+    return _PHONE_LIKE.sub(lambda m: f"{m[1]}****{m[2]}", text)

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from gonghui.core.jobs import JobProgress, job_start
 from gonghui.core.models import Job, User
+from gonghui.core.pii import scrub_personal
 from gonghui.core.sheets import write_error_workbook
 from gonghui.core.sheets.registry import SheetEntry, sheet_entry
 from gonghui.orgs.models import Union
@@ -48,6 +49,7 @@ def sheet_import_start(
     from gonghui.core.tasks import sheet_import_task
 
     verb = "校验" if dry_run else "导入"
+    filename = scrub_personal(filename)
     return job_start(
         actor=actor,
         kind="sheet_import",

@@ -42,12 +42,17 @@ def text(max_length: int = 128, min_length: int = 1) -> Callable[[Any], str]:
     return parse
 
 
-PERSON_NAME = re.compile(r"^[\u3400-\u9fffA-Za-z·• ]+$")
+# CJK unified ideographs with their extensions (rare characters such as 𠮷 are real names),
+# 〇, Latin letters, spaces and the middle dot.
+PERSON_NAME = re.compile(
+    r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f〇A-Za-z· ]+$"
+)
+MIDDLE_DOTS = str.maketrans({"•": "·", "・": "·", "．": "·", "∙": "·"})
 
 
 def person_name(value: Any) -> str:
     """2–30 characters: Chinese characters, letters, spaces and the middle dot only."""
-    result = clean_text(value).replace("•", "·")
+    result = clean_text(value).translate(MIDDLE_DOTS)
     if not 2 <= len(result) <= 30:
         raise ValidationError("姓名应为2至30个字符", code="name_length")
     if not PERSON_NAME.match(result):
@@ -58,6 +63,8 @@ def person_name(value: Any) -> str:
 EXCEL_EPOCH = date(1899, 12, 30)
 DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+# A time after the date, as CSV exports of datetime cells write it: ignored.
+TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 
 
 def parse_date(value: Any) -> date:
@@ -75,7 +82,9 @@ def parse_date(value: Any) -> date:
             return EXCEL_EPOCH + timedelta(days=int(number))
         else:
             raise ValidationError("日期无效", code="date_invalid")
-    raw = clean_text(value)
+    raw = TIME_SUFFIX.sub("", clean_text(value))
+    if raw.isdigit() and len(raw) <= 5:
+        return parse_date(float(raw))  # an Excel serial number that arrived as text
     match = DATE_TEXT.match(raw) or DATE_COMPACT.match(raw)
     if not match:
         raise ValidationError("日期格式无法识别，请使用如 2023-06-01 的格式", code="date_format")

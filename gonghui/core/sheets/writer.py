@@ -17,12 +17,16 @@ import xlsxwriter
 from gonghui.core.sheets.engine import ImportReport, Sheet, find_header
 from gonghui.core.sheets.reader import UploadLimits, check_upload, iter_rows
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may run as a formula, including the full-width forms some programs
+# fold to ASCII; leading spaces do not protect a cell, so they are looked through.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 ERROR_HEADER = "错误原因"
 
 
 def neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_STARTS) or value.lstrip(" ").startswith(FORMULA_STARTS)
+    ):
         return "'" + value
     return value
 

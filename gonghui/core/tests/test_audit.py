@@ -64,3 +64,12 @@ def test_audit_page_filters_by_action(world: World, client_as) -> None:
     body = client_as(world.city_admin).get("/audit/", {"action": "union"}).content.decode()
     assert "新建甲" in body
     assert "停用乙" not in body
+
+
+def test_summaries_never_keep_a_full_id_or_phone_number(world: World) -> None:
+    event = audit_record(
+        actor=world.city_admin,
+        action="member.import",
+        summary="导入 330502198503080427.xlsx，联系 13800138000",
+    )
+    assert event.summary == "导入 330502********0427.xlsx，联系 138****8000"
