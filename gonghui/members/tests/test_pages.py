@@ -143,3 +143,19 @@ def test_leave_through_the_page(world: World, jiang: Member, client_as) -> None:
     client_as(world.wuxing_staff).post(f"/members/{jiang.pk}/leave/")
     jiang.refresh_from_db()
     assert jiang.status == Member.Status.LEFT
+
+
+def test_api_gives_masked_values_only(world: World, jiang: Member, client_as) -> None:
+    data = client_as(world.wuxing_staff).get("/api/v1/members").json()
+    assert [m["name"] for m in data["items"]] == ["江艺芬"]
+    item = data["items"][0]
+    assert item["id_number"] == "330502********" + ID[-4:]
+    assert item["phone"] == "138****8000"
+    detail = client_as(world.wuxing_staff).get(f"/api/v1/members/{jiang.pk}").content.decode()
+    assert ID not in detail and "13800138000" not in detail
+
+
+def test_api_member_of_a_sibling_county_is_not_found(
+    world: World, jiang: Member, client_as
+) -> None:
+    assert client_as(world.nanxun_staff).get(f"/api/v1/members/{jiang.pk}").status_code == 404

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from gonghui.core.middleware import request_actor
+from gonghui.members import selectors
+from gonghui.members.models import Member
+from gonghui.orgs.selectors import access_union
+
+router = Router(tags=["会员管理"])
+
+
+class MemberOut(Schema):
+    """A member as every API client sees it: ID number and phone masked."""
+
+    id: int
+    name: str
+    id_number: str
+    sex: str
+    phone: str
+    union_code: str
+    union_name: str
+    employment_form: str
+    occupation: str
+    skill_grade: int | None
+    join_date: date
+    status: str
+
+    @staticmethod
+    def resolve_id_number(obj: Member) -> str:
+        return str(obj.id_masked)
+
+    @staticmethod
+    def resolve_phone(obj: Member) -> str:
+        return str(obj.phone_masked)
+
+    @staticmethod
+    def resolve_union_code(obj: Member) -> str:
+        return str(obj.union.code)
+
+    @staticmethod
+    def resolve_union_name(obj: Member) -> str:
+        return str(obj.union.name)
+
+
+class MemberPage(Schema):
+    items: list[MemberOut]
+    next_before: int | None
+
+
+@router.get("/members", response=MemberPage)
+def list_members(request: HttpRequest, union: str = "", q: str = "", before: int | None = None):
+    """Members of a union's subtree, newest first; pass ``next_before`` back for the next page."""
+    actor = request_actor(request)
+    scope = access_union(actor=actor, code=union) if union else actor.union
+    if scope is None:
+        return {"items": [], "next_before": None}
+    items, next_before = selectors.member_page(actor=actor, union=scope, text=q, before=before)
+    return {"items": items, "next_before": next_before}
+
+
+@router.get("/members/{member_id}", response=MemberOut)
+def get_member(request: HttpRequest, member_id: int):
+    return selectors.access_member(actor=request_actor(request), member_id=member_id)
