@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from gonghui.core import pii
+from gonghui.core.bulk import db_now, fast_insert, fast_update
 from gonghui.core.models import User
 from gonghui.core.sheets import (
     INVALID,
@@ -85,8 +86,33 @@ COLUMNS = (
     ),
 )
 
+# Columns written for a new member, in the order _write builds its rows.
+INSERT_FIELDS = (
+    "union",
+    "name",
+    "id_cipher",
+    "id_hash",
+    "id_masked",
+    "sex",
+    "birth_date",
+    "home_region_code",
+    "phone_cipher",
+    "phone_hash",
+    "phone_masked",
+    "employer_name",
+    "employer_uscc",
+    "employment_form",
+    "occupation",
+    "skill_grade",
+    "join_date",
+    "join_channel",
+    "status",
+    "created_at",
+    "updated_at",
+)
+
 # What an update compares and writes: a blank optional cell keeps the stored value.
-UPDATABLE = (
+UPDATABLE: tuple[str, ...] = (
     "name",
     "phone_hash",
     "employer_name",
@@ -95,6 +121,17 @@ UPDATABLE = (
     "occupation",
     "skill_grade",
     "join_date",
+)
+# The same columns as instance attributes (the union by its id), then updated_at.
+UPDATE_ATTNAMES = (*UPDATABLE, "phone_cipher", "phone_masked", "status", "left_on", "union_id")
+UPDATE_FIELDS = (
+    *UPDATABLE,
+    "phone_cipher",
+    "phone_masked",
+    "status",
+    "left_on",
+    "union",
+    "updated_at",
 )
 
 
@@ -258,39 +295,42 @@ class MemberSheet(Sheet):
         id_ciphers = self.cipher.encrypt_many(ids)
         phones = [row.values["phone"] for row, _ in to_create if row.values["phone"]]
         phone_ciphers = dict(zip(phones, self.cipher.encrypt_many(phones), strict=True))
-        new_members = []
+        now = db_now()
+        new_rows = []
         for (row, id_hash), id_cipher in zip(to_create, id_ciphers, strict=True):
             v = row.values
             id18, phone = v["id_number"], v["phone"]
-            new_members.append(
-                Member(
-                    union_id=v["union"].pk,
-                    name=v["name"],
-                    id_cipher=id_cipher,
-                    id_hash=id_hash,
-                    id_masked=pii.mask_id_number(id18),
-                    sex=pii.id_sex(id18),
-                    birth_date=pii.id_birth_date(id18),
-                    home_region_code=pii.id_region_code(id18),
-                    phone_cipher=phone_ciphers[phone] if phone else None,
-                    phone_hash=phone_hash_of[phone] if phone else "",
-                    phone_masked=pii.mask_phone(phone) if phone else "",
-                    employer_name=v["employer_name"] or "",
-                    employer_uscc=v["employer_uscc"] or "",
-                    employment_form=v["employment_form"] or EmploymentForm.STANDARD,
-                    occupation=v["occupation"] or "",
-                    skill_grade=v["skill_grade"],
-                    join_date=v["join_date"] or self.today,
-                    join_channel=JoinChannel.IMPORT,
+            new_rows.append(
+                (
+                    v["union"].pk,
+                    v["name"],
+                    id_cipher,
+                    id_hash,
+                    pii.mask_id_number(id18),
+                    pii.id_sex(id18),
+                    pii.id_birth_date(id18),
+                    pii.id_region_code(id18),
+                    phone_ciphers[phone] if phone else None,
+                    phone_hash_of[phone] if phone else "",
+                    pii.mask_phone(phone) if phone else "",
+                    v["employer_name"] or "",
+                    v["employer_uscc"] or "",
+                    v["employment_form"] or EmploymentForm.STANDARD,
+                    v["occupation"] or "",
+                    v["skill_grade"],
+                    v["join_date"] or self.today,
+                    JoinChannel.IMPORT,
+                    Member.Status.ACTIVE,
+                    now,
+                    now,
                 )
             )
-        Member.objects.bulk_create(new_members, batch_size=1000)
-        if to_update:
-            Member.objects.bulk_update(
-                to_update,
-                [*UPDATABLE, "phone_cipher", "phone_masked", "status", "left_on", "union"],
-                batch_size=1000,
-            )
+        fast_insert(Member, INSERT_FIELDS, new_rows)
+        fast_update(
+            Member,
+            UPDATE_FIELDS,
+            ((m.pk, *(getattr(m, a) for a in UPDATE_ATTNAMES), now) for m in to_update),
+        )
         if rejoined:
             MembershipEvent.objects.bulk_create(
                 [
