@@ -24,7 +24,7 @@ def db_now() -> Any:
 
 
 def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
-    return [model._meta.get_field(name).column for name in fields]  # type: ignore[union-attr]
+    return [str(model._meta.get_field(name).column) for name in fields]  # type: ignore[union-attr]
 
 
 def fast_insert(
@@ -55,7 +55,7 @@ def fast_update(
     """Update rows by primary key: each row is (pk, *values of ``fields``)."""
     table = connection.ops.quote_name(model._meta.db_table)
     assignments = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in _columns(model, fields))
-    pk = connection.ops.quote_name(model._meta.pk.column)  # type: ignore[union-attr]
+    pk = connection.ops.quote_name(str(model._meta.pk.column))
     batch = [(*values, key) for key, *values in rows]
     if batch:
         with connection.cursor() as cursor:
