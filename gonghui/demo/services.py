@@ -1,27 +1,20 @@
-"""The demo-data generator: deterministic for a seed, at any scale."""
+"""`make demo`: the demo data (generate.py) and the named demo users of DESIGN.md."""
 
 from __future__ import annotations
 
 import json
-import random
 import secrets
 import string
 from dataclasses import dataclass
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from faker import Faker
 
-from gonghui.core.jobs import JobProgress
-from gonghui.core.models import Job, Role, User
+from gonghui.core.models import Role, User
+from gonghui.demo.generate import demo_data_generate
 from gonghui.orgs.models import Union
-from gonghui.orgs.services import regions_load, union_counts_rebuild, union_tree_build
-
-# Grassroots unions per township, by scale. Issue-by-issue the scales grow other records.
-GRASSROOTS_PER_TOWNSHIP = {"tiny": 2, "small": 8, "city": 120}
+from gonghui.orgs.services import regions_load, union_tree_build
 
 
 @dataclass(frozen=True)
@@ -108,57 +101,18 @@ def demo_users_ensure(*, city_code: str, logins_file: Path) -> list[dict[str, st
     return rows
 
 
-def grassroots_generate(*, city_code: str, scale: str, seed: int = 2023) -> int:
-    """Add deterministic grassroots unions under every township until each has its quota."""
-    per_township = GRASSROOTS_PER_TOWNSHIP[scale]
-    fake = Faker("zh_CN")
-    created = 0
-    city = Union.objects.get(code=city_code)
-    townships = list(Union.objects.filter(path__startswith=city.path, depth=3).order_by("code"))
-    for township in townships:
-        rng = random.Random(f"{seed}:{township.code}")
-        fake.seed_instance(f"{seed}:{township.code}")
-        have = Union.objects.filter(path__startswith=township.path, depth=4).count()
-        with transaction.atomic():
-            for n in range(1, per_township + 1):
-                company = fake.company()
-                if n <= have:
-                    continue
-                joint = rng.random() < 0.12
-                name = (
-                    (
-                        f"{township.region.name if township.region else township.name}"
-                        f"{rng.choice(['小微企业', '商贸', '快递物流', '电商'])}联合工会"
-                    )
-                    if joint
-                    else f"{company}工会委员会"
-                )
-                Union.objects.add_child(
-                    township,
-                    {
-                        "code": f"{township.code}{n:04d}",
-                        "name": name,
-                        "level": Union.Level.GRASSROOTS,
-                        "kind": Union.Kind.JOINT if joint else Union.Kind.STANDARD,
-                        "region": township.region,
-                        "established_on": date(2005, 1, 1) + timedelta(days=rng.randrange(0, 6900)),
-                        "chair": fake.name(),
-                    },
-                )
-                created += 1
-    return created
-
-
 def demo_setup(*, city_code: str, scale: str, seed: int = 2023) -> dict[str, Any]:
     """Everything `make demo` needs in the database; safe to run again."""
     regions = regions_load(city_code=city_code)
     unions = union_tree_build(city_code=city_code)
-    grassroots = grassroots_generate(city_code=city_code, scale=scale, seed=seed)
-    city = Union.objects.get(code=city_code)
-    job = Job.objects.create(kind="union_counts_rebuild", label="重建工会组织树统计数", union=city)
-    counts = union_counts_rebuild(job, JobProgress(job))
-    Job.objects.filter(pk=job.pk).update(state=Job.State.DONE, result=counts)
+    data = demo_data_generate(city_code=city_code, scale=scale, seed=seed)
     logins = demo_users_ensure(
         city_code=city_code, logins_file=Path(settings.VAR_DIR) / "demo-logins.json"
     )
-    return {"regions": regions, "unions": unions, "grassroots": grassroots, "logins": logins}
+    return {
+        "regions": regions,
+        "unions": unions,
+        "grassroots": data.unions,
+        "data": data,
+        "logins": logins,
+    }

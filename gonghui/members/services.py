@@ -24,6 +24,7 @@ from gonghui.members.models import (
 )
 from gonghui.members.sheets import MEMBER_HOLDING_LEVELS, MemberSheet
 from gonghui.orgs.models import Union
+from gonghui.orgs.services import union_counts_refresh, union_member_count_add
 
 
 def _require_holding_union(union: Union) -> None:
@@ -98,6 +99,7 @@ def member_join(
         )
     else:
         member = Member.objects.create(**fields)
+    union_member_count_add(union_id=union.pk, delta=1)
     audit_record(
         actor=actor,
         action="member.join",
@@ -125,6 +127,8 @@ def member_transfer(
     from_union_id = member.union_id
     member.union = to_union
     member.save(update_fields=["union", "updated_at"])
+    union_member_count_add(union_id=from_union_id, delta=-1)
+    union_member_count_add(union_id=to_union.pk, delta=1)
     MembershipEvent.objects.create(
         member=member,
         kind=MembershipEvent.Kind.TRANSFER,
@@ -151,6 +155,7 @@ def member_leave(*, actor: Any, member: Member, on: date | None = None) -> Membe
     member.status = Member.Status.LEFT
     member.left_on = on or timezone.localdate()
     member.save(update_fields=["status", "left_on", "updated_at"])
+    union_member_count_add(union_id=member.union_id, delta=-1)
     MembershipEvent.objects.create(
         member=member,
         kind=MembershipEvent.Kind.LEAVE,
@@ -195,6 +200,8 @@ def member_import(
     """Import a roster into ``union``'s subtree: all rows or none; re-import adds nothing."""
     sheet = MemberSheet(actor=actor, union=union)
     report = run_import(sheet, path, dry_run=dry_run, progress=progress)
+    if report.committed and (report.created or report.updated):
+        union_counts_refresh()  # cached roster sizes on the union tree
     if not dry_run:
         audit_record(
             actor=actor,

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Value
+from django.db.models.functions import Greatest
 
 from gonghui.core.audit import audit_record
 from gonghui.core.jobs import JobProgress
@@ -156,33 +157,67 @@ def union_create(
     return union
 
 
-def union_counts_rebuild(job: Job, progress: JobProgress) -> dict[str, Any]:
-    """Recompute every union's cached subtree counts.
+def union_counts_refresh(progress: JobProgress | None = None) -> dict[str, Any]:
+    """Recompute every union's cached subtree counts (grassroots unions, active members).
 
-    Reads the tree once, adds each grassroots union to every ancestor by path prefix, and
-    writes in batches with progress, so it stays linear in the number of unions.
+    One read of the tree and one grouped count of members by union; each is added to every
+    ancestor by path prefix, so the work stays linear in the number of unions.
     """
+    from gonghui.members.models import Member
+
     steplen = Union.steplen
-    rows = list(Union.objects.order_by().values_list("pk", "path", "level", "grassroots_count"))
-    progress.set_total(len(rows))
+    rows = list(
+        Union.objects.order_by().values_list(
+            "pk", "path", "level", "grassroots_count", "member_count"
+        )
+    )
+    if progress:
+        progress.set_total(len(rows))
     grassroots_under: Counter[str] = Counter()
-    for _pk, path, level, _count in rows:
+    members_under: Counter[str] = Counter()
+    for _pk, path, level, _g, _m in rows:
         if level == Union.Level.GRASSROOTS:
             for end in range(steplen, len(path) + 1, steplen):
                 grassroots_under[path[:end]] += 1
+    active = (
+        Member.objects.filter(status=Member.Status.ACTIVE)
+        .values_list("union__path")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for path, n in active:
+        for end in range(steplen, len(path) + 1, steplen):
+            members_under[path[:end]] += n
     changed = 0
     batch = 1000
     for start in range(0, len(rows), batch):
         chunk = [
-            Union(pk=pk, grassroots_count=grassroots_under[path])
-            for pk, path, _level, count in rows[start : start + batch]
-            if count != grassroots_under[path]
+            Union(pk=pk, grassroots_count=grassroots_under[path], member_count=members_under[path])
+            for pk, path, _level, g, m in rows[start : start + batch]
+            if (g, m) != (grassroots_under[path], members_under[path])
         ]
         if chunk:
-            Union.objects.bulk_update(chunk, ["grassroots_count"])
+            Union.objects.bulk_update(chunk, ["grassroots_count", "member_count"])
         changed += len(chunk)
-        progress.advance(len(rows[start : start + batch]))
+        if progress:
+            progress.advance(len(rows[start : start + batch]))
     return {"工会总数": len(rows), "已更新": changed}
+
+
+def union_counts_rebuild(job: Job, progress: JobProgress) -> dict[str, Any]:
+    """The job form of union_counts_refresh."""
+    return union_counts_refresh(progress)
+
+
+def union_member_count_add(*, union_id: int, delta: int) -> None:
+    """Keep the cached member counts of a union and its ancestors current after one change."""
+    path = Union.objects.values_list("path", flat=True).get(pk=union_id)
+    paths = [path[:end] for end in range(Union.steplen, len(path) + 1, Union.steplen)]
+    # Never below zero: rows written outside the services (bulk demo data) can leave the
+    # cache behind until the next refresh, and a negative count would fail its check.
+    Union.objects.filter(path__in=paths).update(
+        member_count=Greatest(F("member_count") + delta, Value(0))
+    )
 
 
 def enterprise_import(

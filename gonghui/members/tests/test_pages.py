@@ -159,3 +159,28 @@ def test_api_member_of_a_sibling_county_is_not_found(
     world: World, jiang: Member, client_as
 ) -> None:
     assert client_as(world.nanxun_staff).get(f"/api/v1/members/{jiang.pk}").status_code == 404
+
+
+def test_member_counts_follow_join_transfer_and_leave(world: World, jiang: Member) -> None:
+    from gonghui.members.services import member_leave, member_transfer
+    from gonghui.orgs.models import Union
+
+    def counts() -> tuple[int, int, int]:
+        c = dict(Union.objects.values_list("code", "member_count"))
+        return c["3305"], c["330502"], c["330503"]
+
+    assert counts() == (1, 1, 0)
+    member_transfer(actor=world.city_admin, member=jiang, to_union=world.nanxun_grassroots)
+    assert counts() == (1, 0, 1)
+    member_leave(actor=world.city_admin, member=jiang)
+    assert counts() == (0, 0, 0)
+
+
+def test_counts_rebuild_matches_the_members(world: World, jiang: Member) -> None:
+    from gonghui.orgs.models import Union
+    from gonghui.orgs.services import union_counts_refresh
+
+    Union.objects.update(member_count=0)
+    union_counts_refresh()
+    assert Union.objects.get(code="330502001").member_count == 1
+    assert Union.objects.get(code="330503").member_count == 0

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gonghui.demo.services import GRASSROOTS_PER_TOWNSHIP, demo_setup
+from gonghui.demo.plan import SCALES
+from gonghui.demo.services import demo_setup
 
 
 class Command(BaseCommand):
@@ -12,7 +13,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--city", default=settings.GONGHUI_CITY_CODE)
-        parser.add_argument("--scale", default="small", choices=sorted(GRASSROOTS_PER_TOWNSHIP))
+        parser.add_argument("--scale", default="small", choices=list(SCALES))
         parser.add_argument("--seed", type=int, default=2023)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -23,9 +24,14 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         regions = result["regions"]
+        data = result["data"]
         self.stdout.write(
             f"行政区划：区县 {regions.get('county', 0)} 个，乡镇（街道） {regions.get('township', 0)} 个；"
             f"新建工会 {sum(result['unions'].values()) + result['grassroots']} 个。"
+        )
+        self.stdout.write(
+            f"演示数据：新增企业 {data.enterprises} 家，会员 {data.members} 人，"
+            f"应建未建任务 {data.formation_tasks} 个；导入样例表格在 var/samples/。"
         )
         self.stdout.write("\n演示账号（密码保存在 var/demo-logins.json）：")
         for row in result["logins"]:

@@ -1,0 +1,232 @@
+"""The demo-data generator at tiny scale: content, determinism, the tree, the samples."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from pytest_django.fixtures import Settings
+
+from gonghui.core import pii
+from gonghui.core.models import Job, User
+from gonghui.demo.generate import DemoDataResult, demo_data_generate
+from gonghui.demo.plan import SCALES, first_unions, township_plan, townships_plan
+from gonghui.demo.services import demo_setup
+from gonghui.members.models import EmploymentForm, MassEnrollment, Member
+from gonghui.members.services import member_import
+from gonghui.orgs.formation import should_form_q
+from gonghui.orgs.models import Enterprise, FormationTask, Union
+from gonghui.orgs.services import enterprise_import, regions_load, union_tree_build
+
+CITY = "3305"
+COUNTIES = {"330502", "330503", "330521", "330522", "330523"}
+
+
+def generate(tmp_path: Path, *, samples: bool = False) -> DemoDataResult:
+    return demo_data_generate(
+        city_code=CITY, scale="tiny", seed=2023, samples=samples, samples_dir=tmp_path
+    )
+
+
+@pytest.fixture
+def tiny(db: None, tmp_path: Path) -> DemoDataResult:
+    regions_load(city_code=CITY)
+    union_tree_build(city_code=CITY)
+    return generate(tmp_path)
+
+
+def test_tiny_scale_fills_every_county_with_members_of_holding_unions(
+    tiny: DemoDataResult,
+) -> None:
+    assert 1500 <= tiny.members <= 2500
+    assert tiny.members == Member.objects.count()
+    per_county = Counter(code[:6] for code in Member.objects.values_list("union__code", flat=True))
+    assert set(per_county) == COUNTIES
+    assert set(Member.objects.values_list("union__level", flat=True)) == {
+        Union.Level.GRASSROOTS,
+        Union.Level.TOWNSHIP,
+    }
+    assert set(Member.objects.values_list("status", flat=True)) == {Member.Status.ACTIVE}
+    new_form = Member.objects.filter(employment_form=EmploymentForm.NEW_FORM)
+    assert 0.05 < new_form.count() / tiny.members < 0.15
+    assert not new_form.filter(occupation="").exists()
+    assert Member.objects.filter(mass_enrollment__isnull=False).exists()
+    assert MassEnrollment.objects.count() == tiny.mass_enrollments == 10
+    # Every township has grassroots unions; codes are the township's code and 4 digits.
+    for township in Union.objects.filter(level=Union.Level.TOWNSHIP):
+        codes = list(
+            Union.objects.filter(path__startswith=township.path, depth=4).values_list(
+                "code", flat=True
+            )
+        )
+        assert codes
+        assert all(c.startswith(township.code) and len(c) == len(township.code) + 4 for c in codes)
+    assert Union.objects.filter(kind=Union.Kind.JOINT).exists()
+    # The cached counts were rebuilt, as a recorded job.
+    assert Job.objects.filter(kind="union_counts_rebuild", state=Job.State.DONE).exists()
+    city = Union.objects.get(code=CITY)
+    assert city.grassroots_count == Union.objects.filter(level=Union.Level.GRASSROOTS).count()
+
+
+def _holds(value: object, text: str) -> bool:
+    if isinstance(value, bytes | memoryview):
+        return text.encode() in bytes(value)
+    return text in str(value)
+
+
+def test_id_numbers_are_stored_only_encrypted_and_valid(tiny: DemoDataResult) -> None:
+    cipher = pii.data_cipher()
+    indexer = pii.id_indexer()
+    for row in Member.objects.values():
+        id18 = cipher.decrypt(row["id_cipher"])
+        assert pii.normalize_id_number(id18) == id18
+        assert row["id_hash"] == indexer.digest(id18)
+        assert row["id_masked"] == pii.mask_id_number(id18)
+        assert row["birth_date"] == pii.id_birth_date(id18)
+        phone = cipher.decrypt(row["phone_cipher"]) if row["phone_cipher"] else ""
+        for value in row.values():
+            assert not _holds(value, id18)
+            assert not phone or not _holds(value, phone)
+
+
+def test_enterprises_have_valid_codes_and_uncovered_ones_are_on_the_worklist(
+    tiny: DemoDataResult,
+) -> None:
+    rows = list(
+        Enterprise.objects.values_list(
+            "uscc", "region__parent__code", "union_id", "owner_union_id", "region_id"
+        )
+    )
+    assert len(rows) == tiny.enterprises
+    townships = dict(
+        Union.objects.filter(level=Union.Level.TOWNSHIP).values_list("region_id", "pk")
+    )
+    for uscc, county, union_id, owner_id, region_id in rows:
+        assert pii.normalize_uscc(uscc) == uscc
+        assert uscc.startswith(f"91{county}")
+        assert owner_id == (union_id or townships[region_id])
+    open_tasks = FormationTask.objects.filter(status=FormationTask.Status.OPEN)
+    assert open_tasks.count() == tiny.formation_tasks > 0
+    assert not open_tasks.filter(enterprise__union__isnull=False).exists()
+    uncovered = Enterprise.objects.filter(should_form_q(), union__isnull=True)
+    assert set(open_tasks.values_list("enterprise_id", flat=True)) == set(
+        uncovered.values_list("pk", flat=True)
+    )
+    assert Enterprise.objects.filter(is_platform_lead=True).count() >= 5
+
+
+def test_bulk_built_tree_is_sound_and_add_child_still_appends(tiny: DemoDataResult) -> None:
+    assert Union.objects.find_problems() == ([], [], [], [], [])
+    township = Union.objects.get(code="330502001")
+    before = township.numchild
+    assert before >= 3
+    added = Union.objects.add_child(
+        township, {"code": "3305020019000", "name": "新建工会", "level": Union.Level.GRASSROOTS}
+    )
+    last_before = (
+        Union.objects.filter(path__startswith=township.path, depth=4)
+        .exclude(pk=added.pk)
+        .order_by("-path")
+        .first()
+    )
+    assert last_before is not None and added.path > last_before.path
+    assert Union.objects.get(pk=township.pk).numchild == before + 1
+    assert Union.objects.find_problems() == ([], [], [], [], [])
+
+
+def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
+    tiny: DemoDataResult, tmp_path: Path
+) -> None:
+    def snapshot() -> tuple[set[str], set[tuple[str, str]], set[str]]:
+        return (
+            set(Member.objects.values_list("id_hash", flat=True)),
+            set(Union.objects.values_list("code", "name")),
+            set(Enterprise.objects.values_list("uscc", flat=True)),
+        )
+
+    first = snapshot()
+    again = generate(tmp_path)
+    assert (again.unions, again.enterprises, again.members) == (0, 0, 0)
+    assert (again.mass_enrollments, again.formation_tasks) == (0, 0)
+    assert snapshot() == first
+    # Wipe the generated data and generate again: the same people, unions and enterprises.
+    FormationTask.objects.all().delete()
+    Member.objects.all().delete()
+    MassEnrollment.objects.all().delete()
+    Enterprise.objects.all().delete()
+    Union.objects.filter(level=Union.Level.GRASSROOTS).delete()
+    Union.objects.filter(level=Union.Level.TOWNSHIP).update(numchild=0)
+    generate(tmp_path)
+    assert snapshot() == first
+
+
+def test_first_unions_of_a_township_are_the_same_at_every_scale(settings: Settings) -> None:
+    township = townships_plan([("330502001", "月河街道", "330502", "吴兴区", "湖州市")], seed=2023)[
+        0
+    ]
+    # Sized as one of Huzhou's 72 townships.
+    township = dataclasses.replace(township, city_townships=72)
+    fixed = [(u.code, u.name) for u in first_unions(township, seed=2023)]
+    assert [code for code, _ in fixed] == ["3305020010001", "3305020010002", "3305020010003"]
+    for scale in SCALES.values():
+        plan = township_plan(township, scale=scale, seed=2023)
+        assert [(u.code, u.name) for u in plan.unions[:3]] == fixed
+    other_seed = first_unions(township, seed=2024)
+    assert [u.name for u in other_seed] != [name for _, name in fixed]
+
+
+def test_sample_workbooks_import_except_their_known_bad_rows(
+    tiny: DemoDataResult, tmp_path: Path
+) -> None:
+    written = generate(tmp_path, samples=True)
+    assert written.members == 0
+    samples = {s.path.name: s for s in written.samples}
+    assert set(samples) == {
+        "members_sample.xlsx",
+        "members_sample_gbk.csv",
+        "members_sample_clean.xlsx",
+        "enterprises_sample.xlsx",
+    }
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    yuehe = Union.objects.get(code="330502001")
+    roster = samples["members_sample.xlsx"]
+    assert 50 <= len(roster.bad_rows) <= 70
+    assert len(set(roster.bad_rows.values())) == 8
+    report = member_import(actor=None, union=yuehe, path=roster.path, dry_run=True)
+    assert report.header_row == 3
+    assert report.bad_row_numbers == set(roster.bad_rows)
+    assert len(report.errors) == len(roster.bad_rows)  # one fault per bad row
+    assert report.created == roster.rows - len(roster.bad_rows)
+    assert {str(n) for n in roster.bad_rows} == set(
+        manifest["files"]["members_sample.xlsx"]["bad_rows"]
+    )
+    for name in ("members_sample_gbk.csv", "members_sample_clean.xlsx"):
+        report = member_import(actor=None, union=yuehe, path=samples[name].path, dry_run=True)
+        assert report.ok and report.created == samples[name].rows
+    samples["members_sample_gbk.csv"].path.read_bytes().decode("gbk")
+    enterprises = samples["enterprises_sample.xlsx"]
+    report = enterprise_import(
+        actor=None, union=Union.objects.get(code="330502"), path=enterprises.path, dry_run=True
+    )
+    assert report.bad_row_numbers == set(enterprises.bad_rows)
+    assert report.created == enterprises.rows - len(enterprises.bad_rows)
+
+
+def test_demo_setup_uses_the_generator_and_places_the_demo_users(
+    db: None, settings: Settings, tmp_path: Path
+) -> None:
+    settings.VAR_DIR = tmp_path
+    result = demo_setup(city_code=CITY, scale="tiny")
+    assert result["data"].members == Member.objects.count() > 0
+    assert (tmp_path / "samples" / "members_sample.xlsx").exists()
+    chair = User.objects.get(username="grassroots_chair")
+    assert chair.union is not None and chair.union.code == "3305020010001"
+    assert User.objects.get(username="township_staff").union.code == "330502001"
+    out = io.StringIO()
+    call_command("demo_setup", "--scale", "tiny", stdout=out)
+    assert "新建工会 0 个" in out.getvalue() and "会员 0 人" in out.getvalue()
