@@ -27,8 +27,12 @@ AREAS: tuple[NavArea, ...] = (
         "orgs",
         "组织建设",
         "diagram-3",
-        items=(NavItem("工会组织树", "orgs:union_tree", "diagram-3"),),
-        coming="企业名录、应建未建工作台账与建会销号、集中入会。",
+        items=(
+            NavItem("工会组织树", "orgs:union_tree", "diagram-3"),
+            NavItem("应建未建", "orgs:formation_worklist", "list-check"),
+            NavItem("企业名录导入导出", "sheet_home", "building", ("enterprises",)),
+        ),
+        coming="企业名录查询、集中入会活动。",
     ),
     NavArea(
         "members",
