@@ -2,25 +2,36 @@
 
 Django's bulk_create builds one large parameterised INSERT per batch, and most of an import's
 time went into building and binding it. Here PostgreSQL gets COPY and SQLite a prepared
-INSERT run with executemany, inside the caller's transaction; rows are plain tuples in the
-order of ``fields`` (already converted to what the column stores).
+INSERT run with executemany; rows are plain tuples in the order of ``fields`` (already
+converted to what the column stores).
+
+``BackgroundWriter`` runs those writes on a second connection in a thread of its own, inside
+one transaction that commits or rolls back at the end. The database's share of an import
+(index maintenance above all) then overlaps with the Python share (parsing, hashing,
+encryption) on the other core, instead of following it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import queue
+import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 
-def db_now() -> Any:
+def db_now(using: BaseDatabaseWrapper | None = None) -> Any:
     """The current time as these raw writes store it (Django's form on SQLite)."""
+    conn = using or connection
     now = timezone.now()
-    if connection.vendor == "postgresql":
+    if conn.vendor == "postgresql":
         return now
-    return connection.ops.adapt_datetimefield_value(now)
+    return conn.ops.adapt_datetimefield_value(now)
 
 
 def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
@@ -28,14 +39,18 @@ def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
 
 
 def fast_insert(
-    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    using: BaseDatabaseWrapper | None = None,
 ) -> int:
     """Insert ``rows`` (tuples matching ``fields``); returns how many were written."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, fields))
+    conn = using or connection
+    table = conn.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(conn.ops.quote_name(c) for c in _columns(model, fields))
     count = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
             raw = cursor.cursor  # the psycopg cursor beneath Django's wrapper
             with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
@@ -50,14 +65,112 @@ def fast_insert(
 
 
 def fast_update(
-    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    using: BaseDatabaseWrapper | None = None,
 ) -> int:
     """Update rows by primary key: each row is (pk, *values of ``fields``)."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    assignments = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in _columns(model, fields))
-    pk = connection.ops.quote_name(str(model._meta.pk.column))
+    conn = using or connection
+    table = conn.ops.quote_name(model._meta.db_table)
+    assignments = ", ".join(f"{conn.ops.quote_name(c)} = %s" for c in _columns(model, fields))
+    pk = conn.ops.quote_name(str(model._meta.pk.column))
     batch = [(*values, key) for key, *values in rows]
     if batch:
-        with connection.cursor() as cursor:
+        with conn.cursor() as cursor:
             cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", batch)
     return len(batch)
+
+
+def background_writer_available(alias: str = DEFAULT_DB_ALIAS) -> bool:
+    """A second connection sees the same database only if it is not in memory; the test
+    suite's transactions are invisible to another connection, so it writes in line."""
+    if not settings.GONGHUI_IMPORT_WRITER_THREAD or settings.TESTING:
+        return False
+    conn = connections[alias]
+    return conn.vendor == "postgresql" or (
+        conn.vendor == "sqlite" and not conn.is_in_memory_db()  # type: ignore[attr-defined]
+    )
+
+
+class BackgroundWriter:
+    """Writes queued by the caller, done in order on a connection of the writer's own thread,
+    all in one transaction. ``close(commit=...)`` ends it; an error raised by a write is
+    raised again by the next ``insert``/``update`` or by ``close``."""
+
+    _STOP = object()
+
+    def __init__(self, alias: str = DEFAULT_DB_ALIAS, depth: int = 4) -> None:
+        self.alias = alias
+        self.jobs: queue.Queue[Any] = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.committed = False
+        self._commit = False
+        self.thread = threading.Thread(target=self._run, name="gonghui-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        conn = connections.create_connection(self.alias)
+        try:
+            conn.ensure_connection()
+            conn.set_autocommit(False)
+            if conn.vendor == "sqlite":
+                # Random-order index keys (hashes) touch pages all over the index.
+                with conn.cursor() as cursor:
+                    cursor.execute("PRAGMA cache_size = -262144")
+            while True:
+                job = self.jobs.get()
+                if job is self._STOP:
+                    break
+                if self.error is None:
+                    kind, model, fields, rows = job
+                    (fast_insert if kind == "insert" else fast_update)(
+                        model, fields, rows, using=conn
+                    )
+            if self.error is None and self._commit:
+                conn.commit()
+                self.committed = True
+            else:
+                conn.rollback()
+        except BaseException as exc:  # re-raised in the caller's thread
+            self.error = exc
+            with contextlib.suppress(Exception):  # the first error is the one to report
+                conn.rollback()
+            self._drain()
+        finally:
+            conn.close()
+
+    def _drain(self) -> None:
+        """Unblock a caller waiting on a full queue after the writer failed."""
+        while True:
+            try:
+                if self.jobs.get_nowait() is self._STOP:
+                    return
+            except queue.Empty:
+                return
+
+    def _put(self, job: Any) -> None:
+        if self.error is not None:
+            raise self.error
+        self.jobs.put(job)
+
+    def insert(
+        self, model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        self._put(("insert", model, fields, rows))
+
+    def update(
+        self, model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        self._put(("update", model, fields, rows))
+
+    def now(self) -> Any:
+        return db_now(connections[self.alias])
+
+    def close(self, *, commit: bool) -> None:
+        self._commit = commit
+        if self.thread.is_alive():
+            self.jobs.put(self._STOP)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error

@@ -111,6 +111,8 @@ INSERT_FIELDS = (
     "updated_at",
 )
 
+EVENT_FIELDS = ("member", "kind", "union", "on", "actor", "at")
+
 # What an update compares and writes: a blank optional cell keeps the stored value.
 UPDATABLE: tuple[str, ...] = (
     "name",
@@ -140,6 +142,7 @@ class MemberSheet(Sheet):
     title = "会员名册"
     columns = COLUMNS
     key_column = "id_number"
+    writes_in_background = True
 
     def __init__(self, *, actor: Any, union: Union) -> None:
         self.actor = actor
@@ -295,7 +298,7 @@ class MemberSheet(Sheet):
         id_ciphers = self.cipher.encrypt_many(ids)
         phones = [row.values["phone"] for row, _ in to_create if row.values["phone"]]
         phone_ciphers = dict(zip(phones, self.cipher.encrypt_many(phones), strict=True))
-        now = db_now()
+        now = self.writer.now() if self.writer else db_now()
         new_rows = []
         for (row, id_hash), id_cipher in zip(to_create, id_ciphers, strict=True):
             v = row.values
@@ -325,25 +328,28 @@ class MemberSheet(Sheet):
                     now,
                 )
             )
-        fast_insert(Member, INSERT_FIELDS, new_rows)
-        fast_update(
-            Member,
-            UPDATE_FIELDS,
-            ((m.pk, *(getattr(m, a) for a in UPDATE_ATTNAMES), now) for m in to_update),
-        )
-        if rejoined:
-            MembershipEvent.objects.bulk_create(
-                [
-                    MembershipEvent(
-                        member=m,
-                        kind=MembershipEvent.Kind.REJOIN,
-                        union_id=m.union_id,
-                        on=m.join_date,
-                        actor=self.actor if isinstance(self.actor, User) else None,
-                    )
-                    for m in rejoined
-                ]
+        updates = [(m.pk, *(getattr(m, a) for a in UPDATE_ATTNAMES), now) for m in to_update]
+        events = [
+            (
+                m.pk,
+                MembershipEvent.Kind.REJOIN,
+                m.union_id,
+                m.join_date,
+                self.actor.pk if isinstance(self.actor, User) else None,
+                now,
             )
+            for m in rejoined
+        ]
+        if self.writer:
+            self.writer.insert(Member, INSERT_FIELDS, new_rows)
+            if updates:
+                self.writer.update(Member, UPDATE_FIELDS, updates)
+            if events:
+                self.writer.insert(MembershipEvent, EVENT_FIELDS, events)
+            return
+        fast_insert(Member, INSERT_FIELDS, new_rows)
+        fast_update(Member, UPDATE_FIELDS, updates)
+        fast_insert(MembershipEvent, EVENT_FIELDS, events)
 
     # -- export -------------------------------------------------------------------------
     def export_rows(self, *, reveal: bool = False) -> Iterable[list[Any]]:

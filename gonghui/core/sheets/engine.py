@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Protocol
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from gonghui.core.bulk import BackgroundWriter, background_writer_available
 from gonghui.core.sheets.parsers import is_blank
 from gonghui.core.sheets.reader import (
     RawRow,
@@ -155,6 +156,10 @@ class Sheet:
     columns: ClassVar[Sequence[Column]]
     key_column: ClassVar[str]  # the column named when a row repeats an earlier one
     batch_size: ClassVar[int] = 2000
+    # A sheet whose apply() sends its writes to ``self.writer`` when one is set may run them
+    # on a background connection (see gonghui.core.bulk.BackgroundWriter).
+    writes_in_background: ClassVar[bool] = False
+    writer: BackgroundWriter | None = None
 
     def key(self, values: dict[str, Any]) -> Hashable:
         raise NotImplementedError
@@ -189,6 +194,13 @@ class HeaderMap:
     row: int
     positions: dict[str, int]  # column key -> cell index
     headers: list[str]
+    _plan: list[tuple[Column, int | None]] | None = None
+
+    def plan(self, sheet: Sheet) -> list[tuple[Column, int | None]]:
+        """Each column with its cell index, worked out once per file rather than per row."""
+        if self._plan is None:
+            self._plan = [(c, self.positions.get(c.key)) for c in sheet.columns]
+        return self._plan
 
 
 def find_header(sheet: Sheet, rows: Iterator[RawRow]) -> tuple[HeaderMap, list[RawRow]]:
@@ -223,10 +235,10 @@ def parse_row(
     values: dict[str, Any] = {}
     errors: list[CellError] = []
     cells = raw.cells
-    for column in sheet.columns:
-        index = header.positions.get(column.key)
-        cell = cells[index] if index is not None and index < len(cells) else None
-        if is_blank(cell):
+    width = len(cells)
+    for column, index in header.plan(sheet):
+        cell = cells[index] if index is not None and index < width else None
+        if cell is None or cell == "" or is_blank(cell):
             if column.required:
                 errors.append(CellError(raw.number, column.header, f"{column.header}不能为空"))
             values[column.key] = column.default
@@ -332,6 +344,23 @@ def run_import(
 
     if dry_run:
         work()
+        return report
+    if sheet.writes_in_background and background_writer_available():
+        # The sheet's writes go to a writer thread's own transaction; this connection only
+        # reads, outside a transaction (on SQLite an open one would hold the write lock).
+        writer = BackgroundWriter()
+        sheet.writer = writer
+        try:
+            work()
+        except BaseException:
+            writer.close(commit=False)
+            raise
+        finally:
+            sheet.writer = None
+        writer.close(commit=report.ok)
+        if not report.ok:
+            report.created = report.updated = report.unchanged = 0
+        report.committed = writer.committed
         return report
     try:
         with transaction.atomic():

@@ -7,6 +7,7 @@ datetime from Excel) and never sees blank cells: the engine handles those.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -27,7 +28,10 @@ def clean_text(value: Any) -> str:
 
 
 def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not SPACES.sub("", value))
+    if value is None or value == "":
+        return True
+    # Most cells are plain non-blank text or numbers: only look closer at space-led strings.
+    return isinstance(value, str) and not value[0].isalnum() and not SPACES.sub("", value)
 
 
 def text(max_length: int = 128, min_length: int = 1) -> Callable[[Any], str]:
@@ -94,10 +98,22 @@ def parse_date(value: Any) -> date:
         raise ValidationError("日期无效", code="date_invalid") from exc
 
 
+_today: tuple[float, date] = (0.0, date.min)
+
+
+def local_today() -> date:
+    """Today in the configured time zone, looked up at most once a minute (it runs per row)."""
+    global _today
+    now = time.monotonic()
+    if now - _today[0] > 60:
+        _today = (now, timezone.localdate())
+    return _today[1]
+
+
 def past_date(value: Any) -> date:
     """A date that is not in the future (business dates such as a join date)."""
     result = parse_date(value)
-    if result > timezone.localdate():
+    if result > local_today():
         raise ValidationError("日期不能晚于今天", code="date_future")
     if result.year < 1900:
         raise ValidationError("日期无效", code="date_invalid")

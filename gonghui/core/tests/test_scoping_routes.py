@@ -226,7 +226,14 @@ def test_every_sidebar_link_resolves(world: World, client) -> None:
     """Each page named in the sidebar exists and opens for a county user."""
     login(client, world.wuxing_staff)
     body = client.get("/orgs/unions/330502/").content.decode()
-    for href in ("/orgs/formation/", "/sheets/enterprises/", "/members/", "/sheets/members/",
-                 "/audit/", "/jobs/", "/users/"):
+    for href in (
+        "/orgs/formation/",
+        "/sheets/enterprises/",
+        "/members/",
+        "/sheets/members/",
+        "/audit/",
+        "/jobs/",
+        "/users/",
+    ):
         assert f'href="{href}"' in body, href
         assert client.get(href).status_code == 200, href
