@@ -26,6 +26,7 @@ trap cleanup EXIT
 "${as_owner[@]}" "$bindir/pg_ctl" -D "$datadir/data" -w -l "$datadir/server.log" \
   -o "-p $port -k $datadir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
   start >/dev/null
+"$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres gonghui
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/gonghui"
 echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 "$@"

@@ -238,7 +238,13 @@ def parse_row(
     width = len(cells)
     for column, index in header.plan(sheet):
         cell = cells[index] if index is not None and index < width else None
-        if cell is None or cell == "" or is_blank(cell):
+        # Most cells are non-blank text starting with a letter, digit or character, or
+        # numbers: only empty cells and strings that start otherwise need a closer look.
+        if (
+            cell is None
+            or cell == ""
+            or (cell.__class__ is str and not cell[0].isalnum() and is_blank(cell))
+        ):
             if column.required:
                 errors.append(CellError(raw.number, column.header, f"{column.header}不能为空"))
             values[column.key] = column.default

@@ -22,6 +22,8 @@ SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 
 def clean_text(value: Any) -> str:
     """A cell as trimmed text with full-width ASCII folded (numbers without a trailing .0)."""
+    if value.__class__ is str and value.isascii():
+        return SPACES.sub(" ", value).strip()  # nothing full-width to fold
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return SPACES.sub(" ", str(value).translate(FULL_WIDTH)).strip()
