@@ -8,6 +8,7 @@ out-of-scope object look the same to the caller.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -46,6 +47,19 @@ class ScopedQuerySet(models.QuerySet):
         if path is None:
             return self.none()
         return self.filter(**{f"{self.scope_path_field}__startswith": path})
+
+    def visible_under(self, scope: Any, union: Any, levels: Sequence[str] = ()) -> Self:
+        """Rows owned by ``union``'s subtree (optionally only unions of ``levels``), inside
+        the scope. The same rule as ``visible_to``, resolved to union ids first: a path
+        prefix on a joined table keeps databases from using an index on (owner, id), which
+        matters for paging a 10^6-row table."""
+        from gonghui.orgs.models import Union
+
+        owner = self.scope_path_field.removesuffix("__path")
+        unions = Union.objects.visible_to(scope).filter(path__startswith=union.path)
+        if levels:
+            unions = unions.filter(level__in=levels)
+        return self.filter(**{f"{owner}_id__in": list(unions.values_list("id", flat=True))})
 
 
 def access(queryset: models.QuerySet[M], *, actor: Any, **lookup: Any) -> M:

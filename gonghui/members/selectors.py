@@ -13,6 +13,8 @@ from gonghui.core.scoping import access
 from gonghui.members.models import Member, MembershipEvent
 from gonghui.orgs.models import Union
 
+MEMBER_HOLDING_LEVELS = (Union.Level.GRASSROOTS, Union.Level.TOWNSHIP)
+
 PAGE_SIZE = 50
 ID_LIKE = re.compile(r"^\d{15}$|^\d{17}[\dXx]$")
 PHONE_LIKE = re.compile(r"^(\+?86)?1\d{10}$")
@@ -53,9 +55,10 @@ def member_page(
 
     Returns the members and the id to pass as ``before`` for the next page, or None.
     """
+    # By union ids (visible_under): a small union's first page by path prefix scanned the
+    # whole table at 10^6 members (0.5 s); through the (union, id) index it takes ~5 ms.
     qs: QuerySet[Member] = (
-        Member.objects.visible_to(actor)
-        .filter(union__path__startswith=union.path)
+        Member.objects.visible_under(actor, union, MEMBER_HOLDING_LEVELS)
         .select_related("union")
         .only(
             "id",
