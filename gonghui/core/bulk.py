@@ -117,7 +117,7 @@ class BackgroundWriter:
             if conn.vendor == "sqlite":
                 # Random-order index keys (hashes) touch pages all over the index.
                 with conn.cursor() as cursor:
-                    cursor.execute("PRAGMA cache_size = -262144")
+                    cursor.execute("PRAGMA cache_size = -131072")  # 128 MiB
             while True:
                 job = self.jobs.get()
                 if job is self._STOP:

@@ -153,6 +153,7 @@ class MemberSheet(Sheet):
         self.indexer = pii.id_indexer()
         self.today = timezone.localdate()
         self._unions: dict[str, Union] | None = None
+        self._other_unions: dict[int, Union] = {}
 
     # -- import -------------------------------------------------------------------------
     def key(self, values: dict[str, Any]) -> Hashable:
@@ -175,6 +176,11 @@ class MemberSheet(Sheet):
                     table.pop(name, None)  # ambiguous: the code must be used
             self._unions = table
         return self._unions
+
+    def union_named(self, union_id: int) -> Union:
+        if union_id not in self._other_unions:
+            self._other_unions[union_id] = Union.objects.only("name", "path").get(pk=union_id)
+        return self._other_unions[union_id]
 
     def check(self, values: dict[str, Any]) -> None:
         errors: list[RowError] = []
@@ -211,14 +217,12 @@ class MemberSheet(Sheet):
         phone_hash_of = dict(zip([p for p in phones if p], phone_hashes, strict=True))
         existing = {
             m.id_hash: m
-            for m in Member.objects.filter(id_hash__in=hashes)
-            .select_related("union")
-            .only(
+            # No join: almost every row is new, and the union of an existing member is
+            # looked up only when it is needed for a message.
+            for m in Member.objects.filter(id_hash__in=hashes).only(
                 "id",
                 "id_hash",
                 "union_id",
-                "union__path",
-                "union__name",
                 "status",
                 "join_date",
                 # Written back by bulk_update even when unchanged: load them here, or each
@@ -241,11 +245,9 @@ class MemberSheet(Sheet):
                 to_create.append((row, id_hash))
                 continue
             if member.status == Member.Status.ACTIVE and member.union_id != target.pk:
-                where = (
-                    f"“{member.union.name}”"
-                    if member.union.path.startswith(self.union.path)
-                    else "其他工会"
-                )
+                other = self.union_named(member.union_id)
+                # Name the other union only if the importer may see it.
+                where = f"“{other.name}”" if other.path.startswith(self.union.path) else "其他工会"
                 outcome.errors.append(
                     CellError(
                         row.number, "身份证号", f"身份证号：此人已是{where}的会员，请通过转会办理"

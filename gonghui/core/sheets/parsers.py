@@ -136,6 +136,9 @@ def choice(options: Iterable[tuple[Any, str]], *aliases: tuple[str, Any]) -> Cal
         table[clean_text(alias)] = code
 
     def parse(value: Any) -> Any:
+        found = table.get(value) if value.__class__ is str else None
+        if found is not None:
+            return found  # the common case: the cell holds a label exactly
         key = clean_text(value)
         if key not in table:
             raise ValidationError(f"应为以下之一：{'、'.join(labels)}", code="choice")

@@ -15,7 +15,7 @@ from django.conf import settings
 
 from gonghui.core.pii import id_number_compose
 
-ROWS = 120_000
+ROWS = 400_000  # about ten seconds of importing: the kill lands well before the end
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -74,7 +74,12 @@ def test_kill_during_import_commits_nothing(tmp_path: Path) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    time.sleep(4)
+    # Kill once the import has written a good deal (its transaction's pages in the WAL).
+    wal = var / "crash.sqlite3-wal"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (not wal.exists() or wal.stat().st_size < 8 << 20):
+        time.sleep(0.05)
+    assert wal.exists() and wal.stat().st_size >= 8 << 20, "the import never started writing"
     assert worker.poll() is None, "the import finished before it could be killed"
     worker.send_signal(signal.SIGKILL)
     worker.wait()
