@@ -65,14 +65,14 @@ lint: setup
 	$(RUN) ruff format --check .
 
 typecheck: setup
-	$(RUN) mypy gonghui config
+	$(RUN) mypy gonghui config bench
 
 check: lint typecheck test
 
-bench: setup
-	@if ls bench/*.py 2>/dev/null | grep -qv __init__; then \
-	  for b in bench/[a-z]*.py; do $(RUN) python -m bench.$$(basename $$b .py); done; \
-	else echo "no benchmarks yet"; fi
+# Each benchmark prints its table and writes bench/results/<name>.json (see bench/README.md).
+BENCHMARKS := import_members
+bench: setup system-deps
+	@for b in $(BENCHMARKS); do $(RUN) python -m bench.$$b || exit $$?; done
 
 clean:
 	rm -rf var/static var/vendor var/screenshots .mypy_cache .ruff_cache
