@@ -93,7 +93,8 @@ def formation_close(
     if formed_on > timezone.localdate():
         raise ValidationError("建会日期不能晚于今天。", code="date_future")
     enterprise = task.enterprise
-    township = task.township_union
+    # Locked so that two closings in one township cannot pick the same next union code.
+    township = Union.objects.select_for_update().get(pk=task.township_union_id)
     if joint_union is not None:
         if joint_union.kind != Union.Kind.JOINT or not joint_union.path.startswith(township.path):
             raise ValidationError("只能并入本乡镇（街道）的联合工会。", code="joint_union_invalid")
