@@ -14,7 +14,7 @@ from gonghui.core import pii
 from gonghui.core.audit import audit_record
 from gonghui.core.models import User
 from gonghui.core.sheets import ImportReport, run_import, write_export
-from gonghui.core.sheets.engine import Progress
+from gonghui.core.sheets.engine import Progress, audit_import
 from gonghui.members.models import (
     EmploymentForm,
     JoinChannel,
@@ -202,17 +202,9 @@ def member_import(
     report = run_import(sheet, path, dry_run=dry_run, progress=progress)
     if report.committed and (report.created or report.updated):
         union_counts_refresh()  # cached roster sizes on the union tree
-    if not dry_run:
-        audit_record(
-            actor=actor,
-            action="member.import",
-            union=union,
-            outcome="success" if report.committed else "failure",
-            summary=(
-                f"导入会员名册 {path.name}：{report.rows} 行，新增 {report.created}，"
-                f"更新 {report.updated}，未变 {report.unchanged}，错误 {report.invalid}"
-            ),
-        )
+    audit_import(
+        report, actor=actor, union=union, action="member.import", title=MemberSheet.title, path=path
+    )
     return report
 
 

@@ -225,22 +225,20 @@ def enterprise_import(
 ) -> ImportReport:
     """Import an enterprise register into ``union``'s area; opens 应建未建 tasks as needed."""
     from gonghui.core.sheets import run_import
+    from gonghui.core.sheets.engine import audit_import
     from gonghui.orgs.sheets import EnterpriseSheet
 
     report = run_import(
         EnterpriseSheet(actor=actor, union=union), path, dry_run=dry_run, progress=progress
     )
-    if not dry_run:
-        audit_record(
-            actor=actor,
-            action="enterprise.import",
-            union=union,
-            outcome="success" if report.committed else "failure",
-            summary=(
-                f"导入企业名录 {path.name}：{report.rows} 行，新增 {report.created}，"
-                f"更新 {report.updated}，错误 {report.invalid}"
-            ),
-        )
+    audit_import(
+        report,
+        actor=actor,
+        union=union,
+        action="enterprise.import",
+        title=EnterpriseSheet.title,
+        path=path,
+    )
     return report
 
 

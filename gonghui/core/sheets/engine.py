@@ -378,3 +378,23 @@ def run_import(
         return report
     report.committed = True
     return report
+
+
+def audit_import(
+    report: ImportReport, *, actor: Any, union: Any, action: str, title: str, path: Path
+) -> None:
+    """The audit event of a committed (or refused) import; dry runs write none."""
+    from gonghui.core.audit import audit_record
+
+    if report.dry_run:
+        return
+    audit_record(
+        actor=actor,
+        action=action,
+        union=union,
+        outcome="success" if report.committed else "failure",
+        summary=(
+            f"导入{title} {path.name}：{report.rows} 行，新增 {report.created}，"
+            f"更新 {report.updated}，未变 {report.unchanged}，错误 {report.invalid}"
+        ),
+    )
