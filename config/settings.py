@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # so the API docs use its bundled Swagger UI, not a CDN
     "treebeard",
     "django_tasks",
     "django_tasks_db",

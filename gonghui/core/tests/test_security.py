@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -161,3 +162,12 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/docs", "/orgs/unions/3305/", "/members/", "/accounts/login/"]
+)
+def test_pages_load_nothing_from_outside(world: World, client_as, url: str) -> None:
+    """The intranet has no CDN: scripts, styles and fonts come from our own static files."""
+    body = client_as(world.city_admin).get(url).content.decode()
+    assert re.findall(r'(?:src|href)="(https?:)?//', body) == []
