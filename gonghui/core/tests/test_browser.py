@@ -98,3 +98,25 @@ def test_rebuild_job_shows_its_progress_to_the_end(live_world: World, live_serve
         assert "100%" in page.inner_text(".job-progress")
     finally:
         context.close()
+
+
+def test_pages_request_nothing_outside_this_server(live_world: World, live_server, browser) -> None:
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    outside: list[str] = []
+    context.on(
+        "request",
+        lambda r: (
+            None
+            if r.url.startswith(live_server.url) or r.url.startswith("data:")
+            else outside.append(r.url)
+        ),
+    )
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "city_admin")
+        for path in ("/orgs/unions/3305/", "/members/", "/sheets/members/", "/api/v1/docs"):
+            page.goto(f"{live_server.url}{path}")
+            page.wait_for_load_state("networkidle")
+        assert outside == []
+    finally:
+        context.close()
