@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from gonghui.core import pii
@@ -137,6 +138,20 @@ UPDATE_FIELDS = (
 )
 
 
+def existing_id_hashes(hashes: list[str]) -> list[str]:
+    """Which of these keyed hashes are already members: one indexed probe per batch, with a
+    single array parameter on PostgreSQL (an IN list of 2,000 parameters cost more to build
+    and bind than the lookup itself)."""
+    table = connection.ops.quote_name(Member._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT id_hash FROM {table} WHERE id_hash = ANY(%s)", [hashes])
+        else:
+            marks = ", ".join(["%s"] * len(hashes))
+            cursor.execute(f"SELECT id_hash FROM {table} WHERE id_hash IN ({marks})", hashes)
+        return [row[0] for row in cursor.fetchall()]
+
+
 class MemberSheet(Sheet):
     name = "members"
     title = "会员名册"
@@ -215,11 +230,12 @@ class MemberSheet(Sheet):
         phones = [row.values["phone"] for row in batch]
         phone_hashes = self.indexer.digest_many([p for p in phones if p])
         phone_hash_of = dict(zip([p for p in phones if p], phone_hashes, strict=True))
+        found = existing_id_hashes(hashes)
         existing = {
             m.id_hash: m
-            # No join: almost every row is new, and the union of an existing member is
-            # looked up only when it is needed for a message.
-            for m in Member.objects.filter(id_hash__in=hashes).only(
+            # Only for the hashes found: in a roster of new people there are none. No join:
+            # the union of an existing member is looked up only for a message.
+            for m in Member.objects.filter(id_hash__in=found).only(
                 "id",
                 "id_hash",
                 "union_id",
