@@ -16,11 +16,7 @@ class Role(models.TextChoices):
     VIEWER = "viewer", "查看者"
 
 
-class UserQuerySet(ScopedQuerySet):
-    scope_path_field = "union__path"
-
-
-class UserManager(models.Manager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+class UserManager(models.Manager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
     """Django's user-manager methods on top of the scoped queryset."""
 
     use_in_migrations = True
@@ -67,8 +63,6 @@ class User(AbstractUser):
 
 
 class AuditEventQuerySet(ScopedQuerySet):
-    scope_path_field = "union__path"
-
     def update(self, **kwargs: Any) -> int:
         raise TypeError("审计日志只能追加，不能修改。")
 
@@ -154,10 +148,6 @@ class StaffSession(models.Model):
         return f"{self.user_id}:{self.session_key[:6]}…"
 
 
-class JobQuerySet(ScopedQuerySet):
-    scope_path_field = "union__path"
-
-
 class Job(models.Model):
     """Long work done by a task worker, with progress the pages poll."""
 
@@ -192,7 +182,7 @@ class Job(models.Model):
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
 
-    objects = JobQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "后台任务"

@@ -38,7 +38,8 @@ def scope_path_of(scope: Any) -> str | None:
 
 
 class ScopedQuerySet(models.QuerySet):
-    """Base queryset of every union-owned model. Subclasses name the owning path field."""
+    """Base queryset of every union-owned model, owned through a `union` foreign key unless a
+    subclass names another path (`scope_path_field`)."""
 
     scope_path_field: str = "union__path"
 

@@ -41,10 +41,6 @@ class JoinChannel(models.TextChoices):
     TRANSFER = "transfer", "转会转入"
 
 
-class MassEnrollmentQuerySet(ScopedQuerySet):
-    scope_path_field = "union__path"
-
-
 class MassEnrollment(models.Model):
     """集中入会: a ceremony or campaign where many workers join at once."""
 
@@ -55,7 +51,7 @@ class MassEnrollment(models.Model):
     held_on = models.DateField("日期")
     location = models.CharField("地点", max_length=128, blank=True)
 
-    objects = MassEnrollmentQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "集中入会活动"
@@ -63,10 +59,6 @@ class MassEnrollment(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class MemberQuerySet(ScopedQuerySet):
-    scope_path_field = "union__path"
 
 
 class Member(models.Model):
@@ -129,7 +121,7 @@ class Member(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = MemberQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "会员"
@@ -148,10 +140,6 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_masked}）"
-
-
-class MembershipEventQuerySet(ScopedQuerySet):
-    scope_path_field = "union__path"
 
 
 class MembershipEvent(models.Model):
@@ -181,7 +169,7 @@ class MembershipEvent(models.Model):
     )
     at = models.DateTimeField(auto_now_add=True)
 
-    objects = MembershipEventQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "会籍变动"
