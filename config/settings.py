@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "gonghui.core",
     "gonghui.orgs",
     "gonghui.members",
+    "gonghui.aid",
     "gonghui.demo",
 ]
 
@@ -259,3 +260,12 @@ GONGHUI_FORMATION_ABOVE_SCALE = env_bool("GONGHUI_FORMATION_ABOVE_SCALE", True)
 GONGHUI_FORMATION_PLATFORM_LEAD = env_bool("GONGHUI_FORMATION_PLATFORM_LEAD", True)
 # Imports write through a second connection in a thread of their own (see core/bulk.py).
 GONGHUI_IMPORT_WRITER_THREAD = env_bool("GONGHUI_IMPORT_WRITER_THREAD", True)
+
+# The workflow engine: overdue flags in the inbox and the public-notice period (公示).
+GONGHUI_REVIEW_OVERDUE_DAYS = int(os.environ.get("GONGHUI_REVIEW_OVERDUE_DAYS", "5"))
+GONGHUI_NOTICE_DAYS = int(os.environ.get("GONGHUI_NOTICE_DAYS", "5"))
+# Claim documents: stored outside the static and media folders, served only through views.
+GONGHUI_PRIVATE_ROOT = Path(os.environ.get("GONGHUI_PRIVATE_ROOT", VAR_DIR / "private"))
+GONGHUI_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("GONGHUI_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
+)

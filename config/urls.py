@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("gonghui.core.urls")),
     path("orgs/", include("gonghui.orgs.urls")),
     path("members/", include("gonghui.members.urls")),
+    path("aid/", include("gonghui.aid.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -64,3 +64,32 @@ def audit_prune(*, now: Any = None, retention_days: int | None = None) -> int:
     # A raw delete: the append-only queryset refuses ordinary changes on purpose.
     old = AuditEvent.objects.filter(at__lt=cutoff)
     return int(old._raw_delete(old.db))
+
+
+def audit_record_many(
+    *,
+    actor: Any,
+    action: str,
+    events: list[tuple[models.Model, Any, str]],
+    ip: str | None = None,
+) -> int:
+    """Append one event per (object, union, summary) in one statement: bulk actions write an
+    event per item without a round trip per item."""
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    name = actor.get_username() if is_user else ""
+    address = ip or current_ip.get()
+    rows = [
+        AuditEvent(
+            actor=actor if is_user else None,
+            actor_name=name,
+            union=union,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            summary=scrub_personal(summary)[:2000],
+            ip=address,
+        )
+        for obj, union, summary in events
+    ]
+    AuditEvent.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     STAFF = "staff", "工作人员"
     REVIEWER = "reviewer", "审核员"
     VIEWER = "viewer", "查看者"
+    FINANCE = "finance", "财务"
 
 
 class UserManager(models.Manager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
@@ -203,3 +204,18 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class PeriodicRun(models.Model):
+    """When each periodic task was last enqueued. The scheduler claims a due row under a
+    lock, so with several schedulers running each task is still enqueued once per period."""
+
+    name = models.CharField(max_length=64, unique=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# The workflow engine's trail lives in its own module; importing it here registers it.
+from gonghui.core.workflow.models import ReviewEntry  # noqa: E402, F401

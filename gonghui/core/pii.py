@@ -17,6 +17,7 @@ import os
 import re
 import time
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -216,6 +217,32 @@ def mask_id_number(id18: str) -> str:
     if n < 10:
         return "*" * n
     return id18[:6] + "*" * (n - 10) + id18[-4:]
+
+
+def mask_name(name: str) -> str:
+    """The family name kept, the rest starred: "张*", "欧**" (public notices)."""
+    name = name.strip()
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+
+
+# --- Bank accounts -----------------------------------------------------------------------
+
+_ACCOUNT_NOISE = re.compile(r"[\s\-\u00a0\u3000]+")
+
+
+def normalize_bank_account(value: Any) -> str:
+    """A payee's bank card or account number: 8 to 30 digits, spaces and dashes dropped."""
+    text = _ACCOUNT_NOISE.sub("", str(value if value is not None else "")).strip()
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]  # a number cell read back as a float
+    if not text.isdigit() or not 8 <= len(text) <= 30:
+        raise ValidationError("收款账号应为 8 至 30 位数字。", code="bank_account")
+    return text
+
+
+def mask_bank_account(account: str) -> str:
+    """Like an ID number: first 6 and last 4 kept ("622202******1234")."""
+    return mask_id_number(account)
 
 
 # --- Mainland mobile numbers -----------------------------------------------------------

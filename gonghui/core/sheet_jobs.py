@@ -44,7 +44,14 @@ def store_upload(upload: UploadedFile) -> str:
 
 
 def sheet_import_start(
-    *, actor: User, entry: SheetEntry, union: Union, file: str, filename: str, dry_run: bool
+    *,
+    actor: User,
+    entry: SheetEntry,
+    union: Union,
+    file: str,
+    filename: str,
+    dry_run: bool,
+    options: dict[str, str] | None = None,
 ) -> Job:
     from gonghui.core.tasks import sheet_import_task
 
@@ -62,6 +69,7 @@ def sheet_import_start(
             "file": file,
             "filename": filename,
             "dry_run": dry_run,
+            "options": options or {},
         },
     )
 
@@ -91,6 +99,7 @@ def sheet_import_work(job: Job, progress: JobProgress) -> dict[str, Any]:
             path=source,
             dry_run=params["dry_run"],
             progress=progress,
+            **params.get("options", {}),
         )
     except ValidationError as exc:
         # A file-level problem (format, size, header): a result to show, not a crash.
@@ -104,7 +113,10 @@ def sheet_import_work(job: Job, progress: JobProgress) -> dict[str, Any]:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"{entry.title}-错误明细.xlsx"
             write_error_workbook(
-                entry.sheet(actor=job.started_by, union=union), report, source, path
+                entry.sheet(actor=job.started_by, union=union, **params.get("options", {})),
+                report,
+                source,
+                path,
             )
             with path.open("rb") as fh:
                 job.result_file.save(path.name, File(fh), save=False)

@@ -38,7 +38,11 @@ def sheet_home(request: HttpRequest, sheet_name: str) -> HttpResponse:
         require_role(actor, *EDITORS)
         union = access_union(actor=actor, code=request.POST.get("union", ""))
         upload = request.FILES.get("file")
+        options = {o.name: request.POST.get(o.name, "").strip() for o in entry.options}
         try:
+            for option in entry.options:
+                if option.required and not options[option.name]:
+                    raise ValidationError(f"请选择{option.label}。", code="option_missing")
             if upload is None:
                 raise ValidationError("请选择要上传的文件。", code="file_missing")
             stored = store_upload(upload)
@@ -52,6 +56,7 @@ def sheet_home(request: HttpRequest, sheet_name: str) -> HttpResponse:
                 file=stored,
                 filename=upload.name or "",
                 dry_run=True,
+                options=options,
             )
             return redirect("job_detail", job_id=job.pk)
     recent = selectors.jobs_visible(actor=actor).filter(params__sheet=entry.name)[:10]
@@ -64,6 +69,7 @@ def sheet_home(request: HttpRequest, sheet_name: str) -> HttpResponse:
             "error": error,
             "recent": recent,
             "can_edit": actor.role in EDITORS,
+            "options": [(o, o.choices(actor) if o.choices else []) for o in entry.options],
         },
         status=400 if error else 200,
     )
@@ -113,5 +119,6 @@ def sheet_commit(request: HttpRequest, job_id: int) -> HttpResponse:
         file=params["file"],
         filename=params["filename"],
         dry_run=False,
+        options=params.get("options", {}),
     )
     return redirect("job_detail", job_id=job.pk)

@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from django_tasks import task
 
 from gonghui.core.jobs import job_run
+from gonghui.core.periodic import Periodic, periodic_register
 from gonghui.core.sheet_jobs import sheet_export_work, sheet_import_work
 
 
@@ -12,3 +15,16 @@ def sheet_import_task(job_id: int) -> None:
 @task()
 def sheet_export_task(job_id: int) -> None:
     job_run(job_id, sheet_export_work)
+
+
+@task()
+def notice_expire_task() -> None:
+    """公示期满: items whose notice has ended go on to waiting for payment."""
+    from gonghui.core.workflow.services import notice_expire_all
+
+    notice_expire_all()
+
+
+periodic_register(
+    Periodic("notice_expire", timedelta(minutes=10), notice_expire_task, "公示期满自动通过")
+)

@@ -126,6 +126,8 @@ class ImportReport:
     errors: list[CellError] = field(default_factory=list)
     header_row: int | None = None
     headers: list[str] = field(default_factory=list)
+    # What a sheet adds to its report (the computed payouts of a claims file).
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -137,6 +139,7 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "errors": [e.as_dict() for e in self.errors],
+            **self.extra,
         }
 
     @property

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.module_loading import autodiscover_modules, import_string
 
@@ -15,14 +16,30 @@ from gonghui.core.sheets.engine import ImportReport, Sheet
 
 
 @dataclass(frozen=True)
+class SheetOption:
+    """A value an import needs besides the file and the union (the plan of an enrollment).
+
+    Given as ``--NAME`` on the command line and as a select on the upload page; passed to
+    the import service and to the sheet as a keyword argument."""
+
+    name: str
+    label: str
+    help: str = ""
+    required: bool = True
+    # (actor) -> [(value, label)] for the upload page's select.
+    choices: Callable[[Any], list[tuple[str, str]]] | None = None
+
+
+@dataclass(frozen=True)
 class SheetEntry:
     name: str
     title: str
-    sheet: Callable[..., Sheet]  # (actor=, union=) -> Sheet
+    sheet: Callable[..., Sheet]  # (actor=, union=, **options) -> Sheet
     # Dotted paths, resolved on use: an app's services import its sheets module, so the
     # sheets module cannot import the services when it registers.
-    import_path: str  # (actor=, union=, path=, dry_run=, progress=) -> ImportReport
-    export_path: str  # (actor=, union=, path=, reveal=) -> int
+    import_path: str  # (actor=, union=, path=, dry_run=, progress=, **options) -> ImportReport
+    export_path: str  # (actor=, union=, path=, reveal=, **options) -> int
+    options: tuple[SheetOption, ...] = ()
 
     @property
     def import_service(self) -> Callable[..., ImportReport]:

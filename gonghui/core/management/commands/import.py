@@ -20,6 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="以哪个账号的身份导入（默认：服务器操作员）")
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
         parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+        seen: set[str] = set()
+        for entry in sheet_entries().values():
+            for option in entry.options:
+                if option.name not in seen:
+                    seen.add(option.name)
+                    parser.add_argument(f"--{option.name}", help=option.help or option.label)
 
     def handle(self, *args: Any, **options: Any) -> None:
         entries = sheet_entries()
@@ -31,9 +37,13 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"文件不存在：{path}")
         actor, union = resolve_scope(options["union"], options.get("user"))
+        extra = {o.name: options.get(o.name) for o in entry.options}
+        missing = [f"--{o.name}" for o in entry.options if o.required and not extra[o.name]]
+        if missing:
+            raise CommandError(f"导入{entry.title}须指定 {'、'.join(missing)}")
         try:
             report = entry.import_service(
-                actor=actor, union=union, path=path, dry_run=options["dry_run"]
+                actor=actor, union=union, path=path, dry_run=options["dry_run"], **extra
             )
         except (ValidationError, PermissionDenied) as exc:
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]

@@ -1,0 +1,2 @@
+"""Every write of the aid app, one module per area: plans and enrollment, claims, relief,
+payout batches."""

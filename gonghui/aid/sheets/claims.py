@@ -1,0 +1,1 @@
+"""Placeholder: the mutual-aid claims sheet."""

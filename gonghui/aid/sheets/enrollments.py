@@ -1,0 +1,1 @@
+"""Placeholder: the enrollment sheet."""

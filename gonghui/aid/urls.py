@@ -1,0 +1,6 @@
+from gonghui.aid.views import claims, payouts, plans, relief
+
+app_name = "aid"
+
+# Each area of the app declares its own routes in its views module.
+urlpatterns = [*plans.urlpatterns, *claims.urlpatterns, *relief.urlpatterns, *payouts.urlpatterns]

@@ -1,0 +1,132 @@
+"""The workflow engine: an application type is declared once, the engine gives the rest.
+
+A declaration (``Workflow``) names the model (a ``WorkflowItem`` subclass), its review steps
+(``Step``: the tree level and the roles that act, an optional condition such as an amount
+threshold), the public-notice period, and two hooks the type may need under the engine's
+lock: recomputing amounts at final approval, and releasing what rejected or withdrawn items
+held. From it the engine gives the transition services (``services``), the review trail,
+the reviewer's inbox (``selectors``), the pages, and the API. The engine knows no type:
+types register themselves from their app's ``workflows.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.module_loading import autodiscover_modules
+
+from gonghui.core.workflow.models import Action, State, WorkflowItem
+
+# Depth of each union level in the tree (the city is the root).
+LEVEL_DEPTH = {"city": 1, "county": 2, "township": 3, "grassroots": 4}
+LEVEL_LABEL = {
+    "city": "市总工会",
+    "county": "区县总工会",
+    "township": "乡镇（街道）工会",
+    "grassroots": "基层工会",
+}
+
+REVIEW_ROLES = ("reviewer", "admin")
+SUBMIT_ROLES = ("staff", "reviewer", "admin")
+PAY_ROLES = ("finance",)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One review step: staff of the owner's ancestor at ``level``, holding one of ``roles``."""
+
+    key: str
+    label: str
+    level: str
+    roles: tuple[str, ...] = REVIEW_ROLES
+    # A step that applies only to some items (the city approves above an amount).
+    applies: Callable[[Any], bool] | None = None
+    overdue_days: int | None = None  # default: settings.GONGHUI_REVIEW_OVERDUE_DAYS
+
+    @property
+    def depth(self) -> int:
+        return LEVEL_DEPTH[self.level]
+
+
+@dataclass(frozen=True)
+class Workflow:
+    key: str
+    label: str
+    model: type[WorkflowItem]
+    steps: tuple[Step, ...]
+    submit_roles: tuple[str, ...] = SUBMIT_ROLES
+    submit_levels: tuple[str, ...] = ("grassroots", "township")
+    pay_roles: tuple[str, ...] = PAY_ROLES
+    # Days of public notice after the last approval (None: no notice step).
+    notice_days: Callable[[Any], int | None] | int | None = None
+    # Called under the lock with the items leaving their last review step, before their
+    # new state is written: it may recompute and save their ``amount``, and returns
+    # {pk: reason} for items that must not pass (they stay where they are).
+    before_final: Callable[[list[Any]], dict[int, str]] | None = None
+    # Called in the same transaction after items were rejected or withdrawn.
+    on_release: Callable[[list[Any]], None] | None = None
+    select_related: tuple[str, ...] = ()
+    url_name: str = ""  # the detail page, reversed with the item's pk
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def applicable_steps(self, item: Any) -> list[Step]:
+        """The steps ``item`` goes through, in order: those at or above its owner's level
+        whose condition holds."""
+        depth = item.union.depth
+        return [
+            s for s in self.steps if s.depth <= depth and (s.applies is None or s.applies(item))
+        ]
+
+    def step(self, key: str) -> Step | None:
+        return next((s for s in self.steps if s.key == key), None)
+
+    def notice_days_for(self, item: Any) -> int | None:
+        days = self.notice_days(item) if callable(self.notice_days) else self.notice_days
+        return days or None
+
+    def step_label(self, key: str) -> str:
+        step = self.step(key)
+        return step.label if step else ""
+
+
+_REGISTRY: dict[str, Workflow] = {}
+
+
+def workflow_register(workflow: Workflow) -> Workflow:
+    _REGISTRY[workflow.key] = workflow
+    return workflow
+
+
+def workflows() -> dict[str, Workflow]:
+    autodiscover_modules("workflows")
+    return dict(_REGISTRY)
+
+
+def workflow_get(key: str) -> Workflow:
+    found = workflows().get(key)
+    if found is None:
+        raise KeyError(key)
+    return found
+
+
+def workflow_of(item: Any) -> Workflow:
+    for workflow in workflows().values():
+        if isinstance(item, workflow.model):
+            return workflow
+    raise KeyError(type(item).__name__)
+
+
+__all__: Sequence[str] = (
+    "LEVEL_DEPTH",
+    "Action",
+    "State",
+    "Step",
+    "Workflow",
+    "WorkflowItem",
+    "workflow_get",
+    "workflow_of",
+    "workflow_register",
+    "workflows",
+)

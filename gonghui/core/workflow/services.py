@@ -1,0 +1,382 @@
+"""The transition services of every application type.
+
+Every transition locks its rows (``select_for_update``), checks scope, role and state
+against the locked row, writes the new state with an UPDATE conditioned on the old one,
+appends a review entry and an audit event per item, all in one transaction. So a double
+click, or two reviewers racing, ends in exactly one transition: the later one finds the
+new state and is refused with a message saying why.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from gonghui.core.audit import audit_record_many
+from gonghui.core.jobs import JobProgress
+from gonghui.core.workflow import LEVEL_DEPTH, Action, State, Step, Workflow
+from gonghui.core.workflow.models import ReviewEntry
+
+CHUNK = 500
+
+# From which states each action may start (the step and the actor are checked apart).
+ALLOWED_FROM: dict[str, tuple[str, ...]] = {
+    Action.SUBMIT: (State.DRAFT, State.RETURNED),
+    Action.APPROVE: (State.IN_REVIEW,),
+    Action.REJECT: (State.IN_REVIEW,),
+    Action.RETURN: (State.IN_REVIEW,),
+    Action.WITHDRAW: (State.DRAFT, State.IN_REVIEW, State.RETURNED),
+    Action.OBJECT: (State.NOTICE,),
+    Action.NOTICE_PASS: (State.NOTICE,),
+    Action.PAY: (State.APPROVED,),
+    Action.BANK_RETURN: (State.PAID,),
+}
+COMMENT_REQUIRED = (Action.REJECT, Action.RETURN, Action.OBJECT, Action.BANK_RETURN)
+
+
+class Refused(Exception):
+    """Why one item may not take a transition (a Chinese sentence for the user)."""
+
+    def __init__(self, message: str, *, not_found: bool = False, denied: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.not_found = not_found
+        self.denied = denied
+
+
+@dataclass
+class TransitionReport:
+    action: str
+    done: list[int] = field(default_factory=list)
+    refused: dict[int, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "done": len(self.done),
+            "refused": [{"id": k, "message": v} for k, v in self.refused.items()],
+        }
+
+
+def _in_scope(actor: Any, item: Any) -> bool:
+    union = getattr(actor, "union", None)
+    return (
+        union is not None
+        and getattr(actor, "is_active", False)
+        and str(item.union.path).startswith(union.path)
+    )
+
+
+def may_act_at(actor: Any, step: Step, item: Any) -> bool:
+    """Staff of the owner's ancestor at the step's level, in one of the step's roles."""
+    union = getattr(actor, "union", None)
+    return (
+        union is not None
+        and _in_scope(actor, item)
+        and union.depth == step.depth
+        and getattr(actor, "role", None) in step.roles
+    )
+
+
+def check_transition(workflow: Workflow, item: Any, action: str, actor: Any) -> None:
+    """Raise Refused unless ``actor`` may take ``action`` on ``item`` now."""
+    label = Action(action).label
+    if action != Action.NOTICE_PASS and not _in_scope(actor, item):
+        raise Refused("未找到该申请，或不在您的管辖范围内。", not_found=True)
+    if item.state not in ALLOWED_FROM[action]:
+        raise Refused(f"该申请当前状态为“{State(item.state).label}”，不能{label}。")
+    role = getattr(actor, "role", None)
+    if action in (Action.SUBMIT, Action.WITHDRAW):
+        if role not in workflow.submit_roles or actor.union.level not in workflow.submit_levels:
+            raise Refused(f"只有基层或乡镇（街道）工会的工作人员可以{label}申请。", denied=True)
+    elif action in (Action.APPROVE, Action.REJECT, Action.RETURN):
+        step = workflow.step(item.step)
+        if step is None or not may_act_at(actor, step, item):
+            where = step.label if step else item.step
+            raise Refused(f"该申请正在“{where}”环节，您无权在此环节审核。", denied=True)
+    elif action == Action.OBJECT:
+        if role not in ("staff", "reviewer", "admin"):
+            raise Refused("您的角色无权登记公示异议。", denied=True)
+    elif action in (Action.PAY, Action.BANK_RETURN):
+        if role not in workflow.pay_roles or LEVEL_DEPTH[actor.union.level] > LEVEL_DEPTH["county"]:
+            raise Refused("只有市、区县工会的财务人员可以办理发放。", denied=True)
+    elif action == Action.NOTICE_PASS and (
+        item.notice_until is None or item.notice_until > timezone.localdate()
+    ):
+        raise Refused("公示期未满。")
+
+
+@dataclass
+class _Move:
+    item: Any
+    from_state: str
+    from_step: str
+    to_state: str = ""
+    to_step: str = ""
+
+
+def _next_after(workflow: Workflow, item: Any, current: str) -> Step | None:
+    steps = workflow.applicable_steps(item)
+    keys = [s.key for s in steps]
+    if current in keys:
+        index = keys.index(current) + 1
+        return steps[index] if index < len(steps) else None
+    # The current step no longer applies (an amount fell below a threshold): go on with
+    # the first applicable step deeper in the declaration than the current one.
+    order = [s.key for s in workflow.steps]
+    position = order.index(current) if current in order else -1
+    return next((s for s in steps if order.index(s.key) > position), None)
+
+
+def _plan(workflow: Workflow, move: _Move, action: str, today: date) -> None:
+    item = move.item
+    if action == Action.SUBMIT:
+        first = workflow.applicable_steps(item)
+        if first:
+            move.to_state, move.to_step = State.IN_REVIEW, first[0].key
+        else:
+            _finish(workflow, move, today)
+    elif action == Action.APPROVE:
+        following = _next_after(workflow, item, item.step)
+        if following is not None:
+            move.to_state, move.to_step = State.IN_REVIEW, following.key
+        else:
+            _finish(workflow, move, today)
+    elif action == Action.REJECT:
+        move.to_state = State.REJECTED
+    elif action == Action.RETURN:
+        move.to_state = State.RETURNED
+    elif action == Action.WITHDRAW:
+        move.to_state = State.WITHDRAWN
+    elif action == Action.OBJECT:
+        # An objection sends the item back to its last approver, who decides again.
+        steps = workflow.applicable_steps(item)
+        move.to_state, move.to_step = State.IN_REVIEW, steps[-1].key if steps else ""
+    elif action == Action.NOTICE_PASS:
+        move.to_state = State.APPROVED
+    elif action == Action.PAY:
+        move.to_state = State.PAID
+    elif action == Action.BANK_RETURN:
+        move.to_state = State.APPROVED
+
+
+def _finish(workflow: Workflow, move: _Move, today: date) -> None:
+    days = workflow.notice_days_for(move.item)
+    if days:
+        move.to_state = State.NOTICE
+        move.item.notice_until = today + timedelta(days=days)
+    else:
+        move.to_state = State.APPROVED
+
+
+def transition_many(
+    workflow: Workflow,
+    ids: Iterable[int],
+    action: str,
+    *,
+    actor: Any,
+    comment: str = "",
+    paid_on: date | None = None,
+    progress: JobProgress | None = None,
+) -> TransitionReport:
+    """Take ``action`` on every item of ``ids`` the actor may, in chunks of one transaction
+    each; the rest are reported with the reason."""
+    action = Action(action)
+    comment = comment.strip()
+    report = TransitionReport(action=action)
+    if action in COMMENT_REQUIRED and not comment:
+        raise ValidationError(f"{action.label}须填写意见或原因。", code="comment_required")
+    id_list = list(dict.fromkeys(int(i) for i in ids))
+    for start in range(0, len(id_list), CHUNK):
+        chunk = id_list[start : start + CHUNK]
+        _transition_chunk(workflow, chunk, action, actor, comment, paid_on, report)
+        if progress:
+            progress.advance(len(chunk))
+    return report
+
+
+@transaction.atomic
+def _transition_chunk(
+    workflow: Workflow,
+    ids: Sequence[int],
+    action: Action,
+    actor: Any,
+    comment: str,
+    paid_on: date | None,
+    report: TransitionReport,
+) -> None:
+    model = workflow.model
+    now = timezone.now()
+    today = timezone.localdate()
+    locked = {
+        item.pk: item
+        for item in model.objects.select_for_update(of=("self",))
+        .select_related("union", *workflow.select_related)
+        .filter(pk__in=ids)
+        .order_by("pk")
+    }
+    moves: list[_Move] = []
+    for pk in ids:
+        item = locked.get(pk)
+        if item is None:
+            report.refused[pk] = "未找到该申请，或不在您的管辖范围内。"
+            continue
+        try:
+            check_transition(workflow, item, action, actor)
+        except Refused as refused:
+            report.refused[pk] = refused.message
+            continue
+        moves.append(_Move(item, item.state, item.step))
+    for move in moves:
+        _plan(workflow, move, action, today)
+    finals = [
+        m
+        for m in moves
+        if m.to_state in (State.NOTICE, State.APPROVED)
+        and action in (Action.APPROVE, Action.SUBMIT)
+    ]
+    if finals and workflow.before_final:
+        refusals = workflow.before_final([m.item for m in finals])
+        for pk, message in refusals.items():
+            report.refused[pk] = message
+        moves = [m for m in moves if m.item.pk not in refusals]
+        for move in finals:
+            if move.item.pk in refusals:
+                continue
+            # A recomputed amount may cross a threshold and add a step after all.
+            following = _next_after(workflow, move.item, move.from_step) if move.from_step else None
+            if following is not None and following.key != move.from_step:
+                move.to_state, move.to_step = State.IN_REVIEW, following.key
+                move.item.notice_until = None
+    if not moves:
+        return
+    groups: dict[tuple[str, str, str, str], list[Any]] = defaultdict(list)
+    for move in moves:
+        groups[(move.from_state, move.from_step, move.to_state, move.to_step)].append(move.item)
+    for (from_state, from_step, to_state, to_step), items in groups.items():
+        fields: dict[str, Any] = {"state": to_state, "step": to_step}
+        if to_state == State.IN_REVIEW:
+            fields["step_since"] = now
+        else:
+            fields["step_since"] = None
+        if action == Action.SUBMIT:
+            fields["submitted_at"] = now
+            fields["submitted_by"] = actor if getattr(actor, "pk", None) else None
+        if to_state in (State.NOTICE, State.APPROVED) and action != Action.BANK_RETURN:
+            fields["approved_at"] = now
+        if action == Action.PAY:
+            fields["paid_at"] = now
+            fields["paid_on"] = paid_on or today
+        if action == Action.BANK_RETURN:
+            fields["paid_at"] = None
+            fields["paid_on"] = None
+        if to_state != State.NOTICE:
+            fields["notice_until"] = None
+        pks = [i.pk for i in items]
+        if to_state == State.NOTICE:
+            by_until: dict[date, list[int]] = defaultdict(list)
+            for i in items:
+                by_until[i.notice_until].append(i.pk)
+            written = 0
+            for until, subset in by_until.items():
+                written += model.objects.filter(
+                    pk__in=subset, state=from_state, step=from_step
+                ).update(**fields, notice_until=until)
+        else:
+            written = model.objects.filter(pk__in=pks, state=from_state, step=from_step).update(
+                **fields
+            )
+        if written != len(pks):
+            # Cannot happen under the row locks; refuse the whole chunk rather than guess.
+            raise RuntimeError("并发冲突：申请状态已被他人修改，请刷新后重试。")
+        for i in items:
+            for name, value in fields.items():
+                setattr(i, name, value)
+    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    name = actor.get_username() if actor_user else "系统"
+    ReviewEntry.objects.bulk_create(
+        [
+            ReviewEntry(
+                workflow=workflow.key,
+                object_id=m.item.pk,
+                union_id=m.item.union_id,
+                step=m.from_step,
+                action=action,
+                from_state=m.from_state,
+                to_state=m.to_state,
+                to_step=m.to_step,
+                actor=actor_user,
+                actor_name=name,
+                comment=comment,
+                at=now,
+            )
+            for m in moves
+        ]
+    )
+    audit_record_many(
+        actor=actor_user,
+        action=f"{workflow.key}.{action}",
+        events=[
+            (
+                m.item,
+                m.item.union,
+                f"{workflow.label}#{m.item.pk} {action.label}："
+                f"{State(m.from_state).label}→{State(m.to_state).label}"
+                + (f"（{workflow.step_label(m.to_step)}）" if m.to_step else "")
+                + (f"；意见：{comment[:200]}" if comment else ""),
+            )
+            for m in moves
+        ],
+    )
+    released = [m.item for m in moves if m.to_state in (State.REJECTED, State.WITHDRAWN)]
+    if released and workflow.on_release:
+        workflow.on_release(released)
+    report.done.extend(m.item.pk for m in moves)
+
+
+def transition(
+    workflow: Workflow, item_id: int, action: str, *, actor: Any, comment: str = ""
+) -> Any:
+    """One item's transition; refusals raise (404 out of scope, 403 role, else a message)."""
+    with transaction.atomic():
+        item = workflow.model.objects.select_related("union").filter(pk=item_id).first()
+        if item is None or not _in_scope(actor, item):
+            raise Http404("未找到该申请，或不在您的管辖范围内。")
+        report = transition_many(workflow, [item_id], action, actor=actor, comment=comment)
+    if item_id in report.refused:
+        message = report.refused[item_id]
+        try:
+            check_transition(workflow, item, action, actor)
+        except Refused as refused:
+            if refused.denied:
+                raise PermissionDenied(message) from refused
+        raise ValidationError(message, code="refused")
+    return workflow.model.objects.select_related("union").get(pk=item_id)
+
+
+def notice_expire(workflow: Workflow, *, today: date | None = None) -> int:
+    """Move every item whose notice period has ended to waiting for payment. Returns how many."""
+    today = today or timezone.localdate()
+    ids = list(
+        workflow.model.objects.filter(state=State.NOTICE, notice_until__lte=today)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return 0
+    report = transition_many(workflow, ids, Action.NOTICE_PASS, actor=None)
+    return len(report.done)
+
+
+def notice_expire_all(*, today: date | None = None) -> dict[str, int]:
+    from gonghui.core.workflow import workflows
+
+    return {key: notice_expire(wf, today=today) for key, wf in workflows().items()}
