@@ -76,7 +76,8 @@ def audit_record_many(
     """Append one event per (object, union, summary) in one statement: bulk actions write an
     event per item without a round trip per item."""
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    name = actor.get_username() if is_user else ""
+    # A system actor (the server operator) is named though it is no user row.
+    name = actor.get_username() if actor is not None else ""
     address = ip or current_ip.get()
     rows = [
         AuditEvent(
