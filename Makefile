@@ -70,7 +70,7 @@ typecheck: setup
 check: lint typecheck test
 
 # Each benchmark prints its table and writes bench/results/<name>.json (see bench/README.md).
-BENCHMARKS := import_members
+BENCHMARKS := import_members approvals
 bench: setup system-deps
 	@for b in $(BENCHMARKS); do $(RUN) python -m bench.$$b || exit $$?; done
 

@@ -9,6 +9,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 
+from gonghui.core.pii import mask_name
 from gonghui.core.scoping import ScopedQuerySet, scope_path_of
 from gonghui.core.workflow.models import RELEASED_STATES, WorkflowItem
 
@@ -169,6 +170,17 @@ class MutualAidClaim(WorkflowItem):
     def __str__(self) -> str:
         return f"互助金申请 #{self.pk}"
 
+    def notice_row(self) -> dict[str, object]:
+        """The claim as the public notice lists it: name and ID number masked."""
+        return {
+            "name": mask_name(self.member.name),
+            "id_masked": self.member.id_masked,
+            "union": self.union.name,
+            "summary": f"{self.get_category_display()}互助金",
+            "amount": self.amount,
+            "notice_until": self.notice_until,
+        }
+
 
 class ClaimDocumentQuerySet(ScopedQuerySet):
     scope_path_field = "claim__union__path"
@@ -264,6 +276,16 @@ class ReliefApplication(WorkflowItem):
 
     def __str__(self) -> str:
         return f"大病救助申请 #{self.pk}"
+
+    def notice_row(self) -> dict[str, object]:
+        return {
+            "name": mask_name(self.member.name),
+            "id_masked": self.member.id_masked,
+            "union": self.union.name,
+            "summary": "会员大病救助",
+            "amount": self.amount,
+            "notice_until": self.notice_until,
+        }
 
 
 class PayoutBatch(models.Model):

@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from gonghui.core.api import router as core_router
+from gonghui.core.workflow.api import router as workflow_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
 
@@ -18,3 +19,4 @@ api = NinjaAPI(
 api.add_router("/", core_router)
 api.add_router("/", orgs_router)
 api.add_router("/", members_router)
+api.add_router("/", workflow_router)

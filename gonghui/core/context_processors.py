@@ -1,9 +1,20 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from gonghui.core.navigation import AREAS
 
 
+def _badges(request: HttpRequest) -> dict[str, int]:
+    from gonghui.core.workflow.selectors import inbox_count
+
+    user = request.user
+    if not getattr(user, "is_authenticated", False) or getattr(user, "union", None) is None:
+        return {}
+    return {"inbox": inbox_count(user)}
+
+
 def gonghui(request: HttpRequest) -> dict[str, Any]:
-    return {"nav_areas": AREAS}
+    # Lazy: pages without the sidebar (the public notice) pay nothing for the counts.
+    return {"nav_areas": AREAS, "nav_badges": SimpleLazyObject(lambda: _badges(request))}

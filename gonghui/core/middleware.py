@@ -10,8 +10,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from gonghui.core.audit import current_ip
 from gonghui.core.models import User
 
-# Paths anyone may open: the login page, static files and the health check.
-PUBLIC_PREFIXES = ("/accounts/login/", "/static/", "/healthz")
+# Paths anyone may open: the login page, static files, the health check, and the public
+# notices (公示, masked), which workers must be able to read.
+PUBLIC_PREFIXES = ("/accounts/login/", "/static/", "/healthz", "/notice/")
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -11,6 +11,7 @@ class NavItem:
     url_name: str | None = None  # a named URL once the page exists
     icon: str = "dot"
     url_args: tuple[str, ...] = ()
+    badge: str = ""  # a key of the context's ``nav_badges`` (a count shown beside the label)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ AREAS: tuple[NavArea, ...] = (
         "services",
         "服务保障",
         "heart-pulse",
+        items=(NavItem("待办审核", "workflow_inbox", "inbox", badge="inbox"),),
         coming=(
             "“9+X”惠“新”服务包、职工医疗互助、大病救助、困难职工帮扶、疗休养、“湖工有爱”共富班车。"
         ),

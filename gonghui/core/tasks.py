@@ -28,3 +28,10 @@ def notice_expire_task() -> None:
 periodic_register(
     Periodic("notice_expire", timedelta(minutes=10), notice_expire_task, "公示期满自动通过")
 )
+
+
+@task()
+def workflow_bulk_task(job_id: int) -> None:
+    from gonghui.core.workflow.services import workflow_bulk_work
+
+    job_run(job_id, workflow_bulk_work)

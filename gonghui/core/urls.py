@@ -1,6 +1,7 @@
 from django.urls import path
 
 from gonghui.core import sheet_views, views
+from gonghui.core.workflow import views as workflow_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -17,5 +18,13 @@ urlpatterns = [
     path("sheets/<str:sheet_name>/template/", sheet_views.sheet_template, name="sheet_template"),
     path("sheets/<str:sheet_name>/export/", sheet_views.sheet_export, name="sheet_export"),
     path("users/", views.users, name="users"),
+    path("workflow/inbox/", workflow_views.inbox_view, name="workflow_inbox"),
+    path("workflow/inbox/bulk/", workflow_views.inbox_bulk_view, name="workflow_inbox_bulk"),
+    path(
+        "workflow/<str:workflow_key>/<int:item_id>/transition/",
+        workflow_views.transition_view,
+        name="workflow_transition",
+    ),
+    path("notice/<str:union_code>/", workflow_views.notice_view, name="workflow_notice"),
     path("users/<int:user_id>/active/", views.user_active, name="user_active"),
 ]

@@ -91,6 +91,13 @@ def wuxing_formation_task(world: World) -> str:
     return str(task.pk)
 
 
+def wuxing_relief_item(world: World) -> str:
+    """An application of the engine's generic routes (/workflow/relief/<item_id>/…)."""
+    from gonghui.core.tests.test_workflow import make_item
+
+    return str(make_item(world.wuxing_grassroots).pk)
+
+
 # For each URL parameter: how to make an object that belongs to 吴兴区 and give its
 # identifier. Every sample is made before each walk, so list pages have 吴兴 rows to leak.
 SAMPLES: dict[str, Callable[[World], str]] = {
@@ -99,12 +106,14 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "user_id": lambda w: str(w.township_staff.pk),
     "member_id": wuxing_member,
     "task_id": wuxing_formation_task,
+    "item_id": wuxing_relief_item,
 }
 # Parameters that name no scoped object: a valid value.
 UNSCOPED_SAMPLES: dict[str, str] = {
     "area_slug": "members",
     "sheet_name": "members",
     "field": "id_number",
+    "workflow_key": "relief",
 }
 
 
@@ -150,8 +159,13 @@ def sample_values(route: Route, world: World) -> tuple[dict[str, str], bool]:
     return values, scoped
 
 
-def test_public_routes_are_only_login_and_health() -> None:
-    assert {r.pattern for r in PUBLIC_ROUTES} == {"accounts/login/", "healthz"}
+def test_public_routes_are_only_login_health_and_notices() -> None:
+    # The public notice (公示) shows masked names only: see test_workflow_pages.py.
+    assert {r.pattern for r in PUBLIC_ROUTES} == {
+        "accounts/login/",
+        "healthz",
+        "notice/<str:union_code>/",
+    }
 
 
 def test_routes_were_found() -> None:

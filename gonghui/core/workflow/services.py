@@ -101,8 +101,10 @@ def may_act_at(actor: Any, step: Step, item: Any) -> bool:
     )
 
 
-def check_transition(workflow: Workflow, item: Any, action: str, actor: Any) -> None:
-    """Raise Refused unless ``actor`` may take ``action`` on ``item`` now."""
+def check_transition(
+    workflow: Workflow, item: Any, action: str, actor: Any, *, today: date | None = None
+) -> None:
+    """Raise Refused unless ``actor`` may take ``action`` on ``item`` now (or on ``today``)."""
     label = Action(action).label
     if action != Action.NOTICE_PASS and not _in_scope(actor, item):
         raise Refused("未找到该申请，或不在您的管辖范围内。", not_found=True)
@@ -111,9 +113,16 @@ def check_transition(workflow: Workflow, item: Any, action: str, actor: Any) -> 
     role = getattr(actor, "role", None)
     if action == Action.SUBMIT and isinstance(actor, SystemActor):
         pass
-    elif action in (Action.SUBMIT, Action.WITHDRAW):
+    elif action == Action.SUBMIT:
         if role not in workflow.submit_roles or actor.union.level not in workflow.submit_levels:
             raise Refused(f"只有基层或乡镇（街道）工会的工作人员可以{label}申请。", denied=True)
+    elif action == Action.WITHDRAW:
+        # The submitting side withdraws: whoever submitted, or the owner union's staff.
+        own = item.submitted_by_id == getattr(actor, "pk", None) or (
+            actor.union.pk == item.union_id and role in workflow.submit_roles
+        )
+        if not own:
+            raise Refused("只有提交人或申请所属工会可以撤回申请。", denied=True)
     elif action in (Action.APPROVE, Action.REJECT, Action.RETURN):
         step = workflow.step(item.step)
         if step is None or not may_act_at(actor, step, item):
@@ -126,7 +135,7 @@ def check_transition(workflow: Workflow, item: Any, action: str, actor: Any) -> 
         if role not in workflow.pay_roles or LEVEL_DEPTH[actor.union.level] > LEVEL_DEPTH["county"]:
             raise Refused("只有市、区县工会的财务人员可以办理发放。", denied=True)
     elif action == Action.NOTICE_PASS and (
-        item.notice_until is None or item.notice_until > timezone.localdate()
+        item.notice_until is None or item.notice_until > (today or timezone.localdate())
     ):
         raise Refused("公示期未满。")
 
@@ -203,6 +212,7 @@ def transition_many(
     comment: str = "",
     paid_on: date | None = None,
     progress: JobProgress | None = None,
+    today: date | None = None,
 ) -> TransitionReport:
     """Take ``action`` on every item of ``ids`` the actor may, in chunks of one transaction
     each; the rest are reported with the reason."""
@@ -214,7 +224,7 @@ def transition_many(
     id_list = list(dict.fromkeys(int(i) for i in ids))
     for start in range(0, len(id_list), CHUNK):
         chunk = id_list[start : start + CHUNK]
-        _transition_chunk(workflow, chunk, action, actor, comment, paid_on, report)
+        _transition_chunk(workflow, chunk, action, actor, comment, paid_on, today, report)
         if progress:
             progress.advance(len(chunk))
     return report
@@ -228,11 +238,12 @@ def _transition_chunk(
     actor: Any,
     comment: str,
     paid_on: date | None,
+    today: date | None,
     report: TransitionReport,
 ) -> None:
     model = workflow.model
     now = timezone.now()
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     locked = {
         item.pk: item
         for item in model.objects.select_for_update(of=("self",))
@@ -247,7 +258,7 @@ def _transition_chunk(
             report.refused[pk] = "未找到该申请，或不在您的管辖范围内。"
             continue
         try:
-            check_transition(workflow, item, action, actor)
+            check_transition(workflow, item, action, actor, today=today)
         except Refused as refused:
             report.refused[pk] = refused.message
             continue
@@ -389,7 +400,7 @@ def notice_expire(workflow: Workflow, *, today: date | None = None) -> int:
     )
     if not ids:
         return 0
-    report = transition_many(workflow, ids, Action.NOTICE_PASS, actor=None)
+    report = transition_many(workflow, ids, Action.NOTICE_PASS, actor=None, today=today)
     return len(report.done)
 
 
@@ -397,3 +408,39 @@ def notice_expire_all(*, today: date | None = None) -> dict[str, int]:
     from gonghui.core.workflow import workflows
 
     return {key: notice_expire(wf, today=today) for key, wf in workflows().items()}
+
+
+def workflow_bulk_start(*, actor: Any, workflow: Workflow, action: str, ids: list[int]) -> Any:
+    """A bulk transition as a job with progress (the inbox's "approve all")."""
+    from gonghui.core.jobs import job_start
+    from gonghui.core.tasks import workflow_bulk_task
+
+    return job_start(
+        actor=actor,
+        kind="workflow_bulk",
+        label=f"批量{Action(action).label}{workflow.label} {len(ids)} 件",
+        union=actor.union,
+        task=workflow_bulk_task,
+        params={"workflow": workflow.key, "action": action, "ids": ids},
+    )
+
+
+def workflow_bulk_work(job: Any, progress: JobProgress) -> dict[str, Any]:
+    from gonghui.core.workflow import workflow_get
+
+    params = job.params
+    workflow = workflow_get(params["workflow"])
+    progress.set_total(len(params["ids"]))
+    report = transition_many(
+        workflow,
+        params["ids"],
+        params["action"],
+        actor=job.started_by,
+        comment=params.get("comment", ""),
+        progress=progress,
+    )
+    return {
+        "完成": len(report.done),
+        "未处理": len(report.refused),
+        "原因": [f"#{k}：{v}" for k, v in list(report.refused.items())[:50]],
+    }

@@ -1,0 +1,155 @@
+"""The engine's pages and API: the panel's endpoint, the inbox, bulk approval as a job,
+the public notice, and the sidebar count."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from django.utils import timezone
+
+from gonghui.aid.models import ReliefApplication
+from gonghui.aid.workflows import RELIEF
+from gonghui.conftest import World
+from gonghui.core.models import Job, Role
+from gonghui.core.tests.factories import UserFactory
+from gonghui.core.tests.test_workflow import make_item
+from gonghui.core.workflow import Action, State
+from gonghui.core.workflow.services import transition_many
+
+
+def in_review(world: World, count: int = 1) -> list[ReliefApplication]:
+    items = [make_item(world.wuxing_grassroots) for _ in range(count)]
+    transition_many(RELIEF, [i.pk for i in items], Action.SUBMIT, actor=world.grassroots_chair)
+    return list(ReliefApplication.objects.filter(pk__in=[i.pk for i in items]).order_by("pk"))
+
+
+def test_transition_endpoint_approves_and_returns_to_the_item(world: World, client_as) -> None:
+    (item,) = in_review(world)
+    yuehe = UserFactory.create(username="yuehe_rev", union=world.yuehe, role=Role.REVIEWER)
+    response = client_as(yuehe).post(
+        f"/workflow/relief/{item.pk}/transition/", {"action": "approve", "comment": "材料齐全"}
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.step == "county_approval"
+
+
+def test_transition_endpoint_shows_the_refusal(world: World, client_as) -> None:
+    (item,) = in_review(world)
+    yuehe = UserFactory.create(username="yuehe_rev", union=world.yuehe, role=Role.REVIEWER)
+    client = client_as(yuehe)
+    response = client.post(
+        f"/workflow/relief/{item.pk}/transition/", {"action": "reject"}, follow=False
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.state == State.IN_REVIEW
+    messages = [str(m) for m in response.wsgi_request._messages]  # type: ignore[attr-defined]
+    assert messages == ["不通过须填写意见或原因。"]
+
+
+def test_inbox_lists_waiting_items_with_the_count_in_the_sidebar(world: World, client_as) -> None:
+    in_review(world, 2)
+    yuehe = UserFactory.create(username="yuehe_rev", union=world.yuehe, role=Role.REVIEWER)
+    page = client_as(yuehe).get("/workflow/inbox/").content.decode()
+    assert 'data-testid="inbox-count-relief">2<' in page
+    assert 'data-testid="badge-inbox">2<' in page
+
+
+def test_inbox_of_a_sibling_county_is_empty(world: World, client_as) -> None:
+    in_review(world, 2)
+    nanxun = UserFactory.create(username="nanxun_rev", union=world.nanxun, role=Role.REVIEWER)
+    page = client_as(nanxun).get("/workflow/inbox/").content.decode()
+    assert 'data-testid="inbox-count-relief">0<' in page
+    assert "badge-inbox" not in page
+
+
+def test_bulk_approval_of_selected_items(world: World, client_as) -> None:
+    items = in_review(world, 3)
+    yuehe = UserFactory.create(username="yuehe_rev", union=world.yuehe, role=Role.REVIEWER)
+    client_as(yuehe).post(
+        "/workflow/inbox/bulk/",
+        {"workflow": "relief", "scope": "selected", "ids": [items[0].pk, items[2].pk]},
+    )
+    steps = list(ReliefApplication.objects.order_by("pk").values_list("step", flat=True))
+    assert steps == ["county_approval", "township_review", "county_approval"]
+
+
+def test_bulk_approval_of_many_runs_as_a_job(
+    world: World, client_as, settings, django_capture_on_commit_callbacks
+) -> None:
+    from gonghui.core.workflow import views
+
+    settings.DEBUG = False
+    views.INLINE_BULK_LIMIT, limit = 1, views.INLINE_BULK_LIMIT
+    try:
+        in_review(world, 3)
+        yuehe = UserFactory.create(username="yuehe_rev", union=world.yuehe, role=Role.REVIEWER)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client_as(yuehe).post(
+                "/workflow/inbox/bulk/", {"workflow": "relief", "scope": "all"}
+            )
+    finally:
+        views.INLINE_BULK_LIMIT = limit
+    job = Job.objects.get(kind="workflow_bulk")
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert (job.state, job.total, job.done, job.result["完成"]) == (Job.State.DONE, 3, 3, 3)
+    assert set(ReliefApplication.objects.values_list("step", flat=True)) == {"county_approval"}
+
+
+def test_public_notice_lists_items_with_masked_names(world: World, client) -> None:
+    (item,) = in_review(world)
+    ReliefApplication.objects.filter(pk=item.pk).update(
+        state=State.NOTICE, step="", notice_until=timezone.localdate() + timedelta(days=5)
+    )
+    page = client.get("/notice/330502/").content.decode()
+    assert item.member.name not in page
+    assert f"{item.member.name[0]}*" in page
+    assert item.member.id_masked in page
+    assert "3000.00" in page
+
+
+def test_public_notice_of_a_sibling_lists_nothing_of_wuxing(world: World, client) -> None:
+    (item,) = in_review(world)
+    ReliefApplication.objects.filter(pk=item.pk).update(state=State.NOTICE, step="")
+    page = client.get("/notice/330503/").content.decode()
+    assert 'data-testid="notice-empty"' in page
+
+
+def test_api_lists_in_scope_and_transitions(world: World, client_as) -> None:
+    (item,) = in_review(world)
+    yuehe = UserFactory.create(username="yuehe_rev", union=world.yuehe, role=Role.REVIEWER)
+    client = client_as(yuehe)
+    listed = client.get("/api/v1/workflow/relief/items").json()
+    assert [i["id"] for i in listed["items"]] == [item.pk]
+    response = client.post(
+        f"/api/v1/workflow/relief/items/{item.pk}/transition",
+        json.dumps({"action": "approve"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["state"], body["step"], body["step_label"]) == (
+        "in_review",
+        "county_approval",
+        "审批",
+    )
+    assert [e["action"] for e in body["trail"]] == ["submit", "approve"]
+
+
+def test_api_refusal_is_a_400_with_the_reason(world: World, client_as) -> None:
+    (item,) = in_review(world)
+    yuehe = UserFactory.create(username="yuehe_rev", union=world.yuehe, role=Role.REVIEWER)
+    response = client_as(yuehe).post(
+        f"/api/v1/workflow/relief/items/{item.pk}/transition",
+        json.dumps({"action": "return"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "退回修改须填写意见或原因。"
+
+
+def test_api_schema_lists_the_workflow_routes(world: World, client_as) -> None:
+    schema = client_as(world.city_admin).get("/api/v1/openapi.json").json()
+    assert "/api/v1/workflow/{workflow_key}/items/{item_id}/transition" in schema["paths"]

@@ -1,0 +1,152 @@
+"""The engine's API: every registered application type, listed in scope, read, and moved."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from gonghui.core.middleware import request_actor
+from gonghui.core.scoping import access
+from gonghui.core.workflow import State, Workflow, workflow_get
+from gonghui.core.workflow import selectors as wf
+from gonghui.core.workflow.services import transition
+
+router = Router(tags=["审核流程"])
+PAGE = 100
+
+
+class TrailOut(Schema):
+    at: datetime
+    step: str
+    action: str
+    from_state: str
+    to_state: str
+    actor: str
+    comment: str
+
+
+class ItemOut(Schema):
+    id: int
+    workflow: str
+    title: str
+    union_code: str
+    union_name: str
+    state: str
+    state_label: str
+    step: str
+    step_label: str
+    amount: Decimal
+    submitted_at: datetime | None
+    notice_until: date | None
+    paid_on: date | None
+
+
+class ItemDetailOut(ItemOut):
+    actions: list[str]
+    trail: list[TrailOut]
+
+
+class ItemPage(Schema):
+    items: list[ItemOut]
+    next_before: int | None
+
+
+class TransitionIn(Schema):
+    action: str
+    comment: str = ""
+
+
+def _workflow(key: str) -> Workflow:
+    try:
+        return workflow_get(key)
+    except KeyError as exc:
+        raise Http404("没有这种申请类型。") from exc
+
+
+def _out(workflow: Workflow, item: Any) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "workflow": workflow.key,
+        "title": str(item),
+        "union_code": item.union.code,
+        "union_name": item.union.name,
+        "state": item.state,
+        "state_label": State(item.state).label,
+        "step": item.step,
+        "step_label": workflow.step_label(item.step),
+        "amount": item.amount,
+        "submitted_at": item.submitted_at,
+        "notice_until": item.notice_until,
+        "paid_on": item.paid_on,
+    }
+
+
+def _detail(workflow: Workflow, item: Any, actor: Any) -> dict[str, Any]:
+    return {
+        **_out(workflow, item),
+        "actions": [a.value for a in wf.allowed_actions(workflow, item, actor)],
+        "trail": [
+            {
+                "at": e.at,
+                "step": e.step,
+                "action": e.action,
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "actor": e.actor_name,
+                "comment": e.comment,
+            }
+            for e in wf.trail(workflow, item)
+        ],
+    }
+
+
+@router.get("/workflow/{workflow_key}/items", response=ItemPage)
+def list_items(request: HttpRequest, workflow_key: str, state: str = "", before: int | None = None):
+    """Applications of one type in the caller's scope, newest first (keyset pages)."""
+    workflow = _workflow(workflow_key)
+    items = workflow.model.objects.visible_to(request_actor(request)).select_related("union")
+    if state:
+        items = items.filter(state=state)
+    if before is not None:
+        items = items.filter(pk__lt=before)
+    page = list(items.order_by("-pk")[: PAGE + 1])
+    return {
+        "items": [_out(workflow, i) for i in page[:PAGE]],
+        "next_before": page[PAGE - 1].pk if len(page) > PAGE else None,
+    }
+
+
+@router.get("/workflow/{workflow_key}/items/{item_id}", response=ItemDetailOut)
+def get_item(request: HttpRequest, workflow_key: str, item_id: int):
+    workflow = _workflow(workflow_key)
+    actor = request_actor(request)
+    item = access(workflow.model.objects.select_related("union"), actor=actor, pk=item_id)
+    return _detail(workflow, item, actor)
+
+
+@router.post("/workflow/{workflow_key}/items/{item_id}/transition", response=ItemDetailOut)
+def post_transition(request: HttpRequest, workflow_key: str, item_id: int, payload: TransitionIn):
+    """Submit, approve, reject, return, withdraw or object; refusals answer 400/403/404."""
+    workflow = _workflow(workflow_key)
+    actor = request_actor(request)
+    if payload.action not in wf.USER_ACTIONS:
+        raise HttpError(400, "没有这个操作。")
+    try:
+        item = transition(workflow, item_id, payload.action, actor=actor, comment=payload.comment)
+    except ValidationError as exc:
+        raise HttpError(400, "；".join(exc.messages)) from exc
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    return _detail(workflow, item, actor)
+
+
+@router.get("/workflow/inbox", response=dict[str, int])
+def inbox_counts(request: HttpRequest):
+    """How many applications wait at the caller's review steps, per type."""
+    return {s.workflow.key: s.items.count() for s in wf.inbox(request_actor(request))}
