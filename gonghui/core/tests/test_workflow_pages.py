@@ -45,7 +45,7 @@ def test_transition_endpoint_shows_the_refusal(world: World, client_as) -> None:
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.state == State.IN_REVIEW
-    messages = [str(m) for m in response.wsgi_request._messages]  # type: ignore[attr-defined]
+    messages = [str(m) for m in response.wsgi_request._messages]
     assert messages == ["不通过须填写意见或原因。"]
 
 
