@@ -60,6 +60,7 @@ def _setup(items: int) -> dict[str, Any]:
     from bench import _data
     from gonghui.aid.models import MutualAidEnrollment, MutualAidPlan
     from gonghui.core.models import Role, User
+    from gonghui.demo.aid import CATEGORIES
     from gonghui.members.models import Member
     from gonghui.orgs.models import Union
 
@@ -89,7 +90,7 @@ def _setup(items: int) -> dict[str, Any]:
         waiting_days=90,
         claim_deadline_days=730,
         city_approval_above=Decimal("20000.00"),
-        categories=_categories(),
+        categories=CATEGORIES,
     )
     members = list(Member.objects.order_by("pk").values_list("pk", "union_id"))
     MutualAidEnrollment.objects.bulk_create(
@@ -115,31 +116,6 @@ def _setup(items: int) -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {"members": len(members), "users": users}
-
-
-def _categories() -> dict[str, Any]:
-    return {
-        "inpatient": {
-            "deductible": "1000.00",
-            "bands": [
-                {"up_to": "10000.00", "ratio": "0.50"},
-                {"up_to": "50000.00", "ratio": "0.60"},
-                {"up_to": None, "ratio": "0.70"},
-            ],
-            "yearly_cap": "50000.00",
-        },
-        "outpatient_special": {
-            "deductible": "500.00",
-            "bands": [{"up_to": None, "ratio": "0.40"}],
-            "yearly_cap": "5000.00",
-        },
-        "accident": {
-            "deductible": "100.00",
-            "bands": [{"up_to": None, "ratio": "0.80"}],
-            "yearly_cap": "20000.00",
-        },
-        "critical_illness": {"lump_sum": "10000.00", "per_year": 1},
-    }
 
 
 def _write_claims(path: Path, items: int) -> None:
@@ -241,11 +217,11 @@ def worker(items: int) -> dict[str, Any]:
     django.setup()
     from django.db import connection
     from django.utils import timezone
-    from gonghui.aid.services.claims import claim_import
-    from gonghui.aid.services.payouts import payout_batch_create, payout_batch_mark_paid
 
     from bench import _data
     from gonghui.aid.models import MutualAidClaim, PayoutBatch
+    from gonghui.aid.services.claims import claim_import
+    from gonghui.aid.services.payouts import payout_batch_create, payout_batch_mark_paid
     from gonghui.aid.workflows import CLAIM
     from gonghui.core.models import User
     from gonghui.core.workflow.services import notice_expire

@@ -49,10 +49,17 @@ AREAS: tuple[NavArea, ...] = (
         "services",
         "服务保障",
         "heart-pulse",
-        items=(NavItem("待办审核", "workflow_inbox", "inbox", badge="inbox"),),
-        coming=(
-            "“9+X”惠“新”服务包、职工医疗互助、大病救助、困难职工帮扶、疗休养、“湖工有爱”共富班车。"
+        items=(
+            NavItem("待办审核", "workflow_inbox", "inbox", badge="inbox"),
+            NavItem("互助金申请", "aid:claim_list", "clipboard2-pulse"),
+            NavItem("大病救助", "aid:relief_list", "heart"),
+            NavItem("发放批次", "aid:payout_list", "bank"),
+            NavItem("医疗互助方案", "aid:plan_list", "journal-medical"),
+            NavItem("大病救助政策", "aid:relief_policy_list", "journal-text"),
+            NavItem("参保名单导入", "sheet_home", "person-check", ("mutual-aid-enrollments",)),
+            NavItem("互助金批量导入", "sheet_home", "file-earmark-medical", ("mutual-aid-claims",)),
         ),
+        coming=("“9+X”惠“新”服务包、困难职工帮扶、疗休养、“湖工有爱”共富班车。"),
     ),
     NavArea(
         "activities",

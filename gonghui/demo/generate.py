@@ -58,6 +58,7 @@ class DemoDataResult:
     mass_enrollments: int = 0
     formation_tasks: int = 0
     samples: list[SampleFile] = field(default_factory=list)
+    aid: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
 
@@ -162,6 +163,9 @@ def demo_data_generate(
     )
     say(f"应建未建任务：新列入 {result.formation_tasks} 家。")
     counts_rebuild(city)
+    from gonghui.demo.aid import aid_demo_generate
+
+    result.aid = aid_demo_generate(city_code=city_code, seed=seed, log=say)
     if samples:
         result.samples = samples_write(
             townships=townships,

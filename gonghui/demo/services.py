@@ -60,6 +60,36 @@ def demo_accounts(city_code: str) -> list[DemoAccount]:
             f"{township.name}，工作人员",
         ),
     ]
+    accounts += [
+        DemoAccount(
+            "township_reviewer",
+            f"{township.name}审核员",
+            township.code,
+            Role.REVIEWER,
+            f"{township.name}，审核员（互助金初审）",
+        ),
+        DemoAccount(
+            "county_reviewer",
+            "区县审核员",
+            first.code,
+            Role.REVIEWER,
+            f"{first.name}，审核员（互助金审批）",
+        ),
+        DemoAccount(
+            "city_reviewer",
+            "市总审核员",
+            city.code,
+            Role.REVIEWER,
+            f"{city.name}，审核员（2万元以上）",
+        ),
+        DemoAccount(
+            "county_finance",
+            "区县财务",
+            first.code,
+            Role.FINANCE,
+            f"{first.name}，财务（发放批次）",
+        ),
+    ]
     if grassroots is not None:
         accounts.append(
             DemoAccount(

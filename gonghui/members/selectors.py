@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from gonghui.core import pii
 from gonghui.core.scoping import access
+from gonghui.members.extensions import member_filters
 from gonghui.members.models import Member, MembershipEvent
 from gonghui.orgs.models import Union
 
@@ -50,6 +51,7 @@ def member_page(
     before: int | None = None,
     status: str = Member.Status.ACTIVE,
     limit: int = PAGE_SIZE,
+    filters: dict[str, str] | None = None,
 ) -> tuple[list[Member], int | None]:
     """One page of a roster, newest first, by keyset (no COUNT over the table).
 
@@ -79,6 +81,10 @@ def member_page(
         qs = qs.filter(status=status)
     if text.strip():
         qs = member_search_filter(qs, text)
+    for member_filter in member_filters():
+        value = (filters or {}).get(member_filter.key, "")
+        if value:
+            qs = member_filter.apply(qs, value, actor)
     if before is not None:
         qs = qs.filter(id__lt=before)
     rows = list(qs.order_by("-id")[: limit + 1])

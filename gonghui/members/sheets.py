@@ -49,17 +49,21 @@ skill_grade = choice(
     ("一级/高级技师", 1),
 )
 
+# Who a row is about: every sheet naming a member reads these two columns the same way.
+NAME_COLUMN = Column("name", "姓名", person_name, required=True, width=12)
+ID_NUMBER_COLUMN = Column(
+    "id_number",
+    "身份证号",
+    pii.normalize_id_number,
+    synonyms=("公民身份号码", "身份证号码", "证件号码"),
+    required=True,
+    width=22,
+    note="18位身份证号；15位旧号会自动转换",
+)
+
 COLUMNS = (
-    Column("name", "姓名", person_name, required=True, width=12),
-    Column(
-        "id_number",
-        "身份证号",
-        pii.normalize_id_number,
-        synonyms=("公民身份号码", "身份证号码", "证件号码"),
-        required=True,
-        width=22,
-        note="18位身份证号；15位旧号会自动转换",
-    ),
+    NAME_COLUMN,
+    ID_NUMBER_COLUMN,
     Column(
         "phone", "手机号码", pii.normalize_phone, synonyms=("手机号", "手机", "联系电话"), width=14
     ),

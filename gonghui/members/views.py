@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +13,7 @@ from gonghui.core.middleware import request_actor
 from gonghui.core.models import Role
 from gonghui.core.scoping import require_role
 from gonghui.members import selectors
+from gonghui.members.extensions import member_filters, member_panels
 from gonghui.members.services import member_leave, member_reveal, member_transfer
 from gonghui.orgs.models import Union
 from gonghui.orgs.selectors import access_union, union_choices
@@ -24,9 +27,19 @@ def member_list(request: HttpRequest) -> HttpResponse:
     union = access_union(actor=actor, code=code) if code else actor.union
     before_raw = request.GET.get("before", "")
     q = request.GET.get("q", "")
+    chosen = {f.key: request.GET.get(f.key, "") for f in member_filters()}
     members, next_before = selectors.member_page(
-        actor=actor, union=union, text=q, before=int(before_raw) if before_raw.isdigit() else None
+        actor=actor,
+        union=union,
+        text=q,
+        before=int(before_raw) if before_raw.isdigit() else None,
+        filters=chosen,
     )
+    extra_filters = [
+        {"key": f.key, "label": f.label, "choices": f.choices(actor), "value": chosen[f.key]}
+        for f in member_filters()
+    ]
+    carried = "".join(f"&{k}={quote(v)}" for k, v in chosen.items() if v)
     return render(
         request,
         "members/member_list.html",
@@ -36,6 +49,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
             "next_before": next_before,
             "q": q,
             "unions": union_choices(actor=actor),
+            "extra_filters": extra_filters,
+            "carried": carried,
         },
     )
 
@@ -49,6 +64,9 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
         {
             "member": member,
             "events": selectors.member_events(member=member),
+            "panels": [
+                {"template": p.template, **p.context(actor, member)} for p in member_panels()
+            ],
         },
     )
 

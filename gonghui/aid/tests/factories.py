@@ -8,32 +8,22 @@ from typing import Any
 
 import factory
 
-from gonghui.aid.models import MutualAidEnrollment, MutualAidPlan, ReliefPolicy
+from gonghui.aid.models import (
+    MutualAidClaim,
+    MutualAidEnrollment,
+    MutualAidPlan,
+    ReliefApplication,
+    ReliefPolicy,
+)
+from gonghui.core import pii
+from gonghui.core.workflow import State
+from gonghui.demo.aid import CATEGORIES
 from gonghui.members.tests.factories import MemberFactory
+from gonghui.orgs.models import Union
 from gonghui.orgs.tests.factories import UnionFactory
 
-CATEGORIES_2023: dict[str, Any] = {
-    "inpatient": {
-        "deductible": "1000.00",
-        "bands": [
-            {"up_to": "10000.00", "ratio": "0.50"},
-            {"up_to": "50000.00", "ratio": "0.60"},
-            {"up_to": None, "ratio": "0.70"},
-        ],
-        "yearly_cap": "50000.00",
-    },
-    "outpatient_special": {
-        "deductible": "500.00",
-        "bands": [{"up_to": None, "ratio": "0.40"}],
-        "yearly_cap": "5000.00",
-    },
-    "accident": {
-        "deductible": "100.00",
-        "bands": [{"up_to": None, "ratio": "0.80"}],
-        "yearly_cap": "20000.00",
-    },
-    "critical_illness": {"lump_sum": "10000.00", "per_year": 1},
-}
+# The terms of issue #6's example plan, as the demo data uses them.
+CATEGORIES_2023: dict[str, Any] = CATEGORIES
 
 PLAN_2023: dict[str, Any] = {
     "code": "HZ-2023",
@@ -116,3 +106,98 @@ class ReliefPolicyFactory(factory.django.DjangoModelFactory[ReliefPolicy]):
     union = factory.SubFactory(UnionFactory)
     tiers = factory.LazyFunction(lambda: list(RELIEF_TIERS_2023))
     diseases = factory.LazyFunction(lambda: list(RELIEF_DISEASES))
+
+
+PAYEE_ACCOUNT = "6222020000001234"
+
+
+def _root(union: Union) -> Union:
+    """The city at the top of ``union``'s tree."""
+    return Union.objects.get(path=union.path[: Union.steplen])
+
+
+class ReliefApplicationFactory(factory.django.DjangoModelFactory[ReliefApplication]):
+    """A relief application written directly (state draft unless given), under the city's
+    2023 policy; pass ``member=`` (its union owns the application) and ``account=``."""
+
+    class Meta:
+        model = ReliefApplication
+
+    class Params:
+        account = PAYEE_ACCOUNT
+
+    member = factory.SubFactory(MemberFactory)
+    union = factory.LazyAttribute(lambda o: o.member.union)
+    policy = factory.LazyAttribute(
+        lambda o: ReliefPolicyFactory.create(union=_root(o.member.union))
+    )
+    diagnosis = "恶性肿瘤"
+    self_paid_year = Decimal("30000.00")
+    amount = Decimal("3000.00")
+    payee_bank = "中国工商银行湖州分行"
+    account_cipher = factory.LazyAttribute(lambda o: pii.data_cipher().encrypt(o.account))
+    account_masked = factory.LazyAttribute(lambda o: pii.mask_bank_account(o.account))
+
+
+class ApprovedClaimFactory(factory.django.DjangoModelFactory[MutualAidClaim]):
+    """A mutual-aid claim waiting for payment (state approved, amount set), written
+    directly rather than through the claim services; pass ``member=`` and ``amount=``."""
+
+    class Meta:
+        model = MutualAidClaim
+
+    class Params:
+        account = PAYEE_ACCOUNT
+
+    member = factory.SubFactory(MemberFactory)
+    union = factory.LazyAttribute(lambda o: o.member.union)
+    plan = factory.LazyAttribute(lambda o: PlanFactory.create(union=_root(o.member.union)))
+    enrollment = factory.LazyAttribute(
+        lambda o: MutualAidEnrollment.objects.get_or_create(
+            plan=o.plan,
+            member=o.member,
+            defaults={"union": o.member.union, "enrolled_on": o.plan.enroll_from},
+        )[0]
+    )
+    state = State.APPROVED
+    amount = Decimal("1500.00")
+    category = "inpatient"
+    hospital = "湖州市中心医院"
+    start_date = date(2023, 6, 1)
+    discharge_date = date(2023, 6, 10)
+    invoice_no = factory.Sequence(lambda n: f"FP2023{n:08d}")
+    total_cost = Decimal("8000.00")
+    insurance_paid = Decimal("5000.00")
+    self_paid = Decimal("3000.00")
+    payee_bank = "中国工商银行湖州分行"
+    account_cipher = factory.LazyAttribute(lambda o: pii.data_cipher().encrypt(o.account))
+    account_masked = factory.LazyAttribute(lambda o: pii.mask_bank_account(o.account))
+
+
+class ClaimFactory(factory.django.DjangoModelFactory[MutualAidClaim]):
+    """A claim written directly (state draft unless given), as the earlier claims of the
+    payout tests: pass ``enrollment=`` and the ``amount`` and ``deductible_used`` it holds."""
+
+    class Meta:
+        model = MutualAidClaim
+
+    class Params:
+        account = PAYEE_ACCOUNT
+
+    enrollment = factory.SubFactory(EnrollmentFactory)
+    member = factory.SelfAttribute("enrollment.member")
+    plan = factory.SelfAttribute("enrollment.plan")
+    union = factory.LazyAttribute(lambda o: o.member.union)
+    category = "inpatient"
+    hospital = "湖州市第一人民医院"
+    start_date = factory.LazyAttribute(lambda o: date(o.plan.year, 6, 1))
+    discharge_date = factory.LazyAttribute(lambda o: date(o.plan.year, 6, 10))
+    invoice_no = factory.Sequence(lambda n: f"CL{n:010d}")
+    total_cost = Decimal("20000.00")
+    insurance_paid = Decimal("10000.00")
+    self_paid = Decimal("10000.00")
+    amount = Decimal("0.00")
+    deductible_used = Decimal("0.00")
+    payee_bank = "中国工商银行湖州分行"
+    account_cipher = factory.LazyAttribute(lambda o: pii.data_cipher().encrypt(o.account))
+    account_masked = factory.LazyAttribute(lambda o: pii.mask_bank_account(o.account))

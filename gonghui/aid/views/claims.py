@@ -1,3 +1,300 @@
-from django.urls import URLPattern
+"""互助金申请 pages: the list in scope, the entry form with its documents, the detail page
+with the workflow panel, and the documents served privately."""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+
+from gonghui.aid.documents import (
+    INLINE_TYPES,
+    claim_check,
+    claim_create_with_documents,
+    claim_document_open,
+    required_labels,
+)
+from gonghui.aid.forms import ClaimForm, may_enter_claims, member_by_id_number
+from gonghui.aid.models import Category, ClaimDocument, MutualAidClaim, MutualAidPlan
+from gonghui.aid.selectors import enrollments_of
+from gonghui.aid.workflows import CLAIM
+from gonghui.core import pii
+from gonghui.core.middleware import request_actor
+from gonghui.core.scoping import access
+from gonghui.core.workflow import State
+from gonghui.core.workflow.views import panel_context
+from gonghui.members.models import Member
+from gonghui.orgs.models import Union
+from gonghui.orgs.selectors import access_union, union_choices
+
+PAGE_SIZE = 50
+
+
+def yuan(amount: Decimal) -> str:
+    """An amount as the pages show it: thousands separators every three digits, two
+    decimals ("12,345.60"; the zh-hans locale would group by four)."""
+    return f"{amount:,.2f}"
+
+
+# --- Reads (selectors of the claim pages) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimFilters:
+    union: Union
+    state: str = ""
+    category: str = ""
+    year: int | None = None
+    before: int | None = None
+
+    def query(self, **override: Any) -> str:
+        """The filter as a query string (for the next page's link)."""
+        from urllib.parse import urlencode
+
+        values = {
+            "union": self.union.code,
+            "state": self.state,
+            "category": self.category,
+            "year": self.year or "",
+            **override,
+        }
+        return urlencode({k: v for k, v in values.items() if v not in ("", None)})
+
+
+def claim_filters(*, actor: Any, params: Any) -> ClaimFilters:
+    """The list's filters from the query string; unknown values are ignored, a union out
+    of scope is a 404."""
+    code = params.get("union", "")
+    union = access_union(actor=actor, code=code) if code else actor.union
+    state = params.get("state", "")
+    category = params.get("category", "")
+    year = params.get("year", "")
+    before = params.get("before", "")
+    return ClaimFilters(
+        union=union,
+        state=state if state in State.values else "",
+        category=category if category in Category.values else "",
+        year=int(year) if year.isdigit() and len(year) == 4 else None,
+        before=int(before) if before.isdigit() else None,
+    )
+
+
+def claims_page(
+    *, actor: Any, filters: ClaimFilters, limit: int = PAGE_SIZE
+) -> tuple[list[MutualAidClaim], int | None]:
+    """One page of claims of the chosen union's subtree, newest first, by keyset on the id
+    (no COUNT). Returns the claims and the ``before`` of the next page, or None."""
+    # By union ids, as member_page does: the (union, id) index serves the page.
+    qs: QuerySet[MutualAidClaim] = (
+        MutualAidClaim.objects.visible_under(actor, filters.union)
+        .select_related("member", "union")
+        .only(
+            "id",
+            "state",
+            "step",
+            "category",
+            "amount",
+            "submitted_at",
+            "created_at",
+            "member__name",
+            "union__name",
+        )
+    )
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.year:
+        qs = qs.filter(plan__year=filters.year)
+    if filters.before:
+        qs = qs.filter(pk__lt=filters.before)
+    rows = list(qs.order_by("-pk")[: limit + 1])
+    next_before = rows[limit - 1].pk if len(rows) > limit else None
+    return rows[:limit], next_before
+
+
+def claim_years(*, actor: Any) -> list[int]:
+    """The years of the plans the actor can read, newest first (the year filter)."""
+    years = (
+        MutualAidPlan.objects.visible_to(actor).order_by().values_list("year", flat=True).distinct()
+    )
+    return sorted(set(years), reverse=True)
+
+
+def access_claim(*, actor: Any, claim_id: int) -> MutualAidClaim:
+    return access(
+        MutualAidClaim.objects.select_related("member", "union", "plan", "submitted_by"),
+        actor=actor,
+        pk=claim_id,
+    )
+
+
+def claim_documents(claim: MutualAidClaim) -> list[ClaimDocument]:
+    order = {kind: n for n, kind in enumerate(ClaimDocument.Kind.values)}
+    return sorted(claim.documents.all(), key=lambda d: (order.get(d.kind, 99), d.pk))
+
+
+# --- Pages --------------------------------------------------------------------------------
+
+
+def claim_list(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    if actor.union is None:
+        return render(request, "orgs/no_scope.html", status=403)
+    filters = claim_filters(actor=actor, params=request.GET)
+    claims, next_before = claims_page(actor=actor, filters=filters)
+    return render(
+        request,
+        "aid/claim_list.html",
+        {
+            "claims": [
+                {
+                    "claim": c,
+                    "name": pii.mask_name(c.member.name),
+                    "amount": yuan(c.amount),
+                    "step": CLAIM.step_label(c.step),
+                }
+                for c in claims
+            ],
+            "filters": filters,
+            "next_query": filters.query(before=next_before) if next_before else "",
+            "unions": union_choices(actor=actor),
+            "states": State.choices,
+            "categories": Category.choices,
+            "years": claim_years(actor=actor),
+            "can_enter": may_enter_claims(actor, CLAIM),
+        },
+    )
+
+
+def claim_new(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    if not may_enter_claims(actor, CLAIM):
+        # A redirect rather than 403: the list says who may enter claims.
+        messages.warning(request, "只有基层或乡镇（街道）工会的工作人员可以录入互助金申请。")
+        return redirect("aid:claim_list")
+    if request.method != "POST":
+        form = ClaimForm(actor=actor)
+        return render(request, "aid/claim_form.html", _form_context(form))
+    form = ClaimForm(request.POST, request.FILES, actor=actor)
+    if form.is_valid():
+        try:
+            claim = claim_create_with_documents(
+                actor=actor, uploads=form.uploads(), **form.claim_fields()
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(
+                request,
+                f"已提交互助金申请 #{claim.pk}，互助金 {yuan(claim.amount)} 元，"
+                f"当前环节：{CLAIM.step_label(claim.step) or claim.get_state_display()}。",
+            )
+            return redirect("aid:claim_detail", claim_id=claim.pk)
+    elif form.only_documents_wrong():
+        refused = claim_check(actor=actor, **form.claim_fields())
+        if refused is not None:
+            form.add_service_errors(refused)
+    return render(request, "aid/claim_form.html", _form_context(form), status=200)
+
+
+def _member_context(member: Member | None) -> dict[str, Any]:
+    if member is None:
+        return {"member": None}
+    return {
+        "member": member,
+        "member_masked_name": pii.mask_name(member.name),
+        "enrollments": enrollments_of(member),
+    }
+
+
+def _form_context(form: ClaimForm) -> dict[str, Any]:
+    return {
+        "form": form,
+        **_member_context(form.member),
+        "documents": form.document_rows(),
+        "requirements": [
+            (label, "、".join(required_labels(key))) for key, label in Category.choices
+        ],
+    }
+
+
+def claim_member_lookup(request: HttpRequest) -> HttpResponse:
+    """The member a typed ID number names, masked, for the form to show before saving."""
+    actor = request_actor(request)
+    text = request.GET.get("id_number", "").strip()
+    member, error, hint = None, "", ""
+    if not may_enter_claims(actor, CLAIM):
+        error = "您无权录入互助金申请。"
+    elif len(text.replace(" ", "")) < 15:
+        hint = "请输入完整的身份证号。"  # still typing: not an error yet
+    else:
+        try:
+            member = member_by_id_number(actor=actor, text=text)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            if member is None:
+                error = "在您管辖范围内的会员中没有找到这个身份证号。"
+    return render(
+        request, "aid/claim_member.html", {**_member_context(member), "error": error, "hint": hint}
+    )
+
+
+def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    claim = access_claim(actor=actor, claim_id=claim_id)
+    context = {
+        "claim": claim,
+        "documents": claim_documents(claim),
+        "required": required_labels(claim.category),
+        "calculation": [
+            {"label": line.get("label", ""), "amount": line.get("amount", "")}
+            for line in (claim.calculation or [])
+            if isinstance(line, dict)
+        ],
+        "yuan": {
+            name: yuan(getattr(claim, name))
+            for name in ("amount", "total_cost", "insurance_paid", "self_paid")
+        },
+    }
+    context.update(panel_context(request, CLAIM, claim))
+    return render(request, "aid/claim_detail.html", context)
+
+
+def claim_document(request: HttpRequest, claim_id: int, document_id: int) -> FileResponse:
+    """A claim's document, for users who may see the claim. PDF and images open in the
+    browser; nothing else is stored, but anything else would download."""
+    actor = request_actor(request)
+    document, handle = claim_document_open(actor=actor, claim_id=claim_id, document_id=document_id)
+    inline = document.content_type in INLINE_TYPES
+    response = FileResponse(
+        handle,
+        content_type=document.content_type,
+        as_attachment=not inline,
+        filename=document.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Medical documents: not kept by shared caches or the browser's back-forward cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path("claims/", claim_list, name="claim_list"),
+    path("claims/new/", claim_new, name="claim_new"),
+    path("claims/new/member/", claim_member_lookup, name="claim_member_lookup"),
+    path("claims/<int:claim_id>/", claim_detail, name="claim_detail"),
+    path(
+        "claims/<int:claim_id>/documents/<int:document_id>/",
+        claim_document,
+        name="claim_document",
+    ),
+]

@@ -1,3 +1,221 @@
-from django.urls import URLPattern
+"""Pages of mutual-aid plans and enrollment: list, detail, edit, the fee table and its
+export, and the "enroll every member" action."""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+import json
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from gonghui.aid import selectors
+from gonghui.aid.models import MutualAidPlan
+from gonghui.aid.services.plans import (
+    enrollment_enroll_union_start,
+    enrollment_fees_export,
+    plan_data,
+    plan_update,
+)
+from gonghui.core.middleware import request_actor
+from gonghui.core.models import Role
+from gonghui.orgs.models import Union
+from gonghui.orgs.selectors import access_union, union_breadcrumbs
+
+ENROLLERS = (Role.ADMIN, Role.STAFF)
+INPUT = {"class": "form-control"}
+
+
+def _text(label: str, kind: str = "text", **attrs: Any) -> forms.CharField:
+    # Every field is text: the plan's one validator (plan_validate) checks the values and
+    # gives the same messages as the file loader.
+    return forms.CharField(
+        label=label, required=False, widget=forms.TextInput(attrs={**INPUT, "type": kind, **attrs})
+    )
+
+
+class PlanForm(forms.Form):
+    name = _text("方案名称", maxlength="128")
+    year = _text("年度", "number", min="2000", max="2100")
+    fee_per_member = _text("参保费（元/人·年）", inputmode="decimal")
+    enroll_from = _text("参保开始日期", "date")
+    enroll_to = _text("参保截止日期", "date")
+    coverage_from = _text("保障开始日期", "date")
+    coverage_to = _text("保障截止日期", "date")
+    waiting_days = _text("观察期（天）", "number", min="0", max="365")
+    claim_deadline_days = _text("申请时限（天）", "number", min="1", max="3650")
+    city_approval_above = _text("超过此金额须市总审批（元）", inputmode="decimal")
+    categories = forms.CharField(
+        label="保障类别（JSON）",
+        required=False,
+        widget=forms.Textarea(attrs={**INPUT, "rows": 16, "class": "form-control font-monospace"}),
+        help_text="各类别的起付线（deductible）、分段比例（bands）、年度封顶（yearly_cap）、"
+        "一次性给付（lump_sum）；格式同方案文件。",
+    )
+
+    def clean_categories(self) -> Any:
+        raw = self.cleaned_data["categories"]
+        try:
+            return json.loads(raw) if raw.strip() else None
+        except json.JSONDecodeError as exc:
+            raise ValidationError(
+                f"保障类别不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列附近有错误",
+                code="json",
+            ) from exc
+
+
+def _initial(plan: MutualAidPlan) -> dict[str, Any]:
+    data = plan_data(plan)
+    data["categories"] = json.dumps(plan.categories, ensure_ascii=False, indent=2)
+    return data
+
+
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    return render(
+        request,
+        "aid/plan_list.html",
+        {"plans": selectors.plans_with_enrolled(actor=actor)},
+    )
+
+
+@require_GET
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    plan = selectors.access_plan(actor=actor, plan_id=plan_id)
+    return render(
+        request,
+        "aid/plan_detail.html",
+        {
+            "plan": plan,
+            "terms": selectors.plan_terms_rows(plan),
+            "approval_above": selectors.yuan(plan.city_approval_above),
+            "enrolled": selectors.plan_enrolled_count(actor=actor, plan=plan),
+            "can_edit": selectors.plan_can_edit(actor=actor, plan=plan),
+            "has_claims": selectors.plan_has_claims(plan),
+        },
+    )
+
+
+def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    plan = selectors.access_plan(actor=actor, plan_id=plan_id)
+    if not selectors.plan_can_edit(actor=actor, plan=plan):
+        raise PermissionDenied("只有举办工会的管理员才能修改互助方案。")
+    form = PlanForm(request.POST or None, initial=_initial(plan))
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = plan_update(actor=actor, plan=plan, data=form.cleaned_data)
+        except ValidationError as exc:
+            by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+            for key, errors in by_field.items():
+                form.add_error(key if key in form.fields else None, errors)
+        else:
+            if result.status == "unchanged":
+                messages.info(request, "没有修改任何内容。")
+            else:
+                messages.success(request, f"已保存：{'、'.join(result.changed)}。")
+            return redirect("aid:plan_detail", plan_id=plan.pk)
+    return render(
+        request,
+        "aid/plan_edit.html",
+        {
+            "plan": plan,
+            "form": form,
+            "has_claims": selectors.plan_has_claims(plan),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _fee_union(request: HttpRequest, code: str) -> Union:
+    actor = request_actor(request)
+    if code:
+        return access_union(actor=actor, code=code)
+    if actor.union is None:
+        raise Http404("您没有所属工会。")
+    return actor.union
+
+
+def _default_enroll_date(plan: MutualAidPlan) -> date:
+    """Today, brought inside the plan's enrollment window."""
+    return min(max(timezone.localdate(), plan.enroll_from), plan.enroll_to)
+
+
+@require_GET
+def enrollment_fees(request: HttpRequest, plan_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    plan = selectors.access_plan(actor=actor, plan_id=plan_id)
+    union = _fee_union(request, request.GET.get("union", ""))
+    return render(
+        request,
+        "aid/enrollment_fees.html",
+        {
+            "plan": plan,
+            "union": union,
+            "table": selectors.enrollment_fees(actor=actor, plan=plan, union=union),
+            "breadcrumbs": union_breadcrumbs(actor=actor, union=union),
+            "can_enroll": actor.role in ENROLLERS and union.path.startswith(plan.union.path),
+            "enroll_date": _default_enroll_date(plan),
+        },
+    )
+
+
+@require_GET
+def enrollment_fees_download(request: HttpRequest, plan_id: int) -> FileResponse:
+    actor = request_actor(request)
+    plan = selectors.access_plan(actor=actor, plan_id=plan_id)
+    union = _fee_union(request, request.GET.get("union", ""))
+    tmp = Path(tempfile.mkdtemp()) / f"{union.name}-{plan.code}参保费.xlsx"
+    enrollment_fees_export(actor=actor, plan=plan, union=union, path=tmp)
+    return FileResponse(tmp.open("rb"), as_attachment=True, filename=tmp.name)
+
+
+@require_POST
+def enrollment_enroll_union(request: HttpRequest, plan_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    plan = selectors.access_plan(actor=actor, plan_id=plan_id)
+    union = _fee_union(request, request.POST.get("union", ""))
+    back = f"{reverse('aid:enrollment_fees', args=[plan.pk])}?union={union.code}"
+    raw = request.POST.get("enrolled_on", "").strip()
+    try:
+        enrolled_on = date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        messages.error(request, "参保日期应为日期，格式如 2023-01-01。", extra_tags="danger")
+        return redirect(back)
+    try:
+        job = enrollment_enroll_union_start(
+            actor=actor, plan=plan, union=union, enrolled_on=enrolled_on
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages), extra_tags="danger")
+        return redirect(back)
+    return redirect("job_detail", job_id=job.pk)
+
+
+urlpatterns: list[URLPattern] = [
+    path("plans/", plan_list, name="plan_list"),
+    path("plans/<int:plan_id>/", plan_detail, name="plan_detail"),
+    path("plans/<int:plan_id>/edit/", plan_edit, name="plan_edit"),
+    path("plans/<int:plan_id>/enrollment/", enrollment_fees, name="enrollment_fees"),
+    path(
+        "plans/<int:plan_id>/enrollment/export/",
+        enrollment_fees_download,
+        name="enrollment_fees_export",
+    ),
+    path(
+        "plans/<int:plan_id>/enrollment/enroll/",
+        enrollment_enroll_union,
+        name="enrollment_enroll_union",
+    ),
+]

@@ -98,6 +98,63 @@ def wuxing_relief_item(world: World) -> str:
     return str(make_item(world.wuxing_grassroots).pk)
 
 
+def wuxing_plan(world: World) -> str:
+    """A county's own mutual-aid plan (a city plan is every county's to read)."""
+    from gonghui.aid.tests.factories import PlanFactory
+
+    plan = PlanFactory.create(code="WX-2023", name="吴兴区总工会职工医疗互助", union=world.wuxing)
+    return str(plan.pk)
+
+
+def wuxing_relief(world: World) -> str:
+    """A relief application of a 吴兴 member (named like WUXING_MEMBER, so a leak shows)."""
+    from gonghui.aid.tests.factories import ReliefApplicationFactory
+    from gonghui.members.tests.factories import MemberFactory
+
+    member = MemberFactory.create(union=world.wuxing_grassroots, name=WUXING_MEMBER)
+    return str(ReliefApplicationFactory.create(member=member).pk)
+
+
+def wuxing_payout_batch(world: World) -> str:
+    """A 吴兴 payout batch with one line paying a 吴兴 member."""
+    from gonghui.aid.models import PayoutBatch, PayoutItem
+    from gonghui.aid.tests.factories import ReliefApplicationFactory
+    from gonghui.members.tests.factories import MemberFactory
+
+    member = MemberFactory.create(union=world.wuxing_grassroots, name=WUXING_MEMBER)
+    relief = ReliefApplicationFactory.create(member=member, state="approved")
+    batch = PayoutBatch.objects.create(
+        union=world.wuxing, name=f"{world.wuxing.name}发放批次", total=relief.amount, item_count=1
+    )
+    PayoutItem.objects.create(
+        batch=batch,
+        workflow="relief",
+        object_id=relief.pk,
+        union=relief.union,
+        member=member,
+        payee_name=member.name,
+        payee_bank=relief.payee_bank,
+        account_cipher=relief.account_cipher,
+        account_masked=relief.account_masked,
+        amount=relief.amount,
+        purpose="会员大病救助金",
+    )
+    return str(batch.pk)
+
+
+def wuxing_claim(world: World) -> str:
+    """A mutual-aid claim of a 吴兴 member, with one document (the same claim for both)."""
+    from gonghui.aid.tests.test_claim_pages import wuxing_claim_sample
+
+    return str(wuxing_claim_sample(world, WUXING_MEMBER).pk)
+
+
+def wuxing_claim_document(world: World) -> str:
+    from gonghui.aid.tests.test_claim_pages import wuxing_document_sample
+
+    return str(wuxing_document_sample(world, WUXING_MEMBER).pk)
+
+
 # For each URL parameter: how to make an object that belongs to 吴兴区 and give its
 # identifier. Every sample is made before each walk, so list pages have 吴兴 rows to leak.
 SAMPLES: dict[str, Callable[[World], str]] = {
@@ -107,6 +164,11 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "member_id": wuxing_member,
     "task_id": wuxing_formation_task,
     "item_id": wuxing_relief_item,
+    "claim_id": wuxing_claim,
+    "document_id": wuxing_claim_document,
+    "plan_id": wuxing_plan,
+    "relief_id": wuxing_relief,
+    "batch_id": wuxing_payout_batch,
 }
 # Parameters that name no scoped object: a valid value.
 UNSCOPED_SAMPLES: dict[str, str] = {

@@ -153,3 +153,15 @@ def test_api_refusal_is_a_400_with_the_reason(world: World, client_as) -> None:
 def test_api_schema_lists_the_workflow_routes(world: World, client_as) -> None:
     schema = client_as(world.city_admin).get("/api/v1/openapi.json").json()
     assert "/api/v1/workflow/{workflow_key}/items/{item_id}/transition" in schema["paths"]
+
+
+def test_panel_shows_the_trail_with_step_names_and_the_actions(world: World, client_as) -> None:
+    (item,) = in_review(world)
+    yuehe = UserFactory.create(username="yuehe_rev", union=world.yuehe, role=Role.REVIEWER)
+    transition_many(RELIEF, [item.pk], Action.APPROVE, actor=yuehe, comment="材料齐全")
+    wuxing = UserFactory.create(username="wuxing_rev", union=world.wuxing, role=Role.REVIEWER)
+    page = client_as(wuxing).get(f"/aid/relief/{item.pk}/").content.decode()
+    trail = page.split('data-testid="workflow-trail"')[1].split("</table>")[0]
+    assert "初审" in trail and "材料齐全" in trail and "township_review" not in trail
+    assert 'data-testid="action-approve"' in page
+    assert 'data-testid="action-withdraw"' not in page

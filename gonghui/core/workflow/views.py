@@ -43,7 +43,9 @@ def panel_context(request: HttpRequest, workflow: Workflow, item: Any) -> dict[s
         "wf_state": State(item.state).label,
         "wf_step": workflow.step_label(item.step),
         "wf_steps": wf.step_path(workflow, item),
-        "wf_trail": list(wf.trail(workflow, item)),
+        "wf_trail": [
+            {"entry": e, "step": workflow.step_label(e.step)} for e in wf.trail(workflow, item)
+        ],
         "wf_actions": [(a.value, a.label) for a in wf.allowed_actions(workflow, item, actor)],
         "wf_overdue": wf.is_overdue(workflow, item),
         "wf_transition_url": reverse(

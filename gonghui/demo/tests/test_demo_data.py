@@ -12,8 +12,16 @@ import pytest
 from django.core.management import call_command
 from pytest_django.fixtures import Settings
 
+from gonghui.aid.models import (
+    MutualAidClaim,
+    MutualAidEnrollment,
+    PayoutBatch,
+    PayoutItem,
+    ReliefApplication,
+)
 from gonghui.core import pii
 from gonghui.core.models import Job, User
+from gonghui.core.workflow.models import ReviewEntry
 from gonghui.demo.generate import DemoDataResult, demo_data_generate
 from gonghui.demo.plan import SCALES, first_unions, township_plan, townships_plan
 from gonghui.demo.services import demo_setup
@@ -155,6 +163,12 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
     assert (again.mass_enrollments, again.formation_tasks) == (0, 0)
     assert snapshot() == first
     # Wipe the generated data and generate again: the same people, unions and enterprises.
+    ReviewEntry.objects.all().delete()
+    PayoutItem.objects.all().delete()
+    PayoutBatch.objects.all().delete()
+    MutualAidClaim.objects.all().delete()
+    ReliefApplication.objects.all().delete()
+    MutualAidEnrollment.objects.all().delete()
     FormationTask.objects.all().delete()
     Member.objects.all().delete()
     MassEnrollment.objects.all().delete()
@@ -230,3 +244,27 @@ def test_demo_setup_uses_the_generator_and_places_the_demo_users(
     out = io.StringIO()
     call_command("demo_setup", "--scale", "tiny", stdout=out)
     assert "新建工会 0 个" in out.getvalue() and "会员 0 人" in out.getvalue()
+
+
+def test_demo_aid_has_claims_in_every_state_and_balanced_batches(tiny: DemoDataResult) -> None:
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    states = set(MutualAidClaim.objects.values_list("state", flat=True))
+    assert {"paid", "approved", "notice", "in_review", "rejected", "returned"} <= states
+    assert set(ReliefApplication.objects.values_list("state", flat=True)) >= {"paid", "in_review"}
+    # About nine in ten members are enrolled in 2023's plan.
+    enrolled = MutualAidEnrollment.objects.filter(plan__code="HZ-2023").count()
+    assert 0.8 < enrolled / Member.objects.count() < 0.95
+    paid_h1 = MutualAidClaim.objects.filter(
+        state="paid", paid_on__range=("2023-01-01", "2023-06-30")
+    )
+    assert paid_h1.exists()
+    assert not paid_h1.filter(amount__lte=0).exists()
+    for batch in PayoutBatch.objects.all():
+        lines = batch.items.aggregate(total=Sum("amount"))["total"]
+        assert Decimal(lines).quantize(Decimal("0.01")) == batch.total
+    paid_items = MutualAidClaim.objects.filter(state="paid").count()
+    assert PayoutItem.objects.filter(workflow="mutual_aid_claim").count() == paid_items
+    assert tiny.aid["claims"] == MutualAidClaim.objects.count()

@@ -1,0 +1,231 @@
+"""Claim documents (申请材料): what each category needs, the checks on an upload, and their
+private storage.
+
+Which documents a category needs (decided here, shown on the form):
+
+- 住院 (inpatient): 发票, 出院小结, 医保结算单;
+- 门诊特殊病 (outpatient_special): 发票, 医保结算单 (the slip shows what insurance paid);
+- 意外伤害 (accident): 发票;
+- 重大疾病 (critical_illness): 发票, 诊断证明 (the lump sum depends on the diagnosis).
+
+A file is accepted when its first bytes are those of a PDF, JPEG or PNG file, whatever its
+name or the content type the browser sent, and when it is at most
+``settings.GONGHUI_ATTACHMENT_MAX_BYTES``. Files are written under
+``settings.GONGHUI_PRIVATE_ROOT`` (``PrivateStorage``) under a random name, and only
+``claim_document_open`` hands them out, after checking the claim is in the actor's scope.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from gonghui.aid.models import Category, ClaimDocument, MutualAidClaim, PrivateStorage
+from gonghui.core.audit import audit_record
+from gonghui.core.scoping import access
+
+Kind = ClaimDocument.Kind
+
+REQUIRED_DOCUMENTS: dict[str, tuple[str, ...]] = {
+    Category.INPATIENT: (Kind.INVOICE, Kind.DISCHARGE_SUMMARY, Kind.SETTLEMENT_SLIP),
+    Category.OUTPATIENT_SPECIAL: (Kind.INVOICE, Kind.SETTLEMENT_SLIP),
+    Category.ACCIDENT: (Kind.INVOICE,),
+    Category.CRITICAL_ILLNESS: (Kind.INVOICE, Kind.DIAGNOSIS),
+}
+
+# The content types we accept, by their leading bytes; the extension we store them under.
+SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+# Shown in the browser rather than downloaded: none of them runs script.
+INLINE_TYPES = frozenset(EXTENSIONS)
+MAX_FILES_PER_KIND = 10
+
+
+def required_documents(category: str) -> tuple[str, ...]:
+    """The document kinds a claim of ``category`` must carry (unless on paper)."""
+    return REQUIRED_DOCUMENTS.get(category, (Kind.INVOICE,))
+
+
+def required_labels(category: str) -> list[str]:
+    return [Kind(kind).label for kind in required_documents(category)]
+
+
+def missing_documents(category: str, kinds: Sequence[str]) -> list[str]:
+    """The kinds ``category`` needs that are not among ``kinds``."""
+    present = set(kinds)
+    return [kind for kind in required_documents(category) if kind not in present]
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The content type the leading bytes of a file show, or None if not an accepted one."""
+    for magic, content_type in SIGNATURES:
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+def display_name(name: str) -> str:
+    """The uploaded file's own name, kept only for display: no folders, no control
+    characters, at most 255 characters."""
+    base = os.path.basename(name.replace("\\", "/"))
+    cleaned = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip()
+    return (cleaned or "未命名文件")[-255:]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file that passed the checks: its kind and the type its content shows."""
+
+    kind: str
+    file: UploadedFile
+    content_type: str
+
+    @property
+    def name(self) -> str:
+        return display_name(self.file.name or "")
+
+
+def upload_check(kind: str, file: UploadedFile) -> Upload:
+    """The upload as an ``Upload``, or ValidationError naming the file and the rule."""
+    name = display_name(file.name or "")
+    limit = settings.GONGHUI_ATTACHMENT_MAX_BYTES
+    if file.size is None or file.size > limit:
+        raise ValidationError(
+            f"文件“{name}”超过 {limit // (1024 * 1024)} MB，请压缩或分开上传。",
+            code="document_too_large",
+        )
+    if file.size == 0:
+        raise ValidationError(f"文件“{name}”是空文件。", code="document_empty")
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    content_type = sniff_content_type(head)
+    if content_type is None:
+        raise ValidationError(
+            f"文件“{name}”不是 PDF、JPEG 或 PNG 文件（按文件内容判断，与文件名无关）。",
+            code="document_type",
+        )
+    return Upload(kind=kind, file=file, content_type=content_type)
+
+
+def _storage_name(upload: Upload) -> str:
+    # A random name: the uploader's name may carry folders or characters the file system
+    # dislikes, and must not let one person guess another's file.
+    return f"{uuid.uuid4().hex}{EXTENSIONS[upload.content_type]}"
+
+
+def claim_documents_store(
+    *, actor: Any, claim: MutualAidClaim, uploads: Sequence[Upload], written: list[str]
+) -> list[ClaimDocument]:
+    """Write the files and their rows. Every stored file's name is appended to ``written``
+    as soon as it exists, so the caller can delete them if the transaction fails."""
+    documents = []
+    for upload in uploads:
+        document = ClaimDocument(
+            claim=claim,
+            kind=upload.kind,
+            original_name=upload.name,
+            content_type=upload.content_type,
+            size=upload.file.size or 0,
+            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        upload.file.seek(0)
+        document.file.save(_storage_name(upload), upload.file, save=False)
+        written.append(document.file.name or "")
+        documents.append(document)
+    ClaimDocument.objects.bulk_create(documents)
+    return documents
+
+
+def _delete_files(names: Sequence[str]) -> None:
+    storage = PrivateStorage()
+    for name in names:
+        if name:
+            storage.delete(name)
+
+
+def claim_create_with_documents(
+    *, actor: Any, uploads: Sequence[Upload], **fields: Any
+) -> MutualAidClaim:
+    """Create and submit a claim (``claim_create``) and store its documents, in one
+    transaction: if anything fails, no row is kept and the files written are deleted."""
+    from gonghui.aid.services.claims import claim_create
+
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            claim = claim_create(actor=actor, **fields)
+            documents = claim_documents_store(
+                actor=actor, claim=claim, uploads=uploads, written=written
+            )
+            if documents:
+                audit_record(
+                    actor=actor,
+                    action="aid.claim.documents",
+                    obj=claim,
+                    summary="上传申请材料："
+                    + "、".join(f"{Kind(d.kind).label}（{d.original_name}）" for d in documents),
+                )
+    except BaseException:
+        _delete_files(written)
+        raise
+    return claim
+
+
+def claim_check(*, actor: Any, **fields: Any) -> ValidationError | None:
+    """What ``claim_create`` would refuse in these fields, without keeping anything: the
+    claim is created in a savepoint that is always rolled back. The form uses it to show
+    every error at once when a document is also wrong."""
+    from gonghui.aid.services.claims import claim_create
+
+    class _Discard(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            claim_create(actor=actor, submit=False, **fields)
+            raise _Discard
+    except ValidationError as exc:
+        return exc
+    except _Discard:
+        return None
+
+
+def access_claim_document(*, actor: Any, claim_id: int, document_id: int) -> ClaimDocument:
+    """The document of a claim in the actor's scope, or Http404 (missing, out of scope, or
+    of another claim)."""
+    return access(
+        ClaimDocument.objects.select_related("claim__union"),
+        actor=actor,
+        pk=document_id,
+        claim_id=claim_id,
+    )
+
+
+def claim_document_open(
+    *, actor: Any, claim_id: int, document_id: int
+) -> tuple[ClaimDocument, Any]:
+    """The document and its open file, for a user allowed to see the claim. Medical
+    documents are personal data: every read is audited."""
+    document = access_claim_document(actor=actor, claim_id=claim_id, document_id=document_id)
+    handle = document.file.open("rb")
+    audit_record(
+        actor=actor,
+        action="aid.claim.document_view",
+        obj=document.claim,
+        summary=f"查看申请材料：{document.get_kind_display()}（{document.original_name}）",
+    )
+    return document, handle

@@ -1,0 +1,434 @@
+"""发放批次: money leaves only through payout batches.
+
+A finance user of a county (or the city) gathers the approved items of both application
+types in the subtree of a union into a batch, exports the bank-transfer workbook (the only
+place where an account number appears in full), and marks the batch paid with the bank's
+reference, which moves every line and every application to "paid" in one transaction.
+
+A line the bank sends back (a wrong account) is marked returned. If the batch was already
+paid, the application goes back from "paid" to "approved" through the engine's
+BANK_RETURN; if not, the application never left "approved". Either way the returned line
+frees the application (the partial unique index payout_item_once holds one live line per
+application), so a later batch takes it again. A batch's ``total`` and ``item_count`` are
+those of its live lines (batched or paid), recomputed when a line is returned.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import xlsxwriter
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from gonghui.aid.models import PayoutBatch, PayoutItem
+from gonghui.aid.workflows import CLAIM, RELIEF
+from gonghui.core import pii
+from gonghui.core.audit import audit_record
+from gonghui.core.models import Role
+from gonghui.core.scoping import access
+from gonghui.core.sheets.writer import neutralise
+from gonghui.core.workflow import Action, State, Workflow
+from gonghui.core.workflow.services import transition_many
+
+PAYABLE: dict[str, Workflow] = {CLAIM.key: CLAIM, RELIEF.key: RELIEF}
+PURPOSES: dict[str, str] = {CLAIM.key: "职工医疗互助金", RELIEF.key: "会员大病救助金"}
+BATCH_LEVELS = ("city", "county")
+EXPORT_HEADERS = ["户名", "开户行", "账号", "金额", "用途"]
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+FINANCE_ONLY = "只有市、区县工会的财务人员可以办理发放。"
+
+
+def _require_finance(actor: Any) -> None:
+    union = getattr(actor, "union", None)
+    if (
+        union is None
+        or not getattr(actor, "is_active", False)
+        or getattr(actor, "role", None) != Role.FINANCE
+        or union.level not in BATCH_LEVELS
+    ):
+        raise PermissionDenied(FINANCE_ONLY)
+
+
+def _require_scope(actor: Any, union: Any) -> None:
+    own = getattr(actor, "union", None)
+    if own is None or not str(union.path).startswith(own.path):
+        raise Http404("未找到该对象，或不在您的管辖范围内。")
+
+
+def may_pay(actor: Any) -> bool:
+    """Whether the pages show the finance user's buttons."""
+    try:
+        _require_finance(actor)
+    except PermissionDenied:
+        return False
+    return True
+
+
+# --- Reads ---------------------------------------------------------------------------------
+
+
+def _eligible(workflow: Workflow, union: Any) -> QuerySet[Any]:
+    """Approved items of ``union``'s subtree that no live batch line holds."""
+    live = PayoutItem.objects.filter(workflow=workflow.key, object_id=OuterRef("pk")).exclude(
+        status=PayoutItem.Status.RETURNED
+    )
+    return workflow.model.objects.filter(
+        union__path__startswith=union.path, state=State.APPROVED, amount__gt=0
+    ).filter(~Exists(live))
+
+
+@dataclass(frozen=True)
+class EligibleSummary:
+    key: str
+    label: str
+    purpose: str
+    count: int
+    total: Decimal
+
+
+def payout_eligible_summary(*, actor: Any, union: Any) -> list[EligibleSummary]:
+    """For each type: how many approved items wait for payment in ``union``'s subtree, and
+    their sum (what a new batch would take)."""
+    _require_scope(actor, union)
+    out = []
+    for key, workflow in PAYABLE.items():
+        row = _eligible(workflow, union).aggregate(n=Count("pk"), total=Sum("amount"))
+        out.append(
+            EligibleSummary(
+                key,
+                workflow.label,
+                PURPOSES[key],
+                row["n"],
+                # SQLite returns a sum without its scale (8000 for 8000.00).
+                (row["total"] or ZERO).quantize(CENT, rounding=ROUND_HALF_UP),
+            )
+        )
+    return out
+
+
+def payout_batches(*, actor: Any) -> QuerySet[PayoutBatch]:
+    return PayoutBatch.objects.visible_to(actor).select_related("union", "created_by")
+
+
+def access_batch(*, actor: Any, batch_id: int) -> PayoutBatch:
+    return access(
+        PayoutBatch.objects.select_related("union", "created_by"), actor=actor, pk=batch_id
+    )
+
+
+def access_line(*, actor: Any, batch: PayoutBatch, item_id: int) -> PayoutItem:
+    """One line of ``batch`` inside the actor's scope, or Http404."""
+    return access(
+        PayoutItem.objects.filter(batch=batch).select_related("union"), actor=actor, pk=item_id
+    )
+
+
+def payout_lines(*, batch: PayoutBatch) -> QuerySet[PayoutItem]:
+    return batch.items.select_related("union").order_by("id")
+
+
+# --- Writes --------------------------------------------------------------------------------
+
+
+def _wanted_ids(
+    keys: list[str], ids: Mapping[str, Iterable[int]] | Iterable[int] | None
+) -> dict[str, list[int]] | None:
+    if ids is None:
+        return None
+    if isinstance(ids, Mapping):
+        return {key: [int(i) for i in ids.get(key, ())] for key in keys}
+    if len(keys) != 1:
+        raise ValueError("ids for several workflows must be given as {workflow: ids}")
+    return {keys[0]: [int(i) for i in ids]}
+
+
+def payout_batch_create(
+    *,
+    actor: Any,
+    union: Any,
+    name: str,
+    workflows: Iterable[str] = (CLAIM.key, RELIEF.key),
+    ids: Mapping[str, Iterable[int]] | Iterable[int] | None = None,
+) -> PayoutBatch:
+    """A batch of the approved items of ``union``'s subtree (all of them, or those of
+    ``ids``: {workflow key: ids}, or a list when one workflow is named). Items a live batch
+    line already holds are skipped; no item left is refused."""
+    _require_finance(actor)
+    _require_scope(actor, union)
+    if union.level not in BATCH_LEVELS:
+        raise ValidationError("发放批次须由市或区县工会建立。", code="level")
+    keys = list(dict.fromkeys(workflows))
+    unknown = [k for k in keys if k not in PAYABLE]
+    if unknown or not keys:
+        raise ValidationError("请选择要发放的申请类型。", code="workflows")
+    wanted = _wanted_ids(keys, ids)
+    name = name.strip() or f"{union.name}{timezone.localdate():%Y年%m月%d日}发放批次"
+    with transaction.atomic():
+        lines: list[PayoutItem] = []
+        for key in keys:
+            workflow = PAYABLE[key]
+            candidates = _eligible(workflow, union)
+            if wanted is not None:
+                candidates = candidates.filter(pk__in=wanted[key])
+            # Lock the applications in key order, so that two finance users gathering the
+            # same items queue here rather than deadlock; then look again for lines a
+            # batch committed while we waited (the lock's wait does not refresh the
+            # NOT EXISTS above). Plain tuples, not model instances: a batch may take 10^4.
+            locked = list(
+                candidates.select_for_update(of=("self",))
+                .order_by("pk")
+                .values_list(
+                    "pk",
+                    "union_id",
+                    "member_id",
+                    "member__name",
+                    "amount",
+                    "payee_bank",
+                    "account_cipher",
+                    "account_masked",
+                )
+            )
+            taken = set(
+                PayoutItem.objects.filter(workflow=key, object_id__in=[row[0] for row in locked])
+                .exclude(status=PayoutItem.Status.RETURNED)
+                .values_list("object_id", flat=True)
+            )
+            purpose = PURPOSES[key]
+            lines.extend(
+                PayoutItem(
+                    workflow=key,
+                    object_id=pk,
+                    union_id=union_id,
+                    member_id=member_id,
+                    payee_name=payee_name[:30],
+                    payee_bank=bank,
+                    account_cipher=bytes(cipher),
+                    account_masked=masked,
+                    amount=amount,
+                    purpose=purpose,
+                )
+                for pk, union_id, member_id, payee_name, amount, bank, cipher, masked in locked
+                if pk not in taken
+            )
+        if not lines:
+            raise ValidationError(
+                "没有可纳入批次的待发放申请（可能已被其他发放批次选取）。", code="empty"
+            )
+        total = sum((line.amount for line in lines), ZERO)
+        batch = PayoutBatch.objects.create(
+            union=union,
+            name=name[:128],
+            created_by=actor,
+            total=total,
+            item_count=len(lines),
+        )
+        for line in lines:
+            line.batch = batch
+        try:
+            with transaction.atomic():
+                PayoutItem.objects.bulk_create(lines, batch_size=1000)
+        except IntegrityError as exc:
+            # Only reachable if an item was batched outside these locks.
+            raise ValidationError(
+                "部分申请已被其他发放批次选取，请刷新后重试。", code="taken"
+            ) from exc
+        audit_record(
+            actor=actor,
+            action="payout_batch.create",
+            obj=batch,
+            union=union,
+            summary=f"建立发放批次“{batch.name}”：{len(lines)} 笔，合计 {total} 元",
+        )
+    return batch
+
+
+def _recount(batch: PayoutBatch) -> None:
+    # Summed here rather than by SUM(): SQLite adds decimals as floats.
+    amounts = list(
+        batch.items.exclude(status=PayoutItem.Status.RETURNED).values_list("amount", flat=True)
+    )
+    batch.total = sum(amounts, ZERO)
+    batch.item_count = len(amounts)
+    batch.save(update_fields=["total", "item_count"])
+
+
+def payout_batch_mark_paid(
+    *, actor: Any, batch: PayoutBatch, bank_reference: str, paid_on: date
+) -> PayoutBatch:
+    """The bank paid the batch: every live line and every application becomes paid, in one
+    transaction; if any application may not be paid, nothing is."""
+    _require_finance(actor)
+    _require_scope(actor, batch.union)
+    reference = bank_reference.strip()
+    if not reference:
+        raise ValidationError("请填写银行流水号。", code="bank_reference")
+    if len(reference) > 64:
+        raise ValidationError("银行流水号不能超过64个字符。", code="bank_reference")
+    if paid_on is None:
+        raise ValidationError("请填写发放日期。", code="paid_on")
+    if paid_on > timezone.localdate():
+        raise ValidationError("发放日期不能晚于今天。", code="paid_on")
+    with transaction.atomic():
+        # The batch row is the lock: two finance users marking it at once queue here and
+        # the second finds it paid.
+        locked = PayoutBatch.objects.select_for_update().select_related("union").get(pk=batch.pk)
+        if locked.state == PayoutBatch.State.PAID:
+            raise ValidationError(
+                f"该批次已于 {locked.paid_on:%Y-%m-%d} 标记为已发放，不能重复发放。",
+                code="already_paid",
+            )
+        by_workflow: dict[str, list[int]] = defaultdict(list)
+        for key, object_id in (
+            locked.items.filter(status=PayoutItem.Status.BATCHED)
+            .order_by("workflow", "object_id")
+            .values_list("workflow", "object_id")
+        ):
+            by_workflow[key].append(object_id)
+        if not by_workflow:
+            raise ValidationError("该批次没有待发放的明细。", code="empty")
+        for key, object_ids in by_workflow.items():
+            report = transition_many(
+                PAYABLE[key], object_ids, Action.PAY, actor=actor, paid_on=paid_on
+            )
+            if report.refused:
+                pk, reason = next(iter(report.refused.items()))
+                raise ValidationError(
+                    f"有 {len(report.refused)} 笔申请不能发放，整批未标记。"
+                    f"{PAYABLE[key].label}#{pk}：{reason}",
+                    code="refused",
+                )
+        paid = locked.items.filter(status=PayoutItem.Status.BATCHED).update(
+            status=PayoutItem.Status.PAID
+        )
+        locked.state = PayoutBatch.State.PAID
+        locked.bank_reference = reference
+        locked.paid_on = paid_on
+        locked.save(update_fields=["state", "bank_reference", "paid_on"])
+        audit_record(
+            actor=actor,
+            action="payout_batch.paid",
+            obj=locked,
+            union=locked.union,
+            summary=f"发放批次“{locked.name}”已发放：{paid} 笔，合计 {locked.total} 元，"
+            f"银行流水号 {reference}，发放日期 {paid_on:%Y-%m-%d}",
+        )
+    return locked
+
+
+def payout_item_return(*, actor: Any, item: PayoutItem, reason: str) -> PayoutItem:
+    """The bank sent a line back (wrong account): the line is returned, its application
+    waits for payment again (BANK_RETURN if it had been paid), and the batch's total and
+    count drop by the line."""
+    _require_finance(actor)
+    _require_scope(actor, item.union)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("请填写退回原因。", code="reason")
+    if len(reason) > 200:
+        raise ValidationError("退回原因不能超过200个字。", code="reason")
+    with transaction.atomic():
+        # Batch first, then the line: the same order as marking the batch paid.
+        batch = PayoutBatch.objects.select_for_update().get(pk=item.batch_id)
+        line = PayoutItem.objects.select_for_update().get(pk=item.pk)
+        if line.status == PayoutItem.Status.RETURNED:
+            raise ValidationError("该明细已退回，不能重复退回。", code="already_returned")
+        if line.status == PayoutItem.Status.PAID:
+            workflow = PAYABLE[line.workflow]
+            report = transition_many(
+                workflow, [line.object_id], Action.BANK_RETURN, actor=actor, comment=reason
+            )
+            if line.object_id in report.refused:
+                raise ValidationError(report.refused[line.object_id], code="refused")
+        line.status = PayoutItem.Status.RETURNED
+        line.return_reason = reason
+        line.returned_at = timezone.now()
+        line.save(update_fields=["status", "return_reason", "returned_at"])
+        _recount(batch)
+        audit_record(
+            actor=actor,
+            action="payout_item.return",
+            obj=batch,
+            union=line.union,
+            summary=f"发放批次“{batch.name}”明细#{line.pk}（{line.purpose} {line.amount} 元，"
+            f"账号 {line.account_masked}）银行退回：{reason}",
+        )
+    return line
+
+
+def payout_batch_export(*, actor: Any, batch: PayoutBatch) -> bytes:
+    """The bank-transfer workbook (户名, 开户行, 账号, 金额, 用途, then a total row) of the
+    batch's live lines, with full account numbers: finance only, and audited."""
+    _require_finance(actor)
+    _require_scope(actor, batch.union)
+    lines = list(
+        batch.items.exclude(status=PayoutItem.Status.RETURNED)
+        .order_by("id")
+        .values_list("payee_name", "payee_bank", "account_cipher", "amount", "purpose")
+    )
+    cipher = pii.data_cipher()
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    sheet = book.add_worksheet("银行代发")
+    head = book.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1})
+    text = book.add_format({"num_format": "@"})
+    money = book.add_format({"num_format": "0.00"})
+    bold_money = book.add_format({"num_format": "0.00", "bold": True})
+    bold = book.add_format({"bold": True})
+    for col, header in enumerate(EXPORT_HEADERS):
+        sheet.write_string(0, col, header, head)
+    total = ZERO
+    row = 0
+    for row, (name, bank, account_cipher, amount, purpose) in enumerate(lines, start=1):
+        # Names and banks are typed by users: never let a spreadsheet run them.
+        sheet.write_string(row, 0, _neutral(name), text)
+        sheet.write_string(row, 1, _neutral(bank), text)
+        sheet.write_string(row, 2, cipher.decrypt(account_cipher), text)
+        sheet.write_number(row, 3, amount, money)
+        sheet.write_string(row, 4, purpose, text)
+        total += amount
+    sheet.write_string(row + 1, 0, "合计", bold)
+    sheet.write_number(row + 1, 3, total, bold_money)
+    sheet.write_string(row + 1, 4, f"共 {len(lines)} 笔", bold)
+    for col, width in enumerate((12, 24, 24, 14, 18)):
+        sheet.set_column(col, col, width)
+    sheet.freeze_panes(1, 0)
+    book.close()
+    with transaction.atomic():
+        PayoutBatch.objects.filter(pk=batch.pk).update(exported_at=timezone.now())
+        audit_record(
+            actor=actor,
+            action="payout_batch.export",
+            obj=batch,
+            union=batch.union,
+            summary=f"导出发放批次“{batch.name}”银行代发文件（含完整账号）："
+            f"{len(lines)} 笔，合计 {total} 元",
+        )
+    return buffer.getvalue()
+
+
+def _neutral(value: str) -> str:
+    return str(neutralise(value))
+
+
+def payout_export_filename(batch: PayoutBatch) -> str:
+    return f"发放批次{batch.pk}-银行代发.xlsx"
