@@ -317,23 +317,25 @@ def claims_generate(
         roll = rng.random()
         category = (
             Category.INPATIENT
-            if roll < 0.72
+            if roll < 0.74
             else Category.OUTPATIENT_SPECIAL
-            if roll < 0.88
+            if roll < 0.90
             else Category.ACCIDENT
-            if roll < 0.97
+            if roll < 0.99
             else Category.CRITICAL_ILLNESS
         )
         start = first + timedelta(days=rng.randrange(span))
         stay = rng.randrange(2, 16) if category == Category.INPATIENT else 0
         discharge = start + timedelta(days=stay) if category == Category.INPATIENT else None
+        # Self-paid costs whose payouts average about 560 yuan, as the seed's 12.41 million
+        # yuan to 22,000 person-times do.
         if category == Category.INPATIENT:
-            self_paid = Decimal(int(rng.lognormvariate(8.6, 0.8) * 100)) / 100
+            cost = max(rng.lognormvariate(7.75, 0.55), 1150.0)
         elif category == Category.CRITICAL_ILLNESS:
-            self_paid = Decimal(rng.randrange(3_000_000, 12_000_000)) / 100
+            cost = rng.uniform(30_000, 120_000)
         else:
-            self_paid = Decimal(int(rng.lognormvariate(7.4, 0.7) * 100)) / 100
-        self_paid = max(self_paid, Decimal("120.00"))
+            cost = max(rng.lognormvariate(6.9, 0.5), 650.0)
+        self_paid = Decimal(int(cost * 100)) / 100
         insurance = (self_paid * Decimal(rng.choice(("1.2", "1.5", "2.0", "2.4")))).quantize(
             Decimal("0.01")
         )

@@ -294,6 +294,20 @@ def test_final_approval_keeps_an_unchanged_amount_and_starts_the_notice(
     assert (claim.state, claim.amount) == (State.NOTICE, D("4000.00"))
 
 
+def test_a_claim_below_the_deductible_passes_at_zero_and_keeps_what_it_consumed(
+    world: World, enrollment: MutualAidEnrollment
+) -> None:
+    claim = at_final_step(
+        enrollment, self_paid=D("600.00"), amount=D("0.00"), deductible_used=D("600.00")
+    )
+    claim = transition(CLAIM, claim.pk, Action.APPROVE, actor=reviewer(world.wuxing, "r2"))
+    assert (claim.state, claim.amount, claim.deductible_used) == (
+        State.NOTICE,
+        D("0.00"),
+        D("600.00"),
+    )
+
+
 def test_two_claims_approved_at_once_never_exceed_the_cap(
     world: World, enrollment: MutualAidEnrollment
 ) -> None:

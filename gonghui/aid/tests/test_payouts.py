@@ -87,6 +87,14 @@ def test_a_batch_gathers_the_approved_items_of_both_types_in_the_subtree(
     assert lines(batch) == {("mutual_aid_claim", c.pk), ("relief", r.pk)}
 
 
+def test_a_claim_approved_at_zero_is_never_batched(world: World, wuxing_finance) -> None:
+    # Below the deductible: approved at 0.00, it consumed deductible but pays nothing.
+    paying = claim(world.wuxing_grassroots)
+    claim(world.wuxing_grassroots, amount="0.00")
+    batch = batch_of(wuxing_finance, world.wuxing)
+    assert lines(batch) == {("mutual_aid_claim", paying.pk)}
+
+
 def test_a_sibling_countys_finance_gets_no_wuxing_item(world: World) -> None:
     claim(world.wuxing_grassroots)
     relief(world.wuxing_grassroots)
