@@ -336,3 +336,18 @@ def test_two_reviewers_racing_make_exactly_one_transition(second: Action) -> Non
     assert sorted(outcomes)[0] == "done"
     assert outcomes.count("done") == 1
     assert ReviewEntry.objects.filter(object_id=item.pk).exclude(action="submit").count() == 1
+
+
+def test_the_scheduler_ends_notices_through_the_task_queue(world: World, people) -> None:
+    from gonghui.aid.workflows import RELIEF
+
+    item = make_item(world.wuxing_grassroots)
+    transition(RELIEF, item.pk, Action.SUBMIT, actor=world.grassroots_chair)
+    transition(RELIEF, item.pk, Action.APPROVE, actor=people["yuehe"])
+    transition(RELIEF, item.pk, Action.APPROVE, actor=people["wuxing"])
+    ReliefApplication.objects.filter(pk=item.pk).update(
+        notice_until=timezone.localdate() - timedelta(days=1)
+    )
+    assert "notice_expire" in periodic_tick()  # the test task backend runs it at once
+    item.refresh_from_db()
+    assert item.state == State.APPROVED
