@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "gonghui.orgs",
     "gonghui.members",
     "gonghui.aid",
+    "gonghui.reports",
     "gonghui.demo",
 ]
 
@@ -269,3 +270,7 @@ GONGHUI_PRIVATE_ROOT = Path(os.environ.get("GONGHUI_PRIVATE_ROOT", VAR_DIR / "pr
 GONGHUI_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("GONGHUI_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
 )
+
+# Reports: a dispatch-table light is yellow up to this many points behind expected progress
+# (序时进度), red further behind, green on pace or ahead.
+GONGHUI_LIGHT_YELLOW_POINTS = int(os.environ.get("GONGHUI_LIGHT_YELLOW_POINTS", "10"))

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "gonghui.reports"
+    verbose_name = "督导与报告"

@@ -1,0 +1,72 @@
+"""Reporting periods: a month, quarter, half-year, year, year to date, or any date range,
+as dates in Asia/Shanghai (business dates are dates, so no clock is involved), and the same
+period of the year before for year-on-year change."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _shift_year(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+    label: str
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        return cls(date(year, month, 1), _month_end(year, month), f"{year}年{month}月")
+
+    @classmethod
+    def quarter(cls, year: int, quarter: int) -> Period:
+        first = 3 * (quarter - 1) + 1
+        return cls(date(year, first, 1), _month_end(year, first + 2), f"{year}年第{quarter}季度")
+
+    @classmethod
+    def half(cls, year: int, half: int) -> Period:
+        first = 1 if half == 1 else 7
+        label = f"{year}年{'上' if half == 1 else '下'}半年"
+        return cls(date(year, first, 1), _month_end(year, first + 5), label)
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(date(year, 1, 1), date(year, 12, 31), f"{year}年")
+
+    @classmethod
+    def year_to_date(cls, year: int, month: int) -> Period:
+        """1–N月累计: January to the end of ``month``."""
+        label = f"{year}年1月" if month == 1 else f"{year}年1—{month}月"
+        return cls(date(year, 1, 1), _month_end(year, month), label)
+
+    @classmethod
+    def between(cls, start: date, end: date) -> Period:
+        if end < start:
+            raise ValueError("结束日期不能早于开始日期")
+        return cls(start, end, f"{start:%Y-%m-%d}至{end:%Y-%m-%d}")
+
+    def last_year(self) -> Period:
+        """The same period one year earlier (去年同期)."""
+        start, end = _shift_year(self.start, -1), _shift_year(self.end, -1)
+        if self.end == _month_end(self.end.year, self.end.month):
+            end = _month_end(end.year, end.month)  # February's end stays the month's end
+        label = self.label.replace(str(self.start.year), str(start.year), 1)
+        return Period(start, end, label)
+
+
+def expected_progress(month: int) -> Decimal:
+    """序时进度: the elapsed share of the year by month, in percent (June = 50)."""
+    return Decimal(month * 100) / 12
