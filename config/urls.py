@@ -9,6 +9,7 @@ urlpatterns = [
     path("orgs/", include("gonghui.orgs.urls")),
     path("members/", include("gonghui.members.urls")),
     path("aid/", include("gonghui.aid.urls")),
+    path("reports/", include("gonghui.reports.urls")),
     path("api/v1/", api.urls),
 ]
 
