@@ -286,6 +286,20 @@ def _history(
     return State.PAID, "", trail, dates
 
 
+def _settle(
+    state: str, trail: list[tuple[str, str, str, str, str, datetime]], pay_by: date
+) -> tuple[str, date | None]:
+    """A paid item is paid on the next pay day, unless that falls after ``pay_by`` (then it
+    still waits for payment); the payment joins the trail."""
+    if state != State.PAID:
+        return state, None
+    paid_on = _paid_on(trail[-1][5].date())
+    if paid_on > pay_by:
+        return State.APPROVED, None
+    trail.append(("", Action.PAY, State.APPROVED, State.PAID, "", _at(paid_on, 15)))
+    return state, paid_on
+
+
 def _paid_on(day: date) -> date:
     """Counties pay on the 25th: the first 25th at least three days after ``day``."""
     target = day + timedelta(days=3)
@@ -356,13 +370,7 @@ def claims_generate(
             city_step=payout.amount > plan.city_approval_above,
             rng=rng,
         )
-        paid_on = None
-        if state == State.PAID:
-            paid_on = _paid_on(trail[-1][5].date())
-            if paid_on > pay_by:
-                state, paid_on = State.APPROVED, None
-            else:
-                trail.append(("", Action.PAY, State.APPROVED, State.PAID, "", _at(paid_on, 15)))
+        state, paid_on = _settle(state, trail, pay_by)
         cipher, masked, bank = writer.account()
         claim = MutualAidClaim(
             union_id=person.union_id,
@@ -414,13 +422,7 @@ def reliefs_generate(
         )
         submitted = date(policy.year, 1, 10) + timedelta(days=rng.randrange(150))
         state, step, trail, dates = _history(outcome, submitted, city_step=False, rng=rng)
-        paid_on = None
-        if state == State.PAID:
-            paid_on = _paid_on(trail[-1][5].date())
-            if paid_on > pay_by:
-                state, paid_on = State.APPROVED, None
-            else:
-                trail.append(("", Action.PAY, State.APPROVED, State.PAID, "", _at(paid_on, 15)))
+        state, paid_on = _settle(state, trail, pay_by)
         cipher, masked, bank = writer.account()
         relief = ReliefApplication(
             union_id=person.union_id,
