@@ -91,7 +91,14 @@ AREAS: tuple[NavArea, ...] = (
         "reports",
         "督导与报告",
         "bar-chart-line",
-        coming=("“四个一”：每月一调度、季度一展示、半年一汇报、年度一总结，驾驶舱与区县对比。"),
+        items=(
+            NavItem("驾驶舱", "reports:dashboard", "speedometer2"),
+            NavItem("每月一调度", "reports:dispatch", "table"),
+            NavItem("半年一汇报", "reports:half_year", "file-earmark-text"),
+            NavItem("季度一展示", "reports:quarter", "easel"),
+            NavItem("年度目标", "reports:targets", "bullseye"),
+        ),
+        coming="年度一总结、督导检查与限时任务。",
     ),
     NavArea(
         "system",

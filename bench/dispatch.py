@@ -1,0 +1,289 @@
+"""Benchmark: the whole monthly dispatch table on PostgreSQL, against DuckDB on the same rows.
+
+    python -m bench.dispatch [--union 3305] [--month 2023-06]      # the database configured
+    python -m bench.dispatch --fresh-postgres [--scale city]        # what `make bench` runs
+
+The first form measures whatever data set the configured database (DATABASE_URL) holds. The
+second starts a throw-away PostgreSQL server (as `make test` does), migrates it, generates the
+demo data set of ``--scale`` (city: 10^6 members) and then measures, in a child process.
+
+Measured: the dispatch table of the union (every indicator for it and its children, this
+month, year to date, last year's year to date and last month's, targets, completion, ranks),
+through ``gonghui.reports.dispatch.dispatch_table``: once in a fresh process (cold: a new
+connection, nothing of ours cached) and then three times (warm: the best is kept). While
+computing it, every SQL statement the registry sends is recorded; the tables they read are
+copied into an in-memory DuckDB database (a CSV export through COPY; DuckDB extensions cannot
+be downloaded here), the same statements run there, and each statement's rows are compared
+with PostgreSQL's: identical rows give identical numbers, since the roll-up in Python is the
+same. Results: ``bench/results/dispatch.json`` (the issue's shape) and ``dispatch_detail.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+RESULT_TAG = "BENCH-RESULT "
+TABLE = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"')
+PG_TO_DUCK = {
+    "integer": "INTEGER",
+    "bigint": "BIGINT",
+    "smallint": "SMALLINT",
+    "character varying": "VARCHAR",
+    "text": "VARCHAR",
+    "date": "DATE",
+    "boolean": "BOOLEAN",
+    "double precision": "DOUBLE",
+    "jsonb": "VARCHAR",
+    "uuid": "VARCHAR",
+    "inet": "VARCHAR",
+}
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def _normal(value: Any) -> Any:
+    """A value as both databases can agree on it (DuckDB gives naive UTC timestamps)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, float):
+        return format(Decimal(str(value)).normalize(), "f")
+    return value
+
+
+def _rows(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    return sorted((tuple(_normal(v) for v in row) for row in rows), key=repr)
+
+
+def _duck_sql(sql: str) -> str:
+    # psycopg's placeholders and escaped percent signs, as DuckDB writes them.
+    return sql.replace("%s", "?").replace("%%", "%")
+
+
+def _load_tables(duck: Any, tables: set[str]) -> dict[str, int]:
+    """Copy each table (every column but binary ones) from PostgreSQL into DuckDB."""
+    from django.db import connection
+
+    counts = {}
+    with tempfile.TemporaryDirectory() as tmp, connection.cursor() as cursor:
+        for table in sorted(tables):
+            cursor.execute(
+                "SELECT column_name, data_type, numeric_precision, numeric_scale "
+                "FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position",
+                [table],
+            )
+            columns, exports, types = [], [], []
+            for name, kind, precision, scale in cursor.fetchall():
+                if kind == "bytea":
+                    continue
+                if kind == "numeric":
+                    duck_type = f"DECIMAL({precision or 38}, {scale or 0})"
+                    export = f'"{name}"'
+                elif kind.startswith("timestamp"):
+                    duck_type = "TIMESTAMP"
+                    export = f'("{name}" AT TIME ZONE \'UTC\') AS "{name}"'
+                else:
+                    duck_type = PG_TO_DUCK.get(kind, "VARCHAR")
+                    export = f'"{name}"'
+                columns.append(name)
+                exports.append(export)
+                types.append(f'"{name}" {duck_type}')
+            path = Path(tmp) / f"{table}.csv"
+            with path.open("wb") as out:
+                copy = f'COPY (SELECT {", ".join(exports)} FROM "{table}") TO STDOUT (FORMAT csv)'
+                with cursor.cursor.copy(copy) as stream:
+                    for chunk in stream:
+                        out.write(chunk)
+            duck.execute(f'CREATE TABLE "{table}" ({", ".join(types)})')
+            if path.stat().st_size:  # DuckDB cannot sniff an empty file
+                duck.execute(
+                    f"COPY \"{table}\" FROM '{path}' (FORMAT csv, ALLOW_QUOTED_NULLS false)"
+                )
+            counts[table] = duck.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+    return counts
+
+
+def measure(union_code: str, year: int, month: int) -> dict[str, Any]:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    import duckdb
+    from django.db import connection
+
+    from gonghui.members.models import Member
+    from gonghui.orgs.models import Union
+    from gonghui.reports.dispatch import dispatch_json, dispatch_table
+    from gonghui.reports.registry import indicators
+
+    union = Union.objects.get(code=union_code)
+    began = time.perf_counter()
+    table = dispatch_table(union=union, year=year, month=month)
+    cold = time.perf_counter() - began
+    warm_runs = []
+    for _ in range(3):
+        began = time.perf_counter()
+        dispatch_table(union=union, year=year, month=month)
+        warm_runs.append(time.perf_counter() - began)
+    statements: list[tuple[str, Any]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        dispatch_table(union=union, year=year, month=month)
+    # Statements that read the tables the indicators read (not savepoints or settings).
+    statements = [(s, p) for s, p in statements if TABLE.search(s)]
+    pg_rows = []
+    began = time.perf_counter()
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            pg_rows.append(cursor.fetchall())
+    pg_sql = time.perf_counter() - began
+    tables = {t for sql, _ in statements for t in TABLE.findall(sql)}
+    duck = duckdb.connect()
+    log(f"loading {len(tables)} tables into DuckDB")
+    loaded = _load_tables(duck, tables)
+    duck_rows = []
+    began = time.perf_counter()
+    for sql, params in statements:
+        duck_rows.append(duck.execute(_duck_sql(sql), list(params or [])).fetchall())
+    duck_s = time.perf_counter() - began
+    mismatched = [
+        i for i, (a, b) in enumerate(zip(pg_rows, duck_rows, strict=True)) if _rows(a) != _rows(b)
+    ]
+    warm = min(warm_runs)
+    return {
+        "backend": connection.vendor,
+        "members": Member.objects.count(),
+        "indicators": len(indicators()),
+        "union": union_code,
+        "month": f"{year}-{month:02d}",
+        "children": len(table.children),
+        "pg_cold_s": round(cold, 3),
+        "pg_warm_s": round(warm, 3),
+        "pg_warm_runs_s": [round(r, 3) for r in warm_runs],
+        "pg_sql_only_s": round(pg_sql, 3),
+        "duckdb_s": round(duck_s, 3),
+        "ratio_vs_duckdb": round(warm / duck_s, 2) if duck_s else None,
+        "identical": not mismatched,
+        "statements": len(statements),
+        "mismatched_statements": [statements[i][0][:300] for i in mismatched],
+        "duckdb_tables": loaded,
+        "dispatch": dispatch_json(table),
+    }
+
+
+def fresh_postgres(scale: str, argv: list[str]) -> dict[str, Any]:
+    from bench import pg
+
+    with pg.postgres_server() as url:
+        env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0"}
+        gonghui = [sys.executable, "-m", "gonghui.manage"]
+        log(f"migrating and generating the {scale} demo data set on PostgreSQL")
+        subprocess.run([*gonghui, "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [*gonghui, "demo-data", "--scale", scale],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        subprocess.run([*gonghui, "dbshell", "--", "-c", "ANALYZE"], cwd=ROOT, env=env)
+        log("measuring")
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.dispatch", "--worker", *argv],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+    lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT_TAG)]
+    if done.returncode != 0 or not lines:
+        raise SystemExit(f"benchmark worker failed (exit {done.returncode})\n{done.stdout[-3000:]}")
+    return dict(json.loads(lines[-1][len(RESULT_TAG) :]))
+
+
+def print_table(result: dict[str, Any]) -> None:
+    print()
+    print(
+        f"每月调度表基准（{result['backend']}，会员 {result['members']} 人，"
+        f"指标 {result['indicators']} 个，{result['union']} 及下级 {result['children']} 个，"
+        f"{result['month']}）"
+    )
+    print(f"{'':<28}{'秒':>10}")
+    print(f"{'PostgreSQL 冷（新进程首次）':<24}{result['pg_cold_s']:>10.3f}")
+    print(f"{'PostgreSQL 热（3次取最快）':<24}{result['pg_warm_s']:>10.3f}   目标 ≤ 1 秒")
+    print(f"{'  其中仅 SQL（同样语句）':<24}{result['pg_sql_only_s']:>10.3f}")
+    print(f"{'DuckDB（同样语句、同样数据）':<22}{result['duckdb_s']:>10.3f}")
+    print(f"PostgreSQL 热 ÷ DuckDB = {result['ratio_vs_duckdb']}（目标 ≤ 2）")
+    print(
+        "两者结果"
+        + ("完全一致" if result["identical"] else "不一致！")
+        + f"（{result['statements']} 条语句）"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--union", default="3305")
+    parser.add_argument("--month", default="2023-06")
+    parser.add_argument("--fresh-postgres", action="store_true")
+    parser.add_argument("--scale", default="city", choices=("tiny", "small", "city"))
+    parser.add_argument("--output", default=str(RESULTS / "dispatch.json"))
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    year, month = (int(x) for x in args.month.split("-"))
+    if args.worker:
+        result = measure(args.union, year, month)
+        print(RESULT_TAG + json.dumps(result, ensure_ascii=False), flush=True)
+        return 0
+    if args.fresh_postgres:
+        result = fresh_postgres(args.scale, ["--union", args.union, "--month", args.month])
+    else:
+        result = measure(args.union, year, month)
+    print_table(result)
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    keys = (
+        "backend",
+        "members",
+        "indicators",
+        "pg_cold_s",
+        "pg_warm_s",
+        "duckdb_s",
+        "ratio_vs_duckdb",
+        "identical",
+    )
+    output.write_text(json.dumps({k: result[k] for k in keys}, ensure_ascii=False, indent=2) + "\n")
+    output.with_name(output.stem + "_detail.json").write_text(
+        json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+    )
+    return 0 if result["identical"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
