@@ -38,6 +38,7 @@ from gonghui.core.workflow.models import Action, ReviewEntry, State
 from gonghui.orgs.models import Union
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+H1_START, H1_END = date(2023, 1, 1), date(2023, 6, 30)
 BATCH = 2000
 
 CATEGORIES: dict[str, Any] = {
@@ -236,6 +237,7 @@ class _Writer:
         self.claims: list[MutualAidClaim] = []
         self.reliefs: list[ReliefApplication] = []
         self.person_of: dict[int, Enrolled] = {}  # by id() of a claim or application
+        self.order: dict[int, int] = {}  # by id(): the order of generation, for ties
         # (workflow key, item, [(step, action, from, to, to_step, at)])
         self.trails: list[tuple[str, Any, list[tuple[str, str, str, str, str, datetime]]]] = []
 
@@ -398,6 +400,7 @@ def claims_generate(
             **{k: v for k, v in dates.items()},
         )
         writer.person_of[id(claim)] = person
+        writer.order[id(claim)] = len(writer.order)
         writer.claims.append(claim)
         writer.trails.append(("mutual_aid_claim", claim, trail))
 
@@ -527,7 +530,91 @@ def _batches_write(writer: _Writer) -> int:
     return len(groups)
 
 
-def aid_demo_generate(*, city_code: str, seed: int, log: Callable[[str], None]) -> dict[str, int]:
+def _calibrate_h1(
+    writer: _Writer, plan: MutualAidPlan, count: int, amount: Decimal
+) -> tuple[int, Decimal]:
+    """Make exactly ``count`` claims paid in H1 2023 (others are paid in July instead), and
+    their total just above ``amount``: the self-paid costs of those claims are
+    scaled by one factor, found by bisection, and their payouts recomputed by the plan."""
+    terms = category_terms_parse(plan.categories)
+    paid = [
+        c
+        for c in writer.claims
+        if c.plan_id == plan.pk
+        and c.state == State.PAID
+        and c.paid_on is not None
+        and H1_START <= c.paid_on <= H1_END
+    ]
+    paid.sort(key=lambda c: writer.order[id(c)])
+    trails = {id(item): trail for _, item, trail in writer.trails}
+    # Those beyond the count, drawn across the months, are paid in the July run instead.
+    later = set(
+        random.Random(f"h1:{plan.code}").sample(range(len(paid)), max(0, len(paid) - count))
+    )
+    for index, claim in enumerate(paid):
+        if index in later:
+            claim.paid_on = H1_END.replace(month=7, day=25)
+            claim.paid_at = _at(claim.paid_on, 15)
+            step, action, before, after, to_step, _ = trails[id(claim)][-1]
+            trails[id(claim)][-1] = (step, action, before, after, to_step, claim.paid_at)
+    paid = [c for index, c in enumerate(paid) if index not in later]
+    threshold = plan.city_approval_above
+    base = {id(c): c.self_paid for c in paid}
+
+    def payouts(factor: Decimal) -> dict[int, Any]:
+        result = {}
+        for claim in paid:
+            cost = (base[id(claim)] * factor).quantize(Decimal("0.01"))
+            payout = payout_compute(
+                terms[claim.category],
+                cost,
+                deductible_consumed=Decimal("0"),
+                taken=Decimal("0"),
+                earlier_count=0,
+            )
+            # A claim whose amount would cross the city's threshold, or pay nothing, keeps
+            # its own: its review trail was drawn for it.
+            if payout.amount <= 0 or (payout.amount > threshold) != (claim.amount > threshold):
+                continue
+            result[id(claim)] = (cost, payout)
+        return result
+
+    def total(found: dict[int, Any]) -> Decimal:
+        return sum(
+            (found[id(c)][1].amount if id(c) in found else c.amount for c in paid), Decimal(0)
+        )
+
+    low, high = Decimal("0.05"), Decimal("4")
+    found = payouts(Decimal(1))
+    for _ in range(60):
+        middle = ((low + high) / 2).quantize(Decimal("0.000001"))
+        found = payouts(middle)
+        reached = total(found)
+        if amount <= reached < amount + 10_000 * (amount / Decimal("12410000")):
+            break
+        if reached < amount:
+            low = middle
+        else:
+            high = middle
+    for claim in paid:
+        if id(claim) not in found:
+            continue
+        cost, payout = found[id(claim)]
+        claim.total_cost += cost - claim.self_paid
+        claim.self_paid = cost
+        claim.amount = payout.amount
+        claim.deductible_used = payout.deductible_used
+        claim.calculation = payout.lines_json()
+    return len(paid), total(found)
+
+
+def aid_demo_generate(
+    *,
+    city_code: str,
+    seed: int,
+    log: Callable[[str], None],
+    goal: dict[str, Any] | None = None,
+) -> dict[str, int]:
     city = Union.objects.get(code=city_code)
     plans = plans_ensure(city)
     policies = policies_ensure(city)
@@ -563,6 +650,11 @@ def aid_demo_generate(*, city_code: str, seed: int, log: Callable[[str], None]) 
         writer=writer,
         pay_by=date(2023, 6, 30),
     )
+    if goal is not None:
+        count, amount = _calibrate_h1(
+            writer, plans[2023], goal["mutual_aid_paid_count"], goal["mutual_aid_paid_amount"]
+        )
+        log(f"按工作总结校准：2023 年上半年发放互助金 {count} 人次，{amount} 元。")
     reliefs_generate(
         policies[2023],
         enrolled_2023[:relief_people],

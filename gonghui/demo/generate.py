@@ -162,10 +162,13 @@ def demo_data_generate(
         on=min(today, FORMATION_LISTED_ON),
     )
     say(f"应建未建任务：新列入 {result.formation_tasks} 家。")
-    counts_rebuild(city)
     from gonghui.demo.aid import aid_demo_generate
+    from gonghui.demo.seed_figures import demo_targets_set, seed_calibrate
 
-    result.aid = aid_demo_generate(city_code=city_code, seed=seed, log=say)
+    goal = seed_calibrate(city=city, members=spec.members, seed=seed, log=say)
+    counts_rebuild(city)
+    result.aid = aid_demo_generate(city_code=city_code, seed=seed, log=say, goal=goal)
+    demo_targets_set(city=city, year=2023, log=say)
     if samples:
         result.samples = samples_write(
             townships=townships,

@@ -1,0 +1,218 @@
+"""Make the demo reproduce the seed: its January–June 2023 figures, at city scale, exactly
+(179 new unions, 29 of them for new-form workers, 15,000+ new members of whom 6,473 new-form
+workers, 22,000+ mutual-aid person-times and 12,410,000+ yuan), and proportionally smaller
+at the smaller scales.
+
+The generator draws dates freely; this pass moves a few founding and joining dates so the
+first half of 2023 holds what the seed reports. It only moves dates in ways that keep the
+records consistent: a union founded later keeps no member from before its founding (members
+are moved to its founding day), a member moved out of 2023 joins a year earlier but never
+before their union was founded, and members of a 集中入会 ceremony keep the ceremony's date.
+Then it sets 2023 targets that some counties meet and some do not.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import transaction
+
+from gonghui.members.models import EmploymentForm, Member
+from gonghui.orgs.indicators import NEW_FORM_UNIONS
+from gonghui.orgs.models import Union
+
+H1 = (date(2023, 1, 1), date(2023, 6, 30))
+# The seed's figures for January–June 2023 ("+" figures as a value just above them).
+SEED: dict[str, int | Decimal] = {
+    "unions_formed": 179,
+    "unions_formed_new_form": 29,
+    "members_new": 15_236,
+    "members_new_new_form": 6_473,
+    "mutual_aid_paid_count": 22_068,
+    "mutual_aid_paid_amount": Decimal("12414327.50"),
+}
+CITY_MEMBERS = 1_000_000
+
+
+def seed_targets(members: int) -> dict[str, Any]:
+    """The seed's figures scaled to a data set of ``members`` members."""
+    share = Decimal(members) / CITY_MEMBERS
+    scaled: dict[str, Any] = {}
+    for key, value in SEED.items():
+        if isinstance(value, Decimal):
+            scaled[key] = (value * share).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        else:
+            scaled[key] = int((Decimal(value) * share).to_integral_value(ROUND_HALF_UP))
+    return scaled
+
+
+def _in_h1(day: date | None) -> bool:
+    return day is not None and H1[0] <= day <= H1[1]
+
+
+def unions_calibrate(city: Union, goal: dict[str, Any], rng: random.Random) -> dict[str, int]:
+    """Exactly ``unions_formed`` grassroots unions founded in H1 2023, of which
+    ``unions_formed_new_form`` for new-form workers."""
+    grassroots = Union.objects.filter(path__startswith=city.path, level=Union.Level.GRASSROOTS)
+    new_form = set(grassroots.filter(NEW_FORM_UNIONS).values_list("pk", flat=True))
+    founded = dict(grassroots.values_list("pk", "established_on"))
+    inside = sorted(pk for pk, day in founded.items() if _in_h1(day))
+    moved_in: list[int] = []
+    moved_out: list[int] = []
+
+    def adjust(pool: list[int], candidates: list[int], want: int) -> None:
+        have = [pk for pk in pool]
+        if len(have) > want:
+            out = rng.sample(have, len(have) - want)
+            moved_out.extend(out)
+        elif len(have) < want:
+            # Those founded soonest after (or before) the half year first: the least moved.
+            candidates.sort(key=lambda pk: abs(((founded[pk] or H1[1]) - H1[1]).days))
+            moved_in.extend(candidates[: want - len(have)])
+
+    inside_new = [pk for pk in inside if pk in new_form]
+    adjust(
+        inside_new,
+        [pk for pk in new_form if pk not in inside],
+        goal["unions_formed_new_form"],
+    )
+    inside_other = [pk for pk in inside if pk not in new_form]
+    others = [pk for pk in founded if pk not in new_form and pk not in inside]
+    adjust(
+        inside_other,
+        others,
+        goal["unions_formed"] - goal["unions_formed_new_form"],
+    )
+    with transaction.atomic():
+        for pk in moved_out:
+            day = founded[pk] or H1[0]
+            Union.objects.filter(pk=pk).update(established_on=day.replace(year=2022))
+        for pk in moved_in:
+            day = H1[0] + timedelta(days=rng.randrange((H1[1] - H1[0]).days + 1))
+            Union.objects.filter(pk=pk).update(established_on=day)
+            # No member of a union before it was founded.
+            Member.objects.filter(union_id=pk, join_date__lt=day).update(join_date=day)
+    return {"unions_moved_in": len(moved_in), "unions_moved_out": len(moved_out)}
+
+
+def members_calibrate(city: Union, goal: dict[str, Any], rng: random.Random) -> dict[str, int]:
+    """Exactly ``members_new`` members joining in H1 2023, of whom ``members_new_new_form``
+    new-form workers. Members of unions founded then, and of ceremonies, stay; of the rest,
+    those not kept join a year earlier (not before their union was founded)."""
+    founded = dict(
+        Union.objects.filter(path__startswith=city.path).values_list("pk", "established_on")
+    )
+    rows = list(
+        Member.objects.filter(
+            union__path__startswith=city.path, join_date__gte=H1[0], join_date__lte=H1[1]
+        )
+        .order_by("pk")
+        .values_list("pk", "union_id", "join_date", "employment_form", "mass_enrollment_id")
+    )
+    fixed: list[tuple[Any, ...]] = []
+    movable: list[tuple[Any, ...]] = []
+    for row in rows:
+        _pk, union_id, joined, _form, event = row
+        union_founded = founded.get(union_id)
+        earlier = joined.replace(year=2022)  # 2022 and 2023 have no 29 February
+        if event is not None or (union_founded is not None and union_founded > earlier):
+            fixed.append(row)
+        else:
+            movable.append(row)
+    new_form = EmploymentForm.NEW_FORM
+    want_new = goal["members_new_new_form"]
+    want_other = goal["members_new"] - want_new
+    keep_new = [r for r in fixed if r[3] == new_form]
+    keep_other = [r for r in fixed if r[3] != new_form]
+    pool_new = [r for r in movable if r[3] == new_form]
+    pool_other = [r for r in movable if r[3] != new_form]
+    rng.shuffle(pool_new)
+    rng.shuffle(pool_other)
+    keep_new += pool_new[: max(0, want_new - len(keep_new))]
+    keep_other += pool_other[: max(0, want_other - len(keep_other))]
+    kept = {r[0] for r in keep_new + keep_other}
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for pk, _union, joined, _form, _event in movable:
+        if pk not in kept:
+            by_day[joined.replace(year=2022)].append(pk)
+    with transaction.atomic():
+        for day, pks in by_day.items():
+            for start in range(0, len(pks), 5000):
+                Member.objects.filter(pk__in=pks[start : start + 5000]).update(join_date=day)
+    return {
+        "members_h1": len(kept),
+        "members_h1_new_form": len(keep_new),
+        "members_moved": sum(len(p) for p in by_day.values()),
+    }
+
+
+def seed_calibrate(
+    *, city: Union, members: int, seed: int, log: Callable[[str], None]
+) -> dict[str, Any]:
+    """Move dates so that H1 2023 holds the seed's figures (scaled); returns the goals."""
+    goal = seed_targets(members)
+    rng = random.Random(f"seed-figures:{seed}")
+    done = unions_calibrate(city, goal, rng)
+    done.update(members_calibrate(city, goal, rng))
+    log(
+        f"按工作总结校准 2023 年上半年：新建工会 {goal['unions_formed']} 家"
+        f"（新就业形态 {goal['unions_formed_new_form']} 家），新发展会员 {done['members_h1']} 人"
+        f"（新就业形态 {done['members_h1_new_form']} 人）。"
+    )
+    return goal
+
+
+# The share of a year's target each county had reached by June, in county order: two ahead
+# of pace (green), two a little behind (yellow), one far behind (red).
+TARGET_PACE = (Decimal("0.62"), Decimal("0.56"), Decimal("0.47"), Decimal("0.43"), Decimal("0.33"))
+TARGET_KEYS = (
+    "unions_formed",
+    "unions_formed_new_form",
+    "members_new",
+    "members_new_new_form",
+    "mutual_aid_paid_count",
+    "mutual_aid_paid_amount",
+)
+RATE_TARGET = Decimal("85.0")  # 规上企业建会率, the same for every county
+
+
+def demo_targets_set(*, city: Union, year: int, log: Callable[[str], None]) -> int:
+    """2023 targets for the counties, drawn so that the counties' January–June values meet
+    them at different paces; the city's target is the sum of its counties'. Existing targets
+    are kept (a second run changes nothing)."""
+    from gonghui.reports.models import Target
+    from gonghui.reports.periods import Period
+    from gonghui.reports.registry import Tree, indicator_get, indicator_values
+
+    if Target.objects.filter(year=year, union__path__startswith=city.path).exists():
+        return 0
+    tree = Tree.of(city)
+    half = Period.year_to_date(year, 6)
+    rows = []
+    for key in TARGET_KEYS:
+        indicator = indicator_get(key)
+        (values,) = indicator_values(indicator, city, [half], tree)
+        for index, county in enumerate(tree.children):
+            reached = values.child(county.code) or Decimal(0)
+            pace = TARGET_PACE[index % len(TARGET_PACE)]
+            goal = reached / pace
+            if indicator.is_money:
+                goal = (goal / 10_000).quantize(Decimal(1), rounding=ROUND_HALF_UP) * 10_000
+            else:
+                goal = max(goal.quantize(Decimal(1), rounding=ROUND_HALF_UP), Decimal(1))
+            rows.append(Target(indicator=key, year=year, union=county, value=goal))
+    for county in tree.children:
+        rows.append(
+            Target(indicator="above_scale_union_rate", year=year, union=county, value=RATE_TARGET)
+        )
+    rows.append(
+        Target(indicator="above_scale_union_rate", year=year, union=city, value=RATE_TARGET)
+    )
+    Target.objects.bulk_create(rows)
+    log(f"{year} 年目标：{len(rows)} 项（区县目标，市总目标为各区县之和）。")
+    return len(rows)
