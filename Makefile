@@ -70,9 +70,12 @@ typecheck: setup
 check: lint typecheck test
 
 # Each benchmark prints its table and writes bench/results/<name>.json (see bench/README.md).
+# (bench.dispatch measures the configured database; here, a fresh PostgreSQL with the city
+# data set.)
 BENCHMARKS := import_members approvals
 bench: setup system-deps
 	@for b in $(BENCHMARKS); do $(RUN) python -m bench.$$b || exit $$?; done
+	$(RUN) python -m bench.dispatch --fresh-postgres --scale city
 
 clean:
 	rm -rf var/static var/vendor var/screenshots .mypy_cache .ruff_cache

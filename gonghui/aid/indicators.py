@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
 from gonghui.aid.models import (
     MutualAidClaim,
@@ -106,7 +107,9 @@ def _days_to_payment(path: str, periods: Sequence[Period]) -> list[dict[int, Any
         ).values_list("union_id", "submitted_at", "paid_on")
         for union_id, submitted_at, paid_on in rows.iterator(chunk_size=5000):
             assert paid_on is not None and submitted_at is not None
-            days = (paid_on - submitted_at.date()).days
+            # The day of submission in Asia/Shanghai: the stored time is UTC, and a claim
+            # submitted before 8 a.m. would otherwise date from the day before.
+            days = (paid_on - timezone.localdate(submitted_at)).days
             for i, period in enumerate(periods):
                 if period.start <= paid_on <= period.end:
                     result[i][union_id].append(days)

@@ -21,6 +21,10 @@ def _shift_year(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def _range_label(start: date, end: date) -> str:
+    return f"{start:%Y-%m-%d}至{end:%Y-%m-%d}"
+
+
 @dataclass(frozen=True)
 class Period:
     start: date
@@ -56,13 +60,16 @@ class Period:
     def between(cls, start: date, end: date) -> Period:
         if end < start:
             raise ValueError("结束日期不能早于开始日期")
-        return cls(start, end, f"{start:%Y-%m-%d}至{end:%Y-%m-%d}")
+        return cls(start, end, _range_label(start, end))
 
     def last_year(self) -> Period:
         """The same period one year earlier (去年同期)."""
         start, end = _shift_year(self.start, -1), _shift_year(self.end, -1)
         if self.end == _month_end(self.end.year, self.end.month):
             end = _month_end(end.year, end.month)  # February's end stays the month's end
+        if self.label == _range_label(self.start, self.end):
+            # A date range names both dates: both move (the end may change year too).
+            return Period(start, end, _range_label(start, end))
         label = self.label.replace(str(self.start.year), str(start.year), 1)
         return Period(start, end, label)
 

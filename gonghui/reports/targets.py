@@ -4,7 +4,7 @@ the sum of its children's (the city's target as the sum of its counties')."""
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,9 +14,17 @@ from gonghui.core.audit import audit_record
 from gonghui.core.scoping import require_role
 from gonghui.orgs.models import Union
 from gonghui.reports.models import Target
-from gonghui.reports.registry import Tree, indicator_get
+from gonghui.reports.registry import Indicator, Tree, indicator_get
 
 ADDITIVE = ("flow", "stock")
+# The largest target the column holds (max_digits 16, two decimals).
+TARGET_MAX = Decimal("99999999999999.99")
+
+
+def is_additive(indicator: Indicator) -> bool:
+    """Whether a union's target may be the sum of its children's: counts and amounts add
+    up; a ratio or a median (days to payment) does not."""
+    return indicator.kind in ADDITIVE and indicator.combine == "sum"
 
 
 def targets_for(tree: Tree, year: int, keys: list[str]) -> dict[str, dict[str | None, Decimal]]:
@@ -30,7 +38,7 @@ def targets_for(tree: Tree, year: int, keys: list[str]) -> dict[str, dict[str | 
     for key, union_id, value in rows:
         found[key][codes.get(union_id)] = value
     for key, by in found.items():
-        if None not in by and indicator_get(key).kind in ADDITIVE:
+        if None not in by and is_additive(indicator_get(key)):
             children = [v for code, v in by.items() if code is not None]
             if children:
                 by[None] = sum(children, Decimal(0))
@@ -52,11 +60,15 @@ def target_set(*, actor: Any, union: Union, indicator: str, year: int, value: An
     if union.level not in (Union.Level.CITY, Union.Level.COUNTY, Union.Level.TOWNSHIP):
         raise ValidationError("目标只设到市、区县和乡镇（街道）工会。", code="target_level")
     try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+        amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     except Exception as exc:
         raise ValidationError(f"{spec.label}：目标须为数字。", code="target_value") from exc
+    if not amount.is_finite():  # "NaN" parses, and then refuses every comparison
+        raise ValidationError(f"{spec.label}：目标须为数字。", code="target_value")
     if amount < 0:
         raise ValidationError(f"{spec.label}：目标不能为负数。", code="target_negative")
+    if amount > TARGET_MAX:
+        raise ValidationError(f"{spec.label}：目标数值过大。", code="target_too_large")
     target, _ = Target.objects.update_or_create(
         indicator=indicator,
         year=year,
@@ -71,3 +83,28 @@ def target_set(*, actor: Any, union: Union, indicator: str, year: int, value: An
         summary=f"{year}年{union.name}“{spec.label}”目标设为 {amount}{spec.unit}",
     )
     return target
+
+
+@transaction.atomic
+def target_clear(*, actor: Any, union: Union, indicator: str, year: int) -> bool:
+    """Remove one target (the city's falls back to the sum of its counties'); audited.
+    Returns whether there was one. The same permissions as ``target_set``."""
+    if actor is not None:
+        if not Union.objects.visible_to(actor).filter(pk=union.pk).exists():
+            raise PermissionDenied("只能设置本级及下级工会的目标。")
+        require_role(actor, "admin", "staff")
+    target = Target.objects.filter(indicator=indicator, year=year, union=union).first()
+    if target is None:
+        return False
+    target.delete()
+    try:
+        label = indicator_get(indicator).label
+    except KeyError:  # a target of an indicator since removed from the registry
+        label = indicator
+    audit_record(
+        actor=actor,
+        action="report.target.clear",
+        union=union,
+        summary=f"{year}年{union.name}“{label}”目标已清除",
+    )
+    return True

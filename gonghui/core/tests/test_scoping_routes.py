@@ -176,11 +176,16 @@ UNSCOPED_SAMPLES: dict[str, str] = {
     "sheet_name": "members",
     "field": "id_number",
     "workflow_key": "relief",
+    "indicator_key": "members_new",
 }
 
 
 def response_text(response: HttpResponse) -> str:
     """What a person would read in a response: the page, or every cell of a workbook."""
+    if response.get("Content-Type", "").endswith("wordprocessingml.document"):
+        from gonghui.reports.docx_writer import docx_text
+
+        return docx_text(response.content)
     if not getattr(response, "streaming", False):
         return response.content.decode()
     data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
