@@ -274,3 +274,6 @@ GONGHUI_ATTACHMENT_MAX_BYTES = int(
 # Reports: a dispatch-table light is yellow up to this many points behind expected progress
 # (序时进度), red further behind, green on pace or ahead.
 GONGHUI_LIGHT_YELLOW_POINTS = int(os.environ.get("GONGHUI_LIGHT_YELLOW_POINTS", "10"))
+# The day reports default to (their default month and year): empty for today; the demo sets
+# it to 2023-07-01, since its records are those of the first half of 2023.
+GONGHUI_REPORTS_TODAY = os.environ.get("GONGHUI_REPORTS_TODAY", "")

@@ -39,13 +39,6 @@ FIRST_YEAR = 2000
 LIGHT_CLASSES = {"green": "text-bg-success", "yellow": "text-bg-warning", "red": "text-bg-danger"}
 
 
-def last_complete_month(today: date) -> tuple[int, int]:
-    """The month before ``today``'s: the default month of the dashboard."""
-    if today.month == 1:
-        return today.year - 1, 12
-    return today.year, today.month - 1
-
-
 def month_parse(text: str, today: date) -> tuple[int, int] | None:
     """``2023-06`` -> (2023, 6); None for anything else or a month after ``today``'s."""
     try:

@@ -55,14 +55,6 @@ def parse_month(text: str, *, today: date | None = None) -> tuple[int, int]:
     return year, month
 
 
-def last_complete_month(today: date | None = None) -> tuple[int, int]:
-    """The month a dispatch table is usually about: the one before today's (Asia/Shanghai)."""
-    today = today or timezone.localdate()
-    if today.month == 1:
-        return today.year - 1, 12
-    return today.year, today.month - 1
-
-
 def format_value(indicator: Indicator, value: Decimal | None) -> str:
     """A value with its indicator's places and thousands separators (1,234 · 1,234.50)."""
     if value is None:

@@ -77,3 +77,22 @@ class Period:
 def expected_progress(month: int) -> Decimal:
     """序时进度: the elapsed share of the year by month, in percent (June = 50)."""
     return Decimal(month * 100) / 12
+
+
+def report_today() -> date:
+    """The day a report is read on, for its default period: today in Asia/Shanghai, or the
+    date GONGHUI_REPORTS_TODAY names (the demo sets it: its records are 2023's)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    configured = getattr(settings, "GONGHUI_REPORTS_TODAY", "")
+    return date.fromisoformat(configured) if configured else timezone.localdate()
+
+
+def last_complete_month(today: date | None = None) -> tuple[int, int]:
+    """The month a report is usually about: the one before ``today``'s (default: the
+    report day)."""
+    today = today or report_today()
+    if today.month == 1:
+        return today.year - 1, 12
+    return today.year, today.month - 1

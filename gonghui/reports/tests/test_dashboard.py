@@ -28,11 +28,11 @@ from gonghui.orgs.tests.factories import UnionFactory
 from gonghui.reports.dashboard import (
     KeyFigure,
     figure_text,
-    last_complete_month,
     month_choices,
     month_parse,
 )
 from gonghui.reports.models import Target
+from gonghui.reports.periods import last_complete_month
 from gonghui.reports.registry import indicator_get
 
 JUNE = "/reports/dashboard/?month=2023-06"

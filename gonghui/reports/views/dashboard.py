@@ -18,10 +18,10 @@ from gonghui.reports.dashboard import (
     chart_indicators,
     dashboard_build,
     dashboard_charts,
-    last_complete_month,
     month_choices,
     month_parse,
 )
+from gonghui.reports.periods import last_complete_month
 from gonghui.reports.registry import indicator_get
 
 
@@ -39,7 +39,7 @@ def _union(request: HttpRequest) -> Union | None:
 
 def _month(request: HttpRequest) -> tuple[int, int]:
     today = timezone.localdate()
-    return month_parse(request.GET.get("month", ""), today) or last_complete_month(today)
+    return month_parse(request.GET.get("month", ""), today) or last_complete_month()
 
 
 @require_GET

@@ -19,6 +19,7 @@ from gonghui.orgs.models import Union
 from gonghui.orgs.selectors import access_union, union_children
 from gonghui.reports.docx_writer import narrative_docx
 from gonghui.reports.narrative import Narrative, half_year_report, quarter_showcase
+from gonghui.reports.periods import report_today
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 YEARS = range(2000, 2101)
@@ -44,11 +45,11 @@ def _number(request: HttpRequest, name: str, default: int, allowed: range) -> in
 
 
 def _year(request: HttpRequest) -> int:
-    return _number(request, "year", timezone.localdate().year, YEARS)
+    return _number(request, "year", report_today().year, YEARS)
 
 
 def _quarter(request: HttpRequest) -> int:
-    return _number(request, "quarter", (timezone.localdate().month + 2) // 3, range(1, 5))
+    return _number(request, "quarter", (report_today().month + 2) // 3, range(1, 5))
 
 
 def _page(request: HttpRequest, narrative: Narrative, docx_url: str, query: dict) -> HttpResponse:

@@ -15,12 +15,12 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gonghui.core.middleware import request_actor
 from gonghui.orgs.models import Union
 from gonghui.orgs.selectors import access_union, union_choices
+from gonghui.reports.periods import report_today
 from gonghui.reports.sheets import (
     EDITORS,
     TARGET_LEVELS,
@@ -46,9 +46,9 @@ def _union(request: HttpRequest, code: str) -> Union:
 
 def _year(raw: str) -> int:
     try:
-        return target_year(raw) if raw else timezone.localdate().year
+        return target_year(raw) if raw else report_today().year
     except ValidationError:
-        return timezone.localdate().year
+        return report_today().year
 
 
 def _page(request: HttpRequest, grid: TargetGrid, status: int = 200) -> HttpResponse:
