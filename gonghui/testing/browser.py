@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -45,3 +46,14 @@ def browser() -> Iterator[object]:
         chromium = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()
+
+
+def log_in(page: Any, base: str, username: str) -> None:
+    """Sign in through the login page, as a person would (the test password)."""
+    from gonghui.core.tests.factories import TEST_PASSWORD
+
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")

@@ -16,8 +16,7 @@ from gonghui.aid.tests.test_claim_pages import (
     enrolled_member,
 )
 from gonghui.conftest import World, build_world
-from gonghui.core.tests.factories import TEST_PASSWORD
-from gonghui.testing.browser import SCREENSHOTS
+from gonghui.testing.browser import SCREENSHOTS, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,14 +26,6 @@ def live_world(transactional_db: None) -> World:
     world = build_world()
     enrolled_member(world.wuxing_grassroots)
     return world
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
 
 
 def pdf(folder: Path, name: str) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gonghui.conftest import World, build_world
-from gonghui.core.tests.factories import TEST_PASSWORD
-from gonghui.testing.browser import SCREENSHOTS, WIDTHS
+from gonghui.testing.browser import SCREENSHOTS, WIDTHS, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -14,14 +13,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def live_world(transactional_db: None) -> World:
     return build_world()
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
 
 
 # Which names each user must see on their tree page, and which they must not.

@@ -13,11 +13,11 @@ from gonghui.aid.models import ReliefApplication
 from gonghui.aid.workflows import RELIEF
 from gonghui.conftest import World, build_world
 from gonghui.core.models import Role
-from gonghui.core.tests.factories import TEST_PASSWORD, UserFactory
+from gonghui.core.tests.factories import UserFactory
 from gonghui.core.tests.test_workflow import make_item
 from gonghui.core.workflow import Action, State
 from gonghui.core.workflow.services import transition_many
-from gonghui.testing.browser import SCREENSHOTS
+from gonghui.testing.browser import SCREENSHOTS, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -29,14 +29,6 @@ def live_world(transactional_db: None) -> World:
     items = [make_item(world.wuxing_grassroots) for _ in range(3)]
     transition_many(RELIEF, [i.pk for i in items], Action.SUBMIT, actor=world.grassroots_chair)
     return world
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
 
 
 @pytest.mark.parametrize("width", [375, 1440])

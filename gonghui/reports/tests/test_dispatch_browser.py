@@ -7,9 +7,8 @@ import pytest
 
 from gonghui.conftest import World, build_world
 from gonghui.core import pii
-from gonghui.core.tests.factories import TEST_PASSWORD
 from gonghui.reports.tests.test_dispatch import FIRST_ID, dispatch_world
-from gonghui.testing.browser import SCREENSHOTS
+from gonghui.testing.browser import SCREENSHOTS, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,14 +18,6 @@ def live_world(transactional_db: None) -> World:
     world = build_world()
     dispatch_world(world)
     return world
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
 
 
 def cell(page, key: str, col: str) -> str:
