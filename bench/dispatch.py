@@ -156,21 +156,26 @@ def measure(union_code: str, year: int, month: int) -> dict[str, Any]:
     # Statements that read the tables the indicators read (not savepoints or settings).
     statements = [(s, p) for s, p in statements if TABLE.search(s)]
     pg_rows = []
-    began = time.perf_counter()
+    pg_each: list[float] = []
     with connection.cursor() as cursor:
         for sql, params in statements:
+            began = time.perf_counter()
             cursor.execute(sql, params)
             pg_rows.append(cursor.fetchall())
-    pg_sql = time.perf_counter() - began
+            pg_each.append(time.perf_counter() - began)
+    pg_sql = sum(pg_each)
     tables = {t for sql, _ in statements for t in TABLE.findall(sql)}
     duck = duckdb.connect()
     log(f"loading {len(tables)} tables into DuckDB")
     loaded = _load_tables(duck, tables)
     duck_rows = []
-    began = time.perf_counter()
+    duck_each: list[float] = []
     for sql, params in statements:
+        began = time.perf_counter()
         duck_rows.append(duck.execute(_duck_sql(sql), list(params or [])).fetchall())
-    duck_s = time.perf_counter() - began
+        duck_each.append(time.perf_counter() - began)
+    duck_s = sum(duck_each)
+    slowest = sorted(range(len(statements)), key=lambda i: pg_each[i], reverse=True)[:8]
     mismatched = [
         i for i, (a, b) in enumerate(zip(pg_rows, duck_rows, strict=True)) if _rows(a) != _rows(b)
     ]
@@ -191,6 +196,16 @@ def measure(union_code: str, year: int, month: int) -> dict[str, Any]:
         "identical": not mismatched,
         "statements": len(statements),
         "mismatched_statements": [statements[i][0][:300] for i in mismatched],
+        # Where the time goes: the slowest statements on PostgreSQL, beside DuckDB's time.
+        "slowest": [
+            {
+                "tables": sorted(set(TABLE.findall(statements[i][0]))),
+                "pg_s": round(pg_each[i], 3),
+                "duckdb_s": round(duck_each[i], 3),
+                "sql": statements[i][0][:200],
+            }
+            for i in slowest
+        ],
         "duckdb_tables": loaded,
         "dispatch": dispatch_json(table),
     }
