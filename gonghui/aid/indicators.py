@@ -17,6 +17,7 @@ from gonghui.aid.models import (
     ReliefApplication,
 )
 from gonghui.core.workflow.models import State
+from gonghui.orgs.models import Union
 from gonghui.reports.periods import Period
 from gonghui.reports.queries import any_within, per_period, within
 from gonghui.reports.registry import Indicator, RecordColumn, indicator_register
@@ -100,12 +101,12 @@ def _days_to_payment(path: str, periods: Sequence[Period]) -> list[dict[int, Any
     result: list[dict[int, Any]] = [defaultdict(list) for _ in periods]
     for model in (MutualAidClaim, ReliefApplication):
         rows = model.objects.filter(
-            any_within("paid_on", periods),
-            state=State.PAID,
-            submitted_at__isnull=False,
-            union__path__startswith=path,
-        ).values_list("union_id", "submitted_at", "paid_on")
-        for union_id, submitted_at, paid_on in rows.iterator(chunk_size=5000):
+            any_within("paid_on", periods), state=State.PAID, submitted_at__isnull=False
+        )
+        if len(path) > Union.steplen:  # the root's subtree is everything: no join
+            rows = rows.filter(union__path__startswith=path)
+        triples = rows.values_list("union_id", "submitted_at", "paid_on")
+        for union_id, submitted_at, paid_on in triples.iterator(chunk_size=5000):
             assert paid_on is not None and submitted_at is not None
             # The day of submission in Asia/Shanghai: the stored time is UTC, and a claim
             # submitted before 8 a.m. would otherwise date from the day before.
