@@ -133,9 +133,15 @@ def _at(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=SHANGHAI)
 
 
+def demo_years() -> list[int]:
+    """The plan years of the demo: 2022 and 2023, whose claims it generates, and the current
+    year, so that a claim entered in the demo today finds a plan covering it."""
+    return sorted({2022, 2023, timezone.localdate().year})
+
+
 def plans_ensure(city: Union) -> dict[int, MutualAidPlan]:
     plans = {}
-    for year in (2022, 2023):
+    for year in demo_years():
         plans[year], _ = MutualAidPlan.objects.get_or_create(
             code=f"HZ-{year}",
             defaults={
@@ -158,7 +164,7 @@ def plans_ensure(city: Union) -> dict[int, MutualAidPlan]:
 
 def policies_ensure(city: Union) -> dict[int, ReliefPolicy]:
     policies = {}
-    for year in (2022, 2023):
+    for year in demo_years():
         policies[year], _ = ReliefPolicy.objects.get_or_create(
             code=f"DB-{year}",
             defaults={

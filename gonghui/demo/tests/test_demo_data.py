@@ -268,3 +268,13 @@ def test_demo_aid_has_claims_in_every_state_and_balanced_batches(tiny: DemoDataR
     paid_items = MutualAidClaim.objects.filter(state="paid").count()
     assert PayoutItem.objects.filter(workflow="mutual_aid_claim").count() == paid_items
     assert tiny.aid["claims"] == MutualAidClaim.objects.count()
+
+
+def test_demo_has_a_plan_covering_today_with_enrolled_members(tiny: DemoDataResult) -> None:
+    from django.utils import timezone
+
+    from gonghui.aid.models import MutualAidPlan
+
+    today = timezone.localdate()
+    plan = MutualAidPlan.objects.get(coverage_from__lte=today, coverage_to__gte=today)
+    assert MutualAidEnrollment.objects.filter(plan=plan).count() > 0
