@@ -24,6 +24,7 @@ from gonghui.aid.documents import (
 from gonghui.aid.models import Category, ClaimDocument
 from gonghui.core import pii
 from gonghui.members.models import Member
+from gonghui.members.selectors import member_by_id_number
 
 Kind = ClaimDocument.Kind
 
@@ -49,18 +50,6 @@ def document_field_name(kind: str) -> str:
 
 
 DOCUMENT_FIELDS = {document_field_name(kind): kind for kind in Kind.values}
-
-
-def member_by_id_number(*, actor: Any, text: str) -> Member | None:
-    """The member with this full ID number inside the actor's scope (exact, through the
-    keyed hash), or None. Raises ValidationError when the text is no valid ID number."""
-    id18 = pii.normalize_id_number(text)
-    return (
-        Member.objects.visible_to(actor)
-        .select_related("union")
-        .filter(id_hash=pii.id_indexer().digest(id18))
-        .first()
-    )
 
 
 def may_enter_claims(actor: Any, workflow: Any) -> bool:

@@ -30,7 +30,10 @@ class PolicyQuerySet(ScopedQuerySet):
         path = scope_path_of(scope)
         if path is None:
             return self.none()
-        ancestors = [path[:n] for n in range(4, len(path) + 1, 4)]
+        from gonghui.orgs.models import Union
+
+        step = Union.steplen
+        ancestors = [path[:n] for n in range(step, len(path) + 1, step)]
         return self.filter(Q(union__path__in=ancestors) | Q(union__path__startswith=path))
 
 

@@ -43,6 +43,18 @@ def member_search_filter(qs: QuerySet[Member], text: str) -> QuerySet[Member]:
     return qs.filter(name__startswith=text.strip())
 
 
+def member_by_id_number(*, actor: Any, text: str) -> Member | None:
+    """The member with this full ID number inside the actor's scope (exact, through the
+    keyed hash), or None. Raises ValidationError when the text is no valid ID number."""
+    id18 = pii.normalize_id_number(text)
+    return (
+        Member.objects.visible_to(actor)
+        .select_related("union")
+        .filter(id_hash=pii.id_indexer().digest(id18))
+        .first()
+    )
+
+
 def member_page(
     *,
     actor: Any,

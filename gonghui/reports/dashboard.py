@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from gonghui.orgs.models import Region, Union
 from gonghui.reports.dispatch import DispatchRow, dispatch_table
-from gonghui.reports.periods import Period, expected_progress
+from gonghui.reports.periods import Period, expected_progress, parse_month
 from gonghui.reports.registry import Indicator, Tree, indicator_get, indicator_values, indicators
 
 # The figures on the cards, in registry order; keys not registered (yet) are left out.
@@ -35,20 +35,15 @@ DEFAULT_INDICATOR = "members_new"
 RANKED_LIMIT = 20
 # Cities whose district map we serve (ECharts map name, registered by the vendored file).
 MAPS = {"3305": "湖州"}
-FIRST_YEAR = 2000
 LIGHT_CLASSES = {"green": "text-bg-success", "yellow": "text-bg-warning", "red": "text-bg-danger"}
 
 
 def month_parse(text: str, today: date) -> tuple[int, int] | None:
     """``2023-06`` -> (2023, 6); None for anything else or a month after ``today``'s."""
     try:
-        year_text, month_text = text.strip().split("-")
-        year, month = int(year_text), int(month_text)
+        return parse_month(text, today=today)
     except ValueError:
         return None
-    if not (year >= FIRST_YEAR and 1 <= month <= 12) or (year, month) > (today.year, today.month):
-        return None
-    return year, month
 
 
 def month_choices(today: date, chosen: tuple[int, int], years: int = 5) -> list[tuple[str, str]]:

@@ -7,10 +7,9 @@ records), so the workbook, the command and the page always agree."""
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -30,29 +29,14 @@ from gonghui.reports.dispatch import (
     dispatch_json,
     dispatch_table,
 )
+from gonghui.reports.periods import parse_month
 from gonghui.reports.registry import Indicator
 
-MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 DASH = "—"
 
 # ---------------------------------------------------------------------------------------
 # Numbers as people read them (shared by the page, the terminal and the workbook's notes)
 # ---------------------------------------------------------------------------------------
-
-
-def parse_month(text: str, *, today: date | None = None) -> tuple[int, int]:
-    """``"2023-06"`` -> (2023, 6); a month after the current one (in Asia/Shanghai) or a
-    malformed one raises ValueError with a message for people."""
-    match = MONTH.match((text or "").strip())
-    if not match:
-        raise ValueError(f"月份“{text}”格式不正确，应为 YYYY-MM，如 2023-06。")
-    year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12 or year < 2000:
-        raise ValueError(f"月份“{text}”不存在。")
-    today = today or timezone.localdate()
-    if (year, month) > (today.year, today.month):
-        raise ValueError(f"{year}年{month}月尚未到来，没有数据。")
-    return year, month
 
 
 def format_value(indicator: Indicator, value: Decimal | None) -> str:

@@ -96,3 +96,22 @@ def last_complete_month(today: date | None = None) -> tuple[int, int]:
     if today.month == 1:
         return today.year - 1, 12
     return today.year, today.month - 1
+
+
+def parse_month(text: str, *, today: date | None = None) -> tuple[int, int]:
+    """``"2023-06"`` -> (2023, 6); a malformed month, or one after ``today``'s (default: now
+    in Asia/Shanghai), raises ValueError with a message for people."""
+    import re
+
+    from django.utils import timezone
+
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", (text or "").strip())
+    if not match:
+        raise ValueError(f"月份“{text}”格式不正确，应为 YYYY-MM，如 2023-06。")
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12 or year < 2000:
+        raise ValueError(f"月份“{text}”不存在。")
+    today = today or timezone.localdate()
+    if (year, month) > (today.year, today.month):
+        raise ValueError(f"{year}年{month}月尚未到来，没有数据。")
+    return year, month

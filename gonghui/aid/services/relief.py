@@ -34,6 +34,7 @@ from gonghui.core.workflow import Action, State
 from gonghui.core.workflow.models import RELEASED_STATES
 from gonghui.core.workflow.services import transition_many
 from gonghui.members.models import Member
+from gonghui.members.selectors import member_by_id_number
 
 CENT = Decimal("0.01")
 FIRST_YEAR = 2000
@@ -327,13 +328,7 @@ def relief_apply(
 
 def relief_member_find(*, actor: Any, id_number: str) -> Member:
     """The member with this full ID number inside the actor's scope, by its keyed hash."""
-    id18 = pii.normalize_id_number(id_number)
-    member = (
-        Member.objects.visible_to(actor)
-        .select_related("union")
-        .filter(id_hash=pii.id_indexer().digest(id18))
-        .first()
-    )
+    member = member_by_id_number(actor=actor, text=id_number)
     if member is None:
         raise ValidationError("在您的管辖范围内没有找到该身份证号的会员。", code="member_not_found")
     return member

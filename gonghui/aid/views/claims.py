@@ -4,7 +4,6 @@ with the workflow panel, and the documents served privately."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +22,7 @@ from gonghui.aid.documents import (
 )
 from gonghui.aid.forms import ClaimForm, may_enter_claims, member_by_id_number
 from gonghui.aid.models import Category, ClaimDocument, MutualAidClaim, MutualAidPlan
-from gonghui.aid.selectors import enrollments_of
+from gonghui.aid.selectors import enrollments_of, yuan
 from gonghui.aid.workflows import CLAIM
 from gonghui.core import pii
 from gonghui.core.middleware import request_actor
@@ -35,12 +34,6 @@ from gonghui.orgs.models import Union
 from gonghui.orgs.selectors import access_union, union_choices
 
 PAGE_SIZE = 50
-
-
-def yuan(amount: Decimal) -> str:
-    """An amount as the pages show it: thousands separators every three digits, two
-    decimals ("12,345.60"; the zh-hans locale would group by four)."""
-    return f"{amount:,.2f}"
 
 
 # --- Reads (selectors of the claim pages) ------------------------------------------------

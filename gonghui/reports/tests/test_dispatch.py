@@ -41,10 +41,9 @@ from gonghui.reports.dispatch_export import (
     format_rank_change,
     format_signed_pct,
     format_value,
-    parse_month,
 )
 from gonghui.reports.models import Target
-from gonghui.reports.periods import last_complete_month
+from gonghui.reports.periods import last_complete_month, parse_month
 from gonghui.reports.registry import indicator_get
 
 WUXING_JOINS = [date(2023, 1, 15), date(2023, 3, 10), date(2023, 6, 5), date(2023, 6, 30)]

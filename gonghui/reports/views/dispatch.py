@@ -36,10 +36,9 @@ from gonghui.reports.dispatch_export import (
     format_signed_pct,
     format_value,
     light_note,
-    parse_month,
     ranking_basis,
 )
-from gonghui.reports.periods import Period, last_complete_month
+from gonghui.reports.periods import Period, last_complete_month, parse_month
 from gonghui.reports.registry import Indicator, Tree, indicator_get, indicator_values
 
 RECORDS_PER_PAGE = 100
