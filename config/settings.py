@@ -87,7 +87,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "gonghui.core.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -266,6 +266,8 @@ GONGHUI_IMPORT_WRITER_THREAD = env_bool("GONGHUI_IMPORT_WRITER_THREAD", True)
 GONGHUI_REVIEW_OVERDUE_DAYS = int(os.environ.get("GONGHUI_REVIEW_OVERDUE_DAYS", "5"))
 GONGHUI_NOTICE_DAYS = int(os.environ.get("GONGHUI_NOTICE_DAYS", "5"))
 # Claim documents: stored outside the static and media folders, served only through views.
+# Live progress of running jobs on SQLite (a small file per job; see gonghui.core.jobs).
+GONGHUI_JOB_PROGRESS_DIR = VAR_DIR / "jobs"
 GONGHUI_PRIVATE_ROOT = Path(os.environ.get("GONGHUI_PRIVATE_ROOT", VAR_DIR / "private"))
 GONGHUI_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("GONGHUI_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))

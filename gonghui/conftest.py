@@ -104,6 +104,7 @@ def _media_in_tmp(settings, tmp_path) -> None:
     """Files written by a test (job results, uploads) go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.GONGHUI_PRIVATE_ROOT = tmp_path / "private"
+    settings.GONGHUI_JOB_PROGRESS_DIR = tmp_path / "jobs"
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -22,6 +23,11 @@ class JobOut(Schema):
     error: str
     created_at: datetime
     finished_at: datetime | None
+
+    @staticmethod
+    def resolve_error(job: Any) -> str:
+        # The Chinese reason only: the technical detail stays in the server's log.
+        return str(job.reason)
 
 
 @router.get("/jobs/{job_id}", response=JobOut)

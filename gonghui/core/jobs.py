@@ -7,14 +7,21 @@ through the progress component (``core/_job_progress.html``).
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
+import os
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks.base import Task
 
 from gonghui.core.audit import audit_record
 from gonghui.core.models import Job
@@ -23,25 +30,81 @@ logger = logging.getLogger(__name__)
 
 
 class JobProgress:
-    """Progress reporting for a running job, written in its own short updates.
+    """Progress reporting for a running job, published where pollers can read it at once.
 
-    Each call is a single UPDATE outside any long transaction of the job's work where the
-    database allows it, so that pollers see it while the work goes on.
+    A job's own writes may hold a long transaction: on PostgreSQL the figures go to the job's
+    row through a connection of their own (the ``progress`` alias when configured); on SQLite,
+    where a second writer would wait for the import's write lock and fail, they go to a small
+    file beside the database (``job_live``) and reach the row when the job ends.
     """
 
     def __init__(self, job: Job) -> None:
         self.job = job
+        self.touched = False
 
     def set_total(self, total: int) -> None:
-        Job.objects.filter(pk=self.job.pk).update(total=total)
         self.job.total = total
+        self._publish()
 
     def advance(self, done: int = 1, failed: int = 0) -> None:
-        Job.objects.filter(pk=self.job.pk).update(
-            done=F("done") + done, failed=F("failed") + failed
-        )
         self.job.done += done
         self.job.failed += failed
+        self._publish()
+
+    def _publish(self) -> None:
+        self.touched = True
+        values = {"total": self.job.total, "done": self.job.done, "failed": self.job.failed}
+        if _uses_side_file():
+            _side_file_write(self.job.pk, values)
+        else:
+            alias = "progress" if "progress" in settings.DATABASES else DEFAULT_DB_ALIAS
+            Job.objects.using(alias).filter(pk=self.job.pk).update(**values)
+
+
+def _uses_side_file() -> bool:
+    return connections[DEFAULT_DB_ALIAS].vendor == "sqlite"
+
+
+def _side_file(job_id: int) -> Path:
+    return Path(settings.GONGHUI_JOB_PROGRESS_DIR) / f"{job_id}.json"
+
+
+def _side_file_write(job_id: int, values: dict[str, int]) -> None:
+    target = _side_file(job_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(json.dumps({**values, "at": timezone.now().isoformat()}))
+    os.replace(temporary, target)  # readers see the old figures or the new, never half
+
+
+def _side_file_clear(job_id: int) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        _side_file(job_id).unlink()
+
+
+def job_live(job: Job) -> Job:
+    """The job with the latest figures of its work, also while they are not on its row."""
+    if job.state == Job.State.RUNNING and _uses_side_file():
+        try:
+            values = json.loads(_side_file(job.pk).read_text())
+        except (FileNotFoundError, ValueError):
+            return job
+        job.total, job.done, job.failed = values["total"], values["done"], values["failed"]
+    return job
+
+
+def job_failure_reason(exc: BaseException) -> str:
+    """What the person who started a job reads when it failed: Chinese, with no internals."""
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)[:500]
+    if isinstance(exc, OperationalError) and "locked" in str(exc):
+        return "数据库正忙（另一项写入尚未结束），本次未写入任何数据。请稍后点击“重新运行”。"
+    if isinstance(exc, MemoryError):
+        return "服务器内存不足，本次未完成。请把文件拆小后重新导入，或联系系统管理员。"
+    return (
+        "任务执行中出错，本次未完成，详细信息已记入服务器日志。"
+        "可以点击“重新运行”再试一次；仍然失败请联系系统管理员。"
+    )
 
 
 def job_start(
@@ -60,10 +123,41 @@ def job_start(
         union=union,
         params=params or {},
         started_by=actor if getattr(actor, "is_authenticated", False) else None,
+        task=task.module_path,
     )
+    _side_file_clear(job.pk)  # a number reused after a rollback starts with no figures
     audit_record(actor=actor, action="job.start", obj=job, union=union, summary=label)
     transaction.on_commit(lambda: task.enqueue(job_id=job.pk))
     return job
+
+
+def job_retry(*, actor: Any, job: Job) -> Job:
+    """Run a failed job again with the same parameters (the stored upload, the same options).
+
+    The person who started it may, and an administrator whose scope holds it.
+    """
+    from gonghui.core.models import Role
+
+    if job.state != Job.State.FAILED:
+        raise ValidationError("只有失败的任务可以重新运行。", code="job_not_failed")
+    if job.started_by_id != actor.pk and actor.role != Role.ADMIN:
+        raise PermissionDenied("只有发起人或管理员可以重新运行该任务。")
+    if not job.task:
+        raise ValidationError("该任务不能重新运行，请重新发起。", code="job_not_retryable")
+    task = import_string(job.task)
+    if not isinstance(task, Task):
+        raise ValidationError("该任务不能重新运行，请重新发起。", code="job_not_retryable")
+    again = job_start(
+        actor=actor, kind=job.kind, label=job.label, union=job.union, task=task, params=job.params
+    )
+    audit_record(
+        actor=actor,
+        action="job.retry",
+        obj=again,
+        union=job.union,
+        summary=f"重新运行失败的任务 #{job.pk}：{job.label}",
+    )
+    return again
 
 
 def job_run(job_id: int, work: Callable[[Job, JobProgress], dict[str, Any]]) -> None:
@@ -73,16 +167,25 @@ def job_run(job_id: int, work: Callable[[Job, JobProgress], dict[str, Any]]) -> 
         return  # a task delivered twice runs once
     Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, started_at=timezone.now())
     job.state = Job.State.RUNNING
+    progress = JobProgress(job)
     try:
-        result = work(job, JobProgress(job))
+        result = work(job, progress)
     except Exception as exc:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
-        Job.objects.filter(pk=job.pk).update(
+        _finish(
+            progress,
             state=Job.State.FAILED,
-            finished_at=timezone.now(),
             error=f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"[:4000],
+            reason=job_failure_reason(exc),
         )
         return
-    Job.objects.filter(pk=job.pk).update(
-        state=Job.State.DONE, finished_at=timezone.now(), result=result or {}
-    )
+    _finish(progress, state=Job.State.DONE, result=result or {})
+
+
+def _finish(progress: JobProgress, **values: Any) -> None:
+    """The job's final row: its state, and the figures its work published."""
+    job = progress.job
+    if progress.touched:
+        values.update(total=job.total, done=job.done, failed=job.failed)
+    Job.objects.filter(pk=job.pk).update(finished_at=timezone.now(), **values)
+    _side_file_clear(job.pk)

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from gonghui.core.audit import current_ip
@@ -13,6 +15,33 @@ from gonghui.core.models import User
 # Paths anyone may open: the login page, static files, the health check, and the public
 # notices (公示, masked), which workers must be able to read.
 PUBLIC_PREFIXES = ("/accounts/login/", "/static/", "/healthz", "/notice/")
+
+
+def passive(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Marks a view a page calls by itself (progress polling): it does not renew the session,
+    so an open page does not keep an idle user signed in, and it writes nothing to the
+    database (on SQLite a write would wait for a running import's lock)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        request.gonghui_passive = True  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's session middleware, except that passive requests leave the session as it is."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if (
+            getattr(request, "gonghui_passive", False)
+            and session is not None
+            and not session.modified
+        ):
+            return response
+        return super().process_response(request, response)
 
 
 def client_ip(request: HttpRequest) -> str | None:

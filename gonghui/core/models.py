@@ -178,7 +178,11 @@ class Job(models.Model):
     params = models.JSONField("参数", default=dict, blank=True)
     result = models.JSONField("结果", default=dict, blank=True)
     result_file = models.FileField("结果文件", upload_to="jobs/%Y/%m/", blank=True)
-    error = models.TextField("错误", blank=True)
+    error = models.TextField("错误", blank=True)  # for the operator's log, never shown
+    # Why it failed, in Chinese, for the person who started it.
+    reason = models.CharField("失败原因", max_length=500, blank=True)
+    # The task that runs it (its import path), so a failed job can be run again.
+    task = models.CharField("任务", max_length=200, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)

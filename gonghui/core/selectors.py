@@ -40,7 +40,11 @@ def audit_events(
 
 
 def access_job(*, actor: Any, job_id: int) -> Job:
-    return access(Job.objects.select_related("union", "started_by"), actor=actor, pk=job_id)
+    """A job in the actor's scope, with the latest figures of its work while it runs."""
+    from gonghui.core.jobs import job_live
+
+    job = access(Job.objects.select_related("union", "started_by"), actor=actor, pk=job_id)
+    return job_live(job)
 
 
 def jobs_visible(*, actor: Any) -> QuerySet[Job]:

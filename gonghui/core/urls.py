@@ -12,6 +12,7 @@ urlpatterns = [
     path("jobs/", views.jobs, name="jobs"),
     path("jobs/<int:job_id>/", views.job_detail, name="job_detail"),
     path("jobs/<int:job_id>/progress/", views.job_progress, name="job_progress"),
+    path("jobs/<int:job_id>/retry/", views.job_retry_view, name="job_retry"),
     path("jobs/<int:job_id>/result/", views.job_result, name="job_result"),
     path("jobs/<int:job_id>/commit/", sheet_views.sheet_commit, name="sheet_commit"),
     path("sheets/<str:sheet_name>/", sheet_views.sheet_home, name="sheet_home"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import logout
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core import selectors
 from gonghui.core.forms import AuditFilterForm, LoginForm
-from gonghui.core.middleware import client_ip, request_actor
+from gonghui.core.jobs import job_retry
+from gonghui.core.middleware import client_ip, passive, request_actor
 from gonghui.core.models import Role
 from gonghui.core.navigation import AREAS_BY_SLUG
 from gonghui.core.scoping import require_role
@@ -103,9 +104,26 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     return render(request, "core/job_detail.html", {"job": job})
 
 
+@passive
 def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
     job = selectors.access_job(actor=request.user, job_id=job_id)
     return render(request, "core/_job_progress.html", {"job": job})
+
+
+@require_POST
+def job_retry_view(request: HttpRequest, job_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    job = selectors.access_job(actor=actor, job_id=job_id)
+    try:
+        again = job_retry(actor=actor, job=job)
+    except ValidationError as exc:
+        return render(
+            request,
+            "core/job_detail.html",
+            {"job": job, "retry_error": "；".join(exc.messages)},
+            status=400,
+        )
+    return redirect("job_detail", job_id=again.pk)
 
 
 def job_result(request: HttpRequest, job_id: int) -> FileResponse:

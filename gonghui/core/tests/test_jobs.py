@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.db import OperationalError
+from django.utils import timezone
 
 from gonghui.conftest import World
 from gonghui.core.jobs import JobProgress, job_run
@@ -81,3 +84,106 @@ def test_result_file_downloads_inside_scope_only(world: World, client_as) -> Non
 def test_job_without_result_file_has_nothing_to_download(world: World, client_as) -> None:
     job = JobFactory.create(union=world.wuxing, state=Job.State.DONE)
     assert client_as(world.wuxing_staff).get(f"/jobs/{job.pk}/result/").status_code == 404
+
+
+def test_failed_job_tells_its_starter_why_in_chinese(world: World, client_as) -> None:
+    job = JobFactory.create(union=world.wuxing, started_by=world.wuxing_staff)
+
+    def work(job: Job, progress: JobProgress) -> dict[str, Any]:
+        raise OperationalError("database is locked")
+
+    job_run(job.pk, work)
+    html = client_as(world.wuxing_staff).get(f"/jobs/{job.pk}/").content.decode()
+    assert "数据库正忙（另一项写入尚未结束），本次未写入任何数据" in html
+    assert "OperationalError" not in html
+    assert "database is locked" not in html
+
+
+def test_job_api_gives_the_reason_not_the_traceback(world: World, client_as) -> None:
+    job = JobFactory.create(union=world.wuxing, started_by=world.wuxing_staff)
+
+    def work(job: Job, progress: JobProgress) -> dict[str, Any]:
+        raise KeyError("/srv/gonghui/secret.py")
+
+    job_run(job.pk, work)
+    data = client_as(world.wuxing_staff).get(f"/api/v1/jobs/{job.pk}").json()
+    assert data["error"].startswith("任务执行中出错，本次未完成")
+    assert "Traceback" not in data["error"] and "/srv/" not in data["error"]
+
+
+def test_failed_commit_runs_again_from_the_stored_upload(
+    world: World, client_as, tmp_path, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    from gonghui.core.tests.test_sheet_jobs import upload
+    from gonghui.members.models import Member
+
+    client = client_as(world.township_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, tmp_path, rows=5)
+    check = Job.objects.get()
+    monkeypatch.setattr(
+        "gonghui.members.sheets.MemberSheet.apply",
+        lambda *a, **k: (_ for _ in ()).throw(OperationalError("database is locked")),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/jobs/{check.pk}/commit/")
+    failed = Job.objects.exclude(pk=check.pk).get()
+    assert failed.state == Job.State.FAILED
+    assert Member.objects.count() == 0
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/jobs/{failed.pk}/retry/")
+    again = Job.objects.exclude(pk__in=[check.pk, failed.pk]).get()
+    assert response["Location"] == f"/jobs/{again.pk}/"
+    assert again.params == failed.params
+    assert (again.state, again.result["created"]) == (Job.State.DONE, 5)
+    assert Member.objects.count() == 5
+
+
+def test_only_the_starter_or_an_admin_runs_a_failed_job_again(world: World, client_as) -> None:
+    job = JobFactory.create(
+        union=world.yuehe,
+        started_by=world.township_staff,
+        state=Job.State.FAILED,
+        task="gonghui.core.tasks.sheet_import_task",
+    )
+    assert client_as(world.wuxing_staff).post(f"/jobs/{job.pk}/retry/").status_code == 403
+    assert client_as(world.nanxun_staff).post(f"/jobs/{job.pk}/retry/").status_code == 404
+    assert Job.objects.count() == 1
+
+
+def test_a_job_still_running_is_not_run_again(world: World, client_as) -> None:
+    job = JobFactory.create(
+        union=world.yuehe,
+        started_by=world.township_staff,
+        state=Job.State.RUNNING,
+        task="gonghui.core.tasks.sheet_import_task",
+    )
+    response = client_as(world.township_staff).post(f"/jobs/{job.pk}/retry/")
+    assert response.status_code == 400
+    assert "只有失败的任务可以重新运行" in response.content.decode()
+
+
+def test_running_job_shows_progress_published_outside_its_transaction(
+    world: World, client_as, settings
+) -> None:
+    job = JobFactory.create(union=world.wuxing, state=Job.State.RUNNING)
+    progress = JobProgress(job)
+    progress.set_total(200)
+    progress.advance(50)
+    html = client_as(world.wuxing_staff).get(f"/jobs/{job.pk}/progress/").content.decode()
+    assert "50 / 200" in html
+    assert "25%" in html
+
+
+def test_progress_polling_leaves_the_session_as_it_was(world: World, client_as) -> None:
+    from django.contrib.sessions.models import Session
+
+    job = JobFactory.create(union=world.wuxing, state=Job.State.RUNNING, total=10, done=4)
+    client = client_as(world.wuxing_staff)
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=5))
+    client.get(f"/jobs/{job.pk}/progress/")
+    expiry = Session.objects.get().expire_date
+    assert expiry < timezone.now() + timedelta(minutes=6)
+    client.get(f"/jobs/{job.pk}/")  # an ordinary page renews it
+    assert Session.objects.get().expire_date > timezone.now() + timedelta(minutes=20)

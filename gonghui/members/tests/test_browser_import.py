@@ -102,3 +102,37 @@ def test_upload_preview_and_commit(
         page.screenshot(path=str(SCREENSHOTS / f"members-{width}.png"), full_page=True)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1440])
+def test_failed_commit_says_why_and_runs_again_without_uploading(
+    live_world: World, live_server, browser, tmp_path, width: int, monkeypatch
+) -> None:
+    from django.db import OperationalError
+
+    def locked(*args: object, **kwargs: object) -> None:
+        raise OperationalError("database is locked")
+
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url)
+        page.goto(f"{live_server.url}/sheets/members/")
+        page.set_input_files("#id_file", str(roster(tmp_path / "good.xlsx", bad=False)))
+        page.click("text=上传并校验")
+        page.wait_for_selector("[data-testid=commit]", timeout=15000)
+        monkeypatch.setattr("gonghui.members.sheets.MemberSheet.apply", locked)
+        page.click("[data-testid=commit]")
+        page.wait_for_selector("[data-testid=job-retry]", timeout=15000)
+        reason = page.inner_text("[data-testid=job-reason]")
+        assert "数据库正忙" in reason and "database" not in reason
+        assert Member.objects.count() == 0
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"import-failed-{width}.png"), full_page=True)
+        monkeypatch.undo()
+        page.click("[data-testid=job-retry]")
+        page.wait_for_selector("[data-testid=committed]", timeout=15000)
+        assert "新增 8" in page.inner_text("[data-testid=committed]")
+        assert Member.objects.count() == 8
+    finally:
+        context.close()

@@ -10,6 +10,23 @@ from gonghui.core.management.scope import resolve_scope
 from gonghui.core.sheets.registry import sheet_entries
 
 
+class _StderrProgress:
+    """Progress of a command-line import, a line per batch, for people and scripts."""
+
+    def __init__(self, out: Any) -> None:
+        self.out = out
+        self.total = 0
+        self.done = 0
+
+    def set_total(self, total: int) -> None:
+        self.total = total
+
+    def advance(self, done: int = 1, failed: int = 0) -> None:
+        self.done += done + failed
+        self.out.write(f"已处理 {self.done} / 约 {self.total} 行")
+        self.out.flush()
+
+
 class Command(BaseCommand):
     help = "导入表格：gonghui import members FILE --union CODE [--dry-run] [--json]"
 
@@ -20,6 +37,11 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="以哪个账号的身份导入（默认：服务器操作员）")
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
         parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+        parser.add_argument(
+            "--progress",
+            action="store_true",
+            help="在标准错误输出逐批打印进度（已处理 N / 约 M 行）",
+        )
         seen: set[str] = set()
         for entry in sheet_entries().values():
             for option in entry.options:
@@ -43,7 +65,12 @@ class Command(BaseCommand):
             raise CommandError(f"导入{entry.title}须指定 {'、'.join(missing)}")
         try:
             report = entry.import_service(
-                actor=actor, union=union, path=path, dry_run=options["dry_run"], **extra
+                actor=actor,
+                union=union,
+                path=path,
+                dry_run=options["dry_run"],
+                progress=_StderrProgress(self.stderr) if options["progress"] else None,
+                **extra,
             )
         except (ValidationError, PermissionDenied) as exc:
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
