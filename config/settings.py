@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "gonghui.core",
+    "gonghui.accounts",
     "gonghui.orgs",
     "gonghui.members",
     "gonghui.aid",
@@ -93,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gonghui.core.security.SessionLifetimeMiddleware",
+    "gonghui.core.security.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -266,6 +268,8 @@ GONGHUI_IMPORT_WRITER_THREAD = env_bool("GONGHUI_IMPORT_WRITER_THREAD", True)
 GONGHUI_REVIEW_OVERDUE_DAYS = int(os.environ.get("GONGHUI_REVIEW_OVERDUE_DAYS", "5"))
 GONGHUI_NOTICE_DAYS = int(os.environ.get("GONGHUI_NOTICE_DAYS", "5"))
 # Claim documents: stored outside the static and media folders, served only through views.
+# A one-time password reset code works for this many hours.
+GONGHUI_RESET_CODE_HOURS = int(os.environ.get("GONGHUI_RESET_CODE_HOURS", "24"))
 # Live progress of running jobs on SQLite (a small file per job; see gonghui.core.jobs).
 GONGHUI_JOB_PROGRESS_DIR = VAR_DIR / "jobs"
 GONGHUI_PRIVATE_ROOT = Path(os.environ.get("GONGHUI_PRIVATE_ROOT", VAR_DIR / "private"))

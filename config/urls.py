@@ -6,6 +6,7 @@ from gonghui.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("", include("gonghui.core.urls")),
+    path("", include("gonghui.accounts.urls")),
     path("orgs/", include("gonghui.orgs.urls")),
     path("members/", include("gonghui.members.urls")),
     path("aid/", include("gonghui.aid.urls")),

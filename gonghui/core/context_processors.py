@@ -3,7 +3,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from gonghui.core.navigation import AREAS
+from gonghui.core.navigation import areas_for
 
 
 def _badges(request: HttpRequest) -> dict[str, int]:
@@ -17,4 +17,7 @@ def _badges(request: HttpRequest) -> dict[str, int]:
 
 def gonghui(request: HttpRequest) -> dict[str, Any]:
     # Lazy: pages without the sidebar (the public notice) pay nothing for the counts.
-    return {"nav_areas": AREAS, "nav_badges": SimpleLazyObject(lambda: _badges(request))}
+    return {
+        "nav_areas": SimpleLazyObject(lambda: areas_for(request.user)),
+        "nav_badges": SimpleLazyObject(lambda: _badges(request)),
+    }

@@ -12,9 +12,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from gonghui.core.audit import current_ip
 from gonghui.core.models import User
 
-# Paths anyone may open: the login page, static files, the health check, and the public
-# notices (公示, masked), which workers must be able to read.
-PUBLIC_PREFIXES = ("/accounts/login/", "/static/", "/healthz", "/notice/")
+# Paths anyone may open: the login page, setting a password with a one-time reset code,
+# static files, the health check, and the public notices (公示, masked), which workers must
+# be able to read.
+PUBLIC_PREFIXES = ("/accounts/login/", "/accounts/reset/", "/static/", "/healthz", "/notice/")
 
 
 def passive(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -52,6 +52,9 @@ class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=64, blank=True)
     # The right to see full ID numbers and phones; every use of it is audited.
     pii_access = models.BooleanField("可查看完整个人信息", default=False)
+    phone = models.CharField("手机号码", max_length=11, blank=True)  # a work contact
+    # Set for a password someone else chose (a new account): changed at the next login.
+    must_change_password = models.BooleanField("须修改初始密码", default=False)
 
     objects = UserManager()  # type: ignore[misc]
 

@@ -1,8 +1,14 @@
-"""The sidebar: the domain areas of gonghui. Areas not built yet say what will come."""
+"""The sidebar: the domain areas of gonghui, each entry shown to the roles (and tree levels)
+that can use its page. Areas with nothing for a role are not shown."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+EDITORS = ("admin", "staff")
+REVIEWERS = ("reviewer", "admin")
+READERS = ("admin", "staff", "reviewer", "viewer")
 
 
 @dataclass(frozen=True)
@@ -12,6 +18,11 @@ class NavItem:
     icon: str = "dot"
     url_args: tuple[str, ...] = ()
     badge: str = ""  # a key of the context's ``nav_badges`` (a count shown beside the label)
+    roles: tuple[str, ...] = ()  # who sees it; empty: every staff role
+    levels: tuple[str, ...] = ()  # at which levels of the tree; empty: all
+
+    def visible_to(self, role: str, level: str | None) -> bool:
+        return (not self.roles or role in self.roles) and (not self.levels or level in self.levels)
 
 
 @dataclass(frozen=True)
@@ -31,7 +42,7 @@ AREAS: tuple[NavArea, ...] = (
         items=(
             NavItem("工会组织树", "orgs:union_tree", "diagram-3"),
             NavItem("应建未建", "orgs:formation_worklist", "list-check"),
-            NavItem("企业名录导入导出", "sheet_home", "building", ("enterprises",)),
+            NavItem("企业名录导入导出", "sheet_home", "building", ("enterprises",), roles=EDITORS),
         ),
         coming="企业名录查询、集中入会活动。",
     ),
@@ -41,7 +52,13 @@ AREAS: tuple[NavArea, ...] = (
         "people",
         items=(
             NavItem("会员名册", "members:member_list", "person-lines-fill"),
-            NavItem("会员导入导出", "sheet_home", "file-earmark-spreadsheet", ("members",)),
+            NavItem(
+                "会员导入导出",
+                "sheet_home",
+                "file-earmark-spreadsheet",
+                ("members",),
+                roles=EDITORS,
+            ),
         ),
         coming="集中入会活动、会员统计。",
     ),
@@ -50,14 +67,33 @@ AREAS: tuple[NavArea, ...] = (
         "服务保障",
         "heart-pulse",
         items=(
-            NavItem("待办审核", "workflow_inbox", "inbox", badge="inbox"),
-            NavItem("互助金申请", "aid:claim_list", "clipboard2-pulse"),
-            NavItem("大病救助", "aid:relief_list", "heart"),
-            NavItem("发放批次", "aid:payout_list", "bank"),
+            NavItem(
+                "待办审核",
+                "workflow_inbox",
+                "inbox",
+                badge="inbox",
+                roles=REVIEWERS,
+                levels=("city", "county", "township"),
+            ),
+            NavItem("互助金申请", "aid:claim_list", "clipboard2-pulse", roles=READERS),
+            NavItem("大病救助", "aid:relief_list", "heart", roles=READERS),
+            NavItem("发放批次", "aid:payout_list", "bank", roles=("finance",)),
             NavItem("医疗互助方案", "aid:plan_list", "journal-medical"),
-            NavItem("大病救助政策", "aid:relief_policy_list", "journal-text"),
-            NavItem("参保名单导入", "sheet_home", "person-check", ("mutual-aid-enrollments",)),
-            NavItem("互助金批量导入", "sheet_home", "file-earmark-medical", ("mutual-aid-claims",)),
+            NavItem("大病救助政策", "aid:relief_policy_list", "journal-text", roles=READERS),
+            NavItem(
+                "参保名单导入",
+                "sheet_home",
+                "person-check",
+                ("mutual-aid-enrollments",),
+                roles=EDITORS,
+            ),
+            NavItem(
+                "互助金批量导入",
+                "sheet_home",
+                "file-earmark-medical",
+                ("mutual-aid-claims",),
+                roles=EDITORS,
+            ),
         ),
         coming=("“9+X”惠“新”服务包、困难职工帮扶、疗休养、“湖工有爱”共富班车。"),
     ),
@@ -96,7 +132,7 @@ AREAS: tuple[NavArea, ...] = (
             NavItem("每月一调度", "reports:dispatch", "table"),
             NavItem("半年一汇报", "reports:half_year", "file-earmark-text"),
             NavItem("季度一展示", "reports:quarter", "easel"),
-            NavItem("年度目标", "reports:targets", "bullseye"),
+            NavItem("年度目标", "reports:targets", "bullseye", roles=READERS),
         ),
         coming="年度一总结、督导检查与限时任务。",
     ),
@@ -106,10 +142,26 @@ AREAS: tuple[NavArea, ...] = (
         "gear",
         items=(
             NavItem("后台任务", "jobs", "hourglass-split"),
-            NavItem("审计日志", "audit", "shield-check"),
-            NavItem("账号管理", "users", "person-badge"),
+            NavItem("审计日志", "audit", "shield-check", roles=EDITORS),
+            NavItem("账号管理", "accounts:user_list", "person-badge", roles=("admin",)),
+            NavItem("批量开通账号", "sheet_home", "people", ("staff-accounts",), roles=("admin",)),
+            NavItem("修改密码", "accounts:password_change", "key"),
         ),
     ),
 )
 
 AREAS_BY_SLUG = {area.slug: area for area in AREAS}
+
+
+def areas_for(user: Any) -> list[NavArea]:
+    """The sidebar of one user: the entries their role and level can use, areas with none
+    left out (areas still to be built are not menu entries)."""
+    role = getattr(user, "role", "")
+    union = getattr(user, "union", None)
+    level = getattr(union, "level", None)
+    shown = []
+    for area in AREAS:
+        items = tuple(i for i in area.items if i.visible_to(role, level))
+        if items:
+            shown.append(replace(area, items=items))
+    return shown

@@ -12,7 +12,7 @@ from django.contrib.auth import login as django_login
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
@@ -99,15 +99,21 @@ def staff_login(*, request: HttpRequest, username: str, password: str, ip: str |
     return user
 
 
+def user_sessions_end(user: User, keep: str | None = None) -> None:
+    """End every session of ``user`` but ``keep`` (the one that changed the password)."""
+    sessions = StaffSession.objects.filter(user=user).exclude(session_key=keep or "")
+    keys = list(sessions.values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    sessions.delete()
+
+
 @transaction.atomic
 def user_set_active(*, actor: User, user: User, active: bool) -> User:
     """Enable or disable a staff user; disabling ends every session they have open."""
     user.is_active = active
     user.save(update_fields=["is_active"])
     if not active:
-        keys = list(StaffSession.objects.filter(user=user).values_list("session_key", flat=True))
-        Session.objects.filter(session_key__in=keys).delete()
-        StaffSession.objects.filter(user=user).delete()
+        user_sessions_end(user)
     audit_record(
         actor=actor,
         action="user.enable" if active else "user.disable",
@@ -136,4 +142,28 @@ class SessionLifetimeMiddleware:
             if expired:
                 logout(request)
                 return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
+
+
+# Where a user whose password someone else chose may still go before changing it.
+PASSWORD_CHANGE_PATH = "/accounts/password/"
+PASSWORD_CHANGE_ALLOWED = (PASSWORD_CHANGE_PATH, "/accounts/logout/", "/static/")
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user with an initial password (a new account) changes it before anything else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            getattr(user, "is_authenticated", False)
+            and getattr(user, "must_change_password", False)
+            and not request.path.startswith(PASSWORD_CHANGE_ALLOWED)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "请先修改初始密码。"}, status=403)
+            return redirect(PASSWORD_CHANGE_PATH)
         return self.get_response(request)

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from gonghui.core.models import AuditEvent, Job, User
+from gonghui.core.models import AuditEvent, Job
 from gonghui.core.scoping import access
 
 
@@ -49,13 +49,3 @@ def access_job(*, actor: Any, job_id: int) -> Job:
 
 def jobs_visible(*, actor: Any) -> QuerySet[Job]:
     return Job.objects.visible_to(actor).select_related("union", "started_by")
-
-
-def users_visible(*, actor: Any) -> QuerySet[User]:
-    return (
-        User.objects.visible_to(actor).select_related("union").order_by("union__path", "username")
-    )
-
-
-def access_user(*, actor: Any, user_id: int) -> User:
-    return access(User.objects.select_related("union"), actor=actor, pk=user_id)

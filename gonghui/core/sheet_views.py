@@ -12,15 +12,13 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core import selectors
 from gonghui.core.middleware import request_actor
-from gonghui.core.models import Job, Role
+from gonghui.core.models import Job
 from gonghui.core.scoping import require_role
 from gonghui.core.sheet_jobs import sheet_export_start, sheet_import_start, store_upload
 from gonghui.core.sheets import write_template
 from gonghui.core.sheets.registry import SheetEntry, sheet_entries
 from gonghui.orgs.models import Union
 from gonghui.orgs.selectors import access_union, union_choices
-
-EDITORS = (Role.ADMIN, Role.STAFF)
 
 
 def _entry(sheet_name: str) -> SheetEntry:
@@ -35,7 +33,7 @@ def sheet_home(request: HttpRequest, sheet_name: str) -> HttpResponse:
     actor = request_actor(request)
     error = ""
     if request.method == "POST":
-        require_role(actor, *EDITORS)
+        require_role(actor, *entry.roles)
         union = access_union(actor=actor, code=request.POST.get("union", ""))
         upload = request.FILES.get("file")
         options = {o.name: request.POST.get(o.name, "").strip() for o in entry.options}
@@ -68,7 +66,7 @@ def sheet_home(request: HttpRequest, sheet_name: str) -> HttpResponse:
             "unions": union_choices(actor=actor),
             "error": error,
             "recent": recent,
-            "can_edit": actor.role in EDITORS,
+            "can_edit": actor.role in entry.roles,
             "options": [(o, o.choices(actor) if o.choices else []) for o in entry.options],
         },
         status=400 if error else 200,
@@ -89,7 +87,7 @@ def sheet_template(request: HttpRequest, sheet_name: str) -> FileResponse:
 def sheet_export(request: HttpRequest, sheet_name: str) -> HttpResponse:
     entry = _entry(sheet_name)
     actor = request_actor(request)
-    require_role(actor, *EDITORS)
+    require_role(actor, *entry.roles)
     union = access_union(actor=actor, code=request.POST.get("union", ""))
     job = sheet_export_start(actor=actor, entry=entry, union=union)
     return redirect("job_detail", job_id=job.pk)
@@ -100,8 +98,8 @@ def sheet_commit(request: HttpRequest, job_id: int) -> HttpResponse:
     """Commit the file a finished dry run validated without errors."""
     actor = request_actor(request)
     dry_run = selectors.access_job(actor=actor, job_id=job_id)
-    require_role(actor, *EDITORS)
     params = dry_run.params
+    require_role(actor, *_entry(params.get("sheet", "")).roles)
     if (
         dry_run.kind != "sheet_import"
         or not params.get("dry_run")

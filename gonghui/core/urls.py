@@ -18,7 +18,6 @@ urlpatterns = [
     path("sheets/<str:sheet_name>/", sheet_views.sheet_home, name="sheet_home"),
     path("sheets/<str:sheet_name>/template/", sheet_views.sheet_template, name="sheet_template"),
     path("sheets/<str:sheet_name>/export/", sheet_views.sheet_export, name="sheet_export"),
-    path("users/", views.users, name="users"),
     path("workflow/inbox/", workflow_views.inbox_view, name="workflow_inbox"),
     path("workflow/inbox/bulk/", workflow_views.inbox_bulk_view, name="workflow_inbox_bulk"),
     path(
@@ -27,5 +26,4 @@ urlpatterns = [
         name="workflow_transition",
     ),
     path("notice/<str:union_code>/", workflow_views.notice_view, name="workflow_notice"),
-    path("users/<int:user_id>/active/", views.user_active, name="user_active"),
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import logout
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,10 +13,8 @@ from gonghui.core import selectors
 from gonghui.core.forms import AuditFilterForm, LoginForm
 from gonghui.core.jobs import job_retry
 from gonghui.core.middleware import client_ip, passive, request_actor
-from gonghui.core.models import Role
 from gonghui.core.navigation import AREAS_BY_SLUG
-from gonghui.core.scoping import require_role
-from gonghui.core.security import LoginError, staff_login, user_set_active
+from gonghui.core.security import LoginError, staff_login
 
 PAGE_SIZE = 50
 
@@ -135,25 +133,6 @@ def job_result(request: HttpRequest, job_id: int) -> FileResponse:
         as_attachment=True,
         filename=str(job.result_file.name).rsplit("/", 1)[-1],
     )
-
-
-def users(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "core/users.html",
-        {"staff_users": selectors.users_visible(actor=request.user)[:500]},
-    )
-
-
-@require_POST
-def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = request_actor(request)
-    target = selectors.access_user(actor=actor, user_id=user_id)
-    require_role(actor, Role.ADMIN)
-    if target.pk == actor.pk:
-        raise PermissionDenied("不能停用自己的账号。")
-    user_set_active(actor=actor, user=target, active=request.POST.get("active") == "1")
-    return redirect("users")
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

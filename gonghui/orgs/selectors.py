@@ -45,6 +45,29 @@ def union_search(*, actor: Any, text: str, limit: int = 50) -> QuerySet[Union]:
     return qs.order_by("path")[:limit]
 
 
+def union_from_ref(*, actor: Any, ref: str) -> Union:
+    """The union a person picked or typed: its code, "code 名称" as the picker fills it in,
+    or its exact full name, inside the actor's scope; otherwise a Chinese ValidationError."""
+    from django.core.exceptions import ValidationError
+
+    ref = ref.strip()
+    if not ref:
+        raise ValidationError("请选择所属工会。", code="union_required")
+    qs = Union.objects.visible_to(actor)
+    code = ref.split()[0]
+    found = qs.filter(code=code).first()
+    if found is None:
+        named = list(qs.filter(name=ref)[:2])
+        if len(named) > 1:
+            raise ValidationError(
+                f"名称为“{ref}”的工会不止一个，请填写工会代码。", code="union_ambiguous"
+            )
+        found = named[0] if named else None
+    if found is None:
+        raise ValidationError(f"在您的管辖范围内找不到工会“{ref}”。", code="union_not_found")
+    return found
+
+
 def union_choices(*, actor: Any) -> list[Union]:
     """The unions an actor may pick as an import or export target: their own and the
     county and township levels below it (not every grassroots union of a city)."""

@@ -5,6 +5,7 @@ from gonghui.orgs import views
 app_name = "orgs"
 urlpatterns = [
     path("unions/", views.union_tree, name="union_tree"),
+    path("unions/pick/", views.union_pick, name="union_pick"),
     path("unions/<str:union_code>/", views.union_detail, name="union_detail"),
     path(
         "unions/<str:union_code>/rebuild-counts/",

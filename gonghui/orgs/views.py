@@ -42,6 +42,13 @@ def union_detail(request: HttpRequest, union_code: str) -> HttpResponse:
     return render(request, "orgs/union_detail.html", context)
 
 
+def union_pick(request: HttpRequest) -> HttpResponse:
+    """Options for the union picker: unions in scope whose name or code matches what was typed."""
+    text = (request.GET.get("union") or request.GET.get("q") or "").strip()[:50]
+    unions = selectors.union_search(actor=request.user, text=text, limit=20) if text else []
+    return render(request, "orgs/_union_options.html", {"unions": unions})
+
+
 @require_POST
 def union_counts_rebuild_start(request: HttpRequest, union_code: str) -> HttpResponse:
     union = selectors.access_union(actor=request.user, code=union_code)

@@ -40,6 +40,8 @@ class SheetEntry:
     import_path: str  # (actor=, union=, path=, dry_run=, progress=, **options) -> ImportReport
     export_path: str  # (actor=, union=, path=, reveal=, **options) -> int
     options: tuple[SheetOption, ...] = ()
+    # The roles that may import and export it (the pages and the menu follow this).
+    roles: tuple[str, ...] = ("admin", "staff")
 
     @property
     def import_service(self) -> Callable[..., ImportReport]:

@@ -155,6 +155,21 @@ def wuxing_claim_document(world: World) -> str:
     return str(wuxing_document_sample(world, WUXING_MEMBER).pk)
 
 
+def wuxing_credentials(world: World) -> str:
+    """An initial-password workbook of a 吴兴 import, waiting for its importer."""
+    from django.conf import settings
+
+    from gonghui.accounts.models import CredentialDelivery
+
+    delivery = CredentialDelivery.objects.create(
+        union=world.wuxing, created_by=world.wuxing_staff, file=f"credentials/{WUXING_MEMBER}.xlsx"
+    )
+    target = settings.GONGHUI_PRIVATE_ROOT / delivery.file
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(b"PK")
+    return str(delivery.token)
+
+
 # For each URL parameter: how to make an object that belongs to 吴兴区 and give its
 # identifier. Every sample is made before each walk, so list pages have 吴兴 rows to leak.
 SAMPLES: dict[str, Callable[[World], str]] = {
@@ -169,6 +184,7 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "plan_id": wuxing_plan,
     "relief_id": wuxing_relief,
     "batch_id": wuxing_payout_batch,
+    "token": wuxing_credentials,
 }
 # Parameters that name no scoped object: a valid value.
 UNSCOPED_SAMPLES: dict[str, str] = {
@@ -230,6 +246,7 @@ def test_public_routes_are_only_login_health_and_notices() -> None:
     # The public notice (公示) shows masked names only: see test_workflow_pages.py.
     assert {r.pattern for r in PUBLIC_ROUTES} == {
         "accounts/login/",
+        "accounts/reset/",
         "healthz",
         "notice/<str:union_code>/",
     }
@@ -242,10 +259,12 @@ def test_routes_were_found() -> None:
 
 
 def nanxun_users(world: World) -> list[User]:
-    """南浔区 staff in every role that acts on applications: a 南浔 reviewer (county and
-    township) or finance user must see no 吴兴 claim, inbox, batch or attachment either."""
+    """南浔区 staff in every role that acts: a 南浔 administrator must touch no 吴兴 account,
+    and a 南浔 reviewer (county and township) or finance user must see no 吴兴 claim, inbox,
+    batch or attachment either."""
     return [
         world.nanxun_staff,
+        UserFactory.create(username="nanxun_admin", union=world.nanxun, role=Role.ADMIN),
         UserFactory.create(username="nanxun_reviewer", union=world.nanxun, role=Role.REVIEWER),
         UserFactory.create(username="nanxun_finance", union=world.nanxun, role=Role.FINANCE),
         UserFactory.create(
@@ -259,7 +278,8 @@ def test_sibling_county_sees_nothing_of_wuxing(route: Route, world: World, clien
     values, scoped = sample_values(route, world)
     url = route.url(values)
     users = nanxun_users(world)
-    active_before = list(User.objects.order_by("pk").values_list("is_active", flat=True))
+    accounts = ("is_active", "role", "union_id", "pii_access", "password")
+    active_before = list(User.objects.order_by("pk").values_list(*accounts))
     jobs_before = Job.objects.count()
     for user in users:
         login(client, user)
@@ -283,7 +303,7 @@ def test_sibling_county_sees_nothing_of_wuxing(route: Route, world: World, clien
                 body = response_text(response)
                 for name in [*world.wuxing_only_names, WUXING_MEMBER, WUXING_ENTERPRISE]:
                     assert name not in body, (user.username, method, url, name)
-    assert list(User.objects.order_by("pk").values_list("is_active", flat=True)) == active_before
+    assert list(User.objects.order_by("pk").values_list(*accounts)) == active_before
     assert Job.objects.count() == jobs_before
 
 
@@ -340,7 +360,7 @@ def test_every_sidebar_link_resolves(world: World, client) -> None:
         "/sheets/members/",
         "/audit/",
         "/jobs/",
-        "/users/",
+        "/accounts/password/",
     ):
         assert f'href="{href}"' in body, href
         assert client.get(href).status_code == 200, href
