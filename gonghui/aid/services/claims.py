@@ -266,6 +266,7 @@ def claim_create(
             amount=payout.amount,
             deductible_used=payout.deductible_used,
             calculation=payout.lines_json(),
+            entered_by=actor if getattr(actor, "pk", None) else None,
         )
         try:
             with transaction.atomic():

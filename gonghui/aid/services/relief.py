@@ -307,6 +307,7 @@ def relief_apply(
                     payee_bank=bank,
                     account_cipher=pii.data_cipher().encrypt(account),
                     account_masked=pii.mask_bank_account(account),
+                    entered_by=actor if getattr(actor, "pk", None) else None,
                 )
         except IntegrityError as exc:
             raise ValidationError(_once_message(year), code="once_per_year") from exc

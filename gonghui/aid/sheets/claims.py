@@ -123,6 +123,7 @@ INSERT_FIELDS = (
     "deductible_used",
     "calculation",
     "source_row",
+    "entered_by",
 )
 
 
@@ -407,6 +408,7 @@ class ClaimSheet(Sheet):
                     payout.deductible_used,
                     json.dumps(payout.lines_json(), ensure_ascii=False),
                     item.row.number,
+                    getattr(self.actor, "pk", None),
                 )
             )
         fast_insert(MutualAidClaim, INSERT_FIELDS, rows)

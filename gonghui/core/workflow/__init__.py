@@ -59,6 +59,10 @@ class Workflow:
     submit_roles: tuple[str, ...] = SUBMIT_ROLES
     submit_levels: tuple[str, ...] = ("grassroots", "township")
     pay_roles: tuple[str, ...] = PAY_ROLES
+    # Separation of duties: whoever entered or submitted an item never approves it, and by
+    # default one person approves at most one step of an item; a type may allow the same
+    # person at several steps (False), never the first rule.
+    distinct_approvers: bool = True
     # Days of public notice after the last approval (None: no notice step).
     notice_days: Callable[[Any], int | None] | int | None = None
     # Called under the lock with the items leaving their last review step, before their

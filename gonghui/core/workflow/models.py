@@ -51,6 +51,15 @@ class WorkflowItem(models.Model):
     # When the item reached its current step: the inbox's order and its overdue flags.
     step_since = models.DateTimeField("到达当前环节时间", null=True, blank=True)
     amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2, default=0)
+    # Who keyed it in (or imported it): with the submitter, someone who may not approve it.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -101,10 +101,52 @@ def may_act_at(actor: Any, step: Step, item: Any) -> bool:
     )
 
 
-def check_transition(
-    workflow: Workflow, item: Any, action: str, actor: Any, *, today: date | None = None
+OWN_ITEM = "这份申请由您录入或提交，须由其他人审核通过（岗位分离）。"
+SECOND_STEP = "您已在“{step}”环节审核通过了这份申请，同一份申请的下一个环节须由其他人审核。"
+
+
+def approvals_by(workflow: Workflow, ids: Iterable[int]) -> dict[int, dict[int, set[str]]]:
+    """For each item: who approved it at which steps (from the trail), in one query."""
+    found: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for object_id, actor_id, step in ReviewEntry.objects.filter(
+        workflow=workflow.key, object_id__in=list(ids), action=Action.APPROVE
+    ).values_list("object_id", "actor_id", "step"):
+        if actor_id is not None:
+            found[object_id][actor_id].add(step)
+    return found
+
+
+def _check_duties(
+    workflow: Workflow, item: Any, actor: Any, approved: dict[int, set[str]] | None
 ) -> None:
-    """Raise Refused unless ``actor`` may take ``action`` on ``item`` now (or on ``today``)."""
+    pk = getattr(actor, "pk", None)
+    if pk is None:
+        return
+    if pk in (item.entered_by_id, item.submitted_by_id):
+        raise Refused(OWN_ITEM, denied=True)
+    if not workflow.distinct_approvers:
+        return
+    if approved is None:
+        approved = approvals_by(workflow, [item.pk]).get(item.pk, {})
+    earlier = approved.get(pk, set()) - {item.step}
+    if earlier:
+        step = workflow.step(sorted(earlier)[0])
+        raise Refused(SECOND_STEP.format(step=step.label if step else ""), denied=True)
+
+
+def check_transition(
+    workflow: Workflow,
+    item: Any,
+    action: str,
+    actor: Any,
+    *,
+    today: date | None = None,
+    approved: dict[int, set[str]] | None = None,
+) -> None:
+    """Raise Refused unless ``actor`` may take ``action`` on ``item`` now (or on ``today``).
+
+    ``approved`` (who approved the item at which steps) is read from the trail when not
+    given; bulk transitions read it for all their items at once."""
     label = Action(action).label
     if action != Action.NOTICE_PASS and not _in_scope(actor, item):
         raise Refused("未找到该申请，或不在您的管辖范围内。", not_found=True)
@@ -128,6 +170,8 @@ def check_transition(
         if step is None or not may_act_at(actor, step, item):
             where = step.label if step else item.step
             raise Refused(f"该申请正在“{where}”环节，您无权在此环节审核。", denied=True)
+        if action == Action.APPROVE:
+            _check_duties(workflow, item, actor, approved)
     elif action == Action.OBJECT:
         if role not in ("staff", "reviewer", "admin"):
             raise Refused("您的角色无权登记公示异议。", denied=True)
@@ -252,13 +296,16 @@ def _transition_chunk(
         .order_by("pk")
     }
     moves: list[_Move] = []
+    approvals = approvals_by(workflow, locked) if action == Action.APPROVE else {}
     for pk in ids:
         item = locked.get(pk)
         if item is None:
             report.refused[pk] = "未找到该申请，或不在您的管辖范围内。"
             continue
         try:
-            check_transition(workflow, item, action, actor, today=today)
+            check_transition(
+                workflow, item, action, actor, today=today, approved=approvals.get(pk, {})
+            )
         except Refused as refused:
             report.refused[pk] = refused.message
             continue
