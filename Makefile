@@ -49,7 +49,8 @@ system-deps:
 demo: setup
 	$(GONGHUI) migrate --noinput -v 0
 	DEBUG=1 $(GONGHUI) demo-setup --scale $(SCALE)
-	DEBUG=1 GONGHUI_REPORTS_TODAY=2023-07-01 GONGHUI="$(GONGHUI)" bash scripts/demo-serve.sh
+	$(GONGHUI) collectstatic --noinput -v 0
+	GONGHUI_HTTPS=0 GONGHUI_REPORTS_TODAY=2023-07-01 GONGHUI="$(GONGHUI)" bash scripts/demo-serve.sh
 
 test: setup system-deps
 	@bash scripts/run-tests.sh $(PYTEST_ARGS)

@@ -15,7 +15,14 @@ from gonghui.core.models import User
 # Paths anyone may open: the login page, setting a password with a one-time reset code,
 # static files, the health check, and the public notices (公示, masked), which workers must
 # be able to read.
-PUBLIC_PREFIXES = ("/accounts/login/", "/accounts/reset/", "/static/", "/healthz", "/notice/")
+PUBLIC_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/reset/",
+    "/static/",
+    "/favicon.ico",
+    "/healthz",
+    "/notice/",
+)
 
 
 def passive(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

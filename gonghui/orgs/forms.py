@@ -15,7 +15,9 @@ class FormationCloseForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     formed_on = forms.DateField(
-        label="建会日期", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+        label="建会日期",
+        # A date input takes only ISO dates, whatever the locale prints.
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}),
     )
     joint_union = forms.ModelChoiceField(
         label="并入联合工会（区域联建、行业统建时选择）",

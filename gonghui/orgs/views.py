@@ -5,12 +5,13 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from gonghui.core.dates import report_today
 from gonghui.core.jobs import job_start
 from gonghui.core.middleware import request_actor
 from gonghui.core.models import Role
@@ -63,13 +64,18 @@ def union_counts_rebuild_start(request: HttpRequest, union_code: str) -> HttpRes
     return redirect("job_detail", job_id=job.pk)
 
 
+WORKLIST_PAGE = 50
+
+
 def formation_worklist(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     if actor.union is None:
         return render(request, "orgs/no_scope.html", status=403)
     code = request.GET.get("union", "")
     union = selectors.access_union(actor=actor, code=code) if code else actor.union
-    year = timezone.localdate().year
+    year = report_today().year
+    if request.GET.get("year", "").isdigit() and 2000 <= int(request.GET["year"]) <= 2100:
+        year = int(request.GET["year"])
     total, per_child = selectors.formation_progress(actor=actor, union=union, year=year)
     q = request.GET.get("q", "")
     above_scale = request.GET.get("above_scale") == "1"
@@ -78,7 +84,10 @@ def formation_worklist(request: HttpRequest) -> HttpResponse:
         status = FormationTask.Status.OPEN
     tasks = selectors.formation_tasks(
         actor=actor, union=union, status=status, text=q, above_scale=above_scale
-    )[:200]
+    )
+    page = Paginator(tasks, WORKLIST_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "orgs/formation_worklist.html",
@@ -87,7 +96,9 @@ def formation_worklist(request: HttpRequest) -> HttpResponse:
             "year": year,
             "total": total,
             "per_child": per_child,
-            "tasks": tasks,
+            "tasks": page.object_list,
+            "page": page,
+            "query": query.urlencode(),
             "q": q,
             "above_scale": above_scale,
             "status": status,
@@ -99,6 +110,9 @@ def formation_worklist(request: HttpRequest) -> HttpResponse:
 def formation_close_view(request: HttpRequest, task_id: int) -> HttpResponse:
     actor = request_actor(request)
     task = selectors.access_formation_task(actor=actor, task_id=task_id)
+    if task.status == FormationTask.Status.CLOSED:
+        # Already closed: say when and how, rather than offer the form again.
+        return render(request, "orgs/formation_closed.html", {"task": task})
     joint = selectors.joint_unions_of(township=task.township_union)
     form = FormationCloseForm(request.POST or None, joint_unions=joint)
     if request.method == "POST":

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from gonghui.core.dates import report_today
+
 
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
@@ -77,16 +79,6 @@ class Period:
 def expected_progress(month: int) -> Decimal:
     """序时进度: the elapsed share of the year by month, in percent (June = 50)."""
     return Decimal(month * 100) / 12
-
-
-def report_today() -> date:
-    """The day a report is read on, for its default period: today in Asia/Shanghai, or the
-    date GONGHUI_REPORTS_TODAY names (the demo sets it: its records are 2023's)."""
-    from django.conf import settings
-    from django.utils import timezone
-
-    configured = getattr(settings, "GONGHUI_REPORTS_TODAY", "")
-    return date.fromisoformat(configured) if configured else timezone.localdate()
 
 
 def last_complete_month(today: date | None = None) -> tuple[int, int]:

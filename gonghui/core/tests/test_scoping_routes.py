@@ -247,6 +247,7 @@ def test_public_routes_are_only_login_health_and_notices() -> None:
     assert {r.pattern for r in PUBLIC_ROUTES} == {
         "accounts/login/",
         "accounts/reset/",
+        "favicon.ico",
         "healthz",
         "notice/<str:union_code>/",
     }

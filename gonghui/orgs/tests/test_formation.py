@@ -251,3 +251,50 @@ def test_worklist_export_lists_the_tasks(
     assert rows[0][:3] == ["企业名称", "统一社会信用代码", "所在乡镇（街道）"]
     assert rows[1][0] == "月河导出测试有限公司"
     assert rows[1][7] == "未建会"
+
+
+def test_close_form_offers_today_as_an_iso_date(
+    world: World, yuehe_region: Region, client_as
+) -> None:
+    from django.utils import timezone
+
+    make_enterprise(world, yuehe_region, 1, employee_count=30)
+    open_tasks(world)
+    task = FormationTask.objects.get()
+    body = client_as(world.township_staff).get(f"/orgs/formation/{task.pk}/close/").content
+    assert f'value="{timezone.localdate():%Y-%m-%d}"' in body.decode()
+
+
+def test_a_closed_task_shows_how_it_was_closed_not_the_form(
+    world: World, yuehe_region: Region, client_as
+) -> None:
+    make_enterprise(world, yuehe_region, 1, employee_count=30)
+    open_tasks(world)
+    task = FormationTask.objects.get()
+    formation_close(
+        actor=world.township_staff, task=task, mode="standalone", formed_on=date(2023, 6, 1)
+    )
+    body = client_as(world.township_staff).get(f"/orgs/formation/{task.pk}/close/").content
+    html = body.decode()
+    assert "已于 2023年6月1日 建会销号" in html
+    assert "建会并销号</button>" not in html
+
+
+def test_worklist_pages_fifty_tasks_at_a_time(
+    world: World, yuehe_region: Region, client_as, django_assert_max_num_queries
+) -> None:
+    for n in range(60):
+        make_enterprise(world, yuehe_region, n, employee_count=30, name=f"月河分页{n:02d}有限公司")
+    open_tasks(world)
+    client = client_as(world.wuxing_staff)
+    with django_assert_max_num_queries(15):
+        first = client.get("/orgs/formation/").content.decode()
+    second = client.get("/orgs/formation/?page=2").content.decode()
+    assert first.count("月河分页") == 50 and second.count("月河分页") == 10
+    assert "共 60 条，第 1 / 2 页" in first
+
+
+@override_settings(GONGHUI_REPORTS_TODAY="2023-07-01")
+def test_worklist_year_is_the_reports_year(world: World, yuehe_region: Region, client_as) -> None:
+    body = client_as(world.wuxing_staff).get("/orgs/formation/").content.decode()
+    assert "2023年建会销号进度" in body
