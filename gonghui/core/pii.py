@@ -100,6 +100,40 @@ _ID_LENGTH = "身份证号应为18位（或15位旧号）"
 _ID_CHARS = "身份证号应为数字，仅最后一位可为X"
 _ID_BIRTH = "身份证号出生日期无效"
 _ID_CHECK = "身份证号校验码错误"
+_ID_NUMERIC = "身份证号列被保存为数字，后几位已丢失：请把该列设为文本后重新填写"
+_ID_REGION = "身份证号前两位不是有效的省级行政区划代码"
+# Excel shows a long number as 3.30503197912040E+17, and a CSV saved from it keeps that.
+_SCIENTIFIC = re.compile(r"^[0-9](\.[0-9]+)?[eE]\+?[0-9]+$")
+# Residence permits for people from Hong Kong (81), Macao (82) and Taiwan (83) follow the
+# same scheme; 71 is Taiwan's province code in GB/T 2260.
+_ID_EXTRA_PROVINCES = frozenset({"71", "81", "82", "83"})
+
+
+@functools.cache
+def _province_codes() -> frozenset[str]:
+    """The province-level division codes an ID number may start with, from the maintained
+    list of the china-division data package (installed by npm) and the four above."""
+    import json
+    from pathlib import Path
+
+    path = Path(settings.NODE_MODULES_DIR) / "china-division" / "dist" / "provinces.json"
+    try:
+        provinces = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise RuntimeError(
+            f"找不到行政区划数据文件 {path}，请先运行 make setup（npm ci 安装 china-division）。"
+        ) from exc
+    return frozenset(p["code"] for p in provinces) | _ID_EXTRA_PROVINCES
+
+
+def _numeric_cell_digits(raw: object) -> int:
+    """How many digits a cell that is not text stands for (0 for text cells)."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        return 0
+    if isinstance(raw, float) and (raw != raw or not raw.is_integer()):
+        return 0
+    return len(str(abs(int(raw))))
+
 
 # Today's date as "YYYYMMDD" in the site's time zone, and the epoch second at which it
 # stops being today. Reading the clock with a time zone costs more than the rest of the
@@ -155,9 +189,16 @@ def normalize_id_number(raw: object) -> str:
     anywhere, a lowercase x, numeric cells, and 15-digit numbers issued before 1999
     (converted to 18 digits).
     """
+    # A spreadsheet number keeps about 15 significant digits: an 18-digit number stored as
+    # a number has lost its last digits, and about one in eleven would still pass the
+    # check digit, so it is refused with the real cause rather than a wrong number kept.
+    if _numeric_cell_digits(raw) > 15:
+        raise ValidationError(_ID_NUMERIC, code="id_numeric")
     s = _clean(_as_text(raw), _FULLWIDTH)
     if not s:
         raise ValidationError(_ID_REQUIRED, code="id_required")
+    if _SCIENTIFIC.match(s):
+        raise ValidationError(_ID_NUMERIC, code="id_numeric")
     n = len(s)
     if n == 18:
         first17 = s[:17]
@@ -166,6 +207,8 @@ def normalize_id_number(raw: object) -> str:
             last = "X"
         if not (first17.isascii() and first17.isdigit() and last in _ID_LAST_CHARS):
             raise ValidationError(_ID_CHARS, code="id_chars")
+        if s[:2] not in _province_codes():
+            raise ValidationError(_ID_REGION, code="id_region")
         if not _is_birth_valid(s[6:14]):
             raise ValidationError(_ID_BIRTH, code="id_birth_date")
         if _id_check_char(first17) != last:
@@ -174,6 +217,8 @@ def normalize_id_number(raw: object) -> str:
     if n == 15:
         if not (s.isascii() and s.isdigit()):
             raise ValidationError(_ID_CHARS, code="id_chars")
+        if s[:2] not in _province_codes():
+            raise ValidationError(_ID_REGION, code="id_region")
         # Legacy numbers carry a two-digit year; all were issued to people born in 19xx.
         first17 = s[:6] + "19" + s[6:]
         if not _is_birth_valid(first17[6:14]):
@@ -300,6 +345,28 @@ _USCC_REQUIRED = "统一社会信用代码不能为空"
 _USCC_LENGTH = "统一社会信用代码应为18位"
 _USCC_BAD_CHARS = "统一社会信用代码含有无效字符（不使用I、O、S、V、Z）"
 _USCC_CHECK = "统一社会信用代码校验码错误"
+_USCC_KIND = "统一社会信用代码前两位不是有效的登记管理部门和机构类别代码"
+_USCC_REGION = "统一社会信用代码第3～8位应为行政区划代码（6位数字）"
+# GB 32100-2015, appendix A: the registration department (first character) and the kinds
+# of organisation it registers (second character). 8 is the unions' own (81 基层工会).
+_USCC_KINDS = frozenset(
+    dept + kind
+    for dept, kinds in {
+        "1": "1239",  # 机构编制: 机关, 事业单位, 中央编办管理的群众团体, 其他
+        "2": "19",  # 外交
+        "3": "123459",  # 司法行政: 律师事务所, 公证处, 基层法律服务所, 司法鉴定, 仲裁委, 其他
+        "4": "19",  # 文化
+        "5": "1239",  # 民政: 社会团体, 民办非企业单位（社会服务机构）, 基金会, 其他
+        "6": "129",  # 旅游
+        "7": "129",  # 宗教
+        "8": "19",  # 工会
+        "9": "123",  # 市场监管（工商）: 企业, 个体工商户, 农民专业合作社
+        "A": "19",  # 中央军委改革和编制办公室
+        "N": "1239",  # 农业: 组级、村级、乡镇级集体经济组织, 其他
+        "Y": "1",  # 其他
+    }.items()
+    for kind in kinds
+)
 
 
 def _uscc_check_char(first17: str) -> str:
@@ -330,6 +397,10 @@ def normalize_uscc(raw: object) -> str:
         raise ValidationError(_USCC_LENGTH, code="uscc_length")
     if not _USCC_CHARS.issuperset(s):
         raise ValidationError(_USCC_BAD_CHARS, code="uscc_chars")
+    if s[:2] not in _USCC_KINDS:
+        raise ValidationError(_USCC_KIND, code="uscc_kind")
+    if not s[2:8].isdigit():
+        raise ValidationError(_USCC_REGION, code="uscc_region")
     if _uscc_check_char(s[:17]) != s[17]:
         raise ValidationError(_USCC_CHECK, code="uscc_check")
     return s

@@ -32,8 +32,10 @@ def store_upload(upload: UploadedFile) -> str:
             code="file_too_large",
         )
     suffix = Path(upload.name or "").suffix.lower()[:8]
-    if suffix not in (".xlsx", ".xls", ".csv", ".txt"):
-        raise ValidationError("请上传 Excel（.xlsx、.xls）或 CSV 文件。", code="file_format")
+    if suffix not in (".xlsx", ".xls", ".ods", ".csv", ".txt"):
+        raise ValidationError(
+            "请上传 Excel（.xlsx、.xls）、WPS/LibreOffice（.ods）或 CSV 文件。", code="file_format"
+        )
     relative = f"{UPLOAD_DIR}/{uuid.uuid4().hex}{suffix}"
     target = Path(settings.MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)

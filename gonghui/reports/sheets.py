@@ -35,9 +35,9 @@ from gonghui.core.sheets import (
     run_import,
     write_export,
 )
-from gonghui.core.sheets.engine import Progress, audit_import, find_header, header_key
+from gonghui.core.sheets.engine import Progress, audit_import, header_key, locate_header
 from gonghui.core.sheets.parsers import clean_text, text
-from gonghui.core.sheets.reader import UploadLimits, check_upload, iter_rows
+from gonghui.core.sheets.reader import UploadLimits, check_upload
 from gonghui.core.sheets.registry import SheetEntry, SheetOption, register_sheet
 from gonghui.orgs.models import Union
 from gonghui.reports.models import Target
@@ -365,7 +365,7 @@ class TargetSheet(Sheet):
         heading that names no column of that layout (an unknown or out-of-scope union, an
         unknown indicator): the engine would otherwise read past them in silence."""
         kind = check_upload(path, UploadLimits.from_settings())
-        header, _ = find_header(self, iter_rows(path, kind))
+        header, _, _, _ = locate_header(self, path, kind)
         cells = header.headers
         self.layout = (
             "indicator_rows"

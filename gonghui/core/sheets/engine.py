@@ -12,6 +12,7 @@ seen so far, so memory stays flat at 10^6 rows.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from gonghui.core.sheets.reader import (
     UploadLimits,
     check_upload,
     estimate_rows,
-    iter_rows,
+    iter_worksheets,
 )
 
 HEADER_SCAN_ROWS = 30
@@ -126,6 +127,7 @@ class ImportReport:
     errors: list[CellError] = field(default_factory=list)
     header_row: int | None = None
     headers: list[str] = field(default_factory=list)
+    worksheet: str = ""  # the name of the worksheet read ("" for a CSV file)
     # What a sheet adds to its report (the computed payouts of a claims file).
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -138,6 +140,8 @@ class ImportReport:
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "worksheet": self.worksheet,
+            "header_row": self.header_row,
             "errors": [e.as_dict() for e in self.errors],
             **self.extra,
         }
@@ -232,6 +236,47 @@ def find_header(sheet: Sheet, rows: Iterator[RawRow]) -> tuple[HeaderMap, list[R
     )
 
 
+def locate_header(
+    sheet: Sheet, path: Path, kind: str
+) -> tuple[HeaderMap, Iterator[RawRow], str, bool]:
+    """The header, the rows under it, the name of the worksheet it is on and whether that
+    is the first one. A workbook whose first sheet holds only notes or a cover page is
+    searched sheet by sheet; a notes row right under the header (（必填）…) is skipped."""
+    looked: list[str] = []
+    for position, worksheet in enumerate(iter_worksheets(path, kind)):
+        try:
+            header, _ = find_header(sheet, worksheet.rows)
+        except ValidationError as exc:
+            if exc.code != "no_header":
+                raise
+            looked.append(worksheet.name)
+            continue
+        return header, _skip_notes(sheet, worksheet.rows), worksheet.name, position == 0
+    missing = "、".join(c.header for c in sheet.columns if c.must_have_header)
+    where = f"文件的工作表（{'、'.join(looked)}）" if len(looked) > 1 else "文件"
+    raise ValidationError(
+        f"在{where}前 {HEADER_SCAN_ROWS} 行中没有找到表头：表头须包含 {missing}。",
+        code="no_header",
+    )
+
+
+NOTE_MARKS = re.compile(r"^[（(【\[].*[）)】\]]$")
+
+
+def _skip_notes(sheet: Sheet, rows: Iterator[RawRow]) -> Iterator[RawRow]:
+    """The rows under the header, without a row of notes right under it: cells such as
+    （必填） or the template's own column notes, and nothing else."""
+    first = next(rows, None)
+    if first is None:
+        return iter(())
+    notes = {c.note for c in sheet.columns if c.note}
+    cells = [c for c in first.cells if not is_blank(c)]
+    is_notes = bool(cells) and all(
+        isinstance(c, str) and (NOTE_MARKS.match(c.strip()) or c.strip() in notes) for c in cells
+    )
+    return rows if is_notes else itertools.chain([first], rows)
+
+
 def parse_row(
     sheet: Sheet, header: HeaderMap, raw: RawRow
 ) -> tuple[dict[str, Any], list[CellError]]:
@@ -284,10 +329,9 @@ def run_import(
     limits = limits or UploadLimits.from_settings()
     kind = check_upload(path, limits)
     estimate = estimate_rows(path, kind) if progress else 0
-    rows = iter_rows(path, kind)
-    header, _ = find_header(sheet, rows)
+    header, rows, report.worksheet, first = locate_header(sheet, path, kind)
     if progress:
-        progress.set_total(max(estimate - header.row, 0))
+        progress.set_total(max(estimate - header.row, 0) if first else 0)
     report.header_row = header.row
     report.headers = header.headers
     seen: dict[Hashable, int] = {}

@@ -56,7 +56,8 @@ def detect_format(path: Path) -> str:
     if path.suffix.lower() in (".csv", ".txt"):
         return "csv"
     raise ValidationError(
-        "无法识别的文件格式：请上传 Excel（.xlsx、.xls）或 CSV 文件。", code="file_format"
+        "无法识别的文件格式：请上传 Excel（.xlsx、.xls）、WPS/LibreOffice（.ods）或 CSV 文件。",
+        code="file_format",
     )
 
 
@@ -108,25 +109,50 @@ class RawRow:
     cells: list[Any]
 
 
-def iter_rows(path: Path, kind: str) -> Iterator[RawRow]:
+_UNREADABLE = "无法读取该文件：请确认文件未损坏、未加密，并另存为 .xlsx 后重新上传。"
+
+
+@dataclass
+class Worksheet:
+    """One sheet of a workbook (a CSV file is one sheet without a name)."""
+
+    name: str
+    rows: Iterator[RawRow]
+
+
+def iter_worksheets(path: Path, kind: str) -> Iterator[Worksheet]:
+    """The sheets of a file in their order, each read lazily when its rows are asked for."""
     if kind == "csv":
-        yield from _iter_csv(path)
+        yield Worksheet("", _iter_csv(path))
         return
     from python_calamine import CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        sheet = workbook.get_sheet_by_index(0)
+        names = list(workbook.sheet_names)
+    except Exception as exc:  # calamine raises its own error types for broken files
+        raise ValidationError(_UNREADABLE, code="file_corrupt") from exc
+    for index, name in enumerate(names):
+        yield Worksheet(name, _iter_sheet(workbook, index))
+
+
+def _iter_sheet(workbook: Any, index: int) -> Iterator[RawRow]:
+    try:
+        sheet = workbook.get_sheet_by_index(index)
         # calamine yields rows from the sheet's first row, so the index is the row number.
-        for index, cells in enumerate(sheet.iter_rows(), start=1):
-            yield RawRow(index, cells)
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            yield RawRow(number, cells)
     except ValidationError:
         raise
-    except Exception as exc:  # calamine raises its own error types for broken files
-        raise ValidationError(
-            f"无法读取 Excel 文件：{type(exc).__name__}。请确认文件未损坏、未加密。",
-            code="file_corrupt",
-        ) from exc
+    except Exception as exc:
+        raise ValidationError(_UNREADABLE, code="file_corrupt") from exc
+
+
+def iter_rows(path: Path, kind: str) -> Iterator[RawRow]:
+    """The rows of the first sheet."""
+    for worksheet in iter_worksheets(path, kind):
+        yield from worksheet.rows
+        return
 
 
 def detect_csv_encoding(path: Path) -> str:

@@ -14,8 +14,8 @@ from typing import Any
 
 import xlsxwriter
 
-from gonghui.core.sheets.engine import ImportReport, Sheet, find_header
-from gonghui.core.sheets.reader import UploadLimits, check_upload, iter_rows
+from gonghui.core.sheets.engine import ImportReport, Sheet, locate_header
+from gonghui.core.sheets.reader import UploadLimits, check_upload
 
 # What a spreadsheet may run as a formula, including the full-width forms some programs
 # fold to ASCII; leading spaces do not protect a cell, so they are looked through.
@@ -117,8 +117,7 @@ def write_error_workbook(sheet: Sheet, report: ImportReport, source: Path, path:
     for error in report.errors:
         reasons.setdefault(error.row, []).append(error.message)
     kind = check_upload(source, UploadLimits.from_settings())
-    rows = iter_rows(source, kind)
-    header, _ = find_header(sheet, rows)
+    header, rows, _, _ = locate_header(sheet, source, kind)
     writer = _Writer(path, f"{sheet.title}错误")
     writer.row(0, ["原行号", *header.headers, ERROR_HEADER], writer.head)
     out = 1

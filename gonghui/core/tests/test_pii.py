@@ -37,10 +37,97 @@ from gonghui.core.pii import (
 KNOWN_ID = "11010519491231002X"
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
-regions = st.from_regex(r"[1-6][0-9]{5}", fullmatch=True)
+PROVINCES = [
+    "11",
+    "12",
+    "13",
+    "14",
+    "15",
+    "21",
+    "22",
+    "23",
+    "31",
+    "32",
+    "33",
+    "34",
+    "35",
+    "36",
+    "37",
+    "41",
+    "42",
+    "43",
+    "44",
+    "45",
+    "46",
+    "50",
+    "51",
+    "52",
+    "53",
+    "54",
+    "61",
+    "62",
+    "63",
+    "64",
+    "65",
+    "71",
+    "81",
+    "82",
+    "83",
+]
+regions = st.builds(
+    lambda province, rest: province + rest,
+    st.sampled_from(PROVINCES),
+    st.from_regex(r"[0-9]{4}", fullmatch=True),
+)
 births = st.dates(min_value=date(1900, 1, 1), max_value=date(2020, 12, 31))
 sequences = st.integers(min_value=0, max_value=999)
 uscc_bodies = st.text(alphabet=USCC_CHARSET, min_size=17, max_size=17)
+USCC_KINDS = [
+    "11",
+    "12",
+    "13",
+    "19",
+    "21",
+    "29",
+    "31",
+    "32",
+    "33",
+    "34",
+    "35",
+    "39",
+    "41",
+    "49",
+    "51",
+    "52",
+    "53",
+    "59",
+    "61",
+    "62",
+    "69",
+    "71",
+    "72",
+    "79",
+    "81",
+    "89",
+    "91",
+    "92",
+    "93",
+    "A1",
+    "A9",
+    "N1",
+    "N2",
+    "N3",
+    "N9",
+    "Y1",
+]
+# Bodies a registration office could issue: a department and kind, a division code, then
+# the organisation's own nine characters.
+issued_uscc_bodies = st.builds(
+    lambda kind, region, rest: kind + region + rest,
+    st.sampled_from(USCC_KINDS),
+    st.from_regex(r"[0-9]{6}", fullmatch=True),
+    st.text(alphabet=USCC_CHARSET, min_size=9, max_size=9),
+)
 
 
 def error_code(func: Callable[[object], str], raw: object) -> str | None:
@@ -117,8 +204,9 @@ def test_changing_one_digit_is_detected(
     position = data.draw(st.integers(min_value=0, max_value=16))
     digit = data.draw(st.sampled_from([d for d in "0123456789" if d != number[position]]))
     changed = number[:position] + digit + number[position + 1 :]
-    # A changed date digit may make the date itself invalid, which is reported first.
-    assert error_code(normalize_id_number, changed) in {"id_check", "id_birth_date"}
+    # A changed province or date digit may make the code or the date itself invalid,
+    # which is reported first.
+    assert error_code(normalize_id_number, changed) in {"id_check", "id_birth_date", "id_region"}
 
 
 def test_legacy_15_digit_is_converted() -> None:
@@ -162,18 +250,38 @@ def test_inserted_whitespace_does_not_change_result(
     assert normalize_id_number(spaced) == number
 
 
-def test_integer_input_is_accepted() -> None:
+def test_an_18_digit_number_cell_is_refused_with_its_cause() -> None:
+    # A reader hands numeric cells over as numbers, already rounded to a double's digits.
     number = id_number_compose("330502", date(1990, 1, 1), 123)
-    assert normalize_id_number(int(number)) == number
+    with pytest.raises(ValidationError, match="身份证号列被保存为数字，后几位已丢失"):
+        normalize_id_number(int(number))
 
 
 def test_integral_float_legacy_number_is_accepted() -> None:
     assert normalize_id_number(330502900101123.0) == "330502199001011236"
 
 
-def test_float_18_digit_number_fails_its_check_digit() -> None:
-    # 330502199001011233 becomes 330502199001011200 as a float.
-    assert error_code(normalize_id_number, 330502199001011233.0) == "id_check"
+def test_float_18_digit_number_is_refused_for_what_it_is() -> None:
+    # 330503197912039536 arrives as 330503197912040000: one such in eleven passes the check
+    # digit, so none may be taken, and the message says why.
+    assert error_code(normalize_id_number, 330503197912039536.0) == "id_numeric"
+    assert error_code(normalize_id_number, 3.30503197912040e17) == "id_numeric"
+
+
+def test_scientific_notation_text_is_refused_as_a_number_cell() -> None:
+    assert error_code(normalize_id_number, "3.30503197912040E+17") == "id_numeric"
+
+
+@pytest.mark.parametrize("province", ["00", "10", "20", "39", "66", "80", "84", "99"])
+def test_an_id_from_no_province_is_refused(province: str) -> None:
+    number = id_number_compose(province + "0101", date(1990, 1, 1), 123)
+    assert error_code(normalize_id_number, number) == "id_region"
+
+
+@pytest.mark.parametrize("province", ["11", "33", "65", "71", "81", "82", "83"])
+def test_ids_of_every_province_hk_macao_and_taiwan_pass(province: str) -> None:
+    number = id_number_compose(province + "0101", date(1990, 1, 1), 123)
+    assert normalize_id_number(number) == number
 
 
 @pytest.mark.parametrize("raw", [None, "", "   ", "\u3000", float("nan")])
@@ -350,18 +458,54 @@ def test_uscc_compose_appends_check_char() -> None:
     assert uscc_compose("91350100M000100Y4") == "91350100M000100Y43"
 
 
-@given(uscc_bodies)
+@given(issued_uscc_bodies)
 def test_composed_uscc_normalises_to_itself(body: str) -> None:
     code = uscc_compose(body)
     assert normalize_uscc(code) == code
 
 
-@given(uscc_bodies, st.data())
+@given(issued_uscc_bodies, st.data())
 def test_changing_one_uscc_character_is_detected(body: str, data: st.DataObject) -> None:
     code = uscc_compose(body)
     position = data.draw(st.integers(min_value=0, max_value=17))
     char = data.draw(st.sampled_from([c for c in USCC_CHARSET if c != code[position]]))
-    assert error_code(normalize_uscc, code[:position] + char + code[position + 1 :]) == "uscc_check"
+    # A changed kind or division character may be refused for that first.
+    assert error_code(normalize_uscc, code[:position] + char + code[position + 1 :]) in {
+        "uscc_check",
+        "uscc_kind",
+        "uscc_region",
+    }
+
+
+@pytest.mark.parametrize("kind", ["10", "22", "37", "82", "94", "B1", "NA", "Y9", "G1"])
+def test_uscc_of_a_kind_gb32100_does_not_define_is_refused(kind: str) -> None:
+    assert error_code(normalize_uscc, uscc_compose(kind + "330502MA2B00001")) == "uscc_kind"
+
+
+def test_a_union_credit_code_passes() -> None:
+    # 81: 基层工会, registered by the unions themselves.
+    code = uscc_compose("81330502MC0000001")
+    assert normalize_uscc(code) == code
+
+
+def test_uscc_division_code_must_be_digits() -> None:
+    assert error_code(normalize_uscc, uscc_compose("9133A502MA2B00001")) == "uscc_region"
+
+
+@given(issued_uscc_bodies)
+def test_uscc_check_char_agrees_with_python_stdnum(body: str) -> None:
+    from stdnum.cn import uscc
+
+    assert uscc_check_char(body) == uscc.calc_check_digit(body)
+
+
+@given(regions, births, sequences)
+def test_id_check_char_agrees_with_python_stdnum(region: str, birth: date, sequence: int) -> None:
+    from stdnum.cn import ric
+
+    first17 = id_number_compose(region, birth, sequence)[:17]
+    # stdnum takes the whole number and ignores its last character.
+    assert id_number_check_char(first17) == ric.calc_check_digit(first17 + "?")
 
 
 def test_uscc_lowercase_full_width_and_spaces_are_normalised() -> None:

@@ -812,6 +812,8 @@ def test_report_as_dict_has_the_documented_keys(tmp_path: Path) -> None:
         "created": 0,
         "updated": 0,
         "unchanged": 0,
+        "worksheet": "Sheet1",
+        "header_row": 1,
         "errors": [{"row": 2, "column": "名称", "message": "名称不能为空"}],
     }
 

@@ -652,6 +652,8 @@ def test_cli_json_prints_one_object_with_the_report(world: World, tmp_path: Path
         "created": 2,
         "updated": 0,
         "unchanged": 0,
+        "worksheet": "会员名册",
+        "header_row": 2,
         "errors": [],
     }
     assert Member.objects.count() == 2
