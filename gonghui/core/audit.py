@@ -20,6 +20,51 @@ from gonghui.core.pii import scrub_personal
 
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
 
+# The Chinese name of every audited action, registered by the app that writes it (in its
+# AppConfig.ready), so the log reads as sentences and can be filtered from a list.
+_ACTION_LABELS: dict[str, str] = {}
+
+
+def audit_actions_register(labels: dict[str, str]) -> None:
+    _ACTION_LABELS.update(labels)
+
+
+def audit_action_label(code: str) -> str:
+    """The Chinese name of an action; an application's transition reads "<type>：<action>"."""
+    if code in _ACTION_LABELS:
+        return _ACTION_LABELS[code]
+    key, _, verb = code.rpartition(".")
+    from gonghui.core.workflow import Action, workflows
+
+    workflow = workflows().get(key)
+    if workflow is not None and verb in Action.values:
+        return f"{workflow.label}：{Action(verb).label}"
+    return code
+
+
+def audit_action_choices() -> list[tuple[str, str]]:
+    """Every action a user may filter by, in the order of their Chinese names."""
+    from gonghui.core.workflow import Action, workflows
+
+    choices = dict(_ACTION_LABELS)
+    for key, workflow in workflows().items():
+        for action in Action:
+            choices[f"{key}.{action.value}"] = f"{workflow.label}：{action.label}"
+    return sorted(choices.items(), key=lambda item: item[1])
+
+
+audit_actions_register(
+    {
+        "login.success": "登录成功",
+        "login.failed": "登录失败",
+        "login.locked": "登录被锁定",
+        "job.start": "发起后台任务",
+        "job.retry": "重新运行后台任务",
+        "job.result_download": "下载任务结果文件",
+        "audit.prune": "清理过期审计日志",
+    }
+)
+
 
 def audit_record(
     *,

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from gonghui.core.models import AuditEvent
@@ -10,10 +12,13 @@ class LoginForm(forms.Form):
     password = forms.CharField(label="密码", widget=forms.PasswordInput, max_length=256)
 
 
+SELECT = {"class": "form-select form-select-sm"}
+
+
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label="操作", required=False, widget=forms.TextInput(attrs=INPUT))
-    actor_name = forms.CharField(
-        label="操作人账号", required=False, widget=forms.TextInput(attrs=INPUT)
+    action = forms.ChoiceField(label="操作", required=False, widget=forms.Select(attrs=SELECT))
+    actor_name = forms.ChoiceField(
+        label="操作人", required=False, widget=forms.Select(attrs=SELECT)
     )
     outcome = forms.ChoiceField(
         label="结果",
@@ -27,3 +32,14 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(
         label="截止日期", required=False, widget=forms.DateInput(attrs={**INPUT, "type": "date"})
     )
+
+    def __init__(
+        self,
+        *args: Any,
+        actions: list[tuple[str, str]] = (),  # type: ignore[assignment]
+        actors: list[tuple[str, str]] = (),  # type: ignore[assignment]
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "全部操作"), *actions]  # type: ignore[attr-defined]
+        self.fields["actor_name"].choices = [("", "全部人员"), *actors]  # type: ignore[attr-defined]

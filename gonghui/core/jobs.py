@@ -131,6 +131,20 @@ def job_start(
     return job
 
 
+def job_result_open(*, actor: Any, job: Job) -> Any:
+    """The job's result file (an export, an error workbook), opened for its download: every
+    download is audited, as an export is."""
+    handle = job.result_file.open("rb")
+    audit_record(
+        actor=actor,
+        action="job.result_download",
+        obj=job,
+        union=job.union,
+        summary=f"下载任务 #{job.pk} 的结果文件：{job.label}",
+    )
+    return handle
+
+
 def job_retry(*, actor: Any, job: Job) -> Job:
     """Run a failed job again with the same parameters (the stored upload, the same options).
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from gonghui.core.models import AuditEvent, Job
+from gonghui.core.models import AuditEvent, Job, User
 from gonghui.core.scoping import access
 
 
@@ -24,7 +24,7 @@ def audit_events(
 ) -> QuerySet[AuditEvent]:
     qs = AuditEvent.objects.visible_to(actor).select_related("union")
     if action:
-        qs = qs.filter(action__startswith=action)
+        qs = qs.filter(action=action)
     if actor_name:
         qs = qs.filter(actor_name=actor_name)
     if object_type:
@@ -37,6 +37,16 @@ def audit_events(
     if date_to:
         qs = qs.filter(at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tz))
     return qs.order_by("-at", "-id")
+
+
+def audit_actors(*, actor: Any, limit: int = 1000) -> list[tuple[str, str]]:
+    """The staff accounts of the actor's scope, as (account, "name（account）") for a filter."""
+    users = (
+        User.objects.visible_to(actor)
+        .order_by("union__path", "username")
+        .values_list("username", "display_name")[:limit]
+    )
+    return [(name, f"{display}（{name}）" if display else name) for name, display in users]
 
 
 def access_job(*, actor: Any, job_id: int) -> Job:

@@ -10,8 +10,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from gonghui.core import selectors
+from gonghui.core.audit import audit_action_choices, audit_action_label
 from gonghui.core.forms import AuditFilterForm, LoginForm
-from gonghui.core.jobs import job_retry
+from gonghui.core.jobs import job_result_open, job_retry
 from gonghui.core.middleware import client_ip, passive, request_actor
 from gonghui.core.navigation import AREAS_BY_SLUG
 from gonghui.core.security import LoginError, staff_login
@@ -67,7 +68,11 @@ def area(request: HttpRequest, area_slug: str) -> HttpResponse:
 
 
 def audit(request: HttpRequest) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(
+        request.GET or None,
+        actions=audit_action_choices(),
+        actors=selectors.audit_actors(actor=request.user),
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     events = selectors.audit_events(actor=request.user, **{k: v for k, v in filters.items() if v})
     before = request.GET.get("before", "")
@@ -83,7 +88,7 @@ def audit(request: HttpRequest) -> HttpResponse:
         "core/audit.html",
         {
             "form": form,
-            "events": page,
+            "events": [(e, audit_action_label(e.action)) for e in page],
             "has_more": has_more,
             "next_before": page[-1].id if page else None,
             "query": query.urlencode(),
@@ -129,7 +134,7 @@ def job_result(request: HttpRequest, job_id: int) -> FileResponse:
     if not job.result_file:
         raise Http404("该任务没有结果文件。")
     return FileResponse(
-        job.result_file.open("rb"),
+        job_result_open(actor=request_actor(request), job=job),
         as_attachment=True,
         filename=str(job.result_file.name).rsplit("/", 1)[-1],
     )

@@ -4,3 +4,18 @@ from django.apps import AppConfig
 class MembersConfig(AppConfig):
     name = "gonghui.members"
     verbose_name = "会员管理"
+
+    def ready(self) -> None:
+        from gonghui.core.audit import audit_actions_register
+
+        audit_actions_register(
+            {
+                "member.join": "会员入会",
+                "member.leave": "会员离会",
+                "member.transfer": "会员转会",
+                "member.reveal": "查看完整个人信息",
+                "member.import": "导入会员名册",
+                "member.export": "导出会员名册（脱敏）",
+                "member.export.revealed": "导出会员名册（含完整身份证号）",
+            }
+        )

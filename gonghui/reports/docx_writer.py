@@ -6,7 +6,7 @@ the end with its lights shaded."""
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docx import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
@@ -190,3 +190,17 @@ def docx_text(data: bytes) -> str:
                     seen.append(cell._tc)
                     lines.append(cell.text)
     return "\n".join(lines)
+
+
+def narrative_download(*, actor: Any, narrative: Any) -> bytes:
+    """The report as a .docx for a person to take away: every download is audited."""
+    from gonghui.core.audit import audit_record
+
+    data = narrative_docx(narrative)
+    audit_record(
+        actor=actor,
+        action="report.narrative.download",
+        union=narrative.union,
+        summary=f"下载 {narrative.file_name}",
+    )
+    return data

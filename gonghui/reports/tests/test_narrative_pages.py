@@ -69,6 +69,15 @@ def test_the_docx_download(records: World, client_as) -> None:
         assert paragraph in text
 
 
+def test_the_docx_download_is_audited(world: World, client_as) -> None:
+    from gonghui.core.models import AuditEvent
+
+    client_as(world.wuxing_staff).get("/reports/half-year/docx/?union=330502&year=2023")
+    event = AuditEvent.objects.get(action="report.narrative.download")
+    assert (event.actor, event.union) == (world.wuxing_staff, world.wuxing)
+    assert "吴兴区总工会2023年上半年工作情况汇报.docx" in event.summary
+
+
 def test_the_quarter_page_and_its_docx(records: World, client_as) -> None:
     client = client_as(records.city_admin)
     page = client.get("/reports/quarter/?union=3305&year=2023&quarter=2").content.decode()

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from gonghui.core.middleware import request_actor
 from gonghui.orgs.models import Union
 from gonghui.orgs.selectors import access_union, union_children
-from gonghui.reports.docx_writer import narrative_docx
+from gonghui.reports.docx_writer import narrative_download
 from gonghui.reports.narrative import Narrative, half_year_report, quarter_showcase
 from gonghui.reports.periods import report_today
 
@@ -75,8 +75,9 @@ def _page(request: HttpRequest, narrative: Narrative, docx_url: str, query: dict
     )
 
 
-def _docx(narrative: Narrative) -> HttpResponse:
-    response = HttpResponse(narrative_docx(narrative), content_type=DOCX)
+def _docx(request: HttpRequest, narrative: Narrative) -> HttpResponse:
+    data = narrative_download(actor=request_actor(request), narrative=narrative)
+    response = HttpResponse(data, content_type=DOCX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(narrative.file_name)}"
     response["Cache-Control"] = "no-store"
     return response
@@ -102,7 +103,7 @@ def half_year_docx(request: HttpRequest) -> HttpResponse:
     if _wants_quarter(request):
         return quarter_docx(request)
     union, year = _union(request), _year(request)
-    return _docx(half_year_report(union=union, year=year))
+    return _docx(request, half_year_report(union=union, year=year))
 
 
 @require_GET
@@ -116,7 +117,7 @@ def quarter_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def quarter_docx(request: HttpRequest) -> HttpResponse:
     union, year, quarter = _union(request), _year(request), _quarter(request)
-    return _docx(quarter_showcase(union=union, year=year, quarter=quarter))
+    return _docx(request, quarter_showcase(union=union, year=year, quarter=quarter))
 
 
 urlpatterns: list[URLPattern] = [
