@@ -9,7 +9,6 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 
-from gonghui.core.pii import mask_name
 from gonghui.core.scoping import ScopedQuerySet, scope_path_of
 from gonghui.core.workflow.models import RELEASED_STATES, WorkflowItem
 
@@ -174,9 +173,10 @@ class MutualAidClaim(WorkflowItem):
         return f"互助金申请 #{self.pk}"
 
     def notice_row(self) -> dict[str, object]:
-        """The claim as the public notice lists it: name and ID number masked."""
+        """The claim as the public notice lists it; the engine decides how much of the
+        person's name and ID number it shows (the union's notice setting)."""
         return {
-            "name": mask_name(self.member.name),
+            "person_name": self.member.name,
             "id_masked": self.member.id_masked,
             "union": self.union.name,
             "summary": f"{self.get_category_display()}互助金",
@@ -282,7 +282,7 @@ class ReliefApplication(WorkflowItem):
 
     def notice_row(self) -> dict[str, object]:
         return {
-            "name": mask_name(self.member.name),
+            "person_name": self.member.name,
             "id_masked": self.member.id_masked,
             "union": self.union.name,
             "summary": "会员大病救助",

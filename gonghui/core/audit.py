@@ -62,6 +62,7 @@ audit_actions_register(
         "job.retry": "重新运行后台任务",
         "job.result_download": "下载任务结果文件",
         "audit.prune": "清理过期审计日志",
+        "notice.setting": "修改公示设置",
     }
 )
 

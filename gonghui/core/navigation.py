@@ -143,6 +143,7 @@ AREAS: tuple[NavArea, ...] = (
         items=(
             NavItem("后台任务", "jobs", "hourglass-split"),
             NavItem("审计日志", "audit", "shield-check", roles=EDITORS),
+            NavItem("公示设置", "workflow_notice_settings", "megaphone", roles=("admin",)),
             NavItem("账号管理", "accounts:user_list", "person-badge", roles=("admin",)),
             NavItem("批量开通账号", "sheet_home", "people", ("staff-accounts",), roles=("admin",)),
             NavItem("修改密码", "accounts:password_change", "key"),

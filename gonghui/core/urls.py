@@ -26,4 +26,14 @@ urlpatterns = [
         name="workflow_transition",
     ),
     path("notice/<str:union_code>/", workflow_views.notice_view, name="workflow_notice"),
+    path(
+        "notice/<str:union_code>/print/",
+        workflow_views.notice_print_view,
+        name="workflow_notice_print",
+    ),
+    path(
+        "workflow/notice-settings/",
+        workflow_views.notice_settings_view,
+        name="workflow_notice_settings",
+    ),
 ]

@@ -97,3 +97,27 @@ def test_wide_tables_fit_a_phone(live_world: World, live_server, browser) -> Non
         page.screenshot(path=str(SCREENSHOTS / "phone-notice-375.png"), full_page=True)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1440])
+def test_the_notice_is_found_from_a_batch_and_printed_with_a_qr_code(
+    live_world: World, live_server, browser, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "wuxing_finance")
+        page.goto(f"{live_server.url}/aid/payouts/")
+        page.click("[data-testid=payout-list] a >> nth=1")
+        page.click("[data-testid=notice-link]")
+        page.wait_for_selector("[data-testid=notice-relief]")
+        assert "孙" in page.inner_text("[data-testid=notice-relief]")
+        assert "孙丽华" not in page.content()
+        page.click("[data-testid=notice-print]")
+        page.wait_for_selector("[data-testid=print-qr] svg")
+        assert page.is_visible("[data-testid=print-qr] svg")
+        assert "公示期内" in page.inner_text("[data-testid=print-contact]")
+        assert spills(page) <= 0
+        page.screenshot(path=str(SCREENSHOTS / f"notice-print-{width}.png"), full_page=True)
+    finally:
+        context.close()

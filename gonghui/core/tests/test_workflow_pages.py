@@ -4,7 +4,8 @@ the public notice, and the sidebar count."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -106,8 +107,59 @@ def test_public_notice_lists_items_with_masked_names(world: World, client) -> No
     page = client.get("/notice/330502/").content.decode()
     assert item.member.name not in page
     assert f"{item.member.name[0]}*" in page
-    assert item.member.id_masked in page
+    # By default the last four digits only: the first six and the birth date are not shown.
+    assert item.member.id_masked not in page
+    assert item.member.id_masked[:6] + "*" not in page
+    assert "*" * 14 + item.member.id_masked[-4:] in page
     assert "3000.00" in page
+
+
+def _noticed(world: World) -> Any:
+    (item,) = in_review(world)
+    ReliefApplication.objects.filter(pk=item.pk).update(
+        state=State.NOTICE, step="", notice_until=date(2023, 7, 6)
+    )
+    return item
+
+
+def test_a_union_may_show_neither_name_nor_id(world: World, client, client_as) -> None:
+    item = _noticed(world)
+    admin = UserFactory.create(username="wuxing_admin", union=world.wuxing, role=Role.ADMIN)
+    client_as(admin).post(
+        "/workflow/notice-settings/",
+        {
+            "contact": "吴兴区总工会权益保障部 0572-2222222",
+            "name_shown": "none",
+            "id_shown": "none",
+        },
+    )
+    page = client.get("/notice/330502001/").content.decode()  # a township takes its county's
+    assert f"{item.member.name[0]}*" not in page and item.member.id_masked[-4:] not in page
+    assert "异议受理：吴兴区总工会权益保障部 0572-2222222" in page
+
+
+def test_only_the_unions_admin_changes_its_notice_setting(world: World, client_as) -> None:
+    from gonghui.core.workflow.models import NoticeSetting
+
+    response = client_as(world.wuxing_staff).post(
+        "/workflow/notice-settings/", {"contact": "x", "name_shown": "none", "id_shown": "none"}
+    )
+    assert response.status_code == 403
+    assert not NoticeSetting.objects.exists()
+
+
+def test_the_print_view_has_the_period_the_contact_and_a_qr_code(world: World, client) -> None:
+    _noticed(world)
+    page = client.get("/notice/330502/print/").content.decode()
+    assert '公示期至 <strong data-testid="print-until">2023年7月6日</strong>' in page
+    assert "如有异议，请在公示期内联系：所在基层工会或乡镇（街道）工会" in page
+    assert "<svg" in page and "http://testserver/notice/330502/" in page
+
+
+def test_claim_relief_and_batch_pages_link_to_the_notice(world: World, client_as) -> None:
+    item = _noticed(world)
+    page = client_as(world.wuxing_staff).get(f"/aid/relief/{item.pk}/").content.decode()
+    assert f'href="/notice/{item.union.code}/"' in page
 
 
 def test_public_notice_of_a_sibling_lists_nothing_of_wuxing(world: World, client) -> None:

@@ -120,3 +120,43 @@ class ReviewEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workflow}#{self.object_id} {self.action}"
+
+
+class NoticeSetting(models.Model):
+    """How a union posts its public notices (公示): whom to contact with an objection, and how
+    much of a name and an ID number the notice shows. A union without one takes its nearest
+    ancestor's; without any, the cautious defaults (surname only, last four digits)."""
+
+    class NameShown(models.TextChoices):
+        SURNAME = "surname", "只显示姓（如 王**）"
+        NONE = "none", "不显示姓名"
+
+    class IdShown(models.TextChoices):
+        LAST4 = "last4", "只显示后四位"
+        NONE = "none", "不显示身份证号"
+
+    union = models.OneToOneField(
+        "orgs.Union", verbose_name="工会", on_delete=models.CASCADE, related_name="+"
+    )
+    contact = models.CharField(
+        "异议受理联系方式",
+        max_length=200,
+        blank=True,
+        help_text="如：区总工会权益保障部，0572-1234567，××路×号",
+    )
+    name_shown = models.CharField(
+        "姓名显示", max_length=16, choices=NameShown.choices, default=NameShown.SURNAME
+    )
+    id_shown = models.CharField(
+        "身份证号显示", max_length=16, choices=IdShown.choices, default=IdShown.LAST4
+    )
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "公示设置"
+        verbose_name_plural = "公示设置"
+
+    def __str__(self) -> str:
+        return f"{self.union_id} 公示设置"

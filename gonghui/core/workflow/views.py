@@ -14,8 +14,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gonghui.core.middleware import request_actor
-from gonghui.core.workflow import Action, State, Workflow, workflow_get, workflows
+from gonghui.core.workflow import Action, State, Workflow, workflow_get
 from gonghui.core.workflow import selectors as wf
+from gonghui.core.workflow.notice import (
+    notice_board,
+    notice_qr_svg,
+    notice_setting_for,
+    notice_setting_save,
+)
 from gonghui.core.workflow.services import transition, workflow_bulk_start
 from gonghui.orgs.models import Union
 
@@ -135,17 +141,70 @@ def inbox_bulk_view(request: HttpRequest) -> HttpResponse:
 
 
 def notice_view(request: HttpRequest, union_code: str) -> HttpResponse:
-    """公示: open to anyone (workers check it), with names and ID numbers masked."""
-    union = Union.objects.filter(code=union_code).first()
-    if union is None:
-        raise Http404("没有这个工会。")
-    groups = []
-    for workflow in workflows().values():
-        rows = [item.notice_row() for item in wf.notice_items(workflow, union)[:1000]]
-        if rows:
-            groups.append({"workflow": workflow, "rows": rows})
+    """公示: open to anyone (workers check it), each person shown as the union's setting allows."""
+    board = notice_board(_notice_union(union_code))
     return render(
         request,
         "workflow/notice.html",
-        {"union": union, "groups": groups, "today": timezone.localdate()},
+        {
+            "board": board,
+            "union": board.union,
+            "groups": board.groups,
+            "today": timezone.localdate(),
+            "print_url": reverse("workflow_notice_print", args=[union_code]),
+        },
+    )
+
+
+def notice_print_view(request: HttpRequest, union_code: str) -> HttpResponse:
+    """The notice as a sheet to post on the wall: the period, whom to contact, a QR code."""
+    board = notice_board(_notice_union(union_code))
+    url = request.build_absolute_uri(reverse("workflow_notice", args=[union_code]))
+    return render(
+        request,
+        "workflow/notice_print.html",
+        {"board": board, "today": timezone.localdate(), "url": url, "qr": notice_qr_svg(url)},
+    )
+
+
+def _notice_union(union_code: str) -> Union:
+    union = Union.objects.filter(code=union_code).first()
+    if union is None:
+        raise Http404("没有这个工会。")
+    return union
+
+
+def notice_settings_view(request: HttpRequest) -> HttpResponse:
+    """An administrator's settings of their own union's notice."""
+    actor = request_actor(request)
+    if actor.union is None:
+        raise Http404
+    setting = notice_setting_for(actor.union)
+    error = ""
+    if request.method == "POST":
+        try:
+            setting = notice_setting_save(
+                actor=actor,
+                union=actor.union,
+                contact=request.POST.get("contact", ""),
+                name_shown=request.POST.get("name_shown", ""),
+                id_shown=request.POST.get("id_shown", ""),
+            )
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+        else:
+            messages.success(request, "公示设置已保存。")
+            return redirect("workflow_notice_settings")
+    return render(
+        request,
+        "workflow/notice_settings.html",
+        {
+            "setting": setting,
+            "inherited": setting.union_id != actor.union.pk,
+            "union": actor.union,
+            "error": error,
+            "name_choices": setting.NameShown.choices,
+            "id_choices": setting.IdShown.choices,
+        },
+        status=400 if error else 200,
     )
