@@ -198,12 +198,17 @@ class ClaimForm(forms.Form):
                     self._uploads.append(upload_check(kind, file))
                 except ValidationError as exc:
                     self.add_error(name, exc)
+        present += self.kept_kinds()
         category = data.get("category")
         if category:
             label = Category(category).label
             for kind in missing_documents(category, present):
                 self.add_error(document_field_name(kind), f"{label}申请须上传{Kind(kind).label}。")
         return data
+
+    def kept_kinds(self) -> list[str]:
+        """Kinds of documents already on file that stay (a correction keeps some)."""
+        return []
 
     def uploads(self) -> list[Upload]:
         """The checked files, in the order of the kinds (after ``is_valid``)."""
@@ -246,3 +251,48 @@ class ClaimForm(forms.Form):
             }
             for name, kind in DOCUMENT_FIELDS.items()
         ]
+
+
+class ClaimCorrectForm(ClaimForm):
+    """退回修改 of a claim: the same fields as entry, the member fixed, the account kept when
+    left blank, and the documents on file kept unless ticked for removal."""
+
+    def __init__(self, *args: Any, claim: Any, documents: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["id_number"]
+        self.member = claim.member
+        self.documents = documents
+        account = self.fields["payee_account"]
+        account.required = False
+        account.help_text = f"现为 {claim.account_masked}；不修改请留空"
+        self.fields["remove_documents"] = forms.MultipleChoiceField(
+            label="删除已上传的材料",
+            required=False,
+            choices=[(str(d.pk), f"{d.get_kind_display()}：{d.original_name}") for d in documents],
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+    def kept_kinds(self) -> list[str]:
+        removed = set(self.cleaned_data.get("remove_documents") or [])
+        return [d.kind for d in self.documents if str(d.pk) not in removed]
+
+    def correction_fields(self) -> dict[str, Any]:
+        fields = {name: self.cleaned_data[name] for name in CLAIM_FIELDS}
+        fields["payee_account"] = fields.get("payee_account") or ""
+        return fields
+
+    def removed_documents(self) -> list[int]:
+        return [int(pk) for pk in self.cleaned_data.get("remove_documents") or []]
+
+
+class ReliefCorrectForm(forms.Form):
+    diagnosis = _text("疾病", 64)
+    self_paid_year = _money("年度个人自付医疗费用（元）")
+    payee_bank = _text("收款银行", 64)
+    payee_account = _text("收款账号", 40, autocomplete="off", inputmode="numeric")
+
+    def __init__(self, *args: Any, item: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        account = self.fields["payee_account"]
+        account.required = False
+        account.help_text = f"现为 {item.account_masked}；不修改请留空"

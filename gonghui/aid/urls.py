@@ -1,6 +1,12 @@
-from gonghui.aid.views import claims, payouts, plans, relief
+from gonghui.aid.views import claims, corrections, payouts, plans, relief
 
 app_name = "aid"
 
 # Each area of the app declares its own routes in its views module.
-urlpatterns = [*plans.urlpatterns, *claims.urlpatterns, *relief.urlpatterns, *payouts.urlpatterns]
+urlpatterns = [
+    *plans.urlpatterns,
+    *claims.urlpatterns,
+    *corrections.urlpatterns,
+    *relief.urlpatterns,
+    *payouts.urlpatterns,
+]

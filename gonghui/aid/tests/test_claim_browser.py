@@ -135,3 +135,67 @@ def test_an_error_keeps_what_was_typed_in_the_browser(
         page.screenshot(path=str(SCREENSHOTS / "aid-claim-errors-375.png"), full_page=True)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1440])
+def test_a_returned_claim_is_corrected_with_a_new_document_and_resubmitted(
+    live_world: World, live_server, browser, tmp_path, width: int
+) -> None:
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.aid.documents import claim_create_with_documents, upload_check
+    from gonghui.aid.workflows import CLAIM
+    from gonghui.core.models import Role
+    from gonghui.core.tests.factories import UserFactory
+    from gonghui.core.workflow import Action
+    from gonghui.core.workflow.models import ReviewEntry
+    from gonghui.core.workflow.services import transition
+    from gonghui.members.models import Member
+
+    member = Member.objects.get(union=live_world.wuxing_grassroots)
+    uploads = [
+        upload_check(kind, SimpleUploadedFile(f"{kind}.pdf", PDF))
+        for kind in ("invoice", "discharge_summary", "settlement_slip")
+    ]
+    claim = claim_create_with_documents(
+        actor=live_world.township_staff,
+        uploads=uploads,
+        member=member,
+        category="inpatient",
+        hospital="湖州市中心医院",
+        start_date=date(YEAR, 6, 1),
+        discharge_date=date(YEAR, 6, 10),
+        invoice_no=f"RT{width}",
+        total_cost="20000.00",
+        insurance_paid="11000.00",
+        self_paid="9000.00",
+        payee_bank="中国工商银行湖州分行",
+        payee_account=ACCOUNT,
+    )
+    reviewer = UserFactory.create(username="yuehe_rv", union=live_world.yuehe, role=Role.REVIEWER)
+    transition(CLAIM, claim.pk, Action.RETURN, actor=reviewer, comment="发票模糊，请重新上传")
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "township_staff")
+        page.goto(f"{live_server.url}/aid/claims/{claim.pk}/")
+        page.click("[data-testid=correct]")
+        page.fill("#id_self_paid", "8500")
+        invoice = page.locator("[data-testid=existing-documents] label", has_text="发票")
+        page.check(f"#{invoice.get_attribute('for')}")
+        page.set_input_files("#id_doc_invoice", pdf(tmp_path, "发票-清晰.pdf"))
+        assert fits_the_width(page)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"aid-claim-correct-{width}.png"), full_page=True)
+        page.click("[data-testid=claim-submit]")
+        page.wait_for_selector("[data-testid=claim-amount]")
+        claim.refresh_from_db()
+        assert (claim.state, claim.step) == ("in_review", "township_review")
+        entry = ReviewEntry.objects.get(object_id=claim.pk, action="correct")
+        assert "个人自付：9,000.00 → 8,500.00" in entry.comment
+        assert "上传材料：发票（发票-清晰.pdf）" in entry.comment
+        assert "修改" in page.inner_text("body")
+    finally:
+        context.close()

@@ -28,6 +28,7 @@ from gonghui.core import pii
 from gonghui.core.middleware import request_actor
 from gonghui.core.scoping import access
 from gonghui.core.workflow import State
+from gonghui.core.workflow.selectors import may_correct
 from gonghui.core.workflow.views import panel_context
 from gonghui.members.models import Member
 from gonghui.orgs.models import Union
@@ -259,6 +260,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
         },
     }
     context.update(panel_context(request, CLAIM, claim))
+    context["may_correct"] = may_correct(CLAIM, claim, actor)
     return render(request, "aid/claim_detail.html", context)
 
 

@@ -22,6 +22,7 @@ from gonghui.core.middleware import request_actor
 from gonghui.core.models import Role
 from gonghui.core.scoping import access
 from gonghui.core.workflow import State
+from gonghui.core.workflow.selectors import may_correct
 from gonghui.core.workflow.views import panel_context
 from gonghui.members.models import Member
 from gonghui.orgs.selectors import access_union
@@ -169,6 +170,7 @@ def relief_detail(request: HttpRequest, relief_id: int) -> HttpResponse:
             "tier": svc.relief_tier_for(item.policy, item.self_paid_year),
             "tiers": svc.relief_tiers(item.policy),
             **panel_context(request, RELIEF, item),
+            "may_correct": may_correct(RELIEF, item, actor),
         },
     )
 

@@ -38,6 +38,7 @@ class Action(models.TextChoices):
     NOTICE_PASS = "notice_pass", "公示期满"
     PAY = "pay", "发放"
     BANK_RETURN = "bank_return", "银行退回"
+    CORRECT = "correct", "修改"
 
 
 class WorkflowItem(models.Model):

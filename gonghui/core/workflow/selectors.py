@@ -86,6 +86,17 @@ def allowed_actions(workflow: Workflow, item: Any, actor: Any) -> list[Action]:
     return allowed
 
 
+def may_correct(workflow: Workflow, item: Any, actor: Any) -> bool:
+    """Whether ``actor`` may correct ``item`` now (退回修改, or a draft)."""
+    from gonghui.core.workflow.services import check_correction
+
+    try:
+        check_correction(workflow, item, actor)
+    except Refused:
+        return False
+    return True
+
+
 def trail(workflow: Workflow, item: Any) -> QuerySet[ReviewEntry]:
     return ReviewEntry.objects.filter(workflow=workflow.key, object_id=item.pk).order_by("at", "pk")
 

@@ -417,6 +417,49 @@ def _transition_chunk(
     report.done.extend(m.item.pk for m in moves)
 
 
+CORRECTABLE = (State.DRAFT, State.RETURNED)
+
+
+def check_correction(workflow: Workflow, item: Any, actor: Any) -> None:
+    """Raise Refused unless ``actor`` may correct ``item`` now: a draft, or an item returned
+    for correction (退回修改), by the side that may submit it."""
+    if not _in_scope(actor, item):
+        raise Refused("未找到该申请，或不在您的管辖范围内。", not_found=True)
+    if item.state not in CORRECTABLE:
+        raise Refused(f"该申请当前状态为“{State(item.state).label}”，不能修改。")
+    role = getattr(actor, "role", None)
+    if role not in workflow.submit_roles or actor.union.level not in workflow.submit_levels:
+        raise Refused("只有基层或乡镇（街道）工会的工作人员可以修改申请。", denied=True)
+
+
+def correction_record(
+    workflow: Workflow, item: Any, *, actor: Any, changes: Sequence[str]
+) -> ReviewEntry:
+    """The trail's line of a correction: what changed, from what to what. The caller has
+    locked and saved the item in the same transaction."""
+    comment = "；".join(changes) or "未修改内容"
+    entry = ReviewEntry.objects.create(
+        workflow=workflow.key,
+        object_id=item.pk,
+        union_id=item.union_id,
+        step=item.step,
+        action=Action.CORRECT,
+        from_state=item.state,
+        to_state=item.state,
+        to_step=item.step,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_name=actor.get_username(),
+        comment=comment[:4000],
+        at=timezone.now(),
+    )
+    audit_record_many(
+        actor=actor,
+        action=f"{workflow.key}.{Action.CORRECT}",
+        events=[(item, item.union, f"{workflow.label}#{item.pk} 修改：{comment[:1500]}")],
+    )
+    return entry
+
+
 def transition(
     workflow: Workflow, item_id: int, action: str, *, actor: Any, comment: str = ""
 ) -> Any:
