@@ -142,10 +142,15 @@ class ClaimForm(forms.Form):
     payee_bank = _text("收款银行", 64)
     payee_account = _text("收款账号", 40, autocomplete="off", inputmode="numeric")
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Any, member: Member | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
-        self.member: Member | None = None
+        self.member: Member | None = member
+        self.member_preset = member is not None
+        if member is not None:
+            # Entered from the member's page: the member is known, the ID number not retyped.
+            self.fields["id_number"].required = False
+            self.fields["id_number"].widget = forms.HiddenInput()
         # Typing the full ID number shows the member (masked) before anything is saved.
         self.fields["id_number"].widget.attrs.update(
             {
@@ -172,6 +177,8 @@ class ClaimForm(forms.Form):
 
     def clean_id_number(self) -> str:
         text = self.cleaned_data["id_number"]
+        if self.member is not None and not text:
+            return ""
         member = member_by_id_number(actor=self.actor, text=text)
         if member is None:
             raise ValidationError(

@@ -50,7 +50,11 @@ def panel_context(actor: Any, member: Any) -> dict[str, Any]:
     for relief in reliefs:
         if relief.state in COUNTED:
             totals[relief.policy.year]["relief"] += relief.amount
+    from gonghui.aid.forms import may_enter_claims
+    from gonghui.aid.workflows import CLAIM
+
     return {
+        "may_enter": member.status == "active" and may_enter_claims(actor, CLAIM),
         "enrollments": enrollments,
         "claims": claims,
         "reliefs": reliefs,

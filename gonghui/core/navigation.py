@@ -52,6 +52,7 @@ AREAS: tuple[NavArea, ...] = (
         "people",
         items=(
             NavItem("会员名册", "members:member_list", "person-lines-fill"),
+            NavItem("转会申请", "members:transfer_list", "arrow-left-right", roles=EDITORS),
             NavItem(
                 "会员导入导出",
                 "sheet_home",

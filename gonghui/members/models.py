@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -61,6 +63,13 @@ class MassEnrollment(models.Model):
         return self.name
 
 
+class LeaveReason(models.TextChoices):
+    RESIGNED = "resigned", "离职"
+    RETIRED = "retired", "退休"
+    DECEASED = "deceased", "死亡"
+    OTHER = "other", "其他"
+
+
 class Member(models.Model):
     """A union member. One row per person (keyed by the hash of the ID number).
 
@@ -118,6 +127,15 @@ class Member(models.Model):
     )
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.ACTIVE)
     left_on = models.DateField("退会日期", null=True, blank=True)
+    # db_default: bulk imports write rows without naming this column.
+    left_reason = models.CharField(
+        "退会原因",
+        max_length=16,
+        choices=LeaveReason.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -164,6 +182,7 @@ class MembershipEvent(models.Model):
         related_name="+",
     )
     on = models.DateField("日期")
+    reason = models.CharField("原因", max_length=200, blank=True, default="", db_default="")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -178,3 +197,69 @@ class MembershipEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.get_kind_display()} {self.on}"
+
+
+class TransferQuerySet(ScopedQuerySet):
+    """A transfer belongs to both unions: each side sees it, the sender to follow it, the
+    receiver to decide on it."""
+
+    def visible_to(self, scope: Any) -> TransferQuerySet:
+        from gonghui.core.scoping import scope_path_of
+
+        path = scope_path_of(scope)
+        if path is None:
+            return self.none()
+        return self.filter(
+            models.Q(from_union__path__startswith=path) | models.Q(to_union__path__startswith=path)
+        )
+
+
+class MemberTransfer(models.Model):
+    """转会 between unions that no one person's scope covers (across counties): the sending
+    union proposes it, the receiving union accepts (or declines) it."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", "待接收"
+        ACCEPTED = "accepted", "已转入"
+        DECLINED = "declined", "已拒绝"
+        CANCELLED = "cancelled", "已撤回"
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="transfers")
+    from_union = models.ForeignKey(
+        "orgs.Union", verbose_name="转出工会", on_delete=models.PROTECT, related_name="+"
+    )
+    to_union = models.ForeignKey(
+        "orgs.Union", verbose_name="转入工会", on_delete=models.PROTECT, related_name="+"
+    )
+    on = models.DateField("转会日期")
+    reason = models.CharField("转会原因", max_length=200)
+    employer_name = models.CharField("新工作单位", max_length=128, blank=True)
+    employer_uscc = models.CharField("新单位统一社会信用代码", max_length=18, blank=True)
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.CharField("意见", max_length=200, blank=True)
+
+    objects = TransferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "转会申请"
+        verbose_name_plural = "转会申请"
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            # One open proposal per member at a time.
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(state="proposed"),
+                name="member_transfer_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.get_state_display()}"

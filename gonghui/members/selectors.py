@@ -107,3 +107,28 @@ def member_page(
 
 def member_events(*, member: Member) -> QuerySet[MembershipEvent]:
     return member.events.select_related("union", "from_union", "actor").order_by("on", "id")
+
+
+def member_history(*, actor: Any, member: Member, limit: int = 50) -> list[Any]:
+    """What was done to a member's record, from the audit log (corrections, transfers,
+    leaving), newest first: the log is append-only, so it is the record's history."""
+    from gonghui.core.audit import audit_action_label
+    from gonghui.core.models import AuditEvent
+
+    events = (
+        AuditEvent.objects.visible_to(actor)
+        .filter(object_type="members.member", object_id=str(member.pk))
+        .exclude(action="member.reveal")
+        .order_by("-at", "-id")[:limit]
+    )
+    return [(e, audit_action_label(e.action)) for e in events]
+
+
+def member_open_transfer(*, member: Member) -> Any:
+    from gonghui.members.models import MemberTransfer
+
+    return (
+        MemberTransfer.objects.filter(member=member, state=MemberTransfer.State.PROPOSED)
+        .select_related("to_union")
+        .first()
+    )

@@ -18,9 +18,12 @@ from gonghui.core.sheets.engine import Progress, audit_import
 from gonghui.members.models import (
     EmploymentForm,
     JoinChannel,
+    LeaveReason,
     MassEnrollment,
     Member,
     MembershipEvent,
+    Occupation,
+    SkillGrade,
 )
 from gonghui.members.sheets import MEMBER_HOLDING_LEVELS, MemberSheet
 from gonghui.orgs.models import Union
@@ -113,20 +116,43 @@ def _user(actor: Any) -> User | None:
     return actor if isinstance(actor, User) else None
 
 
+def _event_day(member: Member, on: date | None, what: str) -> date:
+    day = on or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationError(f"{what}日期不能晚于今天。", code="future_date")
+    if day < member.join_date:
+        raise ValidationError(f"{what}日期不能早于入会日期。", code="before_join")
+    return day
+
+
 @transaction.atomic
 def member_transfer(
-    *, actor: Any, member: Member, to_union: Union, on: date | None = None
+    *,
+    actor: Any,
+    member: Member,
+    to_union: Union,
+    on: date | None = None,
+    reason: str = "",
+    employer_name: str | None = None,
+    employer_uscc: str | None = None,
 ) -> Member:
-    """Move a member to another union, keeping the history."""
+    """Move a member to another union, keeping both unions in the history; a new employer,
+    when given, replaces the old one."""
     _require_holding_union(to_union)
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.status != Member.Status.ACTIVE:
         raise ValidationError("已退会的会员不能转会。", code="not_active")
     if member.union_id == to_union.pk:
         raise ValidationError("转入工会与当前所属工会相同。", code="same_union")
+    day = _event_day(member, on, "转会")
     from_union_id = member.union_id
     member.union = to_union
-    member.save(update_fields=["union", "updated_at"])
+    fields = ["union", "updated_at"]
+    if employer_name:
+        member.employer_name = employer_name.strip()[:128]
+        member.employer_uscc = pii.normalize_uscc(employer_uscc) if employer_uscc else ""
+        fields += ["employer_name", "employer_uscc"]
+    member.save(update_fields=fields)
     union_member_count_add(union_id=from_union_id, delta=-1)
     union_member_count_add(union_id=to_union.pk, delta=1)
     MembershipEvent.objects.create(
@@ -134,7 +160,8 @@ def member_transfer(
         kind=MembershipEvent.Kind.TRANSFER,
         union=to_union,
         from_union_id=from_union_id,
-        on=on or timezone.localdate(),
+        on=day,
+        reason=reason.strip()[:200],
         actor=_user(actor),
     )
     audit_record(
@@ -142,32 +169,120 @@ def member_transfer(
         action="member.transfer",
         obj=member,
         union=to_union,
-        summary=f"{member.name}（{member.id_masked}）转入{to_union.name}",
+        summary=f"{member.name}（{member.id_masked}）转入{to_union.name}"
+        + (f"，原因：{reason.strip()[:100]}" if reason.strip() else ""),
     )
     return member
 
 
 @transaction.atomic
-def member_leave(*, actor: Any, member: Member, on: date | None = None) -> Member:
+def member_leave(*, actor: Any, member: Member, on: date | None = None, reason: str = "") -> Member:
+    """End a membership on a date, with why (离职, 退休, 死亡, 其他)."""
+    if reason and reason not in LeaveReason.values:
+        raise ValidationError("请选择退会原因。", code="leave_reason")
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.status != Member.Status.ACTIVE:
         raise ValidationError("此会员已退会。", code="not_active")
     member.status = Member.Status.LEFT
-    member.left_on = on or timezone.localdate()
-    member.save(update_fields=["status", "left_on", "updated_at"])
+    member.left_on = _event_day(member, on, "退会")
+    member.left_reason = reason
+    member.save(update_fields=["status", "left_on", "left_reason", "updated_at"])
     union_member_count_add(union_id=member.union_id, delta=-1)
+    label = LeaveReason(reason).label if reason else ""
     MembershipEvent.objects.create(
         member=member,
         kind=MembershipEvent.Kind.LEAVE,
         union_id=member.union_id,
         on=member.left_on,
+        reason=label,
         actor=_user(actor),
     )
     audit_record(
         actor=actor,
         action="member.leave",
         obj=member,
-        summary=f"{member.name}（{member.id_masked}）退会",
+        summary=f"{member.name}（{member.id_masked}）退会" + (f"（{label}）" if label else ""),
+    )
+    return member
+
+
+MEMBER_EDIT_LABELS = {
+    "phone_masked": "手机号码",
+    "employer_name": "工作单位",
+    "employer_uscc": "统一社会信用代码",
+    "employment_form": "就业形态",
+    "occupation": "职业",
+    "skill_grade": "技能等级",
+}
+
+
+@transaction.atomic
+def member_update(
+    *,
+    actor: Any,
+    member: Member,
+    phone: str,
+    employer_name: str,
+    employer_uscc: str,
+    employment_form: str,
+    occupation: str,
+    skill_grade: int | None,
+) -> Member:
+    """Correct a member's contact and work details; the audit log keeps what changed (the
+    member page shows it as the member's history). A blank phone keeps the one on file."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    errors: dict[str, list[str]] = {}
+    phone_value = ""
+    if phone.strip():
+        try:
+            phone_value = pii.normalize_phone(phone)
+        except ValidationError as exc:
+            errors["phone"] = exc.messages
+    uscc = ""
+    if employer_uscc.strip():
+        try:
+            uscc = pii.normalize_uscc(employer_uscc)
+        except ValidationError as exc:
+            errors["employer_uscc"] = exc.messages
+    if employment_form not in EmploymentForm.values:
+        errors["employment_form"] = ["请选择就业形态。"]
+    if employment_form == EmploymentForm.NEW_FORM and not occupation:
+        errors["occupation"] = ["新就业形态劳动者须填写职业。"]
+    if occupation and occupation not in Occupation.values:
+        errors["occupation"] = ["请选择职业。"]
+    if skill_grade is not None and skill_grade not in SkillGrade.values:
+        errors["skill_grade"] = ["请选择技能等级。"]
+    if errors:
+        raise ValidationError(errors)
+    before = {name: getattr(member, name) for name in MEMBER_EDIT_LABELS}
+    if phone_value:
+        member.phone_cipher = pii.data_cipher().encrypt(phone_value)
+        member.phone_hash = pii.id_indexer().digest(phone_value)
+        member.phone_masked = pii.mask_phone(phone_value)
+    member.employer_name = employer_name.strip()[:128]
+    member.employer_uscc = uscc
+    member.employment_form = employment_form
+    member.occupation = occupation if employment_form == EmploymentForm.NEW_FORM else ""
+    member.skill_grade = skill_grade
+    member.save()
+    shown: dict[str, dict[Any, str]] = {
+        "employment_form": dict(EmploymentForm.choices),
+        "occupation": dict(Occupation.choices),
+        "skill_grade": dict(SkillGrade.choices),
+    }
+    changes = []
+    for name, label in MEMBER_EDIT_LABELS.items():
+        old, new = before[name], getattr(member, name)
+        if old != new:
+            table = shown.get(name, {})
+            changes.append(
+                f"{label}：{table.get(old, old) or '（空）'} → {table.get(new, new) or '（空）'}"
+            )
+    audit_record(
+        actor=actor,
+        action="member.update",
+        obj=member,
+        summary=f"修改会员{member.name}（{member.id_masked}）：" + ("；".join(changes) or "无变化"),
     )
     return member
 

@@ -9,4 +9,8 @@ urlpatterns = [
     path("<int:member_id>/reveal/<str:field>/", views.member_reveal_view, name="member_reveal"),
     path("<int:member_id>/transfer/", views.member_transfer_view, name="member_transfer"),
     path("<int:member_id>/leave/", views.member_leave_view, name="member_leave"),
+    path("<int:member_id>/edit/", views.member_edit_view, name="member_edit"),
+    path("transfers/", views.transfer_list, name="transfer_list"),
+    path("transfers/<int:transfer_id>/decide/", views.transfer_decide_view, name="transfer_decide"),
+    path("transfers/<int:transfer_id>/cancel/", views.transfer_cancel_view, name="transfer_cancel"),
 ]

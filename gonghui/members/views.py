@@ -14,9 +14,16 @@ from gonghui.core.models import Role
 from gonghui.core.scoping import require_role
 from gonghui.members import selectors
 from gonghui.members.extensions import member_filters, member_panels
-from gonghui.members.services import member_leave, member_reveal, member_transfer
-from gonghui.orgs.models import Union
-from gonghui.orgs.selectors import access_union, union_choices
+from gonghui.members.forms import MemberEditForm, MemberLeaveForm, MemberTransferForm
+from gonghui.members.models import MemberTransfer
+from gonghui.members.services import member_leave, member_reveal, member_update
+from gonghui.members.transfers import (
+    transfer_cancel,
+    transfer_decide,
+    transfer_propose,
+    transfers_visible,
+)
+from gonghui.orgs.selectors import access_union, union_choices, union_destination
 
 
 def member_list(request: HttpRequest) -> HttpResponse:
@@ -64,6 +71,10 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
         {
             "member": member,
             "events": selectors.member_events(member=member),
+            "history": selectors.member_history(actor=actor, member=member),
+            "transfer_form": MemberTransferForm(),
+            "leave_form": MemberLeaveForm(),
+            "open_transfer": selectors.member_open_transfer(member=member),
             "panels": [
                 {"template": p.template, **p.context(actor, member)} for p in member_panels()
             ],
@@ -84,21 +95,66 @@ def member_reveal_view(request: HttpRequest, member_id: int, field: str) -> Http
     )
 
 
+def member_edit_view(request: HttpRequest, member_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    member = selectors.access_member(actor=actor, member_id=member_id)
+    require_role(actor, Role.ADMIN, Role.STAFF)
+    initial = {
+        "employer_name": member.employer_name,
+        "employer_uscc": member.employer_uscc,
+        "employment_form": member.employment_form,
+        "occupation": member.occupation,
+        "skill_grade": member.skill_grade,
+    }
+    form = MemberEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member_update(actor=actor, member=member, **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    for message in errors:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, "会员信息已修改。")
+            return redirect("members:member_detail", member_id=member.pk)
+    return render(
+        request,
+        "members/member_edit.html",
+        {"member": member, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
 @require_POST
 def member_transfer_view(request: HttpRequest, member_id: int) -> HttpResponse:
     actor = request_actor(request)
     member = selectors.access_member(actor=actor, member_id=member_id)
-    require_role(actor, Role.ADMIN, Role.STAFF)
-    code = request.POST.get("to_union", "").strip()
-    to_union = Union.objects.visible_to(actor).filter(code=code).first()
+    form = MemberTransferForm(request.POST)
     try:
-        if to_union is None:
-            raise ValidationError("在您的管辖范围内找不到该工会代码。", code="union_not_found")
-        member_transfer(actor=actor, member=member, to_union=to_union)
+        if not form.is_valid():
+            raise ValidationError(
+                "；".join(f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items())
+            )
+        data = form.cleaned_data
+        done = transfer_propose(
+            actor=actor,
+            member=member,
+            to_union=union_destination(ref=data["to_union"]),
+            on=data["on"],
+            reason=data["reason"],
+            employer_name=data["employer_name"],
+            employer_uscc=data["employer_uscc"],
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"已转入{to_union.name}。")
+        if isinstance(done, MemberTransfer):
+            messages.success(request, f"已向{done.to_union.name}提出转会申请，对方接收后生效。")
+        else:
+            messages.success(request, f"已转入{done.union.name}。")
     return redirect("members:member_detail", member_id=member.pk)
 
 
@@ -107,10 +163,73 @@ def member_leave_view(request: HttpRequest, member_id: int) -> HttpResponse:
     actor = request_actor(request)
     member = selectors.access_member(actor=actor, member_id=member_id)
     require_role(actor, Role.ADMIN, Role.STAFF)
+    form = MemberLeaveForm(request.POST)
     try:
-        member_leave(actor=actor, member=member)
+        if not form.is_valid():
+            raise ValidationError("请选择退会原因并填写退会日期。", code="leave_form")
+        member_leave(
+            actor=actor,
+            member=member,
+            on=form.cleaned_data["on"],
+            reason=form.cleaned_data["reason"],
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, "已办理退会。")
     return redirect("members:member_detail", member_id=member.pk)
+
+
+def transfer_list(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    transfers = list(transfers_visible(actor=actor)[:200])
+    own = actor.union.path if actor.union else "-"
+    may_handle = actor.role in (Role.ADMIN, Role.STAFF)
+    for t in transfers:
+        t.may_cancel = (  # type: ignore[attr-defined]
+            may_handle
+            and t.state == MemberTransfer.State.PROPOSED
+            and t.from_union.path.startswith(own)
+        )
+    return render(
+        request,
+        "members/transfer_list.html",
+        {
+            "incoming": [
+                t
+                for t in transfers
+                if t.to_union.path.startswith(own) and t.state == MemberTransfer.State.PROPOSED
+            ],
+            "transfers": transfers,
+            "may_handle": may_handle,
+        },
+    )
+
+
+@require_POST
+def transfer_decide_view(request: HttpRequest, transfer_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    try:
+        transfer_decide(
+            actor=actor,
+            transfer_id=transfer_id,
+            accept=request.POST.get("accept") == "1",
+            comment=request.POST.get("comment", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已处理转会申请。")
+    return redirect("members:transfer_list")
+
+
+@require_POST
+def transfer_cancel_view(request: HttpRequest, transfer_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    try:
+        transfer_cancel(actor=actor, transfer_id=transfer_id)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已撤回转会申请。")
+    return redirect("members:transfer_list")

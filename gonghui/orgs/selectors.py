@@ -68,6 +68,38 @@ def union_from_ref(*, actor: Any, ref: str) -> Union:
     return found
 
 
+def union_destinations(*, text: str, limit: int = 20) -> list[Union]:
+    """Unions a member may be transferred to, anywhere in the city, found by name or code.
+
+    Deliberately outside the actor's scope: a transfer to another county names its
+    receiving union, which then accepts it. Only unions that hold members, and only their
+    code and name, which the public notices show too."""
+    text = text.strip()
+    if len(text) < 2:
+        return []
+    qs = Union.objects.filter(level__in=[Union.Level.GRASSROOTS, Union.Level.TOWNSHIP])
+    return list(
+        (qs.filter(name__contains=text) | qs.filter(code__startswith=text))
+        .only("code", "name", "level")
+        .order_by("path")[:limit]
+    )
+
+
+def union_destination(*, ref: str) -> Union:
+    """The receiving union a transfer names ("code 名称" or a code), city-wide."""
+    from django.core.exceptions import ValidationError
+
+    code = ref.strip().split()[0] if ref.strip() else ""
+    found = Union.objects.filter(
+        code=code, level__in=[Union.Level.GRASSROOTS, Union.Level.TOWNSHIP]
+    ).first()
+    if found is None:
+        raise ValidationError(
+            f"找不到基层或乡镇（街道）工会“{ref.strip()}”，请从列表中选择。", code="union_not_found"
+        )
+    return found
+
+
 def union_choices(*, actor: Any) -> list[Union]:
     """The unions an actor may pick as an import or export target: their own and the
     county and township levels below it (not every grassroots union of a city)."""

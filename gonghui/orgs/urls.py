@@ -6,6 +6,7 @@ app_name = "orgs"
 urlpatterns = [
     path("unions/", views.union_tree, name="union_tree"),
     path("unions/pick/", views.union_pick, name="union_pick"),
+    path("unions/destinations/", views.union_destination_pick, name="union_destination_pick"),
     path("unions/<str:union_code>/", views.union_detail, name="union_detail"),
     path(
         "unions/<str:union_code>/rebuild-counts/",

@@ -50,6 +50,14 @@ def union_pick(request: HttpRequest) -> HttpResponse:
     return render(request, "orgs/_union_options.html", {"unions": unions})
 
 
+def union_destination_pick(request: HttpRequest) -> HttpResponse:
+    """Options for choosing a transfer's receiving union (city-wide; see the selector)."""
+    text = (request.GET.get("to_union") or "").strip()[:50]
+    return render(
+        request, "orgs/_union_options.html", {"unions": selectors.union_destinations(text=text)}
+    )
+
+
 @require_POST
 def union_counts_rebuild_start(request: HttpRequest, union_code: str) -> HttpResponse:
     union = selectors.access_union(actor=request.user, code=union_code)

@@ -31,6 +31,7 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 
 ACCOUNT = "6222021205001234567"
 # Sequence numbers no factory-made ID reaches (id_number_for stays far below them).
 MEMBER_ID = pii.id_number_compose("330502", date(1988, 8, 8), 901)
+OTHER_ID = pii.id_number_compose("330503", date(1990, 3, 3), 902)
 MEMBER_NAME = "沈佳怡"
 
 # A claim year whose dates are past (not in the future), after the 90-day waiting period,
@@ -484,4 +485,23 @@ def test_the_list_pages_by_50(
 
 def test_the_union_filter_refuses_a_union_out_of_scope(world: World, client_as) -> None:
     response = client_as(world.wuxing_staff).get("/aid/claims/", {"union": world.nanxun.code})
+    assert response.status_code == 404
+
+
+def test_a_claim_is_entered_from_the_members_page_without_the_id_number(
+    world: World, member: Member, client_as
+) -> None:
+    client = client_as(world.township_staff)
+    page = client.get(f"/members/{member.pk}/").content.decode()
+    assert f'href="/aid/claims/new/?member={member.pk}"' in page
+    form = client.get(f"/aid/claims/new/?member={member.pk}").content.decode()
+    assert 'data-testid="preset-member"' in form and member.id_masked in form
+    response = client.post(f"/aid/claims/new/?member={member.pk}", form_data(id_number=""))
+    assert response.status_code == 302
+    assert MutualAidClaim.objects.get().member == member
+
+
+def test_a_preset_member_outside_the_scope_is_not_found(world: World, client_as) -> None:
+    other = enrolled_member(world.nanxun_grassroots, id_number=OTHER_ID, name="南浔会员")
+    response = client_as(world.township_staff).get(f"/aid/claims/new/?member={other.pk}")
     assert response.status_code == 404

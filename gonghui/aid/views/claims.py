@@ -174,10 +174,11 @@ def claim_new(request: HttpRequest) -> HttpResponse:
         # A redirect rather than 403: the list says who may enter claims.
         messages.warning(request, "只有基层或乡镇（街道）工会的工作人员可以录入互助金申请。")
         return redirect("aid:claim_list")
+    preset = _preset_member(request, actor)
     if request.method != "POST":
-        form = ClaimForm(actor=actor)
+        form = ClaimForm(actor=actor, member=preset)
         return render(request, "aid/claim_form.html", _form_context(form))
-    form = ClaimForm(request.POST, request.FILES, actor=actor)
+    form = ClaimForm(request.POST, request.FILES, actor=actor, member=preset)
     if form.is_valid():
         try:
             claim = claim_create_with_documents(
@@ -197,6 +198,14 @@ def claim_new(request: HttpRequest) -> HttpResponse:
         if refused is not None:
             form.add_service_errors(refused)
     return render(request, "aid/claim_form.html", _form_context(form), status=200)
+
+
+def _preset_member(request: HttpRequest, actor: Any) -> Member | None:
+    """The member named by ?member= (from the member's page), inside the actor's scope."""
+    raw = request.GET.get("member", "")
+    if not raw.isdigit():
+        return None
+    return access(Member.objects.select_related("union"), actor=actor, pk=int(raw))
 
 
 def _member_context(member: Member | None) -> dict[str, Any]:

@@ -170,6 +170,24 @@ def wuxing_credentials(world: World) -> str:
     return str(delivery.token)
 
 
+def wuxing_transfer(world: World) -> str:
+    """A transfer proposal between two 吴兴 unions (no one outside 吴兴 is party to it)."""
+    from gonghui.members.models import Member, MemberTransfer
+    from gonghui.members.tests.factories import MemberFactory
+
+    member = MemberFactory.create(union=world.wuxing_grassroots, name=WUXING_MEMBER)
+    transfer = MemberTransfer.objects.create(
+        member=member,
+        from_union=world.wuxing_grassroots,
+        to_union=world.zhili,
+        on=date(2023, 6, 1),
+        reason="工作调动",
+        proposed_by=world.wuxing_staff,
+    )
+    assert isinstance(member, Member)
+    return str(transfer.pk)
+
+
 # For each URL parameter: how to make an object that belongs to 吴兴区 and give its
 # identifier. Every sample is made before each walk, so list pages have 吴兴 rows to leak.
 SAMPLES: dict[str, Callable[[World], str]] = {
@@ -185,6 +203,7 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "relief_id": wuxing_relief,
     "batch_id": wuxing_payout_batch,
     "token": wuxing_credentials,
+    "transfer_id": wuxing_transfer,
 }
 # Parameters that name no scoped object: a valid value.
 UNSCOPED_SAMPLES: dict[str, str] = {

@@ -116,16 +116,23 @@ def test_transfer_through_the_page_keeps_history(world: World, jiang: Member, cl
 
     target = UnionFactory.create(parent=world.zhili, code="3305021000001", name="织里童装联合工会")
     response = client_as(world.wuxing_staff).post(
-        f"/members/{jiang.pk}/transfer/", {"to_union": target.code}
+        f"/members/{jiang.pk}/transfer/",
+        {
+            "to_union": f"{target.code} {target.name}",
+            "on": "2023-06-01",
+            "reason": "工作调动",
+            "employer_name": "织里童装有限公司",
+        },
     )
     assert response.status_code == 302
     jiang.refresh_from_db()
-    assert jiang.union == target
+    assert (jiang.union, jiang.employer_name) == (target, "织里童装有限公司")
     event = jiang.events.get()
-    assert (event.kind, event.from_union, event.union) == (
+    assert (event.kind, event.from_union, event.union, event.reason) == (
         "transfer",
         world.wuxing_grassroots,
         target,
+        "工作调动",
     )
 
 
@@ -140,9 +147,81 @@ def test_transfer_to_a_union_out_of_scope_is_refused(
 
 
 def test_leave_through_the_page(world: World, jiang: Member, client_as) -> None:
-    client_as(world.wuxing_staff).post(f"/members/{jiang.pk}/leave/")
+    client_as(world.wuxing_staff).post(
+        f"/members/{jiang.pk}/leave/", {"reason": "retired", "on": "2023-06-30"}
+    )
     jiang.refresh_from_db()
-    assert jiang.status == Member.Status.LEFT
+    assert (jiang.status, jiang.left_reason, str(jiang.left_on)) == (
+        Member.Status.LEFT,
+        "retired",
+        "2023-06-30",
+    )
+    assert jiang.events.get().reason == "退休"
+
+
+def test_leaving_needs_a_reason(world: World, jiang: Member, client_as) -> None:
+    response = client_as(world.wuxing_staff).post(
+        f"/members/{jiang.pk}/leave/", {"on": "2023-06-30"}
+    )
+    jiang.refresh_from_db()
+    assert jiang.status == Member.Status.ACTIVE
+    assert response.status_code == 302
+
+
+def test_leaving_before_joining_is_refused(world: World, jiang: Member) -> None:
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+
+    from gonghui.members.services import member_leave
+
+    with pytest.raises(ValidationError, match="不能早于入会日期"):
+        member_leave(
+            actor=world.wuxing_staff,
+            member=jiang,
+            on=jiang.join_date - timedelta(days=1),
+            reason="resigned",
+        )
+
+
+def test_a_member_is_corrected_and_the_page_keeps_the_history(
+    world: World, jiang: Member, client_as
+) -> None:
+    client = client_as(world.wuxing_staff)
+    response = client.post(
+        f"/members/{jiang.pk}/edit/",
+        {
+            "phone": "13957201234",
+            "employer_name": "湖州某某快递有限公司",
+            "employer_uscc": "",
+            "employment_form": "new_form",
+            "occupation": "courier",
+            "skill_grade": "4",
+        },
+    )
+    assert response.status_code == 302
+    jiang.refresh_from_db()
+    assert (jiang.phone_masked, jiang.occupation, jiang.skill_grade) == (
+        "139****1234",
+        "courier",
+        4,
+    )
+    history = (
+        client.get(f"/members/{jiang.pk}/")
+        .content.decode()
+        .split('data-testid="member-history"')[1]
+    )
+    assert "修改会员信息" in history and "职业：（空） → 快递员" in history
+    assert "13957201234" not in history
+
+
+def test_a_new_form_worker_needs_an_occupation(world: World, jiang: Member, client_as) -> None:
+    response = client_as(world.wuxing_staff).post(
+        f"/members/{jiang.pk}/edit/",
+        {"employment_form": "new_form", "occupation": "", "skill_grade": ""},
+    )
+    assert response.status_code == 400
+    assert "新就业形态劳动者须填写职业" in response.content.decode()
 
 
 def test_api_gives_masked_values_only(world: World, jiang: Member, client_as) -> None:
