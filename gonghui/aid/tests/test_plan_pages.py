@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gonghui.aid.models import MutualAidPlan
-from gonghui.aid.tests.factories import CATEGORIES_2023, EnrollmentFactory, PlanFactory
+from gonghui.aid.plan_forms import categories_initial
+from gonghui.aid.tests.factories import EnrollmentFactory, PlanFactory
 from gonghui.aid.tests.test_plans import make_claim
 from gonghui.conftest import World
 from gonghui.core.models import AuditEvent, Role
@@ -37,7 +36,9 @@ def form_data(plan: MutualAidPlan, **changes: Any) -> dict[str, Any]:
         "waiting_days": str(plan.waiting_days),
         "claim_deadline_days": str(plan.claim_deadline_days),
         "city_approval_above": str(plan.city_approval_above),
-        "categories": json.dumps(plan.categories, ensure_ascii=False),
+        **{
+            k: ("" if v is None else str(v)) for k, v in categories_initial(plan.categories).items()
+        },
     }
     data.update(changes)
     return data
@@ -96,8 +97,11 @@ def test_edit_form_renders_for_the_plan_union_admin(
     world: World, plan: MutualAidPlan, client_as
 ) -> None:
     response = client_as(world.city_admin).get(f"/aid/plans/{plan.pk}/edit/")
+    body = response.content.decode()
     assert response.status_code == 200
-    assert "&quot;deductible&quot;: &quot;1000.00&quot;" in response.content.decode()
+    assert 'name="inpatient__deductible" value="1000.00"' in body
+    assert 'name="inpatient__band1_ratio" value="50"' in body  # 0.50 shown as a percent
+    assert "JSON" not in body
 
 
 @pytest.mark.parametrize("username", ["wuxing_staff", "grassroots_chair", "county_admin"])
@@ -148,25 +152,40 @@ def test_the_form_shows_each_broken_rule_on_its_field(
     assert plan.fee_per_member == Decimal("36.00")
 
 
-def test_the_form_refuses_categories_that_are_not_json(
+def test_the_form_refuses_bands_that_do_not_rise_in_chinese(
     world: World, plan: MutualAidPlan, client_as
 ) -> None:
     response = client_as(world.city_admin).post(
-        f"/aid/plans/{plan.pk}/edit/", form_data(plan, categories='{"inpatient": ')
+        f"/aid/plans/{plan.pk}/edit/", form_data(plan, inpatient__band2_up_to="5000.00")
     )
     assert response.status_code == 400
-    assert "保障类别不是有效的 JSON：第 1 行第 14 列附近有错误" in response.content.decode()
+    assert "住院：第 2 段上限应大于上一段的上限" in response.content.decode()
+
+
+def test_the_form_saves_bands_typed_as_percents(
+    world: World, plan: MutualAidPlan, client_as
+) -> None:
+    client_as(world.city_admin).post(
+        f"/aid/plans/{plan.pk}/edit/", form_data(plan, inpatient__band1_ratio="55")
+    )
+    plan.refresh_from_db()
+    assert plan.categories["inpatient"]["bands"][0]["ratio"] == "0.55"
+
+
+def test_a_category_can_be_left_uncovered(world: World, plan: MutualAidPlan, client_as) -> None:
+    client_as(world.city_admin).post(
+        f"/aid/plans/{plan.pk}/edit/", form_data(plan, accident__mode="none")
+    )
+    plan.refresh_from_db()
+    assert "accident" not in plan.categories
 
 
 def test_the_form_refuses_new_terms_once_a_claim_exists(
     world: World, plan: MutualAidPlan, client_as
 ) -> None:
     make_claim(plan, world)
-    categories = copy.deepcopy(CATEGORIES_2023)
-    categories["accident"]["yearly_cap"] = "30000.00"
     response = client_as(world.city_admin).post(
-        f"/aid/plans/{plan.pk}/edit/",
-        form_data(plan, categories=json.dumps(categories)),
+        f"/aid/plans/{plan.pk}/edit/", form_data(plan, accident__yearly_cap="30000.00")
     )
     assert response.status_code == 400
     assert "已有互助金申请使用此方案，不能再修改保障类别" in response.content.decode()
@@ -185,3 +204,39 @@ def test_plan_list_queries_do_not_grow_with_plans(world: World, client_as) -> No
         body = client.get("/aid/plans/").content.decode()
     assert "2026年度湖州市职工医疗互助" in body
     assert len(four) == len(one)
+
+
+def test_next_years_plan_is_copied_from_this_years(
+    world: World, plan: MutualAidPlan, client_as
+) -> None:
+    response = client_as(world.city_admin).post(f"/aid/plans/{plan.pk}/copy/")
+    copy = MutualAidPlan.objects.get(year=plan.year + 1)
+    assert response["Location"] == f"/aid/plans/{copy.pk}/edit/"
+    assert copy.code == plan.code.replace(str(plan.year), str(plan.year + 1))
+    assert copy.categories == plan.categories
+    assert copy.enroll_from.year == plan.enroll_from.year + 1
+    again = client_as(world.city_admin).post(f"/aid/plans/{plan.pk}/copy/", follow=True)
+    assert "已存在" in again.content.decode()
+
+
+def test_only_the_plan_admin_copies_it(world: World, plan: MutualAidPlan, client_as) -> None:
+    assert client_as(world.wuxing_staff).post(f"/aid/plans/{plan.pk}/copy/").status_code == 403
+
+
+def test_the_preview_computes_as_a_claim_does(world: World, plan: MutualAidPlan, client_as) -> None:
+    # Inpatient: 9,000.00 self-paid less the 1,000.00 deductible, 50% of 8,000.00.
+    body = (
+        client_as(world.wuxing_staff)
+        .get(f"/aid/plans/{plan.pk}/preview/", {"category": "inpatient", "self_paid": "9000"})
+        .content.decode()
+    )
+    assert 'data-testid="preview-amount">4000.00<' in body
+
+
+def test_the_preview_says_what_is_wrong(world: World, plan: MutualAidPlan, client_as) -> None:
+    body = (
+        client_as(world.wuxing_staff)
+        .get(f"/aid/plans/{plan.pk}/preview/", {"category": "inpatient", "self_paid": "abc"})
+        .content.decode()
+    )
+    assert 'data-testid="preview-error"' in body

@@ -3,13 +3,11 @@ export, and the "enroll every member" action."""
 
 from __future__ import annotations
 
-import json
 import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -20,6 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.aid import selectors
 from gonghui.aid.models import MutualAidPlan
+from gonghui.aid.plan_forms import PlanForm
+from gonghui.aid.services.plan_tools import plan_copy_next_year, plan_preview
 from gonghui.aid.services.plans import (
     enrollment_enroll_union_start,
     enrollment_fees_export,
@@ -35,48 +35,8 @@ ENROLLERS = (Role.ADMIN, Role.STAFF)
 INPUT = {"class": "form-control"}
 
 
-def _text(label: str, kind: str = "text", **attrs: Any) -> forms.CharField:
-    # Every field is text: the plan's one validator (plan_validate) checks the values and
-    # gives the same messages as the file loader.
-    return forms.CharField(
-        label=label, required=False, widget=forms.TextInput(attrs={**INPUT, "type": kind, **attrs})
-    )
-
-
-class PlanForm(forms.Form):
-    name = _text("方案名称", maxlength="128")
-    year = _text("年度", "number", min="2000", max="2100")
-    fee_per_member = _text("参保费（元/人·年）", inputmode="decimal")
-    enroll_from = _text("参保开始日期", "date")
-    enroll_to = _text("参保截止日期", "date")
-    coverage_from = _text("保障开始日期", "date")
-    coverage_to = _text("保障截止日期", "date")
-    waiting_days = _text("观察期（天）", "number", min="0", max="365")
-    claim_deadline_days = _text("申请时限（天）", "number", min="1", max="3650")
-    city_approval_above = _text("超过此金额须市总审批（元）", inputmode="decimal")
-    categories = forms.CharField(
-        label="保障类别（JSON）",
-        required=False,
-        widget=forms.Textarea(attrs={**INPUT, "rows": 16, "class": "form-control font-monospace"}),
-        help_text="各类别的起付线（deductible）、分段比例（bands）、年度封顶（yearly_cap）、"
-        "一次性给付（lump_sum）；格式同方案文件。",
-    )
-
-    def clean_categories(self) -> Any:
-        raw = self.cleaned_data["categories"]
-        try:
-            return json.loads(raw) if raw.strip() else None
-        except json.JSONDecodeError as exc:
-            raise ValidationError(
-                f"保障类别不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列附近有错误",
-                code="json",
-            ) from exc
-
-
 def _initial(plan: MutualAidPlan) -> dict[str, Any]:
-    data = plan_data(plan)
-    data["categories"] = json.dumps(plan.categories, ensure_ascii=False, indent=2)
-    return data
+    return {k: v for k, v in plan_data(plan).items() if k != "categories"}
 
 
 @require_GET
@@ -107,15 +67,49 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     )
 
 
+@require_GET
+def plan_preview_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """A payout for an example cost under the plan, as the claims compute it (htmx)."""
+    actor = request_actor(request)
+    plan = selectors.access_plan(actor=actor, plan_id=plan_id)
+    error, payout = "", None
+    try:
+        payout = plan_preview(
+            plan=plan,
+            category=request.GET.get("category", ""),
+            self_paid=request.GET.get("self_paid", ""),
+        )
+    except ValidationError as exc:
+        error = "；".join(exc.messages)
+    return render(request, "aid/_plan_preview.html", {"payout": payout, "error": error})
+
+
+@require_POST
+def plan_copy_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    plan = selectors.access_plan(actor=actor, plan_id=plan_id)
+    if not selectors.plan_can_edit(actor=actor, plan=plan):
+        raise PermissionDenied("只有举办工会的管理员才能复制互助方案。")
+    try:
+        copy = plan_copy_next_year(actor=actor, plan=plan)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("aid:plan_detail", plan_id=plan.pk)
+    messages.success(
+        request, f"已按{plan.year}年度方案建立{copy.year}年度方案 {copy.code}，请核对后保存。"
+    )
+    return redirect("aid:plan_edit", plan_id=copy.pk)
+
+
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     actor = request_actor(request)
     plan = selectors.access_plan(actor=actor, plan_id=plan_id)
     if not selectors.plan_can_edit(actor=actor, plan=plan):
         raise PermissionDenied("只有举办工会的管理员才能修改互助方案。")
-    form = PlanForm(request.POST or None, initial=_initial(plan))
+    form = PlanForm(request.POST or None, initial=_initial(plan), categories=plan.categories)
     if request.method == "POST" and form.is_valid():
         try:
-            result = plan_update(actor=actor, plan=plan, data=form.cleaned_data)
+            result = plan_update(actor=actor, plan=plan, data=form.plan_values())
         except ValidationError as exc:
             by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
             for key, errors in by_field.items():
@@ -207,6 +201,8 @@ urlpatterns: list[URLPattern] = [
     path("plans/", plan_list, name="plan_list"),
     path("plans/<int:plan_id>/", plan_detail, name="plan_detail"),
     path("plans/<int:plan_id>/edit/", plan_edit, name="plan_edit"),
+    path("plans/<int:plan_id>/preview/", plan_preview_view, name="plan_preview"),
+    path("plans/<int:plan_id>/copy/", plan_copy_view, name="plan_copy"),
     path("plans/<int:plan_id>/enrollment/", enrollment_fees, name="enrollment_fees"),
     path(
         "plans/<int:plan_id>/enrollment/export/",
