@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 
@@ -76,16 +76,22 @@ def sheet_import_start(
     )
 
 
-def sheet_export_start(*, actor: User, entry: SheetEntry, union: Union) -> Job:
+def sheet_export_start(
+    *, actor: User, entry: SheetEntry, union: Union, reveal: bool = False
+) -> Job:
+    """An export as a job; ``reveal`` (full ID numbers and phones) needs the personal-data
+    right, is refused here without it, and is audited and marked in the workbook."""
     from gonghui.core.tasks import sheet_export_task
 
+    if reveal and not getattr(actor, "pii_access", False):
+        raise PermissionDenied("您没有导出完整个人信息的权限。")
     return job_start(
         actor=actor,
         kind="sheet_export",
-        label=f"导出{entry.title}：{union.name}",
+        label=f"导出{entry.title}：{union.name}" + ("（含完整个人信息）" if reveal else ""),
         union=union,
         task=sheet_export_task,
-        params={"sheet": entry.name, "union": union.code},
+        params={"sheet": entry.name, "union": union.code, "reveal": reveal},
     )
 
 
@@ -131,7 +137,12 @@ def sheet_export_work(job: Job, progress: JobProgress) -> dict[str, Any]:
     union = Union.objects.get(code=job.params["union"])
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{union.name}-{entry.title}.xlsx"
-        count = entry.export_service(actor=job.started_by, union=union, path=path, reveal=False)
+        count = entry.export_service(
+            actor=job.started_by,
+            union=union,
+            path=path,
+            reveal=bool(job.params.get("reveal")),
+        )
         with path.open("rb") as fh:
             job.result_file.save(path.name, File(fh), save=False)
     Job.objects.filter(pk=job.pk).update(result_file=job.result_file.name, total=count, done=count)

@@ -89,7 +89,9 @@ def sheet_export(request: HttpRequest, sheet_name: str) -> HttpResponse:
     actor = request_actor(request)
     require_role(actor, *entry.roles)
     union = access_union(actor=actor, code=request.POST.get("union", ""))
-    job = sheet_export_start(actor=actor, entry=entry, union=union)
+    job = sheet_export_start(
+        actor=actor, entry=entry, union=union, reveal=request.POST.get("reveal") == "1"
+    )
     return redirect("job_detail", job_id=job.pk)
 
 

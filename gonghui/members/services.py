@@ -328,7 +328,15 @@ def member_export(*, actor: Any, union: Union, path: Path, reveal: bool = False)
     if reveal and not getattr(actor, "pii_access", False):
         raise PermissionDenied("您没有导出完整个人信息的权限。")
     sheet = MemberSheet(actor=actor, union=union)
-    count = write_export(sheet, path, sheet.export_rows(reveal=reveal))
+    marking = ""
+    if reveal:
+        who = getattr(actor, "display_name", "") or actor.get_username()
+        marking = (
+            f"本表含完整身份证号和手机号码，由 {who}（{actor.get_username()}）于 "
+            f"{timezone.localtime():%Y年%m月%d日 %H:%M} 导出，仅限工会工作使用，"
+            "请妥善保管，不得外传；用毕请删除。"
+        )
+    count = write_export(sheet, path, sheet.export_rows(reveal=reveal), marking=marking)
     audit_record(
         actor=actor,
         action="member.export.revealed" if reveal else "member.export",

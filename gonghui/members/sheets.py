@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Iterable
 from typing import Any
 
@@ -21,7 +22,7 @@ from gonghui.core.sheets import (
     RowErrors,
     Sheet,
 )
-from gonghui.core.sheets.parsers import choice, past_date, person_name, text
+from gonghui.core.sheets.parsers import choice, past_date, person_name, text, whole_number
 from gonghui.core.sheets.registry import SheetEntry, register_sheet
 from gonghui.members.models import (
     EmploymentForm,
@@ -61,12 +62,51 @@ ID_NUMBER_COLUMN = Column(
     note="18位身份证号；15位旧号会自动转换",
 )
 
+MASKED_ID = re.compile(r"^\d{6}\*{8}[\dX]{4}$")
+MASKED_PHONE = re.compile(r"^1\d{2}\*{4}\d{4}$")
+
+
+class MaskedId(str):
+    """An ID number as an export showed it (330502********123X): it names a member only
+    together with the member number of the same row."""
+
+
+def id_or_masked(value: Any) -> str:
+    text = str(value).strip().upper() if isinstance(value, str) else value
+    if isinstance(text, str) and MASKED_ID.match(text):
+        return MaskedId(text)
+    return pii.normalize_id_number(value)
+
+
+def phone_or_masked(value: Any) -> str | None:
+    """A phone, or None (keep the one on file) for a masked one from an export."""
+    if isinstance(value, str) and MASKED_PHONE.match(value.strip()):
+        return None
+    return pii.normalize_phone(value)
+
+
+MEMBER_NO_COLUMN = Column(
+    "member_no",
+    "会员编号",
+    whole_number(1, 10**12),
+    width=10,
+    note="导出的名册自带，修改其他列后可直接导入更新；新会员不填",
+)
+REIMPORT_ID_COLUMN = Column(
+    "id_number",
+    "身份证号",
+    id_or_masked,
+    synonyms=("公民身份号码", "身份证号码", "证件号码"),
+    required=True,
+    width=22,
+    note="18位身份证号；15位旧号会自动转换；导出的脱敏号码须与会员编号同用",
+)
+
 COLUMNS = (
+    MEMBER_NO_COLUMN,
     NAME_COLUMN,
-    ID_NUMBER_COLUMN,
-    Column(
-        "phone", "手机号码", pii.normalize_phone, synonyms=("手机号", "手机", "联系电话"), width=14
-    ),
+    REIMPORT_ID_COLUMN,
+    Column("phone", "手机号码", phone_or_masked, synonyms=("手机号", "手机", "联系电话"), width=14),
     Column("employer_name", "工作单位", text(128), width=28),
     Column("employer_uscc", "统一社会信用代码", pii.normalize_uscc, width=22),
     Column(
@@ -176,6 +216,8 @@ class MemberSheet(Sheet):
 
     # -- import -------------------------------------------------------------------------
     def key(self, values: dict[str, Any]) -> Hashable:
+        if isinstance(values["id_number"], MaskedId):
+            return ("member_no", values["member_no"])
         return values["id_number"]
 
     def unions_by_ref(self) -> dict[str, Union]:
@@ -203,6 +245,13 @@ class MemberSheet(Sheet):
 
     def check(self, values: dict[str, Any]) -> None:
         errors: list[RowError] = []
+        if isinstance(values["id_number"], MaskedId) and not values["member_no"]:
+            errors.append(
+                RowError(
+                    "身份证号",
+                    "身份证号：脱敏的身份证号须同时填写会员编号（请使用导出的名册），新会员请填写完整号码",
+                )
+            )
         if values["employment_form"] == EmploymentForm.NEW_FORM and not values["occupation"]:
             errors.append(RowError("职业", "职业：新就业形态劳动者须填写职业"))
         ref = values["union"]
@@ -228,9 +277,43 @@ class MemberSheet(Sheet):
         if errors:
             raise RowErrors(errors)
 
+    def _by_member_no(self, batch: list[ParsedRow], outcome: BatchOutcome) -> list[ParsedRow]:
+        """Rows from an export (masked ID, member number): each names a member of the scope
+        whose masked number is the one shown; its ID hash stands in for the number."""
+        masked = [r for r in batch if isinstance(r.values["id_number"], MaskedId)]
+        if not masked:
+            return batch
+        found = {
+            m.pk: m
+            for m in Member.objects.visible_to(self.scope)
+            .filter(pk__in=[r.values["member_no"] for r in masked])
+            .only("id", "id_hash", "id_masked")
+        }
+        kept = []
+        for row in batch:
+            if not isinstance(row.values["id_number"], MaskedId):
+                kept.append(row)
+                continue
+            member = found.get(row.values["member_no"])
+            if member is None or member.id_masked != row.values["id_number"]:
+                outcome.errors.append(
+                    CellError(
+                        row.number,
+                        "会员编号",
+                        "会员编号：与身份证号不符，或不在本工会管辖范围内",
+                    )
+                )
+                continue
+            row.values["id_hash"] = member.id_hash
+            kept.append(row)
+        return kept
+
     def apply(self, batch: list[ParsedRow], *, write: bool) -> BatchOutcome:
         outcome = BatchOutcome()
-        hashes = self.indexer.digest_many([row.values["id_number"] for row in batch])
+        batch = self._by_member_no(batch, outcome)
+        plain = [r.values["id_number"] for r in batch if "id_hash" not in r.values]
+        digests = iter(self.indexer.digest_many(plain))
+        hashes = [r.values.get("id_hash") or next(digests) for r in batch]
         phones = [row.values["phone"] for row in batch]
         phone_hashes = self.indexer.digest_many([p for p in phones if p])
         phone_hash_of = dict(zip([p for p in phones if p], phone_hashes, strict=True))
@@ -383,6 +466,7 @@ class MemberSheet(Sheet):
             .filter(union__path__startswith=self.union.path, status=Member.Status.ACTIVE)
             .order_by("id")
             .values_list(
+                "id",
                 "name",
                 "id_masked",
                 "id_cipher",
@@ -398,6 +482,7 @@ class MemberSheet(Sheet):
             )
         )
         for (
+            member_no,
             name,
             id_masked,
             id_cipher,
@@ -412,6 +497,7 @@ class MemberSheet(Sheet):
             join_date,
         ) in rows.iterator(chunk_size=5000):
             yield [
+                member_no,
                 name,
                 self.cipher.decrypt(id_cipher) if reveal else id_masked,
                 (self.cipher.decrypt(phone_cipher) if reveal and phone_cipher else phone_masked),

@@ -132,16 +132,31 @@ def write_error_workbook(sheet: Sheet, report: ImportReport, source: Path, path:
     return path
 
 
-def write_export(sheet: Sheet, path: Path, rows: Iterable[list[Any]] | None = None) -> int:
-    """Headers, then one row per object; returns the number of rows written."""
+def write_export(
+    sheet: Sheet, path: Path, rows: Iterable[list[Any]] | None = None, *, marking: str = ""
+) -> int:
+    """Headers, then one row per object; returns the number of rows written. ``marking``
+    (who exported personal data, and when) goes on a sheet of its own and in the file's
+    properties, so the workbook says it wherever it travels."""
     return write_rows(
-        path, sheet.title, sheet.export_headers(), rows if rows is not None else sheet.export_rows()
+        path,
+        sheet.title,
+        sheet.export_headers(),
+        rows if rows is not None else sheet.export_rows(),
+        marking=marking,
     )
 
 
-def write_rows(path: Path, title: str, headers: list[str], rows: Iterable[list[Any]]) -> int:
+def write_rows(
+    path: Path, title: str, headers: list[str], rows: Iterable[list[Any]], *, marking: str = ""
+) -> int:
     """A plain table workbook (header row frozen); returns the number of data rows."""
     writer = _Writer(path, title)
+    if marking:
+        writer.book.set_properties({"title": title, "comments": marking, "keywords": "个人信息"})
+        note = writer.book.add_worksheet("导出说明")
+        note.write_string(0, 0, marking)
+        note.set_column(0, 0, 100)
     writer.row(0, headers, writer.head)
     count = 0
     for count, values in enumerate(rows, start=1):

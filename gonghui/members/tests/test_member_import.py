@@ -717,8 +717,8 @@ def export_members(tmp_path: Path, *args: str) -> list[list[Any]]:
 def test_export_masks_id_numbers_and_phones(world: World, tmp_path: Path) -> None:
     MemberFactory.create(union=world.yuehe, id_number=ID_A, phone="13800138000", name="张三")
     rows = export_members(tmp_path)
-    assert rows[0][:3] == ["姓名", "身份证号", "手机号码"]
-    assert rows[1][:3] == ["张三", ID_A[:6] + "*" * 8 + ID_A[-4:], "138****8000"]
+    assert rows[0][:4] == ["会员编号", "姓名", "身份证号", "手机号码"]
+    assert rows[1][1:4] == ["张三", ID_A[:6] + "*" * 8 + ID_A[-4:], "138****8000"]
     event = AuditEvent.objects.get(action="member.export")
     assert "1 人" in event.summary
 
@@ -730,7 +730,7 @@ def test_export_has_the_members_of_the_subtree_only(world: World, tmp_path: Path
     left = MemberFactory.create(union=world.yuehe, name="赵六")
     member_leave(actor=None, member=left)
     rows = export_members(tmp_path)
-    assert [r[0] for r in rows[1:]] == ["张三"]
+    assert [r[1] for r in rows[1:]] == ["张三"]
 
 
 def test_export_reveal_without_user_is_refused(world: World, tmp_path: Path) -> None:
@@ -753,7 +753,7 @@ def test_export_reveal_by_user_with_the_right_shows_full_values_and_is_audited(
     _with_pii(world.city_admin)
     MemberFactory.create(union=world.yuehe, id_number=ID_A15, phone="13800138000")
     rows = export_members(tmp_path, "--reveal", "--user", "city_admin")
-    assert rows[1][1:3] == [ID_A, "13800138000"]
+    assert rows[1][2:4] == [ID_A, "13800138000"]
     event = AuditEvent.objects.get(action="member.export.revealed")
     assert (event.actor, event.union) == (world.city_admin, world.yuehe)
     assert ID_A not in event.summary
