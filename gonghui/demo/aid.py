@@ -614,6 +614,24 @@ def _calibrate_h1(
     return len(paid), total(found)
 
 
+def pending_refresh(now: datetime) -> int:
+    """Applications the demo leaves waiting (in review, returned, under notice) wait as a
+    live office's do: days, not the years since the demo's 2023 records. Their step clock
+    and notice end are set relative to ``now``; everything decided keeps its dates."""
+    today = timezone.localtime(now).date()
+    moved = 0
+    for model in (MutualAidClaim, ReliefApplication):
+        waiting = model.objects.filter(state__in=[State.IN_REVIEW, State.NOTICE])
+        for pk, state in waiting.values_list("pk", "state"):
+            spread = pk % 5  # a few days apart, so the inbox shows some overdue, most not
+            if state == State.IN_REVIEW:
+                fields: dict[str, Any] = {"step_since": now - timedelta(days=spread, hours=3)}
+            else:
+                fields = {"notice_until": today + timedelta(days=1 + spread)}
+            moved += model.objects.filter(pk=pk).update(**fields)
+    return moved
+
+
 def aid_demo_generate(
     *,
     city_code: str,
@@ -670,6 +688,7 @@ def aid_demo_generate(
     )
     with transaction.atomic():
         result.update(_write(writer, plans))
+        result["pending_refreshed"] = pending_refresh(timezone.now())
     log(
         f"医疗互助：新参保 {result['enrolled_2023']} 人（2023年度），"
         f"互助金申请 {result['claims']} 件，大病救助 {result['reliefs']} 件，"

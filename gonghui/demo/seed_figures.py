@@ -37,6 +37,8 @@ SEED: dict[str, int | Decimal] = {
     "mutual_aid_paid_amount": Decimal("12414327.50"),
 }
 CITY_MEMBERS = 1_000_000
+# New members of the first half of 2022 against 2023's: a plausible year of growth.
+LAST_YEAR_SHARE = Decimal("0.93")
 
 
 def seed_targets(members: int) -> dict[str, Any]:
@@ -151,6 +153,43 @@ def members_calibrate(city: Union, goal: dict[str, Any], rng: random.Random) -> 
     }
 
 
+def last_year_calibrate(city: Union, goal: dict[str, Any], rng: random.Random) -> dict[str, int]:
+    """About as many members joining in the first half of 2022 as in 2023's (the year-on-year
+    figure a leader reads should be a few percent, not -87 %): the rest of 2022's move to a
+    year before, never before their union was founded; ceremonies keep their dates."""
+    founded = dict(
+        Union.objects.filter(path__startswith=city.path).values_list("pk", "established_on")
+    )
+    start, end = H1[0].replace(year=2022), H1[1].replace(year=2022)
+    rows = list(
+        Member.objects.filter(
+            union__path__startswith=city.path, join_date__gte=start, join_date__lte=end
+        )
+        .order_by("pk")
+        .values_list("pk", "union_id", "join_date", "mass_enrollment_id")
+    )
+    want = int(goal["members_new"] * LAST_YEAR_SHARE)
+    fixed = [r for r in rows if r[3] is not None]
+    movable = [r for r in rows if r[3] is None]
+    rng.shuffle(movable)
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for pk, union_id, joined, _event in movable[max(0, want - len(fixed)) :]:
+        union_founded = founded.get(union_id)
+        years = [
+            y
+            for y in range(2016, 2022)
+            if union_founded is None or joined.replace(year=y) >= union_founded
+        ]
+        # A union founded in 2022 keeps its members in 2022, in its second half.
+        day = joined.replace(year=rng.choice(years)) if years else joined + timedelta(days=184)
+        by_day[day].append(pk)
+    with transaction.atomic():
+        for day, pks in by_day.items():
+            for offset in range(0, len(pks), 5000):
+                Member.objects.filter(pk__in=pks[offset : offset + 5000]).update(join_date=day)
+    return {"members_moved_from_2022": sum(len(p) for p in by_day.values())}
+
+
 def seed_calibrate(
     *, city: Union, members: int, seed: int, log: Callable[[str], None]
 ) -> dict[str, Any]:
@@ -159,6 +198,7 @@ def seed_calibrate(
     rng = random.Random(f"seed-figures:{seed}")
     done = unions_calibrate(city, goal, rng)
     done.update(members_calibrate(city, goal, rng))
+    done.update(last_year_calibrate(city, goal, rng))
     log(
         f"按工作总结校准 2023 年上半年：新建工会 {goal['unions_formed']} 家"
         f"（新就业形态 {goal['unions_formed_new_form']} 家），新发展会员 {done['members_h1']} 人"

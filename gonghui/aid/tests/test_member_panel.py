@@ -58,8 +58,8 @@ def test_member_page_shows_enrollments_and_yearly_totals(world: World, client_as
     page = client_as(world.wuxing_staff).get(f"/members/{member.pk}/").content.decode()
     assert "2023年度湖州市职工医疗互助" in page
     totals = page.split('data-testid="aid-totals"')[1].split("</table>")[0]
-    assert "1750.50" in totals  # 1500.00 + 250.50
-    assert "4750.50" in totals  # with the relief grant of 3000.00
+    assert "1,750.50" in totals  # 1500.00 + 250.50, in thousands
+    assert "4,750.50" in totals  # with the relief grant of 3000.00
     assert ">2<" in totals  # two claims counted, the rejected one not
     assert ACCOUNT not in page
 

@@ -230,7 +230,7 @@ def test_the_preview_computes_as_a_claim_does(world: World, plan: MutualAidPlan,
         .get(f"/aid/plans/{plan.pk}/preview/", {"category": "inpatient", "self_paid": "9000"})
         .content.decode()
     )
-    assert 'data-testid="preview-amount">4000.00<' in body
+    assert 'data-testid="preview-amount">4,000.00<' in body
 
 
 def test_the_preview_says_what_is_wrong(world: World, plan: MutualAidPlan, client_as) -> None:

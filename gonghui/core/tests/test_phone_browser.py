@@ -71,14 +71,14 @@ def test_wide_tables_fit_a_phone(live_world: World, live_server, browser) -> Non
     try:
         log_in(page, live_server.url, "wuxing_finance")
         page.goto(f"{live_server.url}/aid/payouts/")
-        assert visible_texts(page, "[data-testid=payout-list] [data-col=total]") == ["4200.50"]
+        assert visible_texts(page, "[data-testid=payout-list] [data-col=total]") == ["4,200.50"]
         assert visible_texts(page, "[data-testid=payout-list] [data-col=state]") == ["待发放"]
         assert spills(page) <= 0
         page.screenshot(path=str(SCREENSHOTS / "phone-payouts-375.png"), full_page=True)
         page.click("[data-testid=payout-list] a >> nth=1")
         page.wait_for_selector("[data-testid=payout-lines]")
         amounts = visible_texts(page, "[data-testid=payout-lines] [data-col=amount]")
-        assert sorted(amounts) == ["1200.50", "3000.00"]
+        assert sorted(amounts) == ["1,200.50", "3,000.00"]
         assert len(visible_texts(page, "[data-testid=payout-lines] [data-col=state]")) == 2
         assert spills(page) <= 0
         page.screenshot(path=str(SCREENSHOTS / "phone-payout-detail-375.png"), full_page=True)
@@ -92,7 +92,7 @@ def test_wide_tables_fit_a_phone(live_world: World, live_server, browser) -> Non
         page.screenshot(path=str(SCREENSHOTS / "phone-audit-375.png"), full_page=True)
 
         page.goto(f"{live_server.url}/notice/330502/")
-        assert visible_texts(page, "[data-testid=notice-relief] [data-col=amount]") == ["5000.00"]
+        assert visible_texts(page, "[data-testid=notice-relief] [data-col=amount]") == ["5,000.00"]
         assert spills(page) <= 0
         page.screenshot(path=str(SCREENSHOTS / "phone-notice-375.png"), full_page=True)
     finally:

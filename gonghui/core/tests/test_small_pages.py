@@ -24,3 +24,21 @@ def test_the_demo_serves_with_debug_off() -> None:
     serve = next(line for line in makefile.splitlines() if "demo-serve.sh" in line)
     assert "DEBUG=1" not in serve and "GONGHUI_HTTPS=0" in serve
     assert "collectstatic" in makefile.split("demo: setup")[1].split("\n\n")[0]
+
+
+def test_money_is_written_one_way_everywhere() -> None:
+    from decimal import Decimal
+
+    from gonghui.core.templatetags.gonghui_tags import money
+
+    assert [money(Decimal("4200.5")), money("12414327.50"), money(0), money(None)] == [
+        "4,200.50",
+        "12,414,327.50",
+        "0.00",
+        "",
+    ]
+
+
+def test_the_union_page_says_its_count_is_todays(world, client_as) -> None:
+    body = client_as(world.wuxing_staff).get("/orgs/unions/330502/").content.decode()
+    assert "当前在会会员" in body and "按所选月份的月末统计" in body

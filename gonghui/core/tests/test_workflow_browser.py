@@ -68,7 +68,7 @@ def test_public_notice_masks_names(live_world: World, live_server, browser, widt
         table = page.inner_text("[data-testid=notice-relief]")
         assert item.member.name not in table
         assert f"{item.member.name[0]}*" in table
-        assert "3000.00" in table
+        assert "3,000.00" in table
         page.screenshot(path=str(SCREENSHOTS / f"workflow-notice-{width}.png"), full_page=True)
     finally:
         context.close()

@@ -111,7 +111,7 @@ def test_public_notice_lists_items_with_masked_names(world: World, client) -> No
     assert item.member.id_masked not in page
     assert item.member.id_masked[:6] + "*" not in page
     assert "*" * 14 + item.member.id_masked[-4:] in page
-    assert "3000.00" in page
+    assert "3,000.00" in page
 
 
 def _noticed(world: World) -> Any:

@@ -278,3 +278,35 @@ def test_demo_has_a_plan_covering_today_with_enrolled_members(tiny: DemoDataResu
     today = timezone.localdate()
     plan = MutualAidPlan.objects.get(coverage_from__lte=today, coverage_to__gte=today)
     assert MutualAidEnrollment.objects.filter(plan=plan).count() > 0
+
+
+def test_last_years_new_members_are_on_this_years_scale(tiny: DemoDataResult) -> None:
+    """新发展会员 year on year reads as a few percent, not -87.5 %."""
+    from datetime import date
+
+    def h1(year: int) -> int:
+        return Member.objects.filter(
+            join_date__gte=date(year, 1, 1), join_date__lte=date(year, 6, 30)
+        ).count()
+
+    this_year, last_year = h1(2023), h1(2022)
+    assert this_year > 0
+    assert 0.8 <= last_year / this_year <= 1.2, (last_year, this_year)
+
+
+def test_no_application_waits_for_years(tiny: DemoDataResult) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from gonghui.aid.models import MutualAidClaim, ReliefApplication
+    from gonghui.core.workflow import State
+
+    week_ago = timezone.now() - timedelta(days=7)
+    assert MutualAidClaim.objects.filter(state=State.IN_REVIEW).exists()
+    for model in (MutualAidClaim, ReliefApplication):
+        waiting = model.objects.filter(state=State.IN_REVIEW)
+        assert not waiting.filter(step_since__lt=week_ago).exists()
+        assert not model.objects.filter(
+            state=State.NOTICE, notice_until__lt=timezone.localdate()
+        ).exists()
