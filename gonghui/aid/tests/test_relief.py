@@ -413,7 +413,7 @@ def test_the_detail_page_shows_the_grant_masked_account_and_panel(
 ) -> None:
     application = apply(world, member, cost="65000.00")
     page = client_as(world.wuxing_staff).get(f"/aid/relief/{application.pk}/").content.decode()
-    assert "属“5万元（含）至10万元（不含）”档，救助金 <strong>5000.00</strong> 元" in page
+    assert "属“5万元（含）至10万元（不含）”档，救助金 <strong>5,000.00</strong> 元" in page
     assert ACCOUNT_MASKED in page
     assert ACCOUNT_DIGITS not in page
     assert 'data-testid="workflow-panel"' in page
