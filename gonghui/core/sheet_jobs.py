@@ -3,6 +3,7 @@ commits it with progress, and the job keeps the report and the error workbook.""
 
 from __future__ import annotations
 
+import re
 import tempfile
 import uuid
 from pathlib import Path
@@ -24,6 +25,14 @@ REPORT_ERRORS_KEPT = 500
 UPLOAD_DIR = "uploads"
 
 
+_UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|]+')
+
+
+def _safe_name(name: str, suffix: str) -> str:
+    stem = _UNSAFE.sub("_", Path(name).stem).strip(" .") or "上传文件"
+    return f"{stem[:80]}{suffix}"
+
+
 def store_upload(upload: UploadedFile) -> str:
     """Keep an uploaded file under MEDIA_ROOT (shared by app servers and workers)."""
     if upload.size and upload.size > settings.GONGHUI_IMPORT_MAX_BYTES:
@@ -36,7 +45,9 @@ def store_upload(upload: UploadedFile) -> str:
         raise ValidationError(
             "请上传 Excel（.xlsx、.xls）、WPS/LibreOffice（.ods）或 CSV 文件。", code="file_format"
         )
-    relative = f"{UPLOAD_DIR}/{uuid.uuid4().hex}{suffix}"
+    # A folder of its own keeps the person's file name, so the audit log and the job name
+    # the file they chose rather than a random one.
+    relative = f"{UPLOAD_DIR}/{uuid.uuid4().hex}/{_safe_name(upload.name or '', suffix)}"
     target = Path(settings.MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("wb") as out:

@@ -144,3 +144,23 @@ def test_upload_into_a_sibling_county_is_not_found(world: World, client_as, tmp_
 def test_stored_uploads_keep_their_kind(name: str) -> None:
     stored = store_upload(SimpleUploadedFile(name, b"x"))
     assert stored.startswith("uploads/") and stored.endswith(Path(name).suffix.lower())
+
+
+def test_the_audit_log_names_the_file_the_person_chose(
+    world: World, client_as, tmp_path: Path, django_capture_on_commit_callbacks
+) -> None:
+    from gonghui.core.models import AuditEvent
+
+    client = client_as(world.township_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, tmp_path, rows=2)
+    check = Job.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/jobs/{check.pk}/commit/")
+    event = AuditEvent.objects.get(action="member.import")
+    assert event.summary.startswith("导入会员名册 名册.xlsx：2 行")
+
+
+def test_a_file_name_cannot_climb_out_of_its_folder(world: World) -> None:
+    stored = store_upload(SimpleUploadedFile("../../etc/pass:wd?.xlsx", b"PK"))
+    assert stored.endswith("/pass_wd_.xlsx") and ".." not in stored
