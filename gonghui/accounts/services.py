@@ -41,15 +41,11 @@ def password_generate() -> str:
     lower = "abcdefghijkmnpqrstuvwxyz"
     upper = "ABCDEFGHJKLMNPQRSTUVWXYZ"
     digits = "23456789"
-    parts = [
-        "".join(secrets.choice(upper) for _ in range(1)),
-        "".join(secrets.choice(lower) for _ in range(5)),
-        "-",
-        "".join(secrets.choice(digits) for _ in range(4)),
-        "-",
-        "".join(secrets.choice(lower + upper) for _ in range(4)),
-    ]
-    return "".join(parts)
+
+    def draw(alphabet: str, n: int) -> str:
+        return "".join(secrets.choice(alphabet) for _ in range(n))
+
+    return f"{draw(upper, 1)}{draw(lower, 5)}-{draw(digits, 4)}-{draw(lower + upper, 4)}"
 
 
 def username_check(username: str) -> str:

@@ -621,14 +621,19 @@ def pending_refresh(now: datetime) -> int:
     today = timezone.localtime(now).date()
     moved = 0
     for model in (MutualAidClaim, ReliefApplication):
+        # A few days apart, so the inbox shows some overdue, most not: one UPDATE per spread.
+        groups: dict[tuple[str, int], list[int]] = defaultdict(list)
         waiting = model.objects.filter(state__in=[State.IN_REVIEW, State.NOTICE])
         for pk, state in waiting.values_list("pk", "state"):
-            spread = pk % 5  # a few days apart, so the inbox shows some overdue, most not
-            if state == State.IN_REVIEW:
-                fields: dict[str, Any] = {"step_since": now - timedelta(days=spread, hours=3)}
-            else:
-                fields = {"notice_until": today + timedelta(days=1 + spread)}
-            moved += model.objects.filter(pk=pk).update(**fields)
+            groups[(state, pk % 5)].append(pk)
+        for (state, spread), pks in groups.items():
+            fields: dict[str, Any] = (
+                {"step_since": now - timedelta(days=spread, hours=3)}
+                if state == State.IN_REVIEW
+                else {"notice_until": today + timedelta(days=1 + spread)}
+            )
+            for start in range(0, len(pks), 5000):
+                moved += model.objects.filter(pk__in=pks[start : start + 5000]).update(**fields)
     return moved
 
 
