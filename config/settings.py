@@ -256,6 +256,11 @@ GONGHUI_IMPORT_MAX_COMPRESSION_RATIO = int(
     os.environ.get("GONGHUI_IMPORT_MAX_COMPRESSION_RATIO", "100")
 )
 GONGHUI_IMPORT_MAX_ROWS = int(os.environ.get("GONGHUI_IMPORT_MAX_ROWS", "1100000"))
+# A worksheet's extent, checked before it is parsed: as many columns as an .xls could hold.
+GONGHUI_IMPORT_MAX_COLUMNS = int(os.environ.get("GONGHUI_IMPORT_MAX_COLUMNS", "256"))
+# The child process that parses a workbook: its address space and CPU time.
+GONGHUI_IMPORT_PARSE_MEMORY_MB = int(os.environ.get("GONGHUI_IMPORT_PARSE_MEMORY_MB", "4096"))
+GONGHUI_IMPORT_PARSE_CPU_SECONDS = int(os.environ.get("GONGHUI_IMPORT_PARSE_CPU_SECONDS", "1800"))
 
 # 应建未建: which enterprises should form a union (any one of the conditions).
 GONGHUI_FORMATION_MIN_EMPLOYEES = int(os.environ.get("GONGHUI_FORMATION_MIN_EMPLOYEES", "25"))

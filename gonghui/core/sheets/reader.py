@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import logging
 import re
 import zipfile
 from collections.abc import Iterator
@@ -18,6 +19,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+
+logger = logging.getLogger(__name__)
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -30,6 +33,7 @@ class UploadLimits:
     max_zip_entries: int
     max_compression_ratio: int
     max_rows: int
+    max_columns: int = 256
 
     @classmethod
     def from_settings(cls) -> UploadLimits:
@@ -39,6 +43,7 @@ class UploadLimits:
             max_zip_entries=settings.GONGHUI_IMPORT_MAX_ZIP_ENTRIES,
             max_compression_ratio=settings.GONGHUI_IMPORT_MAX_COMPRESSION_RATIO,
             max_rows=settings.GONGHUI_IMPORT_MAX_ROWS,
+            max_columns=settings.GONGHUI_IMPORT_MAX_COLUMNS,
         )
 
 
@@ -99,8 +104,61 @@ def _check_xlsx(path: Path, limits: UploadLimits) -> None:
                         raise ValidationError(
                             "文件包含不允许的 XML 实体声明，已拒绝处理。", code="file_xml_entity"
                         )
+            for entry in entries:
+                if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml"):
+                    with archive.open(entry) as fh:
+                        _check_extent(fh, limits)
     except zipfile.BadZipFile as exc:
         raise ValidationError("Excel 文件已损坏，无法打开。", code="file_corrupt") from exc
+
+
+# A cell (or row) reference whose column has two letters or more, or whose row has seven
+# digits or more: the only ones that can pass a limit (a roster has a few dozen columns),
+# so a scan of a large sheet matches next to nothing and stays fast. Any quoting and
+# spacing XML allows, since calamine reads them all.
+FAR_CELL = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{2,}\d+|[A-Za-z]?\d{7,})["']""")
+DECLARED = re.compile(rb"""dimension\s+ref\s*=\s*["']([A-Za-z]+\d+(?::[A-Za-z]+\d+)?)["']""")
+REF = re.compile(r"([A-Za-z]*)(\d+)")
+# Title and header rows above the data: a sheet with just max_rows rows of data under them
+# is refused later, by the row count, with the message that names the data rows.
+ROWS_ABOVE_DATA = 100
+
+
+def column_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _check_extent(fh: Any, limits: UploadLimits) -> None:
+    """Refuse a worksheet whose declared dimension or any cell reference lies beyond the
+    row and column limits, reading the XML in chunks (memory stays flat whatever it holds).
+    calamine keeps a sheet as a dense grid from its first cell to its last, so two cells
+    far apart in a 6 KB file would otherwise ask for hundreds of gigabytes."""
+
+    def check(ref: str) -> None:
+        for match in REF.finditer(ref):
+            column, row = column_number(match[1]), int(match[2])
+            if column > limits.max_columns or row > limits.max_rows + ROWS_ABOVE_DATA:
+                where = f"单元格 {match[0].upper()}" if match[1] else f"第 {row} 行"
+                raise ValidationError(
+                    f"工作表的范围过大（{where}）：最多 {limits.max_rows} 行、"
+                    f"{limits.max_columns} 列。请删除远处的空白单元格或多余内容后重新上传。",
+                    code="file_extent",
+                )
+
+    tail = b""
+    first = True
+    while chunk := fh.read(1 << 20):
+        data = tail + chunk
+        if first:
+            if declared := DECLARED.search(data[:8192]):
+                check(declared[1].decode())
+            first = False
+        for match in FAR_CELL.finditer(data):
+            check(match[1].decode())
+        tail = data[-32:]  # a reference cut by the chunk boundary is whole in the next scan
 
 
 @dataclass
@@ -121,31 +179,98 @@ class Worksheet:
 
 
 def iter_worksheets(path: Path, kind: str) -> Iterator[Worksheet]:
-    """The sheets of a file in their order, each read lazily when its rows are asked for."""
+    """The sheets of a file in their order, each read lazily when its rows are asked for.
+
+    A workbook is parsed in a child process with capped memory and CPU (parse_child.py):
+    the rows stream from it in order, and a sheet left unread is skipped."""
     if kind == "csv":
         yield Worksheet("", _iter_csv(path))
         return
-    from python_calamine import CalamineWorkbook
+    stream = _ParseStream(path)
+    while True:
+        message = stream.take()
+        if message[0] == "end":
+            return
+        if message[0] != "sheet":
+            raise ValidationError(_UNREADABLE, code="file_corrupt")
+        yield Worksheet(message[1], stream.rows())
+        stream.skip_rows()
 
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        names = list(workbook.sheet_names)
-    except Exception as exc:  # calamine raises its own error types for broken files
-        raise ValidationError(_UNREADABLE, code="file_corrupt") from exc
-    for index, name in enumerate(names):
-        yield Worksheet(name, _iter_sheet(workbook, index))
+
+_CRASHED = (
+    "读取文件时超出了资源上限（工作表的范围过大，或文件结构异常），已停止处理。"
+    "请确认工作表只含需要导入的数据（删除远处的空白单元格），另存为 .xlsx 后重新上传。"
+)
 
 
-def _iter_sheet(workbook: Any, index: int) -> Iterator[RawRow]:
-    try:
-        sheet = workbook.get_sheet_by_index(index)
-        # calamine yields rows from the sheet's first row, so the index is the row number.
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
-            yield RawRow(number, cells)
-    except ValidationError:
-        raise
-    except Exception as exc:
-        raise ValidationError(_UNREADABLE, code="file_corrupt") from exc
+class _ParseStream:
+    """The messages of one parse_child process; the child ends with the last message or
+    when this object is dropped (a sheet left half-read)."""
+
+    def __init__(self, path: Path) -> None:
+        import subprocess
+        import sys
+
+        self._process = subprocess.Popen(
+            [
+                sys.executable,
+                "-I",
+                str(Path(__file__).with_name("parse_child.py")),
+                str(path),
+                str(settings.GONGHUI_IMPORT_PARSE_MEMORY_MB * 1024 * 1024),
+                str(settings.GONGHUI_IMPORT_PARSE_CPU_SECONDS),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self._back: tuple | None = None
+        self._path = path
+
+    def take(self) -> tuple:
+        if self._back is not None:
+            message, self._back = self._back, None
+            return message
+        import pickle
+
+        assert self._process.stdout is not None
+        try:
+            message = pickle.load(self._process.stdout)
+        except (EOFError, pickle.UnpicklingError):
+            code = self._process.wait()
+            self.close()
+            logger.warning("workbook parser ended with status %s: %s", code, self._path.name)
+            raise ValidationError(_CRASHED, code="file_too_complex") from None
+        if message[0] == "error":
+            self.close()
+            raise ValidationError(_UNREADABLE, code="file_corrupt")
+        if message[0] == "end":
+            self.close()
+        return message
+
+    def rows(self) -> Iterator[RawRow]:
+        while True:
+            message = self.take()
+            if message[0] != "rows":
+                self._back = message
+                return
+            for number, cells in message[1]:
+                yield RawRow(number, cells)
+
+    def skip_rows(self) -> None:
+        while (message := self.take())[0] == "rows":
+            pass
+        self._back = message
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+
+    def __del__(self) -> None:
+        self.close()
 
 
 def iter_rows(path: Path, kind: str) -> Iterator[RawRow]:
