@@ -277,6 +277,10 @@ GONGHUI_NOTICE_DAYS = int(os.environ.get("GONGHUI_NOTICE_DAYS", "5"))
 GONGHUI_RESET_CODE_HOURS = int(os.environ.get("GONGHUI_RESET_CODE_HOURS", "24"))
 # Live progress of running jobs on SQLite (a small file per job; see gonghui.core.jobs).
 GONGHUI_JOB_PROGRESS_DIR = VAR_DIR / "jobs"
+# A running job beats every GONGHUI_JOB_HEARTBEAT_SECONDS; one silent for
+# GONGHUI_JOB_STALE_SECONDS lost its worker (a crash, kill -9, a restart) and is failed.
+GONGHUI_JOB_HEARTBEAT_SECONDS = int(os.environ.get("GONGHUI_JOB_HEARTBEAT_SECONDS", "10"))
+GONGHUI_JOB_STALE_SECONDS = int(os.environ.get("GONGHUI_JOB_STALE_SECONDS", "90"))
 GONGHUI_PRIVATE_ROOT = Path(os.environ.get("GONGHUI_PRIVATE_ROOT", VAR_DIR / "private"))
 GONGHUI_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("GONGHUI_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))

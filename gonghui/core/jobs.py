@@ -11,8 +11,10 @@ import contextlib
 import json
 import logging
 import os
+import threading
 import traceback
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +84,124 @@ def _side_file_clear(job_id: int) -> None:
         _side_file(job_id).unlink()
 
 
+def _beat_file(job_id: int) -> Path:
+    return Path(settings.GONGHUI_JOB_PROGRESS_DIR) / f"{job_id}.beat"
+
+
+class _Heartbeat:
+    """A thread that says the job's worker is alive, every GONGHUI_JOB_HEARTBEAT_SECONDS,
+    where a poller can read it while the job's own transaction is open: the beat file's
+    time on SQLite (the row may wait on the import's write lock), the row through a
+    connection of its own on PostgreSQL."""
+
+    def __init__(self, job: Job) -> None:
+        self.job_id = job.pk
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"job-{job.pk}-beat", daemon=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self.beat()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+        with contextlib.suppress(FileNotFoundError):
+            _beat_file(self.job_id).unlink()
+
+    def beat(self) -> None:
+        if _uses_side_file():
+            target = _beat_file(self.job_id)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.touch()
+        else:
+            alias = "progress" if "progress" in settings.DATABASES else DEFAULT_DB_ALIAS
+            Job.objects.using(alias).filter(pk=self.job_id).update(heartbeat_at=timezone.now())
+
+    def _run(self) -> None:
+        try:
+            while not self.stop.wait(settings.GONGHUI_JOB_HEARTBEAT_SECONDS):
+                try:
+                    self.beat()
+                except Exception:  # a missed beat is retried; only silence fails the job
+                    logger.warning("job %s: heartbeat not written", self.job_id, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+
+def job_last_beat(job: Job) -> datetime | None:
+    """When the job's worker last said it was alive (None before it started)."""
+    beats = [job.heartbeat_at, job.started_at]
+    with contextlib.suppress(FileNotFoundError):
+        mtime = _beat_file(job.pk).stat().st_mtime
+        beats.append(datetime.fromtimestamp(mtime, tz=timezone.get_current_timezone()))
+    known = [b for b in beats if b is not None]
+    return max(known) if known else None
+
+
+JOB_LOST_REASON = (
+    "执行任务的后台进程已中断（服务器重启或进程被终止），本次未完成，未写入任何数据。"
+    "可以点击“重新运行”再试一次。"
+)
+
+
+def job_is_lost(job: Job, *, now: datetime | None = None) -> bool:
+    if job.state != Job.State.RUNNING:
+        return False
+    last = job_last_beat(job)
+    limit = timedelta(seconds=settings.GONGHUI_JOB_STALE_SECONDS)
+    return last is not None and (now or timezone.now()) - last > limit
+
+
+def job_fail_lost(job: Job) -> bool:
+    """Mark a running job whose worker stopped beating as failed, and its task row with it,
+    so the page stops waiting and the person can run it again. False if it had ended."""
+    changed = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING).update(
+        state=Job.State.FAILED,
+        finished_at=timezone.now(),
+        reason=JOB_LOST_REASON,
+        error="heartbeat lost: the worker stopped while the job was running",
+    )
+    if not changed:
+        return False
+    _side_file_clear(job.pk)
+    with contextlib.suppress(FileNotFoundError):
+        _beat_file(job.pk).unlink()
+    _task_rows_fail(job.pk)
+    job.state, job.reason = Job.State.FAILED, JOB_LOST_REASON
+    logger.warning("job %s (%s): worker lost, marked failed", job.pk, job.kind)
+    return True
+
+
+def _task_rows_fail(job_id: int) -> None:
+    """The database task queue's row for the job, left "running" by the dead worker."""
+    if "django_tasks_db" not in settings.INSTALLED_APPS:
+        return
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, args_kwargs__kwargs__job_id=job_id
+    ).update(status=TaskResultStatus.FAILED, finished_at=timezone.now())
+
+
+def jobs_reap(*, now: datetime | None = None) -> list[int]:
+    """Fail every running job whose worker stopped beating; returns their numbers."""
+    lost = [
+        job
+        for job in Job.objects.filter(state=Job.State.RUNNING)
+        if job_is_lost(job, now=now) and job_fail_lost(job)
+    ]
+    return [job.pk for job in lost]
+
+
 def job_live(job: Job) -> Job:
-    """The job with the latest figures of its work, also while they are not on its row."""
+    """The job with the latest figures of its work, also while they are not on its row; a
+    job whose worker was lost is failed here, so a page polling it stops."""
+    if job_is_lost(job):
+        job_fail_lost(job)
+        return job
     if job.state == Job.State.RUNNING and _uses_side_file():
         try:
             values = json.loads(_side_file(job.pk).read_text())
@@ -179,11 +297,13 @@ def job_run(job_id: int, work: Callable[[Job, JobProgress], dict[str, Any]]) -> 
     job = Job.objects.get(pk=job_id)
     if job.is_finished:
         return  # a task delivered twice runs once
-    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, started_at=timezone.now())
+    now = timezone.now()
+    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, started_at=now, heartbeat_at=now)
     job.state = Job.State.RUNNING
     progress = JobProgress(job)
     try:
-        result = work(job, progress)
+        with _Heartbeat(job):
+            result = work(job, progress)
     except Exception as exc:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         _finish(

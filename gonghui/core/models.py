@@ -189,6 +189,8 @@ class Job(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    # The running worker's last sign of life (on SQLite a side file carries it: see jobs.py).
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

@@ -35,3 +35,14 @@ def workflow_bulk_task(job_id: int) -> None:
     from gonghui.core.workflow.services import workflow_bulk_work
 
     job_run(job_id, workflow_bulk_work)
+
+
+@task()
+def jobs_reap_task() -> None:
+    """Jobs whose worker stopped beating (a crash, kill -9) are failed, so they can run again."""
+    from gonghui.core.jobs import jobs_reap
+
+    jobs_reap()
+
+
+periodic_register(Periodic("jobs_reap", timedelta(minutes=1), jobs_reap_task, "中断任务标记为失败"))

@@ -2,7 +2,7 @@
 
 Used by ``core/tests/test_sqlite_page_import.py``: ``setup`` builds a small tree and a
 township user, ``drive`` uploads rosters, waits for each dry run and commits it through the
-same views a browser uses, and ``poll`` keeps asking for the progress of every running job
+same views a browser uses (``upload``, ``wait`` and ``retry`` do one step each), and ``poll`` keeps asking for the progress of every running job
 (as the page does every second) until a stop file appears. Each prints one JSON object.
 """
 
@@ -90,6 +90,31 @@ def drive(rosters: list[str], limit: float) -> dict[str, Any]:
     return {"outcomes": outcomes}
 
 
+def upload(roster: str) -> dict[str, Any]:
+    """Upload a roster for its dry run, as the page does; the dry run's job number."""
+    client = _client()
+    with open(roster, "rb") as fh:
+        response = client.post("/sheets/members/", {"union": TOWNSHIP, "file": fh})
+    return {"job": int(response.url.rstrip("/").rsplit("/", 1)[-1])}
+
+
+def wait(job_id: int, limit: float) -> dict[str, Any]:
+    """Poll a job's progress as the page does until it ends: its state and reason."""
+    from gonghui.core.models import Job
+
+    state = _wait(_client(), job_id, limit)
+    job = Job.objects.get(pk=job_id)
+    return {"state": state, "reason": job.reason, "result": job.result}
+
+
+def retry(job_id: int) -> dict[str, Any]:
+    """Press 重新运行 on a failed job: the new job's number."""
+    response = _client().post(f"/jobs/{job_id}/retry/")
+    if response.status_code != 302:
+        raise SystemExit(f"retry refused: {response.status_code}")
+    return {"job": int(response.url.rstrip("/").rsplit("/", 1)[-1])}
+
+
 def poll(stop: str) -> dict[str, Any]:
     from gonghui.core.models import Job
 
@@ -116,6 +141,12 @@ def main(argv: list[str]) -> None:
         out = drive(rest[1:], float(rest[0]))
     elif command == "poll":
         out = poll(rest[0])
+    elif command == "upload":
+        out = upload(rest[0])
+    elif command == "wait":
+        out = wait(int(rest[0]), float(rest[1]))
+    elif command == "retry":
+        out = retry(int(rest[0]))
     else:
         raise SystemExit(f"unknown command {command}")
     print(json.dumps(out, ensure_ascii=False))

@@ -187,3 +187,81 @@ def test_progress_polling_leaves_the_session_as_it_was(world: World, client_as) 
     assert expiry < timezone.now() + timedelta(minutes=6)
     client.get(f"/jobs/{job.pk}/")  # an ordinary page renews it
     assert Session.objects.get().expire_date > timezone.now() + timedelta(minutes=20)
+
+
+def test_a_job_whose_worker_stopped_beating_fails_when_its_page_polls(
+    world: World, client_as
+) -> None:
+    long_ago = timezone.now() - timedelta(minutes=10)
+    job = JobFactory.create(
+        union=world.wuxing,
+        started_by=world.wuxing_staff,
+        state=Job.State.RUNNING,
+        started_at=long_ago,
+        heartbeat_at=long_ago,
+        task="gonghui.core.tasks.sheet_import_task",
+    )
+    html = client_as(world.wuxing_staff).get(f"/jobs/{job.pk}/progress/").content.decode()
+    assert 'data-state="failed"' in html
+    assert "hx-trigger" not in html  # the page stops polling
+    assert "后台进程已中断" in html
+    assert 'data-testid="job-retry"' in html
+    job.refresh_from_db()
+    assert (job.state, job.finished_at is not None) == (Job.State.FAILED, True)
+
+
+def test_a_job_that_beat_recently_keeps_running(world: World, client_as) -> None:
+    job = JobFactory.create(
+        union=world.wuxing,
+        state=Job.State.RUNNING,
+        started_at=timezone.now() - timedelta(hours=2),
+        heartbeat_at=timezone.now() - timedelta(seconds=5),
+    )
+    html = client_as(world.wuxing_staff).get(f"/jobs/{job.pk}/progress/").content.decode()
+    assert 'data-state="running"' in html
+    job.refresh_from_db()
+    assert job.state == Job.State.RUNNING
+
+
+def test_reaping_fails_lost_jobs_and_their_task_rows_only(world: World) -> None:
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from gonghui.core.jobs import jobs_reap
+
+    now = timezone.now()
+    lost = JobFactory.create(
+        union=world.city, state=Job.State.RUNNING, started_at=now, heartbeat_at=now
+    )
+    alive = JobFactory.create(
+        union=world.city, state=Job.State.RUNNING, started_at=now, heartbeat_at=now
+    )
+    rows = {}
+    for job in (lost, alive):
+        rows[job.pk] = DBTaskResult.objects.create(
+            status=TaskResultStatus.RUNNING,
+            args_kwargs={"args": [], "kwargs": {"job_id": job.pk}},
+            task_path="gonghui.core.tasks.sheet_import_task",
+            backend_name="default",
+            run_after=now,
+        )
+    Job.objects.filter(pk=alive.pk).update(heartbeat_at=now + timedelta(minutes=10))
+    assert jobs_reap(now=now + timedelta(minutes=10)) == [lost.pk]
+    statuses = {pk: DBTaskResult.objects.get(pk=row.pk).status for pk, row in rows.items()}
+    assert statuses == {lost.pk: TaskResultStatus.FAILED, alive.pk: TaskResultStatus.RUNNING}
+    assert Job.objects.get(pk=alive.pk).state == Job.State.RUNNING
+
+
+def test_a_running_job_records_its_heartbeat(world: World) -> None:
+    job = JobFactory.create(union=world.city)
+    seen: dict[str, Any] = {}
+
+    def work(job: Job, progress: JobProgress) -> dict[str, Any]:
+        from gonghui.core.jobs import job_last_beat
+
+        seen["beat"] = job_last_beat(Job.objects.get(pk=job.pk))
+        return {}
+
+    before = timezone.now()
+    job_run(job.pk, work)
+    assert seen["beat"] is not None and seen["beat"] >= before - timedelta(seconds=1)
