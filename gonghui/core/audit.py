@@ -79,6 +79,33 @@ def audit_record(
     actor_name: str = "",
 ) -> AuditEvent:
     """Append one event. ``summary`` must never carry raw personal data (use masked values)."""
+    event = audit_event_row(
+        actor=actor,
+        action=action,
+        obj=obj,
+        union=union,
+        summary=summary,
+        outcome=outcome,
+        ip=ip,
+        actor_name=actor_name,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def audit_event_row(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    union: Any = None,
+    summary: str = "",
+    outcome: str = AuditEvent.Outcome.SUCCESS,
+    ip: str | None = None,
+    actor_name: str = "",
+) -> AuditEvent:
+    """The event ``audit_record`` would append, unsaved: for a writer that inserts it in a
+    transaction of its own connection (an import's background writer)."""
     if union is None and obj is not None:
         union = obj if obj._meta.model_name == "union" else getattr(obj, "union", None)
     if union is None and actor is not None:
@@ -90,7 +117,8 @@ def audit_record(
 
         union = Union.objects.filter(depth=1).order_by("path").first()
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent.objects.create(
+    return AuditEvent(
+        at=timezone.now(),
         actor=actor if is_user else None,
         actor_name=actor_name or (actor.get_username() if is_user else ""),
         union=union,

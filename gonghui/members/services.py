@@ -14,7 +14,7 @@ from gonghui.core import pii
 from gonghui.core.audit import audit_record
 from gonghui.core.models import User
 from gonghui.core.sheets import ImportReport, run_import, write_export
-from gonghui.core.sheets.engine import Progress, audit_import
+from gonghui.core.sheets.engine import ImportAudit, Progress
 from gonghui.members.models import (
     EmploymentForm,
     JoinChannel,
@@ -314,12 +314,10 @@ def member_import(
 ) -> ImportReport:
     """Import a roster into ``union``'s subtree: all rows or none; re-import adds nothing."""
     sheet = MemberSheet(actor=actor, union=union)
-    report = run_import(sheet, path, dry_run=dry_run, progress=progress)
+    audit = ImportAudit(actor=actor, union=union, action="member.import", title=MemberSheet.title)
+    report = run_import(sheet, path, dry_run=dry_run, progress=progress, audit=audit)
     if report.committed and (report.created or report.updated):
         union_counts_refresh()  # cached roster sizes on the union tree
-    audit_import(
-        report, actor=actor, union=union, action="member.import", title=MemberSheet.title, path=path
-    )
     return report
 
 

@@ -225,21 +225,19 @@ def enterprise_import(
 ) -> ImportReport:
     """Import an enterprise register into ``union``'s area; opens 应建未建 tasks as needed."""
     from gonghui.core.sheets import run_import
-    from gonghui.core.sheets.engine import audit_import
+    from gonghui.core.sheets.engine import ImportAudit
     from gonghui.orgs.sheets import EnterpriseSheet
 
-    report = run_import(
-        EnterpriseSheet(actor=actor, union=union), path, dry_run=dry_run, progress=progress
+    audit = ImportAudit(
+        actor=actor, union=union, action="enterprise.import", title=EnterpriseSheet.title
     )
-    audit_import(
-        report,
-        actor=actor,
-        union=union,
-        action="enterprise.import",
-        title=EnterpriseSheet.title,
-        path=path,
+    return run_import(
+        EnterpriseSheet(actor=actor, union=union),
+        path,
+        dry_run=dry_run,
+        progress=progress,
+        audit=audit,
     )
-    return report
 
 
 def enterprise_export(*, actor: Any, union: Union, path: Path, reveal: bool = False) -> int:

@@ -35,7 +35,13 @@ from gonghui.core.sheets import (
     run_import,
     write_export,
 )
-from gonghui.core.sheets.engine import Progress, audit_import, header_key, locate_header
+from gonghui.core.sheets.engine import (
+    ImportAudit,
+    Progress,
+    audit_import,
+    header_key,
+    locate_header,
+)
 from gonghui.core.sheets.parsers import clean_text, text
 from gonghui.core.sheets.reader import UploadLimits, check_upload
 from gonghui.core.sheets.registry import SheetEntry, SheetOption, register_sheet
@@ -496,7 +502,19 @@ def targets_import(
         raise ValidationError("请指定目标年度。", code="target_year")
     header_errors = sheet.read_header(path)
     # A bad heading spoils the file: its rows are still checked, nothing is written.
-    report = run_import(sheet, path, dry_run=dry_run or bool(header_errors), progress=progress)
+    audit = ImportAudit(
+        actor=actor,
+        union=union,
+        action="report.target.import",
+        title=f"{sheet.year}年{TargetSheet.title}",
+    )
+    report = run_import(
+        sheet,
+        path,
+        dry_run=dry_run or bool(header_errors),
+        progress=progress,
+        audit=None if header_errors else audit,
+    )
     if header_errors:
         report.dry_run = dry_run
         report.errors[:0] = header_errors
@@ -504,14 +522,15 @@ def targets_import(
         if not dry_run:
             report.created = report.updated = report.unchanged = 0
     report.extra = {"year": sheet.year, "layout": sheet.layout}
-    audit_import(
-        report,
-        actor=actor,
-        union=union,
-        action="report.target.import",
-        title=f"{sheet.year}年{TargetSheet.title}",
-        path=path,
-    )
+    if header_errors:  # refused before writing: the event of a refused import
+        audit_import(
+            report,
+            actor=actor,
+            union=union,
+            action=audit.action,
+            title=audit.title,
+            path=path,
+        )
     return report
 
 

@@ -490,6 +490,12 @@ def claim_import(
     _check_may_import(actor, union)
     sheet = ClaimSheet(actor=actor, union=union, today=today)
     submitter = actor if actor is not None else SystemActor(union)
+    audit = {
+        "actor": actor,
+        "union": union,
+        "action": "mutual_aid_claim.import",
+        "title": ClaimSheet.title,
+    }
     try:
         with transaction.atomic():
             report = run_import(sheet, path, dry_run=dry_run, progress=progress)
@@ -503,18 +509,14 @@ def claim_import(
                             CellError(sheet.row_of_pk.get(pk, 0), "身份证号", message)
                         )
                     raise _SubmitRefused
+            if report.committed:  # the event in the import's own transaction
+                audit_import(report, path=path, **audit)
     except _SubmitRefused:
         report.committed = False
         report.created = report.updated = report.unchanged = 0
     report.extra["payouts"] = sheet.payouts
-    audit_import(
-        report,
-        actor=actor,
-        union=union,
-        action="mutual_aid_claim.import",
-        title=ClaimSheet.title,
-        path=path,
-    )
+    if not report.committed:
+        audit_import(report, path=path, **audit)
     return report
 
 

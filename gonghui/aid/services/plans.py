@@ -29,7 +29,7 @@ from gonghui.core.jobs import JobProgress, job_start
 from gonghui.core.models import Job, Role
 from gonghui.core.scoping import require_role
 from gonghui.core.sheets import ImportReport, run_import, write_export
-from gonghui.core.sheets.engine import Progress, audit_import
+from gonghui.core.sheets.engine import ImportAudit, Progress
 from gonghui.core.sheets.writer import write_rows
 from gonghui.members.models import Member
 from gonghui.orgs.models import Union
@@ -474,16 +474,13 @@ def enrollment_import(
         raise ValidationError(
             f"{union.name}不在{target.union.name}的范围内，不能参加此方案。", code="plan_union"
         )
-    report = run_import(sheet, path, dry_run=dry_run, progress=progress)
-    audit_import(
-        report,
+    audit = ImportAudit(
         actor=actor,
         union=union,
         action="aid.enrollment.import",
         title=f"{EnrollmentSheet.title}（{target.code}）",
-        path=path,
     )
-    return report
+    return run_import(sheet, path, dry_run=dry_run, progress=progress, audit=audit)
 
 
 def enrollment_export(
