@@ -7,6 +7,7 @@ grassroots_chair (a grassroots union under 月河街道), worker (no staff scope
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -97,6 +98,27 @@ def build_world() -> World:
         ),
         worker=UserFactory.create(username="worker", union=None, role=Role.VIEWER),
     )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_may_empty_the_audit_log() -> Iterator[None]:
+    """Between transactional tests (the browser's live server) the test runner empties
+    every table; the audit log's append-only trigger lets it, and nothing else does."""
+    from django.db import transaction
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from gonghui.core.audit import audit_unlocked
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self: BaseDatabaseOperations, sql_list: list[str]) -> None:
+        alias = self.connection.alias
+        with transaction.atomic(using=alias), audit_unlocked(alias):
+            original(self, sql_list)
+
+    BaseDatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
+    yield
+    BaseDatabaseOperations.execute_sql_flush = original  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)

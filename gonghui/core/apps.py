@@ -6,4 +6,9 @@ class CoreConfig(AppConfig):
     verbose_name = "系统"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from gonghui.core import checks  # noqa: F401  (registers deploy checks)
+        from gonghui.core.audit import audit_sqlite_functions
+
+        connection_created.connect(audit_sqlite_functions, dispatch_uid="gonghui_audit_sqlite")

@@ -7,12 +7,15 @@ change it describes was committed. The client address comes from the request bei
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import threading
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
 from gonghui.core.models import AuditEvent
@@ -131,13 +134,59 @@ def audit_event_row(
     )
 
 
-def audit_prune(*, now: Any = None, retention_days: int | None = None) -> int:
-    """Delete events older than the retention period; returns how many were removed."""
+_unlocked = threading.local()
+
+
+def _prune_unlocked() -> int:
+    return 1 if getattr(_unlocked, "on", False) else 0
+
+
+def audit_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """Register gonghui_audit_prune() on each SQLite connection: the delete trigger of the
+    audit log asks it whether this thread is inside the sanctioned prune."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("gonghui_audit_prune", 0, _prune_unlocked)
+
+
+@contextlib.contextmanager
+def audit_unlocked(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Inside an atomic block: the audit log's delete trigger lets rows go. Only
+    ``audit_prune`` uses it (and the test suite's flush between transactional tests)."""
+    conn = connections[using]
+    if conn.vendor == "postgresql":
+        if not conn.in_atomic_block:
+            raise RuntimeError("audit_unlocked needs a transaction")
+        with conn.cursor() as cursor:
+            cursor.execute("SET LOCAL gonghui.audit_prune = 'on'")
+    _unlocked.on = True
+    try:
+        yield
+    finally:
+        _unlocked.on = False
+        if conn.vendor == "postgresql" and conn.in_atomic_block:
+            with conn.cursor() as cursor:
+                cursor.execute("SET LOCAL gonghui.audit_prune = 'off'")
+
+
+def audit_prune(*, now: Any = None, retention_days: int | None = None, actor: Any = None) -> int:
+    """Delete events older than the retention period; returns how many were removed.
+
+    The one sanctioned way to remove audit events: in one transaction the database's
+    append-only trigger is unlocked for this deletion only, and an audit.prune event
+    (which no prune removes, being new) records who pruned what."""
     days = settings.GONGHUI_AUDIT_RETENTION_DAYS if retention_days is None else retention_days
     cutoff = (now or timezone.now()) - timedelta(days=days)
-    # A raw delete: the append-only queryset refuses ordinary changes on purpose.
-    old = AuditEvent.objects.filter(at__lt=cutoff)
-    return int(old._raw_delete(old.db))
+    with transaction.atomic():
+        old = AuditEvent.objects.filter(at__lt=cutoff)
+        with audit_unlocked():
+            removed = int(old._raw_delete(old.db))
+        audit_record(
+            actor=actor,
+            action="audit.prune",
+            actor_name="" if actor is not None else "system",
+            summary=f"清理 {cutoff:%Y-%m-%d %H:%M} 之前（保存期 {days} 天）的审计日志 {removed} 条",
+        )
+    return removed
 
 
 def audit_record_many(

@@ -67,8 +67,14 @@ class User(AbstractUser):
 
 
 class AuditEventQuerySet(ScopedQuerySet):
+    """The ORM's half of append-only; the database's half is a trigger (migration 0009)
+    that refuses UPDATE and DELETE from any client, raw SQL included."""
+
     def update(self, **kwargs: Any) -> int:
         raise TypeError("审计日志只能追加，不能修改。")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("审计日志只能追加，不能删除；过期日志由 audit_prune 清理。")
 
 
 class AuditEvent(models.Model):
@@ -80,12 +86,15 @@ class AuditEvent(models.Model):
         FAILURE = "failure", "失败"
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    # No database constraint and nothing done on delete: the log is never updated, so a
+    # deleted user or union leaves its number here, and actor_name still says who acted.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     # Kept apart from the FK so the log still names who acted after a user is deleted.
@@ -95,7 +104,8 @@ class AuditEvent(models.Model):
         verbose_name="所属工会",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     action = models.CharField("操作", max_length=64)
@@ -125,6 +135,9 @@ class AuditEvent(models.Model):
         if self.pk is not None:
             raise TypeError("审计日志只能追加，不能修改。")
         super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("审计日志只能追加，不能删除。")
 
 
 class LoginFailure(models.Model):

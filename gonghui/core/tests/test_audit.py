@@ -31,15 +31,31 @@ def test_event_takes_the_union_of_its_object(world: World) -> None:
     assert event.object_id == str(world.yuehe.pk)
 
 
-def test_prune_command_deletes_events_older_than_retention(world: World) -> None:
-    kept = audit_record(actor=world.city_admin, action="kept")
-    gone = audit_record(actor=world.city_admin, action="gone")
-    # Back-date one event the only way the append-only model allows: below the ORM.
+def backdated(world: World, action: str, *, days: int) -> AuditEvent:
+    """An event written ``days`` ago: inserted with its time, as nothing may update one."""
+    from gonghui.core.audit import audit_event_row
+
+    event = audit_event_row(actor=world.city_admin, action=action)
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    values = [
+        f.get_db_prep_save(
+            timezone.now() - timedelta(days=days) if f.name == "at" else getattr(event, f.attname),
+            connection,
+        )
+        for f in fields
+    ]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {AuditEvent._meta.db_table} SET at = %s WHERE id = %s",
-            [timezone.now() - timedelta(days=181), gone.pk],
+            f"INSERT INTO {AuditEvent._meta.db_table} ({', '.join(f.column for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))})",
+            values,
         )
+    return AuditEvent.objects.get(action=action)
+
+
+def test_prune_command_deletes_events_older_than_retention(world: World) -> None:
+    kept = audit_record(actor=world.city_admin, action="kept")
+    backdated(world, "gone", days=181)
     call_command("audit_prune")
     assert list(
         AuditEvent.objects.filter(action__in=["kept", "gone"]).values_list("pk", flat=True)
@@ -129,3 +145,60 @@ def test_downloading_a_job_result_is_audited(world: World, client_as) -> None:
     b"".join(response.streaming_content)
     event = AuditEvent.objects.get(action="job.result_download")
     assert (event.actor, event.object_id) == (world.wuxing_staff, str(job.pk))
+
+
+def _raw(sql: str, params: list | None = None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+
+
+def test_raw_sql_cannot_change_an_event(world: World) -> None:
+    from django.db import DatabaseError, transaction
+
+    event = audit_record(actor=world.wuxing_staff, action="test.write", summary="原文")
+    table = AuditEvent._meta.db_table
+    with pytest.raises(DatabaseError, match="审计日志只能追加"), transaction.atomic():
+        _raw(f"UPDATE {table} SET summary = %s WHERE id = %s", ["改动", event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).summary == "原文"
+
+
+def test_raw_sql_cannot_delete_an_event(world: World) -> None:
+    from django.db import DatabaseError, transaction
+
+    event = audit_record(actor=world.wuxing_staff, action="test.write")
+    table = AuditEvent._meta.db_table
+    with pytest.raises(DatabaseError, match="审计日志只能追加"), transaction.atomic():
+        _raw(f"DELETE FROM {table} WHERE id = %s", [event.pk])
+    with pytest.raises(TypeError):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    with pytest.raises(TypeError):
+        event.delete()
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_pruning_is_recorded_and_keeps_recent_events(world: World) -> None:
+    backdated(world, "old.one", days=400)
+    backdated(world, "old.two", days=200)
+    recent = audit_record(actor=world.city_admin, action="recent")
+    from gonghui.core.audit import audit_prune
+
+    assert audit_prune(retention_days=180, actor=world.city_admin) == 2
+    assert AuditEvent.objects.filter(action__startswith="old.").count() == 0
+    assert AuditEvent.objects.filter(pk=recent.pk).exists()
+    record = AuditEvent.objects.get(action="audit.prune")
+    assert (record.actor_name, "2 条" in record.summary) == ("city_admin", True)
+    # After the prune the lock is back: a raw delete is refused again.
+    from django.db import DatabaseError, transaction
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        _raw(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [recent.pk])
+
+
+def test_deleting_a_user_leaves_the_events_as_they_were(world: World) -> None:
+    from gonghui.core.tests.factories import UserFactory
+
+    leaver = UserFactory.create(username="leaver", union=world.yuehe)
+    event = audit_record(actor=leaver, action="test.write")
+    leaver.delete()
+    kept = AuditEvent.objects.get(pk=event.pk)
+    assert (kept.actor_id, kept.actor_name) == (event.actor_id, "leaver")
