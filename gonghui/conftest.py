@@ -7,7 +7,7 @@ grassroots_chair (a grassroots union under 月河街道), worker (no staff scope
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -111,7 +111,7 @@ def _flush_may_empty_the_audit_log() -> Iterator[None]:
 
     original = BaseDatabaseOperations.execute_sql_flush
 
-    def execute_sql_flush(self: BaseDatabaseOperations, sql_list: list[str]) -> None:
+    def execute_sql_flush(self: BaseDatabaseOperations, sql_list: Iterable[str]) -> None:
         alias = self.connection.alias
         with transaction.atomic(using=alias), audit_unlocked(alias):
             original(self, sql_list)

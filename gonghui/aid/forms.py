@@ -154,7 +154,9 @@ class ClaimForm(forms.Form):
         # Typing the full ID number shows the member (masked) before anything is saved.
         self.fields["id_number"].widget.attrs.update(
             {
-                "hx-get": reverse("aid:claim_member_lookup"),
+                # POST with the number alone: it is counted and audited, never in a URL.
+                "hx-post": reverse("aid:claim_member_lookup"),
+                "hx-params": "id_number",
                 "hx-trigger": "input changed delay:400ms, change",
                 "hx-target": "#member-found",
             }

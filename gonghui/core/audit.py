@@ -66,6 +66,7 @@ audit_actions_register(
         "job.result_download": "下载任务结果文件",
         "audit.prune": "清理过期审计日志",
         "notice.setting": "修改公示设置",
+        "pii.search": "按完整身份证号或手机号查询",
     }
 )
 

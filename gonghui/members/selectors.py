@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from gonghui.core import pii
+from gonghui.core.pii_search import ID_LIKE, PHONE_LIKE
 from gonghui.core.scoping import access
 from gonghui.members.extensions import member_filters
 from gonghui.members.models import Member, MembershipEvent
@@ -17,8 +18,6 @@ from gonghui.orgs.models import Union
 MEMBER_HOLDING_LEVELS = (Union.Level.GRASSROOTS, Union.Level.TOWNSHIP)
 
 PAGE_SIZE = 50
-ID_LIKE = re.compile(r"^\d{15}$|^\d{17}[\dXx]$")
-PHONE_LIKE = re.compile(r"^(\+?86)?1\d{10}$")
 
 
 def access_member(*, actor: Any, member_id: int) -> Member:
@@ -28,7 +27,8 @@ def access_member(*, actor: Any, member_id: int) -> Member:
 
 
 def member_search_filter(qs: QuerySet[Member], text: str) -> QuerySet[Member]:
-    """By full ID number or phone (exact, through the keyed hash), else by name."""
+    """By full ID number or phone (exact, through the keyed hash), else by name. A search
+    by a full number is the caller's to count and audit first (core.pii_search)."""
     compact = re.sub(r"[\s-]", "", text)
     if ID_LIKE.match(compact):
         try:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.middleware import request_actor
 from gonghui.core.models import Role
+from gonghui.core.pii_search import GET_REFUSED, pii_query_kind, pii_search_allow
 from gonghui.core.scoping import require_role
 from gonghui.members import selectors
 from gonghui.members.extensions import member_filters, member_panels
@@ -27,38 +28,60 @@ from gonghui.orgs.selectors import access_union, union_choices, union_destinatio
 
 
 def member_list(request: HttpRequest) -> HttpResponse:
+    """The roster, searched by name through the URL; a full ID number or phone comes in a
+    POST body, counted and audited (core.pii_search), and never in a URL."""
     actor = request_actor(request)
     if actor.union is None:
         return render(request, "orgs/no_scope.html", status=403)
-    code = request.GET.get("union", "")
+    params = request.POST if request.method == "POST" else request.GET
+    code = params.get("union", "")
     union = access_union(actor=actor, code=code) if code else actor.union
     before_raw = request.GET.get("before", "")
-    q = request.GET.get("q", "")
-    chosen = {f.key: request.GET.get(f.key, "") for f in member_filters()}
-    members, next_before = selectors.member_page(
-        actor=actor,
-        union=union,
-        text=q,
-        before=int(before_raw) if before_raw.isdigit() else None,
-        filters=chosen,
+    q = params.get("q", "").strip()[:50]
+    chosen = {f.key: params.get(f.key, "") for f in member_filters()}
+    carried = "".join(f"&{k}={quote(v)}" for k, v in chosen.items() if v)
+    kind = pii_query_kind(q)
+    search_error = ""
+    if request.method == "POST" and not kind:
+        # A name search goes back to a URL, so its pages can be followed and bookmarked.
+        return redirect(f"{request.path}?union={quote(union.code)}&q={quote(q)}{carried}")
+    if kind and request.method != "POST":
+        search_error, q = GET_REFUSED, ""
+    elif kind:
+        try:
+            pii_search_allow(actor=actor, kind=kind, text=q, where="会员名册")
+        except ValidationError as exc:
+            search_error = exc.messages[0]
+    members, next_before = (
+        ([], None)
+        if search_error
+        else selectors.member_page(
+            actor=actor,
+            union=union,
+            text=q,
+            before=int(before_raw) if before_raw.isdigit() and not kind else None,
+            filters=chosen,
+        )
     )
     extra_filters = [
         {"key": f.key, "label": f.label, "choices": f.choices(actor), "value": chosen[f.key]}
         for f in member_filters()
     ]
-    carried = "".join(f"&{k}={quote(v)}" for k, v in chosen.items() if v)
     return render(
         request,
         "members/member_list.html",
         {
             "union": union,
             "members": members,
-            "next_before": next_before,
-            "q": q,
+            "next_before": None if kind else next_before,
+            # A full number is not written back into the page (nor into a next-page link).
+            "q": "" if kind else q,
+            "search_error": search_error,
             "unions": union_choices(actor=actor),
             "extra_filters": extra_filters,
             "carried": carried,
         },
+        status=429 if search_error and kind and request.method == "POST" else 200,
     )
 
 

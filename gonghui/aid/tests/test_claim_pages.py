@@ -288,7 +288,7 @@ def test_an_id_number_outside_the_scope_finds_no_member(world: World, client_as)
 
 
 def test_the_member_lookup_shows_the_member_masked(world: World, member: Member, client_as) -> None:
-    response = client_as(world.township_staff).get(
+    response = client_as(world.township_staff).post(
         "/aid/claims/new/member/", {"id_number": MEMBER_ID.lower()}
     )
     body = response.content.decode()
@@ -310,7 +310,7 @@ def test_the_member_lookup_finds_nobody_outside_the_scope(
     )
     body = (
         client_as(nanxun_town_staff)
-        .get("/aid/claims/new/member/", {"id_number": MEMBER_ID})
+        .post("/aid/claims/new/member/", {"id_number": MEMBER_ID})
         .content.decode()
     )
     assert "没有找到这个身份证号" in body

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.views.decorators.http import require_POST
 
 from gonghui.aid.documents import (
     INLINE_TYPES,
@@ -26,6 +27,7 @@ from gonghui.aid.selectors import enrollments_of, yuan
 from gonghui.aid.workflows import CLAIM
 from gonghui.core import pii
 from gonghui.core.middleware import request_actor
+from gonghui.core.pii_search import pii_search_allow
 from gonghui.core.scoping import access
 from gonghui.core.workflow import State
 from gonghui.core.workflow.selectors import may_correct
@@ -229,10 +231,12 @@ def _form_context(form: ClaimForm) -> dict[str, Any]:
     }
 
 
+@require_POST
 def claim_member_lookup(request: HttpRequest) -> HttpResponse:
-    """The member a typed ID number names, masked, for the form to show before saving."""
+    """The member a typed ID number names, masked, for the form to show before saving.
+    A lookup of a valid number is a search by it: counted and audited (core.pii_search)."""
     actor = request_actor(request)
-    text = request.GET.get("id_number", "").strip()
+    text = request.POST.get("id_number", "").strip()[:40]
     member, error, hint = None, "", ""
     if not may_enter_claims(actor, CLAIM):
         error = "您无权录入互助金申请。"
@@ -240,6 +244,8 @@ def claim_member_lookup(request: HttpRequest) -> HttpResponse:
         hint = "请输入完整的身份证号。"  # still typing: not an error yet
     else:
         try:
+            pii.normalize_id_number(text)
+            pii_search_allow(actor=actor, kind="id_number", text=text, where="互助金申请录入")
             member = member_by_id_number(actor=actor, text=text)
         except ValidationError as exc:
             error = exc.messages[0]

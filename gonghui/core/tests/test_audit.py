@@ -46,7 +46,7 @@ def backdated(world: World, action: str, *, days: int) -> AuditEvent:
     ]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {AuditEvent._meta.db_table} ({', '.join(f.column for f in fields)}) "
+            f"INSERT INTO {AuditEvent._meta.db_table} ({', '.join(str(f.column) for f in fields)}) "
             f"VALUES ({', '.join(['%s'] * len(fields))})",
             values,
         )
