@@ -225,6 +225,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 MEDIA_ROOT = Path(os.environ.get("GONGHUI_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# Files the server keeps (uploads, exports, error workbooks, documents): its own user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Uploads and job result files are deleted this many days after their job ended.
+GONGHUI_FILE_RETENTION_DAYS = int(os.environ.get("GONGHUI_FILE_RETENTION_DAYS", "30"))
 
 TASKS = {
     "default": {

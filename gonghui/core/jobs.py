@@ -27,6 +27,7 @@ from django_tasks.base import Task
 
 from gonghui.core.audit import audit_record
 from gonghui.core.models import Job
+from gonghui.core.pii import scrub_personal
 
 logger = logging.getLogger(__name__)
 
@@ -237,7 +238,7 @@ def job_start(
     """Create a pending job and enqueue its task once the caller's transaction commits."""
     job = Job.objects.create(
         kind=kind,
-        label=label,
+        label=scrub_personal(label)[:128],
         union=union,
         params=params or {},
         started_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -249,9 +250,25 @@ def job_start(
     return job
 
 
+def job_result_refusal(*, actor: Any, job: Job) -> str:
+    """Why ``actor`` may not download the job's result file ("" if they may)."""
+    from gonghui.core.models import Role
+
+    if job.started_by_id == actor.pk:
+        return ""
+    if actor.role != Role.ADMIN:
+        return "只有任务发起人或管理员可以下载结果文件。"
+    if job.params.get("reveal") and not actor.pii_access:
+        return "该文件含完整个人信息，需持有个人信息查看权限才能下载。"
+    return ""
+
+
 def job_result_open(*, actor: Any, job: Job) -> Any:
-    """The job's result file (an export, an error workbook), opened for its download: every
-    download is audited, as an export is."""
+    """The job's result file (an export, an error workbook), opened for its download: by
+    the person who started the job, or an administrator in scope (one holding the
+    personal-data right for a full export); every download is audited, as an export is."""
+    if refusal := job_result_refusal(actor=actor, job=job):
+        raise PermissionDenied(refusal)
     handle = job.result_file.open("rb")
     audit_record(
         actor=actor,
@@ -276,6 +293,11 @@ def job_retry(*, actor: Any, job: Job) -> Job:
         raise PermissionDenied("只有发起人或管理员可以重新运行该任务。")
     if not job.task:
         raise ValidationError("该任务不能重新运行，请重新发起。", code="job_not_retryable")
+    upload = job.params.get("file")
+    if upload and not (Path(settings.MEDIA_ROOT) / upload).exists():
+        raise ValidationError(
+            "上传的文件已超过保存期限被删除，请重新上传。", code="job_upload_expired"
+        )
     task = import_string(job.task)
     if not isinstance(task, Task):
         raise ValidationError("该任务不能重新运行，请重新发起。", code="job_not_retryable")
@@ -323,3 +345,36 @@ def _finish(progress: JobProgress, **values: Any) -> None:
         values.update(total=job.total, done=job.done, failed=job.failed)
     Job.objects.filter(pk=job.pk).update(finished_at=timezone.now(), **values)
     _side_file_clear(job.pk)
+
+
+def files_expire(*, now: datetime | None = None) -> dict[str, int]:
+    """Delete what jobs left on disk once GONGHUI_FILE_RETENTION_DAYS have passed since they
+    ended: result files (exports, error workbooks) and the uploads they read. Rosters and
+    exports hold personal data and serve no one after the work is done; the job's row and
+    its audit events stay, and the page says the file has gone."""
+    import shutil
+
+    cutoff = (now or timezone.now()) - timedelta(days=settings.GONGHUI_FILE_RETENTION_DAYS)
+    media = Path(settings.MEDIA_ROOT)
+    removed = {"results": 0, "uploads": 0}
+    ended = Job.objects.filter(state__in=[Job.State.DONE, Job.State.FAILED], finished_at__lt=cutoff)
+    for job in ended.exclude(result_file=""):
+        job.result_file.delete(save=False)
+        Job.objects.filter(pk=job.pk).update(result_file="")
+        removed["results"] += 1
+    still_needed = {
+        str(params.get("file", ""))
+        for params in Job.objects.exclude(pk__in=ended.values("pk")).values_list(
+            "params", flat=True
+        )
+        if isinstance(params, dict)
+    }
+    uploads = media / "uploads"
+    for folder in uploads.iterdir() if uploads.is_dir() else []:
+        files = [f"uploads/{folder.name}/{f.name}" for f in folder.iterdir()]
+        if any(name in still_needed for name in files):
+            continue
+        if folder.stat().st_mtime < cutoff.timestamp():
+            shutil.rmtree(folder, ignore_errors=True)
+            removed["uploads"] += 1
+    return removed

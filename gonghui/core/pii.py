@@ -532,14 +532,30 @@ def id_indexer() -> Indexer:
 
 # --- Scrubbing free text -----------------------------------------------------------------
 
-_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{5,8}(\d{3}[\dXx])(?![0-9A-Za-z])")
-_PHONE_LIKE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+# Digits as people type them: runs broken by a space (full-width too), a hyphen or a dot
+# ("3305 0219 8604 1288 1X", "139-5720-0001"), in full-width digits as well (\d is Unicode).
+_SEP = r"[\s\-－–—.·．]?"
+_ID_LIKE = re.compile(rf"(?<![0-9A-Za-z])\d(?:{_SEP}\d){{13,16}}{_SEP}[\dXxＸｘ](?![0-9A-Za-z])")
+_PHONE_LIKE = re.compile(rf"(?<!\d)(?:[+＋]?86{_SEP})?[1１](?:{_SEP}\d){{10}}(?!\d)")
+
+
+def _mask_id_run(match: re.Match[str]) -> str:
+    chars = [c for c in match[0] if c.isdigit() or c in "XxＸｘ"]
+    if len(chars) not in (15, 18):
+        return match[0]
+    return "".join(chars[:6]) + "*" * (len(chars) - 10) + "".join(chars[-4:])
+
+
+def _mask_phone_run(match: re.Match[str]) -> str:
+    digits = [c for c in match[0] if c.isdigit()][-11:]
+    return "".join(digits[:3]) + "****" + "".join(digits[-4:])
 
 
 def scrub_personal(text: str) -> str:
-    """Mask anything in free text that looks like an ID number or a mobile number.
+    """Mask anything in free text that looks like an ID number or a mobile number, however
+    it is spaced.
 
-    Audit summaries and job labels quote what users typed (file names, search terms); this
-    keeps a full number from being stored in clear there."""
-    text = _ID_LIKE.sub(lambda m: m[1] + "*" * (len(m[0]) - 10) + m[2], text)
-    return _PHONE_LIKE.sub(lambda m: f"{m[1]}****{m[2]}", text)
+    Audit summaries, job labels, file names and review comments quote what users typed;
+    this keeps a full number from being stored in clear there."""
+    text = _ID_LIKE.sub(_mask_id_run, text)
+    return _PHONE_LIKE.sub(_mask_phone_run, text)

@@ -3,6 +3,7 @@ commits it with progress, and the job keeps the report and the error workbook.""
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import uuid
@@ -47,10 +48,13 @@ def store_upload(upload: UploadedFile) -> str:
         )
     # A folder of its own keeps the person's file name, so the audit log and the job name
     # the file they chose rather than a random one.
-    relative = f"{UPLOAD_DIR}/{uuid.uuid4().hex}/{_safe_name(upload.name or '', suffix)}"
+    name = _safe_name(scrub_personal(upload.name or ""), suffix)
+    relative = f"{UPLOAD_DIR}/{uuid.uuid4().hex}/{name}"
     target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("wb") as out:
+    # Readable by the server's own user only: a roster is personal data in plain text.
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
     return relative

@@ -46,3 +46,16 @@ def jobs_reap_task() -> None:
 
 
 periodic_register(Periodic("jobs_reap", timedelta(minutes=1), jobs_reap_task, "中断任务标记为失败"))
+
+
+@task()
+def files_expire_task() -> None:
+    """Uploads and job result files past GONGHUI_FILE_RETENTION_DAYS are deleted."""
+    from gonghui.core.jobs import files_expire
+
+    files_expire()
+
+
+periodic_register(
+    Periodic("files_expire", timedelta(hours=1), files_expire_task, "删除过期的上传文件和结果文件")
+)

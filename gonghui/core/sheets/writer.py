@@ -7,6 +7,7 @@ Every text cell is written as text, and text that a spreadsheet would run as a f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 import xlsxwriter
 
+from gonghui.core.pii import scrub_personal
 from gonghui.core.sheets.engine import ImportReport, Sheet, locate_header
 from gonghui.core.sheets.reader import UploadLimits, check_upload
 
@@ -111,8 +113,31 @@ def write_template(sheet: Sheet, path: Path) -> Path:
     return path
 
 
+_LONG_DIGITS = re.compile(r"\d{12,}")
+
+
+def _masked_cell(value: Any) -> Any:
+    """A cell of the error workbook: ID and phone numbers, and any long run of digits (a
+    bank account), masked. The workbook stays on the server for others in scope to open;
+    the person fixes their own file by the row numbers."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+        if len(text) < 11:
+            return value
+        value = text
+    if not isinstance(value, str):
+        return value
+    masked = scrub_personal(value)
+    return _LONG_DIGITS.sub(lambda m: m[0][:4] + "*" * (len(m[0]) - 8) + m[0][-4:], masked)
+
+
+ERROR_NOTE = "身份证号、手机号和账号已隐去中间部分。请按“原行号”在原文件中修改后重新上传。"
+
+
 def write_error_workbook(sheet: Sheet, report: ImportReport, source: Path, path: Path) -> Path:
-    """The rows that failed, as the user wrote them, with a column giving every reason."""
+    """The rows that failed, with a column giving every reason; personal numbers masked."""
     reasons: dict[int, list[str]] = {}
     for error in report.errors:
         reasons.setdefault(error.row, []).append(error.message)
@@ -124,10 +149,14 @@ def write_error_workbook(sheet: Sheet, report: ImportReport, source: Path, path:
     for raw in rows:
         if raw.number in reasons:
             # Cells beyond the header (a long CSV line) would land in the reason column.
-            writer.row(out, [raw.number, *raw.cells[: len(header.headers)]])
+            cells = [_masked_cell(c) for c in raw.cells[: len(header.headers)]]
+            writer.row(out, [raw.number, *cells])
             writer.cell(out, len(header.headers) + 1, "；".join(reasons[raw.number]), writer.error)
             out += 1
     writer.ws.set_column(len(header.headers) + 1, len(header.headers) + 1, 50)
+    notes = writer.book.add_worksheet("说明")
+    notes.write_string(0, 0, ERROR_NOTE)
+    notes.set_column(0, 0, 80)
     writer.close()
     return path
 

@@ -25,3 +25,11 @@ def money(value: Any) -> str:
         return f"{Decimal(str(value)):,.2f}"
     except InvalidOperation:
         return str(value)
+
+
+@register.simple_tag
+def may_download_result(job: Any, user: Any) -> bool:
+    """Whether the user may download the job's result file (its starter, or an admin)."""
+    from gonghui.core.jobs import job_result_refusal
+
+    return bool(job.result_file) and not job_result_refusal(actor=user, job=job)

@@ -139,7 +139,7 @@ def test_downloading_a_job_result_is_audited(world: World, client_as) -> None:
 
     from gonghui.core.tests.factories import JobFactory
 
-    job = JobFactory.create(union=world.wuxing, state="done")
+    job = JobFactory.create(union=world.wuxing, state="done", started_by=world.wuxing_staff)
     job.result_file.save("r.csv", ContentFile(b"x"))
     response = client_as(world.wuxing_staff).get(f"/jobs/{job.pk}/result/")
     b"".join(response.streaming_content)

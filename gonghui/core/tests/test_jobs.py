@@ -73,7 +73,7 @@ def test_job_api_reports_progress(world: World, client_as) -> None:
 
 
 def test_result_file_downloads_inside_scope_only(world: World, client_as) -> None:
-    job = JobFactory.create(union=world.wuxing, state=Job.State.DONE)
+    job = JobFactory.create(union=world.wuxing, state=Job.State.DONE, started_by=world.wuxing_staff)
     job.result_file.save("结果.csv", ContentFile("姓名\n张三\n".encode()))
     response = client_as(world.wuxing_staff).get(f"/jobs/{job.pk}/result/")
     assert response.status_code == 200

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from gonghui.core.audit import audit_record_many
 from gonghui.core.jobs import JobProgress
+from gonghui.core.pii import scrub_personal
 from gonghui.core.workflow import LEVEL_DEPTH, Action, State, Step, Workflow
 from gonghui.core.workflow.models import ReviewEntry
 
@@ -261,7 +262,8 @@ def transition_many(
     """Take ``action`` on every item of ``ids`` the actor may, in chunks of one transaction
     each; the rest are reported with the reason."""
     action = Action(action)
-    comment = comment.strip()
+    # A number typed into a comment is kept masked: the trail is read by every reviewer.
+    comment = scrub_personal(comment.strip())
     report = TransitionReport(action=action)
     if action in COMMENT_REQUIRED and not comment:
         raise ValidationError(f"{action.label}须填写意见或原因。", code="comment_required")
@@ -437,7 +439,7 @@ def correction_record(
 ) -> ReviewEntry:
     """The trail's line of a correction: what changed, from what to what. The caller has
     locked and saved the item in the same transaction."""
-    comment = "；".join(changes) or "未修改内容"
+    comment = scrub_personal("；".join(changes)) or "未修改内容"
     entry = ReviewEntry.objects.create(
         workflow=workflow.key,
         object_id=item.pk,
