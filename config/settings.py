@@ -176,7 +176,15 @@ GONGHUI_SESSION_IDLE = timedelta(minutes=int(os.environ.get("GONGHUI_SESSION_IDL
 GONGHUI_SESSION_ABSOLUTE = timedelta(
     hours=int(os.environ.get("GONGHUI_SESSION_ABSOLUTE_HOURS", "12"))
 )
-GONGHUI_TRUST_X_FORWARDED_FOR = env_bool("GONGHUI_TRUST_X_FORWARDED_FOR", False)
+# How many reverse proxies stand in front of the application (0: none, clients connect
+# directly). The client address is taken that many places from the right of
+# X-Forwarded-For, so a forged value on the left escapes neither lockout nor audit.
+# (GONGHUI_TRUST_X_FORWARDED_FOR=1, the older setting, means one proxy.)
+GONGHUI_TRUSTED_PROXIES = int(
+    os.environ.get(
+        "GONGHUI_TRUSTED_PROXIES", "1" if env_bool("GONGHUI_TRUST_X_FORWARDED_FOR", False) else "0"
+    )
+)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = int(GONGHUI_SESSION_IDLE.total_seconds())
 SESSION_SAVE_EVERY_REQUEST = True

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import ipaddress
+
 import functools
 from collections.abc import Callable
 from typing import Any, cast
@@ -53,11 +55,23 @@ class SessionMiddleware(DjangoSessionMiddleware):
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    if settings.GONGHUI_TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR")
+    """The client's address: behind GONGHUI_TRUSTED_PROXIES proxies, the one the farthest
+    of them saw, counted from the right of X-Forwarded-For (each proxy appends what it saw;
+    anything further left came from the client and may be forged)."""
+    remote = request.META.get("REMOTE_ADDR")
+    proxies = settings.GONGHUI_TRUSTED_PROXIES
+    if proxies <= 0:
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [h for h in hops if h]
+    if len(hops) < proxies:
+        return remote  # the request did not come through every proxy
+    candidate = hops[-proxies]
+    try:
+        ipaddress.ip_address(candidate)
+    except ValueError:
+        return remote
+    return candidate
 
 
 def request_actor(request: HttpRequest) -> User:

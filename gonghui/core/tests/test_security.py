@@ -171,3 +171,52 @@ def test_pages_load_nothing_from_outside(world: World, client_as, url: str) -> N
     """The intranet has no CDN: scripts, styles and fonts come from our own static files."""
     body = client_as(world.city_admin).get(url).content.decode()
     assert re.findall(r'(?:src|href)="(https?:)?//', body) == []
+
+
+def _forwarded(remote: str, forwarded: str, proxies: int, settings) -> str | None:
+    from django.test import RequestFactory
+
+    from gonghui.core.middleware import client_ip
+
+    settings.GONGHUI_TRUSTED_PROXIES = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    return client_ip(request)
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "proxies", "expected"),
+    [
+        ("6.6.6.6, 10.1.2.3", 1, "10.1.2.3"),  # the client forged the left value
+        ("6.6.6.6, 10.1.2.3, 192.168.0.5", 2, "10.1.2.3"),  # two proxies
+        ("10.1.2.3", 2, "192.168.0.9"),  # fewer hops than proxies: the connection's address
+        ("6.6.6.6, not-an-address", 1, "192.168.0.9"),
+        ("6.6.6.6", 0, "192.168.0.9"),  # no proxy: the header is ignored
+    ],
+)
+def test_the_client_address_is_counted_from_the_right(
+    forwarded: str, proxies: int, expected: str, settings
+) -> None:
+    assert _forwarded("192.168.0.9", forwarded, proxies, settings) == expected
+
+
+def test_a_forged_forwarded_address_does_not_escape_the_lockout(
+    world: World, client: Client, settings
+) -> None:
+    settings.GONGHUI_TRUSTED_PROXIES = 1
+    for n in range(5):
+        client.post(
+            "/accounts/login/",
+            {"username": f"guess{n}", "password": "wrong-Password-1"},
+            REMOTE_ADDR="192.168.0.1",
+            HTTP_X_FORWARDED_FOR=f"6.6.6.{n}, 10.7.7.7",
+        )
+    locked = client.post(
+        "/accounts/login/",
+        {"username": "nanxun_staff", "password": TEST_PASSWORD},
+        REMOTE_ADDR="192.168.0.1",
+        HTTP_X_FORWARDED_FOR="6.6.6.99, 10.7.7.7",
+    )
+    assert "锁定" in locked.content.decode()
+    assert set(AuditEvent.objects.filter(action="login.failed").values_list("ip", flat=True)) == {
+        "10.7.7.7"
+    }
