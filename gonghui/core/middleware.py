@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-import ipaddress
-
 import functools
+import ipaddress
 from collections.abc import Callable
 from typing import Any, cast
 

@@ -131,6 +131,8 @@ COLUMNS = (
     ),
 )
 
+NOT_HERE = "身份证号：此人无法在本工会登记，请核对身份证号；确需登记的，请联系上级工会办理"
+
 # Columns written for a new member, in the order _write builds its rows.
 INSERT_FIELDS = (
     "union",
@@ -349,13 +351,16 @@ class MemberSheet(Sheet):
                 continue
             if member.status == Member.Status.ACTIVE and member.union_id != target.pk:
                 other = self.union_named(member.union_id)
-                # Name the other union only if the importer may see it.
-                where = f"“{other.name}”" if other.path.startswith(self.union.path) else "其他工会"
-                outcome.errors.append(
-                    CellError(
-                        row.number, "身份证号", f"身份证号：此人已是{where}的会员，请通过转会办理"
-                    )
-                )
+                # The importer's own scope (the command line's operator: the import's union).
+                actor_union = getattr(self.actor, "union", None)
+                scope = actor_union.path if actor_union is not None else self.union.path
+                if other.path.startswith(scope):
+                    message = f"身份证号：此人已是“{other.name}”的会员，请通过转会办理"
+                else:
+                    # Outside the importer's scope nothing is said of where, or whether, the
+                    # person is a member: only that this row cannot be registered here.
+                    message = NOT_HERE
+                outcome.errors.append(CellError(row.number, "身份证号", message))
                 continue
             changed = member.status != Member.Status.ACTIVE or member.union_id != target.pk
             new = {

@@ -4,8 +4,9 @@ from datetime import date
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from gonghui.core.api import BoundedLimitOffset
 from gonghui.orgs import selectors
 
 router = Router(tags=["组织建设"])
@@ -22,7 +23,7 @@ class UnionOut(Schema):
 
 
 @router.get("/unions", response=list[UnionOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_unions(request: HttpRequest):
     return selectors.unions_visible(actor=request.user)
 

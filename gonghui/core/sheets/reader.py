@@ -306,6 +306,13 @@ def _iter_csv(path: Path) -> Iterator[RawRow]:
         raise ValidationError(
             "CSV 文件编码无法识别：请另存为 UTF-8 或 GBK 编码。", code="file_encoding"
         ) from exc
+    except csv.Error as exc:
+        # A cell beyond csv's field limit (128 KiB), or an unclosed quote running to the end.
+        raise ValidationError(
+            f"CSV 文件第 {reader.line_num} 行附近有单元格超过 128 KB，或引号未闭合，"
+            "请检查该行后重新上传。",
+            code="file_cell_too_large",
+        ) from exc
 
 
 DIMENSION = re.compile(rb'<dimension ref="[A-Z]+(\d+)(?::[A-Z]+(\d+))?"')

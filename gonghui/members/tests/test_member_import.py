@@ -33,6 +33,7 @@ from gonghui.members.services import (
     member_reveal,
     member_transfer,
 )
+from gonghui.members.sheets import NOT_HERE
 from gonghui.members.tests.factories import MemberFactory, id_number_for
 from gonghui.orgs.models import Union
 
@@ -513,10 +514,8 @@ def test_active_member_elsewhere_must_transfer_and_the_other_union_stays_hidden(
 ) -> None:
     MemberFactory.create(union=world.nanxun_town, id_number=ID_A)
     report = do_import(world, tmp_path, [person(1), {"姓名": "张三", "身份证号": ID_A}])
-    assert errors(report) == [
-        (FIRST_ROW + 1, "身份证号", "身份证号：此人已是其他工会的会员，请通过转会办理")
-    ]
-    assert all("南浔" not in e.message for e in report.errors)
+    assert errors(report) == [(FIRST_ROW + 1, "身份证号", NOT_HERE)]
+    assert all("南浔" not in e.message and "会员" not in e.message for e in report.errors)
     assert Member.objects.count() == 1
 
 
@@ -929,3 +928,15 @@ def test_reveal_of_a_missing_phone_is_refused(world: World) -> None:
     with pytest.raises(ValidationError) as caught:
         member_reveal(actor=_with_pii(world.township_staff), member=member, field="phone")
     assert caught.value.code == "nothing_to_reveal"
+
+
+def test_a_member_elsewhere_in_the_target_but_outside_the_importers_scope_is_not_named(
+    world: World, tmp_path: Path
+) -> None:
+    """An import into 月河街道 by its own staff: a 织里镇 member is outside their scope, so the
+    dry run says neither where nor whether the person is a member."""
+    MemberFactory.create(union=world.zhili, id_number=ID_A)
+    report = do_import(
+        world, tmp_path, [{"姓名": "张三", "身份证号": ID_A}], actor=world.township_staff
+    )
+    assert errors(report) == [(FIRST_ROW, "身份证号", NOT_HERE)]

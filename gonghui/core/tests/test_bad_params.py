@@ -1,0 +1,52 @@
+"""Parameters no page offers (numbers past 2^63, a 200 KiB CSV cell) get an answer, never a
+server error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from gonghui.conftest import World
+from gonghui.core.tests.test_sheets import run
+
+HUGE = str(2**63)
+URLS = [
+    f"/members/?before={HUGE}",
+    f"/members/{HUGE}/",
+    f"/members/?aid=in:{HUGE}",
+    f"/aid/claims/?before={HUGE}",
+    f"/aid/claims/new/?member={HUGE}",
+    f"/aid/relief/new/?year={HUGE}",
+    f"/aid/payouts/?page={HUGE}",
+    f"/orgs/formation/?year={HUGE}&page={HUGE}",
+    f"/reports/narrative/?year={HUGE}",
+    f"/api/v1/members?before={HUGE}",
+    f"/api/v1/workflow/relief/items?before={HUGE}",
+    f"/api/v1/jobs/{HUGE}",
+    f"/api/v1/unions?limit={HUGE}",
+    f"/api/v1/unions?offset={HUGE}",
+]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_a_number_past_the_database_range_is_no_server_error(
+    url: str, world: World, client_as
+) -> None:
+    assert client_as(world.wuxing_staff).get(url).status_code < 500
+
+
+def test_the_api_refuses_an_offset_past_its_bound(world: World, client_as) -> None:
+    response = client_as(world.wuxing_staff).get(f"/api/v1/unions?offset={HUGE}")
+    assert response.status_code == 422
+
+
+@pytest.mark.django_db
+def test_a_csv_cell_over_128_kib_is_refused_with_a_reason(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    path.write_text("区划代码,名称,层级\n330502," + "吴" * 140_000 + ",区县\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as exc:
+        run(path)
+    assert exc.value.code == "file_cell_too_large"
+    assert "超过 128 KB" in exc.value.message
