@@ -163,11 +163,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "gonghui.core.security.CharacterClassValidator"},
+    {"NAME": "gonghui.core.security.PatternPasswordValidator"},
 ]
 
-# 等保 2.0 level 3: lock out after repeated failures, idle and absolute session limits.
 # Searches by a full ID number or phone a user may make in an hour (each is audited).
 GONGHUI_PII_SEARCHES_PER_HOUR = int(os.environ.get("GONGHUI_PII_SEARCHES_PER_HOUR", "60"))
+# 等保 2.0 level 3: lock out after repeated failures, idle and absolute session limits.
 GONGHUI_LOGIN_MAX_FAILURES = int(os.environ.get("GONGHUI_LOGIN_MAX_FAILURES", "5"))
 GONGHUI_LOGIN_LOCKOUT = timedelta(
     minutes=int(os.environ.get("GONGHUI_LOGIN_LOCKOUT_MINUTES", "15"))

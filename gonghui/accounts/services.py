@@ -45,7 +45,13 @@ def password_generate() -> str:
     def draw(alphabet: str, n: int) -> str:
         return "".join(secrets.choice(alphabet) for _ in range(n))
 
-    return f"{draw(upper, 1)}{draw(lower, 5)}-{draw(digits, 4)}-{draw(lower + upper, 4)}"
+    while True:  # a draw that happens to spell a run or a repeat is drawn again
+        password = f"{draw(upper, 1)}{draw(lower, 5)}-{draw(digits, 4)}-{draw(lower + upper, 4)}"
+        try:
+            validate_password(password)
+        except ValidationError:
+            continue
+        return password
 
 
 def username_check(username: str) -> str:

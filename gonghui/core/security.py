@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -43,6 +44,97 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return "密码须至少包含小写字母、大写字母、数字、符号中的三类。"
+
+
+# Words a password must not be built on (with digits and symbols around them): the names of
+# this product and city, the usual defaults and the common Chinese choices.
+PASSWORD_DENY_WORDS = frozenset(
+    [
+        "password",
+        "passwd",
+        "admin",
+        "administrator",
+        "root",
+        "system",
+        "manager",
+        "user",
+        "test",
+        "guest",
+        "welcome",
+        "qwerty",
+        "qwertyuiop",
+        "asdf",
+        "asdfgh",
+        "asdfghjkl",
+        "zxcv",
+        "zxcvbn",
+        "zxcvbnm",
+        "abc",
+        "abcd",
+        "abcde",
+        "abcdef",
+        "iloveyou",
+        "woaini",
+        "woaiwojia",
+        "aini",
+        "gonghui",
+        "gonghuiju",
+        "zonggonghui",
+        "huzhou",
+        "hz",
+        "zhejiang",
+        "china",
+        "huzhougonghui",
+        "changeme",
+        "letmein",
+        "default",
+        "secret",
+        "mima",
+        "zhangsan",
+        "lisi",
+        "wangwu",
+    ]
+)
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+)
+_KEYBOARD_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "abcdefghijklmnopqrstuvwxyz")
+
+
+class PatternPasswordValidator:
+    """A password that passes the length and character-class rules only by padding: one
+    character repeated (Aa1!aaaaaaaa), too few different characters, a run along the
+    keyboard or the alphabet, or a common word with digits and symbols around it."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        lower = password.lower()
+        if re.search(r"(.)\1{3}", password):
+            raise ValidationError("密码不能含有连续重复 4 次以上的字符。", code="password_repeat")
+        if len(set(lower)) < 6:
+            raise ValidationError("密码须至少包含 6 个不同的字符。", code="password_variety")
+        for row in _KEYBOARD_ROWS:
+            for start in range(len(row) - 4):
+                run = row[start : start + 5]
+                if run in lower or run[::-1] in lower:
+                    raise ValidationError(
+                        f"密码不能含有键盘或字母表上连续的字符（如 {run}）。",
+                        code="password_sequence",
+                    )
+        # The letters (read through 0→o, @→a, …) left once the common words are taken out:
+        # a passphrase keeps words of its own, a padded default keeps next to none.
+        read = re.sub(r"(?<=[a-z])[0-9@$]+(?=[a-z])", lambda m: m[0].translate(_LEET), lower)
+        letters = re.sub(r"[^a-z]", "", read)
+        rest = letters
+        for word in sorted(PASSWORD_DENY_WORDS, key=len, reverse=True):
+            rest = rest.replace(word, "")
+        if rest != letters and len(rest) < 4:
+            raise ValidationError(
+                "密码不能以常见单词或本系统、本市的名称为主体，请换一个不易猜到的密码。",
+                code="password_denied",
+            )
+
+    def get_help_text(self) -> str:
+        return "密码不能是重复字符、键盘顺序或常见单词加数字。"
 
 
 def login_is_locked(*, username: str, ip: str | None, now: datetime | None = None) -> bool:

@@ -42,8 +42,27 @@ def test_weak_passwords_are_refused(password: str) -> None:
         validate_password(password)
 
 
-def test_strong_password_is_accepted() -> None:
-    validate_password("Huzhou-Gonghui-2026")
+@pytest.mark.parametrize("password", ["Taihu-Lotus-Bridge-26", "Yuehe-Li-Gonghui-1!"])
+def test_strong_password_is_accepted(password: str) -> None:
+    validate_password(password)
+
+
+@pytest.mark.parametrize(
+    ("password", "code"),
+    [
+        ("Aa1!aaaaaaaa", "password_repeat"),  # passes length and classes only by padding
+        ("Ab1!Ab1!Ab1!", "password_variety"),
+        ("Qwert!7Lm#Pz", "password_sequence"),
+        ("Zk9#54321!Lm", "password_sequence"),
+        ("Admin@135790", "password_denied"),
+        ("Huzhou-Gonghui-2026", "password_denied"),  # the city and the product, with a year
+        ("P@ssw0rd-2026", "password_denied"),
+    ],
+)
+def test_patterned_passwords_are_refused(password: str, code: str) -> None:
+    with pytest.raises(ValidationError) as exc:
+        validate_password(password)
+    assert code in [e.code for e in exc.value.error_list]
 
 
 def test_login_succeeds_and_records_audit(world: World, client: Client) -> None:
