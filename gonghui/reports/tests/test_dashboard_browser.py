@@ -180,3 +180,25 @@ def test_dashboard_requests_nothing_outside_this_server(
         assert outside == []
     finally:
         context.close()
+
+
+def test_a_union_name_with_html_is_shown_as_text_in_the_map_tooltip(
+    live_world: World, live_server, browser
+) -> None:
+    from gonghui.orgs.models import Union
+
+    hostile = '吴兴区总工会<img src=x onerror="window.__xss=1">'
+    Union.objects.filter(pk=live_world.wuxing.pk).update(name=hostile)
+    page = open_page(browser, live_server.url, "city_admin", 1440)
+    try:
+        page.evaluate(
+            """() => echarts.getInstanceByDom(document.getElementById('map-chart'))
+                 .dispatchAction({type: 'showTip', seriesIndex: 0, name: '吴兴区'})"""
+        )
+        tip = page.wait_for_selector("#map-chart div:has-text('吴兴区总工会')")
+        assert tip is not None
+        page.wait_for_timeout(300)  # time for an injected image to fail and run its handler
+        assert page.evaluate("window.__xss") is None
+        assert '<img src=x onerror="window.__xss=1">' in tip.inner_text()
+    finally:
+        page.context.close()

@@ -8,6 +8,14 @@
   var GREY = "#8c959f";
   var charts = {};
 
+  // ECharts puts a formatter's string into the page as HTML: every value from the data
+  // (a union's name is typed by a user) goes through this first.
+  function escapeHtml(value) {
+    return String(value === null || value === undefined ? "" : value).replace(/[&<>"']/g, function (ch) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[ch];
+    });
+  }
+
   function number(value) {
     return value === null || value === undefined ? null : Number(value);
   }
@@ -82,7 +90,10 @@
           trigger: "item",
           formatter: function (p) {
             var d = p.data || {};
-            return (d.union || p.name) + "<br>" + (d.text || format(p.value, places)) + " " + data.indicator.unit;
+            return (
+              escapeHtml(d.union || p.name) + "<br>" +
+              escapeHtml((d.text || format(p.value, places)) + " " + data.indicator.unit)
+            );
           },
         },
         visualMap: {
