@@ -19,7 +19,7 @@ from gonghui.core.security import SESSION_ABSOLUTE_KEY
 from gonghui.core.tests.factories import UserFactory
 from gonghui.orgs.models import Region, Union
 from gonghui.orgs.tests.factories import UnionFactory
-from gonghui.testing.browser import browser  # noqa: F401  (a fixture for page tests)
+from gonghui.testing.browser import _chromium, browser  # noqa: F401  (fixtures for page tests)
 
 
 @dataclass

@@ -36,16 +36,40 @@ def require_chromium() -> str:
     pytest.skip(message)
 
 
+# What Chromium logs when the Content-Security-Policy blocks something on a page.
+CSP_VIOLATIONS: list[str] = []
+
+
+def _watch_policy(context: Any) -> Any:
+    def on_console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            CSP_VIOLATIONS.append(message.text)
+
+    context.on("console", on_console)
+    return context
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def _chromium() -> Iterator[Any]:
     path = require_chromium()
     from playwright.sync_api import sync_playwright
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop shares the thread
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        original = chromium.new_context
+        chromium.new_context = lambda *a, **k: _watch_policy(original(*a, **k))  # type: ignore[method-assign]
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def browser(_chromium: Any) -> Iterator[Any]:
+    """Chromium; a page test fails if the page's security policy blocked anything on it
+    (an inline script, a resource from elsewhere)."""
+    CSP_VIOLATIONS.clear()
+    yield _chromium
+    assert CSP_VIOLATIONS == []
 
 
 def log_in(page: Any, base: str, username: str) -> None:
