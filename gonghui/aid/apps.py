@@ -30,6 +30,7 @@ class AidConfig(AppConfig):
                 "payout_batch.export": "下载银行发放文件",
                 "payout_batch.paid": "确认批次已发放",
                 "payout_item.return": "登记银行退回",
+                "payout_item.return_confirm": "复核银行退回",
             }
         )
         from gonghui.aid import member_panel

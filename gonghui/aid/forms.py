@@ -130,7 +130,7 @@ class ClaimForm(forms.Form):
     category = forms.ChoiceField(
         label="申请类别",
         choices=[("", "请选择"), *Category.choices],
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=forms.Select(attrs={"class": "form-select", "data-category-select": ""}),
     )
     hospital = _text("就诊医院", 128)
     start_date = _date("入院（就诊）日期")

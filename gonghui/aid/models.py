@@ -352,6 +352,26 @@ class PayoutItem(models.Model):
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.BATCHED)
     return_reason = models.CharField("退回原因", max_length=200, blank=True)
     returned_at = models.DateTimeField("退回时间", null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="退回登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # A line returned after it was paid: money may have left, so its application is paid
+    # again only once a second finance user has confirmed the bank's return.
+    return_needs_confirm = models.BooleanField("退回待复核", default=False)
+    return_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="退回复核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    return_confirmed_at = models.DateTimeField("退回复核时间", null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

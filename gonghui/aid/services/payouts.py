@@ -80,13 +80,18 @@ def may_pay(actor: Any) -> bool:
 
 
 def _eligible(workflow: Workflow, union: Any) -> QuerySet[Any]:
-    """Approved items of ``union``'s subtree that no live batch line holds."""
-    live = PayoutItem.objects.filter(workflow=workflow.key, object_id=OuterRef("pk")).exclude(
-        status=PayoutItem.Status.RETURNED
+    """Approved items of ``union``'s subtree that no live batch line holds, nor a paid line
+    returned by the bank and not yet confirmed by a second finance user."""
+    lines = PayoutItem.objects.filter(workflow=workflow.key, object_id=OuterRef("pk"))
+    live = lines.exclude(status=PayoutItem.Status.RETURNED)
+    unconfirmed = lines.filter(
+        status=PayoutItem.Status.RETURNED,
+        return_needs_confirm=True,
+        return_confirmed_by__isnull=True,
     )
     return workflow.model.objects.filter(
         union__path__startswith=union.path, state=State.APPROVED, amount__gt=0
-    ).filter(~Exists(live))
+    ).filter(~Exists(live), ~Exists(unconfirmed))
 
 
 @dataclass(frozen=True)
@@ -351,10 +356,20 @@ def payout_item_return(*, actor: Any, item: PayoutItem, reason: str) -> PayoutIt
             )
             if line.object_id in report.refused:
                 raise ValidationError(report.refused[line.object_id], code="refused")
+        line.return_needs_confirm = line.status == PayoutItem.Status.PAID
         line.status = PayoutItem.Status.RETURNED
         line.return_reason = reason
         line.returned_at = timezone.now()
-        line.save(update_fields=["status", "return_reason", "returned_at"])
+        line.returned_by = actor
+        line.save(
+            update_fields=[
+                "status",
+                "return_reason",
+                "returned_at",
+                "returned_by",
+                "return_needs_confirm",
+            ]
+        )
         _recount(batch)
         audit_record(
             actor=actor,
@@ -363,6 +378,36 @@ def payout_item_return(*, actor: Any, item: PayoutItem, reason: str) -> PayoutIt
             union=line.union,
             summary=f"发放批次“{batch.name}”明细#{line.pk}（{line.purpose} {line.amount} 元，"
             f"账号 {line.account_masked}）银行退回：{reason}",
+        )
+    return line
+
+
+def payout_return_confirm(*, actor: Any, item: PayoutItem) -> PayoutItem:
+    """A second finance user confirms that the bank really returned a paid line: only then
+    may its application go into another batch. The one who recorded the return may not
+    (one person alone could otherwise mark a paid line returned and pay it again)."""
+    _require_finance(actor)
+    _require_scope(actor, item.union)
+    with transaction.atomic():
+        line = PayoutItem.objects.select_for_update().get(pk=item.pk)
+        if line.status != PayoutItem.Status.RETURNED or not line.return_needs_confirm:
+            raise ValidationError("该明细不需要复核。", code="no_confirm")
+        if line.return_confirmed_by_id is not None:
+            raise ValidationError("该退回已经复核。", code="already_confirmed")
+        if line.returned_by_id == actor.pk:
+            raise ValidationError(
+                "退回须由另一位财务人员复核，登记退回的人不能自己复核。", code="own_return"
+            )
+        line.return_confirmed_by = actor
+        line.return_confirmed_at = timezone.now()
+        line.save(update_fields=["return_confirmed_by", "return_confirmed_at"])
+        audit_record(
+            actor=actor,
+            action="payout_item.return_confirm",
+            obj=line.batch,
+            union=line.union,
+            summary=f"复核发放明细#{line.pk}（{line.purpose} {line.amount} 元，"
+            f"账号 {line.account_masked}）的银行退回，该申请可重新发放",
         )
     return line
 

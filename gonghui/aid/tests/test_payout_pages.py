@@ -214,3 +214,28 @@ def test_the_payout_pages_fit_a_phone_and_a_desktop(
             page.screenshot(path=str(SCREENSHOTS / f"payout-{name}-{device}.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_a_second_finance_user_confirms_a_paid_line_the_bank_returned(
+    world: World, batch: PayoutBatch, wuxing_finance: User, client_as
+) -> None:
+    from gonghui.aid.services.payouts import payout_batch_mark_paid, payout_item_return
+
+    payout_batch_mark_paid(
+        actor=wuxing_finance, batch=batch, bank_reference="HZ1", paid_on=batch.created_at.date()
+    )
+    line = batch.items.first()
+    assert line is not None
+    payout_item_return(actor=wuxing_finance, item=line, reason="账号错误")
+    own = client_as(wuxing_finance).get(f"/aid/payouts/{batch.pk}/").content.decode()
+    assert "待另一位财务人员复核" in own and 'data-testid="return-confirm"' not in own
+    second = UserFactory.create(
+        username="wuxing_finance_two", union=world.wuxing, role=Role.FINANCE
+    )
+    client = client_as(second)
+    assert (
+        'data-testid="return-confirm"' in client.get(f"/aid/payouts/{batch.pk}/").content.decode()
+    )
+    client.post(f"/aid/payouts/{batch.pk}/return-confirm/", {"item": line.pk})
+    line.refresh_from_db()
+    assert line.return_confirmed_by == second

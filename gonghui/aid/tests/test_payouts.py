@@ -26,6 +26,7 @@ from gonghui.aid.services.payouts import (
     payout_batch_mark_paid,
     payout_eligible_summary,
     payout_item_return,
+    payout_return_confirm,
 )
 from gonghui.aid.tests.factories import (
     PAYEE_ACCOUNT,
@@ -396,6 +397,7 @@ def test_a_returned_application_can_be_batched_again(world: World, wuxing_financ
     batch = paid_batch(world, wuxing_finance)
     line = batch.items.get(workflow="relief")
     payout_item_return(actor=wuxing_finance, item=line, reason="账号错误")
+    payout_return_confirm(actor=finance(world.wuxing, "wuxing_finance_two"), item=line)
     again = batch_of(wuxing_finance, world.wuxing)
     assert lines(again) == {("relief", line.object_id)}
     payout_batch_mark_paid(
@@ -468,3 +470,36 @@ def test_a_returned_line_frees_the_application_in_the_database(
     line.status = PayoutItem.Status.BATCHED
     line.save()
     assert PayoutItem.objects.count() == 2
+
+
+def test_a_paid_line_returned_is_not_paid_again_until_a_second_person_confirms(
+    world: World, wuxing_finance
+) -> None:
+    batch = paid_batch(world, wuxing_finance)
+    line = batch.items.get(workflow="relief")
+    returned = payout_item_return(actor=wuxing_finance, item=line, reason="账号错误")
+    assert (returned.return_needs_confirm, returned.returned_by) == (True, wuxing_finance)
+    summary = {
+        s.key: s.count for s in payout_eligible_summary(actor=wuxing_finance, union=world.wuxing)
+    }
+    assert summary.get("relief", 0) == 0
+    with pytest.raises(ValidationError, match="另一位财务人员复核"):
+        payout_return_confirm(actor=wuxing_finance, item=line)
+    second = finance(world.wuxing, "wuxing_finance_two")
+    confirmed = payout_return_confirm(actor=second, item=line)
+    assert confirmed.return_confirmed_by == second
+    summary = {
+        s.key: s.count for s in payout_eligible_summary(actor=wuxing_finance, union=world.wuxing)
+    }
+    assert summary["relief"] == 1
+    assert AuditEvent.objects.filter(action="payout_item.return_confirm").count() == 1
+
+
+def test_a_line_returned_before_payment_needs_no_confirmation(world: World, wuxing_finance) -> None:
+    c = claim(world.wuxing_grassroots, "1500.00")
+    batch = batch_of(wuxing_finance, world.wuxing)
+    line = batch.items.get(object_id=c.pk)
+    returned = payout_item_return(actor=wuxing_finance, item=line, reason="账号错误")
+    assert returned.return_needs_confirm is False
+    with pytest.raises(ValidationError, match="不需要复核"):
+        payout_return_confirm(actor=finance(world.wuxing, "wuxing_finance_two"), item=line)

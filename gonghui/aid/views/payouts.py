@@ -126,7 +126,31 @@ def payout_return(request: HttpRequest, batch_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"已将明细 #{item.pk} 标记为银行退回，该申请重新待发放。")
+        messages.success(
+            request,
+            f"已将明细 #{item.pk} 标记为银行退回。"
+            + (
+                "已发放的明细须由另一位财务人员复核后，该申请才能重新发放。"
+                if item.return_needs_confirm
+                else "该申请重新待发放。"
+            ),
+        )
+    return redirect("aid:payout_detail", batch_id=batch.pk)
+
+
+@require_POST
+def payout_return_confirm(request: HttpRequest, batch_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    batch = svc.access_batch(actor=actor, batch_id=batch_id)
+    require_role(actor, Role.FINANCE)
+    raw = request.POST.get("item", "")
+    item = svc.access_line(actor=actor, batch=batch, item_id=int(raw) if raw.isdigit() else 0)
+    try:
+        svc.payout_return_confirm(actor=actor, item=item)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已复核明细 #{item.pk} 的银行退回，该申请可以重新发放。")
     return redirect("aid:payout_detail", batch_id=batch.pk)
 
 
@@ -148,5 +172,10 @@ urlpatterns: list[URLPattern] = [
     path("payouts/<int:batch_id>/", payout_detail, name="payout_detail"),
     path("payouts/<int:batch_id>/paid/", payout_paid, name="payout_paid"),
     path("payouts/<int:batch_id>/return/", payout_return, name="payout_return"),
+    path(
+        "payouts/<int:batch_id>/return-confirm/",
+        payout_return_confirm,
+        name="payout_return_confirm",
+    ),
     path("payouts/<int:batch_id>/export/", payout_export, name="payout_export"),
 ]
