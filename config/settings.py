@@ -167,6 +167,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "gonghui.core.security.PatternPasswordValidator"},
 ]
 
+# Calls one API client may make in a minute (each is audited).
+GONGHUI_API_CALLS_PER_MINUTE = int(os.environ.get("GONGHUI_API_CALLS_PER_MINUTE", "120"))
 # Searches by a full ID number or phone a user may make in an hour (each is audited).
 GONGHUI_PII_SEARCHES_PER_HOUR = int(os.environ.get("GONGHUI_PII_SEARCHES_PER_HOUR", "60"))
 # 等保 2.0 level 3: lock out after repeated failures, idle and absolute session limits.

@@ -67,6 +67,10 @@ audit_actions_register(
         "audit.prune": "清理过期审计日志",
         "notice.setting": "修改公示设置",
         "pii.search": "按完整身份证号或手机号查询",
+        "api.call": "接口调用",
+        "api_client.create": "开通接口客户端",
+        "api_client.rotate": "更换接口令牌",
+        "api_client.revoke": "停用接口客户端",
     }
 )
 
@@ -120,11 +124,13 @@ def audit_event_row(
         from gonghui.orgs.models import Union
 
         union = Union.objects.filter(depth=1).order_by("path").first()
+    # A user row, or an identity that names itself (an API client's actor).
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    named = getattr(actor, "audit_name", "")
     return AuditEvent(
         at=timezone.now(),
-        actor=actor if is_user else None,
-        actor_name=actor_name or (actor.get_username() if is_user else ""),
+        actor=actor if is_user and not named else None,
+        actor_name=actor_name or named or (actor.get_username() if is_user else ""),
         union=union,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",

@@ -241,3 +241,44 @@ class PeriodicRun(models.Model):
 
 # The workflow engine's trail lives in its own module; importing it here registers it.
 from gonghui.core.workflow.models import ReviewEntry  # noqa: E402, F401
+
+
+class ApiClient(models.Model):
+    """Another government system that calls the API with a token: its union's subtree is
+    its scope, and each area (组织、会员、互助…) is closed, readable, or read-write to it.
+    The token is shown once when issued; only its hash is kept."""
+
+    class Access(models.TextChoices):
+        NONE = "", "无"
+        READ = "read", "只读"
+        WRITE = "write", "读写"
+
+    name = models.CharField("系统名称", max_length=64, unique=True)
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="所属工会", on_delete=models.PROTECT, related_name="+"
+    )
+    permissions = models.JSONField("权限", default=dict, blank=True)  # {area: "read"|"write"}
+    prefix = models.CharField("令牌前缀", max_length=16, unique=True)
+    token_hash = models.CharField("令牌摘要", max_length=64)
+    is_active = models.BooleanField("启用", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    rotated_at = models.DateTimeField("令牌更换时间", null=True, blank=True)
+    revoked_at = models.DateTimeField("停用时间", null=True, blank=True)
+    last_used_at = models.DateTimeField("最近调用", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "接口客户端"
+        verbose_name_plural = "接口客户端"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -51,7 +51,12 @@ def pii_search_allow(*, actor: Any, kind: str, text: str, where: str) -> None:
     label = "身份证号" if kind == "id_number" else "手机号"
     limit = settings.GONGHUI_PII_SEARCHES_PER_HOUR
     since = timezone.now() - timedelta(hours=1)
-    made = AuditEvent.objects.filter(actor_id=actor.pk, action=ACTION, at__gte=since).count()
+    mine = (
+        {"actor_id": actor.pk}
+        if actor.pk is not None
+        else {"actor_name": getattr(actor, "audit_name", "") or actor.get_username()}
+    )
+    made = AuditEvent.objects.filter(**mine, action=ACTION, at__gte=since).count()
     if made >= limit:
         audit_record(
             actor=actor,
