@@ -288,3 +288,39 @@ def test_menus_follow_the_role(world: World, client_as) -> None:
     assert "发放批次" not in chair_menu and "待办审核" not in chair_menu
     assert 'href="/users/"' in admin_menu and 'href="/users/"' not in reviewer_menu
     assert "建设中" not in admin_menu
+
+
+def test_an_admin_issues_an_api_client_and_sees_its_token_once(world: World, client_as) -> None:
+    from gonghui.core.models import ApiClient
+
+    client = client_as(world.city_admin)
+    response = client.post(
+        "/users/api-clients/",
+        {"name": "吴兴区人社局系统", "union": "330502", "area_members": "read", "area_orgs": ""},
+    )
+    body = response.content.decode()
+    issued = ApiClient.objects.get()
+    assert (issued.union, issued.permissions) == (world.wuxing, {"members": "read"})
+    token = body.split('data-testid="api-token-value">')[1].split("<")[0]
+    assert token.startswith("ghk_")
+    assert token not in client.get("/users/api-clients/").content.decode()
+    api = client_as(world.city_admin).get("/users/api-clients/")
+    assert "吴兴区人社局系统" in api.content.decode()
+
+
+def test_issuing_without_an_area_says_why(world: World, client_as) -> None:
+    response = client_as(world.city_admin).post("/users/api-clients/", {"name": "某系统"})
+    assert response.status_code == 400
+    assert "请至少开放一个接口范围" in response.content.decode()
+
+
+def test_rotating_from_the_page_shows_the_new_token(world: World, client_as) -> None:
+    from gonghui.core.api_clients import api_client_create
+
+    issued, old = api_client_create(
+        actor=world.city_admin, name="市大数据局", union=world.city, permissions={"orgs": "read"}
+    )
+    body = (
+        client_as(world.city_admin).post(f"/users/api-clients/{issued.pk}/rotate/").content.decode()
+    )
+    assert "旧令牌已失效" in body and old not in body

@@ -5,6 +5,7 @@ the token is shown once, stored hashed, rotated and revoked."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -12,6 +13,12 @@ from django.test import Client
 from gonghui.conftest import World
 from gonghui.core.api_clients import api_client_create, api_client_revoke, api_client_rotate
 from gonghui.core.models import ApiClient, AuditEvent
+from gonghui.core.tests.test_scoping_routes import (
+    ROUTES,
+    WUXING_ENTERPRISE,
+    WUXING_MEMBER,
+    sample_values,
+)
 from gonghui.members.tests.factories import MemberFactory
 
 
@@ -26,7 +33,7 @@ def issued(world: World) -> tuple[ApiClient, str]:
     )
 
 
-def call(token: str, path: str, method: str = "get", **kwargs) -> object:
+def call(token: str, path: str, method: str = "get", **kwargs: Any) -> Any:
     return getattr(Client(), method)(path, HTTP_AUTHORIZATION=f"Bearer {token}", **kwargs)
 
 
@@ -130,3 +137,33 @@ def test_only_an_admin_over_the_union_issues_a_client(world: World) -> None:
         api_client_create(
             actor=world.nanxun_staff, name="x", union=world.wuxing, permissions={"members": "read"}
         )
+
+
+API_ROUTES = [
+    r
+    for r in ROUTES
+    if r.pattern.startswith("api/v1/") and "docs" not in r.pattern and "openapi" not in r.pattern
+]
+
+
+@pytest.mark.parametrize("route", API_ROUTES, ids=lambda r: r.pattern)
+def test_a_sibling_countys_client_sees_nothing_of_wuxing(route, world: World) -> None:
+    """The scoping walk with a token: 南浔区's client, open to every area, reads every API
+    route with 吴兴区's objects as parameters."""
+    from gonghui.core.api_clients import API_AREAS
+
+    _, token = api_client_create(
+        actor=world.city_admin,
+        name="南浔区系统",
+        union=world.nanxun,
+        permissions=dict.fromkeys(API_AREAS, "read"),
+    )
+    values, scoped = sample_values(route, world)
+    response = call(token, route.url(values))
+    if scoped:
+        assert response.status_code in (403, 404, 405), (route.pattern, response.status_code)
+    else:
+        assert response.status_code in (200, 400, 403, 404, 405, 422), response.status_code
+        body = response.content.decode()
+        for name in [*world.wuxing_only_names, WUXING_MEMBER, WUXING_ENTERPRISE]:
+            assert name not in body, (route.pattern, name)

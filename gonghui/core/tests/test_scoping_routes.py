@@ -188,6 +188,19 @@ def wuxing_transfer(world: World) -> str:
     return str(transfer.pk)
 
 
+def wuxing_api_client(world: World) -> str:
+    """吴兴区's API client (named like WUXING_MEMBER, so a leak shows)."""
+    from gonghui.core.api_clients import api_client_create
+
+    client, _ = api_client_create(
+        actor=world.city_admin,
+        name=f"{WUXING_MEMBER}系统",
+        union=world.wuxing,
+        permissions={"members": "read"},
+    )
+    return str(client.pk)
+
+
 # For each URL parameter: how to make an object that belongs to 吴兴区 and give its
 # identifier. Every sample is made before each walk, so list pages have 吴兴 rows to leak.
 SAMPLES: dict[str, Callable[[World], str]] = {
@@ -204,6 +217,7 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "batch_id": wuxing_payout_batch,
     "token": wuxing_credentials,
     "transfer_id": wuxing_transfer,
+    "client_id": wuxing_api_client,
 }
 # Parameters that name no scoped object: a valid value.
 UNSCOPED_SAMPLES: dict[str, str] = {
