@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from gonghui.aid.api import router as aid_router
 from gonghui.core.api import router as core_router
 from gonghui.core.workflow.api import router as workflow_router
 from gonghui.members.api import router as members_router
@@ -20,3 +21,4 @@ api.add_router("/", core_router)
 api.add_router("/", orgs_router)
 api.add_router("/", members_router)
 api.add_router("/", workflow_router)
+api.add_router("/", aid_router)

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
 from gonghui.core.scoping import access, scope_path_of
-from gonghui.orgs.models import FormationTask, Union
+from gonghui.orgs.models import Enterprise, FormationTask, Union
 
 
 def access_union(*, actor: Any, code: str) -> Union:
@@ -160,6 +160,22 @@ def formation_progress(
         sum(c.get("closed", 0) for c in counts.values()),
     )
     return total, per_child
+
+
+def enterprises_of(*, actor: Any, union: Union | None, text: str = "") -> QuerySet[Enterprise]:
+    """Enterprises owned within ``union``'s subtree and the actor's scope, by name or USCC."""
+    if union is None:
+        return Enterprise.objects.none()
+    qs = (
+        Enterprise.objects.visible_to(actor)
+        .filter(owner_union__path__startswith=union.path)
+        .select_related("region", "union", "owner_union")
+        .order_by("id")
+    )
+    text = text.strip()
+    if text:
+        qs = qs.filter(Q(name__contains=text) | Q(uscc=text.upper()))
+    return qs
 
 
 def formation_tasks(

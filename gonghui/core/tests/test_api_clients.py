@@ -167,3 +167,27 @@ def test_a_sibling_countys_client_sees_nothing_of_wuxing(route, world: World) ->
         body = response.content.decode()
         for name in [*world.wuxing_only_names, WUXING_MEMBER, WUXING_ENTERPRISE]:
             assert name not in body, (route.pattern, name)
+
+
+def test_every_area_has_its_read_routes(world: World) -> None:
+    """Unions, enterprises and formation tasks, members (masked), aid plans, applications
+    and payout batches, jobs: each answers a client open to its area."""
+    from gonghui.core.api_clients import API_AREAS
+
+    _, token = api_client_create(
+        actor=world.city_admin,
+        name="市大数据局",
+        union=world.city,
+        permissions=dict.fromkeys(API_AREAS, "read"),
+    )
+    for path in (
+        "/api/v1/unions",
+        "/api/v1/enterprises",
+        "/api/v1/formation/tasks",
+        "/api/v1/members",
+        "/api/v1/aid/plans",
+        "/api/v1/aid/payouts",
+        "/api/v1/workflow/mutual_aid_claim/items",
+        "/api/v1/workflow/relief/items",
+    ):
+        assert call(token, path).status_code == 200, path
