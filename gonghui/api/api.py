@@ -8,6 +8,7 @@ from gonghui.core.api import router as core_router
 from gonghui.core.workflow.api import router as workflow_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
+from gonghui.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="gonghui API",
@@ -22,3 +23,4 @@ api.add_router("/", orgs_router)
 api.add_router("/", members_router)
 api.add_router("/", workflow_router)
 api.add_router("/", aid_router)
+api.add_router("/", reports_router)

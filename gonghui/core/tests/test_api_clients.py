@@ -189,5 +189,26 @@ def test_every_area_has_its_read_routes(world: World) -> None:
         "/api/v1/aid/payouts",
         "/api/v1/workflow/mutual_aid_claim/items",
         "/api/v1/workflow/relief/items",
+        "/api/v1/indicators",
+        "/api/v1/indicators/members_new/values?year=2023&month=6",
     ):
         assert call(token, path).status_code == 200, path
+
+
+def test_indicator_values_name_the_union_and_each_child(world: World) -> None:
+    _, token = api_client_create(
+        actor=world.city_admin,
+        name="吴兴区统计系统",
+        union=world.wuxing,
+        permissions={"reports": "read"},
+    )
+    body = call(token, "/api/v1/indicators/members_new/values?year=2023&month=6").json()
+    assert body["total"]["union_code"] == "330502"
+    assert [c["union_code"] for c in body["children"]] == sorted(
+        [world.yuehe.code, world.zhili.code]
+    )
+    assert body["period"] == "2023年1—6月"
+    nanxun = call(token, "/api/v1/indicators/members_new/values?year=2023&union=330503")
+    assert nanxun.status_code == 404
+    assert call(token, "/api/v1/indicators/nothing/values?year=2023").status_code == 404
+    assert call(token, "/api/v1/indicators/members_new/values?year=99999").status_code == 422
