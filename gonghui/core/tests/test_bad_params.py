@@ -50,3 +50,25 @@ def test_a_csv_cell_over_128_kib_is_refused_with_a_reason(tmp_path: Path) -> Non
         run(path)
     assert exc.value.code == "file_cell_too_large"
     assert "超过 128 KB" in exc.value.message
+
+
+def test_refusals_come_in_one_envelope_in_chinese(world: World, client_as) -> None:
+    client = client_as(world.nanxun_staff)
+    missing = client.get("/api/v1/members/999999")
+    assert (missing.status_code, missing.json()) == (
+        404,
+        {"detail": "未找到，或不在您的管辖范围内。"},
+    )
+    bad = client.get("/api/v1/unions?limit=0")
+    assert bad.status_code == 422
+    assert bad.json()["detail"].startswith("参数不合要求：")
+    assert bad.json()["errors"][0]["loc"][-1] == "limit"
+
+
+def test_every_operation_documents_its_refusals(world: World, client_as) -> None:
+    schema = client_as(world.wuxing_staff).get("/api/v1/openapi.json").json()
+    assert "Error" in schema["components"]["schemas"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            documented = set(operation["responses"])
+            assert {"400", "401", "403", "404", "409", "422", "429"} <= documented, (path, method)
