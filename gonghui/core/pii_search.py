@@ -23,7 +23,7 @@ ID_LIKE = re.compile(r"^\d{15}$|^\d{17}[\dXx]$")
 PHONE_LIKE = re.compile(r"^(\+?86)?1\d{10}$")
 ACTION = "pii.search"  # its label is registered with the core's actions (audit.py)
 
-GET_REFUSED = "按完整身份证号或手机号查询，请在搜索框中输入后点击“搜索”（不要把号码放在网址里）。"
+GET_REFUSED = "按完整身份证号或手机号查询，请在搜索框中输入后点击“查询”（不要把号码放在网址里）。"
 
 
 def pii_query_kind(text: str) -> str:
