@@ -30,6 +30,21 @@ def _wsgi() -> Any:
     return application
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Any:
+    """The WSGI app closes database connections when a request ends; inside a test that
+    would close the test's own transaction (PostgreSQL). Django's test client keeps it open
+    the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 CSRF = "gonghuifuzzcsrftokengonghuifuzzc"  # 32 characters, as Django's secret is
 
 
