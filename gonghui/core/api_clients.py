@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from gonghui.core.audit import audit_record
+from gonghui.core.audit import audit_count_since, audit_record
 from gonghui.core.models import ApiClient, AuditEvent, Role
 
 # The areas of the API a client may be given, each by the first path segment after
@@ -204,10 +204,9 @@ def api_authenticate(*, token: str, method: str, path: str) -> ApiActor:
     if writing:
         actor.role = Role.STAFF
     since = timezone.now() - timedelta(minutes=1)
-    calls = AuditEvent.objects.filter(
-        actor_name=actor.audit_name, action=CALL_ACTION, at__gte=since
-    ).count()
-    if calls >= settings.GONGHUI_API_CALLS_PER_MINUTE:
+    if audit_count_since(actor=actor, action=CALL_ACTION, since=since) >= (
+        settings.GONGHUI_API_CALLS_PER_MINUTE
+    ):
         raise ApiRefused(429, "调用过于频繁，请稍后再试。")
     audit_record(actor=actor, action=CALL_ACTION, union=client.union, summary=f"{method} {path}")
     ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())

@@ -101,6 +101,15 @@ def audit_record(
     return event
 
 
+def audit_count_since(*, actor: Any, action: str, since: Any) -> int:
+    """How many ``action`` events the actor has to its name since ``since``: the counter of
+    the per-user limits (searches by a full number, API calls). A user row is matched by id,
+    an identity that names itself (an API client) by that name."""
+    named = getattr(actor, "audit_name", "")
+    mine = {"actor_name": named} if named else {"actor_id": actor.pk}
+    return AuditEvent.objects.filter(**mine, action=action, at__gte=since).count()
+
+
 def audit_event_row(
     *,
     actor: Any,

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from gonghui.core import pii
-from gonghui.core.audit import audit_record
+from gonghui.core.audit import audit_count_since, audit_record
 from gonghui.core.models import AuditEvent
 
 ID_LIKE = re.compile(r"^\d{15}$|^\d{17}[\dXx]$")
@@ -51,13 +51,7 @@ def pii_search_allow(*, actor: Any, kind: str, text: str, where: str) -> None:
     label = "身份证号" if kind == "id_number" else "手机号"
     limit = settings.GONGHUI_PII_SEARCHES_PER_HOUR
     since = timezone.now() - timedelta(hours=1)
-    mine = (
-        {"actor_id": actor.pk}
-        if actor.pk is not None
-        else {"actor_name": getattr(actor, "audit_name", "") or actor.get_username()}
-    )
-    made = AuditEvent.objects.filter(**mine, action=ACTION, at__gte=since).count()
-    if made >= limit:
+    if audit_count_since(actor=actor, action=ACTION, since=since) >= limit:
         audit_record(
             actor=actor,
             action=ACTION,

@@ -15,7 +15,7 @@ from typing import Any
 
 import xlsxwriter
 
-from gonghui.core.pii import scrub_personal
+from gonghui.core.pii import mask_bank_account, scrub_personal
 from gonghui.core.sheets.engine import ImportReport, Sheet, locate_header
 from gonghui.core.sheets.reader import UploadLimits, check_upload
 
@@ -130,7 +130,7 @@ def _masked_cell(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     masked = scrub_personal(value)
-    return _LONG_DIGITS.sub(lambda m: m[0][:4] + "*" * (len(m[0]) - 8) + m[0][-4:], masked)
+    return _LONG_DIGITS.sub(lambda m: mask_bank_account(m[0]), masked)
 
 
 ERROR_NOTE = "身份证号、手机号和账号已隐去中间部分。请按“原行号”在原文件中修改后重新上传。"
