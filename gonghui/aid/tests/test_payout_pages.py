@@ -239,3 +239,19 @@ def test_a_second_finance_user_confirms_a_paid_line_the_bank_returned(
     client.post(f"/aid/payouts/{batch.pk}/return-confirm/", {"item": line.pk})
     line.refresh_from_db()
     assert line.return_confirmed_by == second
+
+
+def test_returning_a_paid_line_from_the_page_says_a_second_person_must_confirm(
+    world: World, batch: PayoutBatch, wuxing_finance: User, client_as
+) -> None:
+    from gonghui.aid.services.payouts import payout_batch_mark_paid
+
+    payout_batch_mark_paid(
+        actor=wuxing_finance, batch=batch, bank_reference="HZ1", paid_on=batch.created_at.date()
+    )
+    line = batch.items.first()
+    assert line is not None
+    response = client_as(wuxing_finance).post(
+        f"/aid/payouts/{batch.pk}/return/", {"item": line.pk, "reason": "账号错误"}, follow=True
+    )
+    assert "须由另一位财务人员复核" in response.content.decode()

@@ -122,7 +122,9 @@ def payout_return(request: HttpRequest, batch_id: int) -> HttpResponse:
     raw = request.POST.get("item", "")
     item = svc.access_line(actor=actor, batch=batch, item_id=int(raw) if raw.isdigit() else 0)
     try:
-        svc.payout_item_return(actor=actor, item=item, reason=request.POST.get("reason", ""))
+        returned = svc.payout_item_return(
+            actor=actor, item=item, reason=request.POST.get("reason", "")
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -131,7 +133,7 @@ def payout_return(request: HttpRequest, batch_id: int) -> HttpResponse:
             f"已将明细 #{item.pk} 标记为银行退回。"
             + (
                 "已发放的明细须由另一位财务人员复核后，该申请才能重新发放。"
-                if item.return_needs_confirm
+                if returned.return_needs_confirm
                 else "该申请重新待发放。"
             ),
         )
