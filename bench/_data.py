@@ -208,13 +208,17 @@ def existing_member_rows(
     count: int, seed: int, union_ids: list[int], columns: list[str], chunk: int = 20_000
 ) -> Iterator[tuple[Any, ...]]:
     """Stored rows of people 0..count-1, computed as MemberSheet computes them (AES-GCM
-    ciphers, keyed hashes, masks and derived fields), in ``columns`` order."""
+    ciphers sealed to their rows, keyed hashes, masks and derived fields), in ``columns``
+    order (which starts with the primary key, drawn here as the import draws it)."""
     from django.utils import timezone
 
     from gonghui.core import pii
+    from gonghui.core.bulk import ids_reserve
     from gonghui.members.models import EmploymentForm, JoinChannel, Member, Occupation
 
-    cipher, indexer = pii.data_cipher(), pii.id_indexer()
+    indexer = pii.id_indexer()
+    id_column = pii.column_cipher(Member.id_cipher)
+    phone_column = pii.column_cipher(Member.phone_cipher)
     now = timezone.now()
     occupation_of = {label: code for code, label in Occupation.choices}
     base = {
@@ -230,6 +234,7 @@ def existing_member_rows(
     }
     provided = [
         *base,
+        "id",
         "union_id",
         "name",
         "id_cipher",
@@ -252,14 +257,28 @@ def existing_member_rows(
         batch = list(itertools.islice(source, chunk))
         done += len(batch)
         ids = [p.id18 for p in batch]
+        pks = ids_reserve(Member, len(batch))
         hashes = indexer.digest_many(ids)
-        ciphers = cipher.encrypt_many(ids)
-        phones = [p.phone for p in batch if p.phone]
-        phone_hash = dict(zip(phones, indexer.digest_many(phones), strict=True))
-        phone_cipher = dict(zip(phones, cipher.encrypt_many(phones), strict=True))
-        for n, (p, id_hash, id_cipher) in enumerate(zip(batch, hashes, ciphers, strict=True)):
+        ciphers = id_column.encrypt_many(pks, ids)
+        phoned = [(pk, p.phone) for pk, p in zip(pks, batch, strict=True) if p.phone]
+        phone_hash = dict(
+            zip(
+                [ph for _, ph in phoned], indexer.digest_many([ph for _, ph in phoned]), strict=True
+            )
+        )
+        phone_cipher = dict(
+            zip(
+                [pk for pk, _ in phoned],
+                phone_column.encrypt_many([pk for pk, _ in phoned], [ph for _, ph in phoned]),
+                strict=True,
+            )
+        )
+        for n, (pk, p, id_hash, id_cipher) in enumerate(
+            zip(pks, batch, hashes, ciphers, strict=True)
+        ):
             values = {
                 **base,
+                "id": pk,
                 "union_id": union_ids[(done + n) % len(union_ids)],
                 "name": p.name,
                 "id_cipher": id_cipher,
@@ -268,7 +287,7 @@ def existing_member_rows(
                 "sex": pii.id_sex(p.id18),
                 "birth_date": pii.id_birth_date(p.id18),
                 "home_region_code": pii.id_region_code(p.id18),
-                "phone_cipher": phone_cipher[p.phone] if p.phone else None,
+                "phone_cipher": phone_cipher[pk] if p.phone else None,
                 "phone_hash": phone_hash[p.phone] if p.phone else "",
                 "phone_masked": pii.mask_phone(p.phone) if p.phone else "",
                 "employment_form": (
@@ -352,7 +371,7 @@ def prefill(count: int, seed: int) -> dict[str, Any]:
             "id", flat=True
         )
     )
-    columns = member_columns()
+    columns = ["id", *member_columns()]
     with transaction.atomic():
         bulk_insert(
             Member._meta.db_table, columns, existing_member_rows(count, seed, holding, columns)

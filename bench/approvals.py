@@ -68,7 +68,7 @@ def _setup(items: int) -> dict[str, Any]:
     with transaction.atomic():
         union_of = _data.build_tree()
     grassroots = [union_of[code] for code in _data.IMPORT_TARGETS]
-    columns = _data.member_columns()
+    columns = ["id", *_data.member_columns()]
     with transaction.atomic():
         _data.bulk_insert(
             Member._meta.db_table,

@@ -1,19 +1,20 @@
 """Every setting of gonghui, read from environment variables with safe defaults.
 
 The README lists each variable. Secrets that are absent from the environment are read
-from (or generated into) ``var/secrets.json`` so that the demo needs no configuration;
-production sets them in the environment, the same on every app server.
+from (or generated into) the key file, ``~/.config/gonghui/keys.json`` by default, so that
+the demo needs no configuration; production sets them in the environment, the same on every
+app server.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+
+from gonghui.core.keyfile import key_file_default, keys_load
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("GONGHUI_VAR_DIR", BASE_DIR / "var"))
@@ -34,32 +35,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def _local_secret(name: str) -> str:
-    """A secret from the environment, else from var/secrets.json (created on first use).
-
-    Generated secrets never enter the repository: var/ is ignored by git.
-    """
-    if os.environ.get(name):
-        return os.environ[name]
-    path = VAR_DIR / "secrets.json"
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
-    if name not in stored:
-        stored[name] = secrets.token_urlsafe(48)
-        path.write_text(json.dumps(stored, indent=2))
-        path.chmod(0o600)
-    return stored[name]
-
-
 DEBUG = env_bool("DEBUG", False)
 TESTING = env_bool("GONGHUI_TESTING", False)
-SECRET_KEY = _local_secret("SECRET_KEY")
-# Keys for personal data: AES-GCM encryption and the keyed hash used for lookups.
-GONGHUI_DATA_KEY = _local_secret("GONGHUI_DATA_KEY")
-GONGHUI_INDEX_KEY = _local_secret("GONGHUI_INDEX_KEY")
-GONGHUI_SECRETS_FROM_ENV = all(
-    os.environ.get(name) for name in ("SECRET_KEY", "GONGHUI_DATA_KEY", "GONGHUI_INDEX_KEY")
-)
+# Secrets: from the environment, else from the key file outside the project
+# (gonghui/core/keyfile.py explains the format and the keyring).
+GONGHUI_KEY_FILE = Path(os.environ.get("GONGHUI_KEY_FILE") or key_file_default())
+_KEYS = keys_load(os.environ, path=GONGHUI_KEY_FILE, legacy=VAR_DIR / "secrets.json")
+SECRET_KEY = _KEYS.secret_key
+# Personal data: AES-GCM under the data keys (id, secret; the current one first) and the
+# keyed hash used for lookups.
+GONGHUI_DATA_KEYS = _KEYS.data_keys
+GONGHUI_DATA_KEYS_FROM_ENV = _KEYS.data_keys_from_env
+GONGHUI_INDEX_KEY = _KEYS.index_key
+GONGHUI_SECRETS_FROM_ENV = _KEYS.all_from_env
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -9,6 +9,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 
+from gonghui.core.fields import CipherField
 from gonghui.core.scoping import ScopedQuerySet, scope_path_of
 from gonghui.core.workflow.models import RELEASED_STATES, WorkflowItem
 
@@ -143,7 +144,7 @@ class MutualAidClaim(WorkflowItem):
     insurance_paid = models.DecimalField("医保统筹支付", max_digits=12, decimal_places=2)
     self_paid = models.DecimalField("个人自付", max_digits=12, decimal_places=2)
     payee_bank = models.CharField("收款银行", max_length=64)
-    account_cipher = models.BinaryField("收款账号（密文）")
+    account_cipher = CipherField("收款账号（密文）")
     account_masked = models.CharField("收款账号", max_length=32)
     paper_documents = models.BooleanField("纸质材料", default=False)
     # What this claim took of the deductible, and the computation shown on its page.
@@ -258,7 +259,7 @@ class ReliefApplication(WorkflowItem):
     diagnosis = models.CharField("诊断（重大疾病）", max_length=64)
     self_paid_year = models.DecimalField("年度个人自付医疗费用", max_digits=12, decimal_places=2)
     payee_bank = models.CharField("收款银行", max_length=64)
-    account_cipher = models.BinaryField("收款账号（密文）")
+    account_cipher = CipherField("收款账号（密文）")
     account_masked = models.CharField("收款账号", max_length=32)
 
     class Meta:
@@ -345,7 +346,7 @@ class PayoutItem(models.Model):
     )
     payee_name = models.CharField("户名", max_length=30)
     payee_bank = models.CharField("开户行", max_length=64)
-    account_cipher = models.BinaryField("账号（密文）")
+    account_cipher = CipherField("账号（密文）")
     account_masked = models.CharField("账号", max_length=32)
     amount = models.DecimalField("金额", max_digits=12, decimal_places=2)
     purpose = models.CharField("用途", max_length=64)

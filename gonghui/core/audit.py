@@ -65,6 +65,7 @@ audit_actions_register(
         "job.retry": "重新运行后台任务",
         "job.result_download": "下载任务结果文件",
         "audit.prune": "清理过期审计日志",
+        "keys.rotate": "轮换数据密钥",
         "notice.setting": "修改公示设置",
         "pii.search": "按完整身份证号或手机号查询",
         "api.call": "接口调用",

@@ -4,12 +4,13 @@ that a restore checks before and after.
 ``backup_write(DIR)`` writes the database (pg_dump's custom format on PostgreSQL, SQLite's
 online backup API on SQLite), the uploaded and private files, and ``manifest.json``: the
 row count of every table (taken in the same snapshot as the dump), a SHA-256 of every file,
-and fingerprints of the keys. The keys themselves are never written: without the same
-GONGHUI_DATA_KEY and GONGHUI_INDEX_KEY a restored database cannot decrypt its personal data,
-so they are kept apart (README, "Backup and restore").
+and fingerprints of the keys (the index key and each data key its tokens use). The keys
+themselves are never written: without them a restored database cannot decrypt its personal
+data, so they are kept apart (README, "Backup and restore").
 
 ``backup_restore(DIR)`` refuses a directory whose files do not match its manifest, a
-database that is not empty and keys whose fingerprints differ; restores; and compares
+database that is not empty and a configuration that lacks a key the backup uses; restores;
+and compares
 every table's count with the manifest.
 """
 
@@ -21,7 +22,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +30,16 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from gonghui.core.keys import keys_in_use
+
 MANIFEST = "manifest.json"
-FORMAT = 1
+FORMAT = 2
+# Format 1 named one data key by its fingerprint; format 2 names every key its tokens use.
+FORMATS_READ = (1, 2)
 KEYS_NOTE = (
-    "备份中不含密钥。请把 SECRET_KEY、GONGHUI_DATA_KEY、GONGHUI_INDEX_KEY（或 var/secrets.json）"
-    "另行保管在备份介质之外；没有同一套密钥，恢复后的个人信息无法解密。"
+    "备份中不含密钥。请把密钥文件（默认 ~/.config/gonghui/keys.json，或环境变量中的 SECRET_KEY、"
+    "GONGHUI_DATA_KEYS、GONGHUI_INDEX_KEY）另行保管在备份介质之外；没有备份所用的密钥，"
+    "恢复后的个人信息无法解密。"
 )
 
 
@@ -41,16 +47,33 @@ class BackupError(Exception):
     """A backup or restore refused, with a Chinese reason."""
 
 
-def key_fingerprints() -> dict[str, str]:
-    """Which keys a database was encrypted with, without revealing them."""
+def _fingerprint(value: str) -> str:
+    return hashlib.sha256(b"gonghui-key-fingerprint:" + value.encode()).hexdigest()[:16]
 
-    def fingerprint(value: str) -> str:
-        return hashlib.sha256(b"gonghui-key-fingerprint:" + value.encode()).hexdigest()[:16]
 
+def key_fingerprints(used: Iterable[str] | None = None) -> dict[str, Any]:
+    """Which keys a database was encrypted with, without revealing them: the index key and
+    the data keys (those named in ``used``, else the whole ring) by id."""
+    ring = dict(settings.GONGHUI_DATA_KEYS)
+    wanted = ring if used is None else [k for k in used if k in ring]
     return {
-        "data": fingerprint(settings.GONGHUI_DATA_KEY),
-        "index": fingerprint(settings.GONGHUI_INDEX_KEY),
+        "data": {key_id: _fingerprint(ring[key_id]) for key_id in wanted},
+        "index": _fingerprint(settings.GONGHUI_INDEX_KEY),
     }
+
+
+def _keys_missing(recorded: dict[str, Any]) -> str | None:
+    """Why this configuration cannot read a backup made with ``recorded`` keys, or None."""
+    now = key_fingerprints()
+    if recorded.get("index") != now["index"]:
+        return "当前的索引密钥（GONGHUI_INDEX_KEY）与备份时不同"
+    data = recorded.get("data")
+    if isinstance(data, str):  # format 1: one key, whatever its id now
+        return None if data in now["data"].values() else "当前的数据密钥中没有备份时所用的密钥"
+    missing = [k for k, fp in (data or {}).items() if now["data"].get(k) != fp]
+    if missing:
+        return f"当前的数据密钥中缺少备份所用的密钥 {'、'.join(missing)}（或同名密钥内容不同）"
+    return None
 
 
 def _sha256(path: Path) -> str:
@@ -112,6 +135,7 @@ def backup_write(target: Path, *, say: Callable[[str], None] = print) -> dict[st
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
             counts = {t: _count(cursor, t) for t in _tables()}
+            used = keys_in_use()
             _run(
                 [
                     "pg_dump",
@@ -138,6 +162,8 @@ def backup_write(target: Path, *, say: Callable[[str], None] = print) -> dict[st
                 counts[table] = int(copy.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0])
         finally:
             copy.close()
+        # Read just after the copy: only a rotation running at this moment could differ.
+        used = keys_in_use()
     else:
         raise BackupError(f"不支持的数据库：{vendor}")
     os.chmod(database, 0o600)
@@ -156,7 +182,7 @@ def backup_write(target: Path, *, say: Callable[[str], None] = print) -> dict[st
         "database": database.name,
         "counts": counts,
         "files": files,
-        "keys": key_fingerprints(),
+        "keys": key_fingerprints(used),
     }
     (target / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
     os.chmod(target / MANIFEST, 0o600)
@@ -173,7 +199,7 @@ def _manifest(source: Path) -> dict[str, Any]:
         manifest = json.loads((source / MANIFEST).read_text())
     except (FileNotFoundError, ValueError) as exc:
         raise BackupError(f"{source} 中没有可读的备份清单（{MANIFEST}）。") from exc
-    if manifest.get("format") != FORMAT:
+    if manifest.get("format") not in FORMATS_READ:
         raise BackupError("备份清单的格式不受支持。")
     listed = manifest.get("files", {})
     present = {
@@ -196,10 +222,9 @@ def backup_restore(source: Path, *, say: Callable[[str], None] = print) -> dict[
     vendor = connection.vendor
     if manifest["engine"] != vendor:
         raise BackupError(f"这是 {manifest['engine']} 的备份，不能恢复到 {vendor}。")
-    if manifest["keys"] != key_fingerprints():
-        raise BackupError(
-            "当前配置的密钥与备份时不同：恢复后个人信息将无法解密。请先配置备份时的同一套密钥。"
-        )
+    problem = _keys_missing(manifest["keys"])
+    if problem is not None:
+        raise BackupError(f"{problem}：恢复后个人信息将无法解密。请先配置备份时所用的密钥。")
     if _tables():
         raise BackupError("目标数据库不是空的：请恢复到一个新建的空数据库。")
     for name, root in _roots().items():

@@ -82,6 +82,46 @@ def fast_update(
     return len(batch)
 
 
+def ids_reserve(
+    model: type[models.Model], count: int, using: BaseDatabaseWrapper | None = None
+) -> list[int]:
+    """``count`` primary keys that no other insert will take, for rows whose encrypted
+    columns are sealed to their row before the row is written.
+
+    PostgreSQL draws them from the column's sequence. SQLite's AUTOINCREMENT never hands out
+    a key at or below the table's ``sqlite_sequence`` entry, so one statement raises that
+    entry by ``count`` (taking the write lock, so on the connection that writes the rows).
+    """
+    if count <= 0:
+        return []
+    conn = using or connection
+    table = model._meta.db_table
+    pk = str(model._meta.pk.column)
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [conn.ops.quote_name(table), pk, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        highest = f"(SELECT coalesce(max({conn.ops.quote_name(pk)}), 0) FROM {conn.ops.quote_name(table)})"
+        cursor.execute(
+            f"UPDATE sqlite_sequence SET seq = max(seq, {highest}) + %s WHERE name = %s "
+            "RETURNING seq",
+            [count, table],
+        )
+        row = cursor.fetchone()
+        if row is None:  # the table has never had a row
+            cursor.execute(
+                f"INSERT INTO sqlite_sequence (name, seq) VALUES (%s, {highest} + %s) "
+                "RETURNING seq",
+                [table, count],
+            )
+            row = cursor.fetchone()
+    last = int(row[0])
+    return list(range(last - count + 1, last + 1))
+
+
 def background_writer_available(alias: str = DEFAULT_DB_ALIAS) -> bool:
     """A second connection sees the same database only if it is not in memory; the test
     suite's transactions are invisible to another connection, so it writes in line."""
@@ -91,6 +131,36 @@ def background_writer_available(alias: str = DEFAULT_DB_ALIAS) -> bool:
     return conn.vendor == "postgresql" or (
         conn.vendor == "sqlite" and not conn.is_in_memory_db()  # type: ignore[attr-defined]
     )
+
+
+class _Reserve:
+    """A request for primary keys answered by the writer thread."""
+
+    def __init__(self, model: type[models.Model], count: int) -> None:
+        self.model = model
+        self.count = count
+        self.done = threading.Event()
+        self.ids: list[int] = []
+        self.error: BaseException | None = None
+
+    def answer(self, conn: BaseDatabaseWrapper, failed: BaseException | None) -> None:
+        try:
+            if failed is not None:
+                raise failed
+            self.ids = ids_reserve(self.model, self.count, using=conn)
+        except BaseException as exc:
+            self.error = exc
+        finally:
+            self.done.set()
+
+    def result(self, writer: threading.Thread) -> list[int]:
+        # A writer that has failed and stopped answers nothing more: do not wait for it.
+        while not self.done.wait(0.2):
+            if not writer.is_alive():
+                raise RuntimeError("the background writer stopped")
+        if self.error is not None:
+            raise self.error
+        return self.ids
 
 
 class BackgroundWriter:
@@ -122,6 +192,9 @@ class BackgroundWriter:
                 job = self.jobs.get()
                 if job is self._STOP:
                     break
+                if isinstance(job, _Reserve):
+                    job.answer(conn, self.error)
+                    continue
                 if self.error is None:
                     kind, model, fields, rows = job
                     (fast_insert if kind == "insert" else fast_update)(
@@ -163,6 +236,20 @@ class BackgroundWriter:
         self, model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]
     ) -> None:
         self._put(("update", model, fields, rows))
+
+    def ids_reserve(self, model: type[models.Model], count: int) -> list[int]:
+        """ids_reserve() on the writer's connection, after the writes queued so far: on
+        SQLite that connection holds the write lock, so no other one could."""
+        if self.error is not None:
+            raise self.error
+        request = _Reserve(model, count)
+        self._put(request)
+        try:
+            return request.result(self.thread)
+        except RuntimeError:
+            if self.error is not None:
+                raise self.error from None
+            raise
 
     def now(self) -> Any:
         return db_now(connections[self.alias])

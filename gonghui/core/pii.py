@@ -16,7 +16,9 @@ import hashlib
 import os
 import re
 import time
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -27,7 +29,10 @@ from django.utils import timezone
 
 __all__ = [
     "Cipher",
+    "ColumnCipher",
     "Indexer",
+    "cipher_context",
+    "column_cipher",
     "data_cipher",
     "id_birth_date",
     "id_indexer",
@@ -40,6 +45,7 @@ __all__ = [
     "normalize_id_number",
     "normalize_phone",
     "normalize_uscc",
+    "token_key_id",
     "uscc_check_char",
     "uscc_compose",
 ]
@@ -422,45 +428,150 @@ def _derive_key(purpose: bytes, key: str) -> bytes:
     return hashlib.sha256(purpose + key.encode()).digest()
 
 
+# A token: format (1 byte), key id length (1 byte), key id (ASCII), nonce, ciphertext + tag.
+TOKEN_FORMAT = 1
+
+
+def cipher_context(table: str, column: str, row: object) -> bytes:
+    """The associated data that binds a token to one column of one row: a token copied to
+    another row, another column or another table no longer decrypts."""
+    return f"gonghui:{TOKEN_FORMAT}\x00{table}\x00{column}\x00{row}".encode()
+
+
 class Cipher:
-    """AES-256-GCM for personal data at rest. A token is nonce (12 bytes) + ciphertext + tag.
+    """AES-256-GCM for personal data at rest, over a keyring of (key id, secret) pairs whose
+    first key encrypts and all of which decrypt. Each token names its key, so keys can be
+    rotated (``gonghui rotate-keys``) while the rows still under an older key keep reading.
 
     Nonces are random; with 96-bit random nonces one key stays within NIST's bound of
     2**32 encryptions, far above what a city's membership will ever produce.
     """
 
-    def __init__(self, key: str) -> None:
-        self._aead = AESGCM(_derive_key(b"gonghui-data:", key))
+    def __init__(
+        self,
+        keys: Sequence[tuple[str, str]],
+        refresh: Callable[[], Sequence[tuple[str, str]]] | None = None,
+    ) -> None:
+        if not keys:
+            raise ValueError("a keyring needs at least one key")
+        self._refresh = refresh
+        self._load(keys)
 
-    def encrypt(self, plaintext: str) -> bytes:
-        nonce = os.urandom(_NONCE_BYTES)
-        return nonce + self._aead.encrypt(nonce, plaintext.encode(), None)
+    def _load(self, keys: Sequence[tuple[str, str]]) -> None:
+        aeads = {key_id: AESGCM(_derive_key(b"gonghui-data:", secret)) for key_id, secret in keys}
+        current = keys[0][0]
+        # One assignment, so a thread reading the ring never sees half of a reload.
+        self._ring = (current, current.encode(), aeads)
 
-    def encrypt_many(self, values: list[str]) -> list[bytes]:
-        """encrypt() for each value, drawing every nonce from a single os.urandom call."""
+    @property
+    def current_key_id(self) -> str:
+        return self._ring[0]
+
+    @property
+    def key_ids(self) -> list[str]:
+        return list(self._ring[2])
+
+    def encrypt(self, plaintext: str, context: bytes) -> bytes:
+        return self.encrypt_many([plaintext], [context])[0]
+
+    def encrypt_many(self, values: Sequence[str], contexts: Sequence[bytes]) -> list[bytes]:
+        """encrypt() for each value with its context, drawing every nonce from a single
+        os.urandom call."""
         if not values:
             return []
+        current, key_id, aeads = self._ring
+        encrypt = aeads[current].encrypt
+        header = bytes((TOKEN_FORMAT, len(key_id))) + key_id
         # One system call instead of one per row: os.urandom dominated bulk encryption.
         pool = os.urandom(_NONCE_BYTES * len(values))
-        encrypt = self._aead.encrypt
         out: list[bytes] = []
         append = out.append
         start = 0
-        for value in values:
+        for value, context in zip(values, contexts, strict=True):
             nonce = pool[start : start + _NONCE_BYTES]
             start += _NONCE_BYTES
-            append(nonce + encrypt(nonce, value.encode(), None))
+            append(header + nonce + encrypt(nonce, value.encode(), context))
         return out
 
-    def decrypt(self, token: bytes | bytearray | memoryview) -> str:
-        """The plaintext; raises cryptography's InvalidTag for any token it did not make."""
+    def decrypt(self, token: bytes | bytearray | memoryview, context: bytes) -> str:
+        """The plaintext; raises cryptography's InvalidTag for any token it did not make for
+        this context (another row or column, a damaged token, a key it does not hold)."""
         # BinaryField gives memoryview on PostgreSQL; slicing needs real bytes.
         data = token if isinstance(token, bytes) else bytes(token)
-        if len(data) < _NONCE_BYTES + _TAG_BYTES:
-            # A truncated token would otherwise fail with a ValueError about nonce size;
-            # callers handle one failure for "not ours or damaged".
+        key_id = token_key_id(data)
+        if key_id is None:
             raise InvalidTag()
-        return self._aead.decrypt(data[:_NONCE_BYTES], data[_NONCE_BYTES:], None).decode()
+        aead = self._ring[2].get(key_id)
+        if aead is None and self._refresh is not None:
+            # Another process (rotate-keys) may have added the key since this one started.
+            self._load(self._refresh())
+            aead = self._ring[2].get(key_id)
+        if aead is None:
+            raise InvalidTag()
+        body = 2 + len(key_id)
+        return aead.decrypt(
+            data[body : body + _NONCE_BYTES], data[body + _NONCE_BYTES :], context
+        ).decode()
+
+
+def token_key_id(token: bytes | bytearray | memoryview) -> str | None:
+    """The id of the key a token was made with, or None if it is not a token of ours."""
+    data = bytes(token)
+    if len(data) < 2 or data[0] != TOKEN_FORMAT:
+        return None
+    size = data[1]
+    if size == 0 or len(data) < 2 + size + _NONCE_BYTES + _TAG_BYTES:
+        return None
+    try:
+        return data[2 : 2 + size].decode("ascii")
+    except UnicodeDecodeError:
+        return None
+
+
+def legacy_decrypt(secret: str, token: bytes | bytearray | memoryview) -> str:
+    """A token of the first format (nonce + ciphertext + tag, no key id, no context): read
+    once by the migration that re-encrypts them."""
+    data = bytes(token)
+    if len(data) < _NONCE_BYTES + _TAG_BYTES:
+        raise InvalidTag()
+    aead = AESGCM(_derive_key(b"gonghui-data:", secret))
+    return aead.decrypt(data[:_NONCE_BYTES], data[_NONCE_BYTES:], None).decode()
+
+
+def legacy_encrypt(secret: str, plaintext: str) -> bytes:
+    """A token of the first format, for migrating back to the code that reads only those."""
+    nonce = os.urandom(_NONCE_BYTES)
+    return nonce + AESGCM(_derive_key(b"gonghui-data:", secret)).encrypt(
+        nonce, plaintext.encode(), None
+    )
+
+
+class ColumnCipher:
+    """The data cipher bound to one encrypted column: each value is sealed to its row."""
+
+    def __init__(self, cipher: Cipher, table: str, column: str) -> None:
+        self.cipher = cipher
+        self.table = table
+        self.column = column
+
+    def context(self, row: object) -> bytes:
+        return cipher_context(self.table, self.column, row)
+
+    def encrypt(self, row: object, plaintext: str) -> bytes:
+        return self.cipher.encrypt(plaintext, self.context(row))
+
+    def encrypt_many(self, rows: Sequence[object], values: Sequence[str]) -> list[bytes]:
+        return self.cipher.encrypt_many(values, [self.context(r) for r in rows])
+
+    def decrypt(self, row: object, token: bytes | bytearray | memoryview) -> str:
+        return self.cipher.decrypt(token, self.context(row))
+
+
+def column_cipher(column: Any) -> ColumnCipher:
+    """The cipher of an encrypted column, given as its model attribute (``Member.id_cipher``)
+    or its field."""
+    field = getattr(column, "field", column)
+    return ColumnCipher(data_cipher(), field.model._meta.db_table, field.column)
 
 
 # --- Keyed hashing ---------------------------------------------------------------------
@@ -508,11 +619,18 @@ class Indexer:
         return out
 
 
-# Keyed on the key string, so a test that overrides the setting gets a matching instance
-# while production builds each one once.
+# Keyed on the keys, so a test that overrides the setting gets a matching instance while
+# production builds each one once.
 @functools.lru_cache(maxsize=4)
-def _cipher_for(key: str) -> Cipher:
-    return Cipher(key)
+def _cipher_for(keys: tuple[tuple[str, str], ...], key_file: str | None) -> Cipher:
+    refresh = None
+    if key_file is not None:
+        from gonghui.core.keyfile import file_data_keys
+
+        def refresh() -> tuple[tuple[str, str], ...]:
+            return file_data_keys(Path(key_file))
+
+    return Cipher(keys, refresh)
 
 
 @functools.lru_cache(maxsize=4)
@@ -521,8 +639,12 @@ def _indexer_for(key: str) -> Indexer:
 
 
 def data_cipher() -> Cipher:
-    """The Cipher for settings.GONGHUI_DATA_KEY."""
-    return _cipher_for(settings.GONGHUI_DATA_KEY)
+    """The Cipher for settings.GONGHUI_DATA_KEYS (reloaded from the key file, when the keys
+    come from one, if a token names a key added since)."""
+    from_file = not settings.GONGHUI_DATA_KEYS_FROM_ENV
+    return _cipher_for(
+        tuple(settings.GONGHUI_DATA_KEYS), str(settings.GONGHUI_KEY_FILE) if from_file else None
+    )
 
 
 def id_indexer() -> Indexer:

@@ -34,6 +34,7 @@ from gonghui.aid.models import (
 )
 from gonghui.aid.terms import category_terms_parse, payout_compute
 from gonghui.core import pii
+from gonghui.core.bulk import ids_reserve
 from gonghui.core.workflow.models import Action, ReviewEntry, State
 from gonghui.orgs.models import Union
 
@@ -239,17 +240,18 @@ class _Writer:
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.cipher = pii.data_cipher()
         self.claims: list[MutualAidClaim] = []
         self.reliefs: list[ReliefApplication] = []
         self.person_of: dict[int, Enrolled] = {}  # by id() of a claim or application
         self.order: dict[int, int] = {}  # by id(): the order of generation, for ties
+        # by id(): the account in clear, sealed to the row once its key is drawn
+        self.account_of: dict[int, str] = {}
         # (workflow key, item, [(step, action, from, to, to_step, at)])
         self.trails: list[tuple[str, Any, list[tuple[str, str, str, str, str, datetime]]]] = []
 
-    def account(self) -> tuple[bytes, str, str]:
+    def account(self) -> tuple[str, str, str]:
         number = f"6228{self.rng.randrange(10**14, 10**15)}"
-        return self.cipher.encrypt(number), pii.mask_bank_account(number), self.rng.choice(BANKS)
+        return number, pii.mask_bank_account(number), self.rng.choice(BANKS)
 
 
 def _history(
@@ -379,7 +381,7 @@ def claims_generate(
             rng=rng,
         )
         state, paid_on = _settle(state, trail, pay_by)
-        cipher, masked, bank = writer.account()
+        account, masked, bank = writer.account()
         claim = MutualAidClaim(
             union_id=person.union_id,
             member_id=person.member_id,
@@ -393,7 +395,6 @@ def claims_generate(
             insurance_paid=insurance,
             self_paid=self_paid,
             payee_bank=bank,
-            account_cipher=cipher,
             account_masked=masked,
             paper_documents=True,
             amount=payout.amount,
@@ -406,6 +407,7 @@ def claims_generate(
             **{k: v for k, v in dates.items()},
         )
         writer.person_of[id(claim)] = person
+        writer.account_of[id(claim)] = account
         writer.order[id(claim)] = len(writer.order)
         writer.claims.append(claim)
         writer.trails.append(("mutual_aid_claim", claim, trail))
@@ -432,7 +434,7 @@ def reliefs_generate(
         submitted = date(policy.year, 1, 10) + timedelta(days=rng.randrange(150))
         state, step, trail, dates = _history(outcome, submitted, city_step=False, rng=rng)
         state, paid_on = _settle(state, trail, pay_by)
-        cipher, masked, bank = writer.account()
+        account, masked, bank = writer.account()
         relief = ReliefApplication(
             union_id=person.union_id,
             member_id=person.member_id,
@@ -440,7 +442,6 @@ def reliefs_generate(
             diagnosis=rng.choice(DISEASES),
             self_paid_year=cost,
             payee_bank=bank,
-            account_cipher=cipher,
             account_masked=masked,
             amount=grant,
             state=state,
@@ -450,6 +451,7 @@ def reliefs_generate(
             **dates,
         )
         writer.person_of[id(relief)] = person
+        writer.account_of[id(relief)] = account
         writer.reliefs.append(relief)
         writer.trails.append(("relief", relief, trail))
 
@@ -464,6 +466,8 @@ def _write(writer: _Writer, plans: dict[int, MutualAidPlan]) -> dict[str, int]:
     }
     for claim in writer.claims:
         claim.enrollment_id = enrollment_of[(claim.plan_id, claim.member_id)]
+    _seal(writer, MutualAidClaim, writer.claims)
+    _seal(writer, ReliefApplication, writer.reliefs)
     MutualAidClaim.objects.bulk_create(writer.claims, batch_size=BATCH)
     ReliefApplication.objects.bulk_create(writer.reliefs, batch_size=BATCH)
     entries = []
@@ -502,6 +506,7 @@ def _batches_write(writer: _Writer) -> int:
         if item.state == State.PAID:
             groups[(writer.person_of[id(item)].county_id, item.paid_on)].append((workflow, item))
     lines = []
+    accounts: list[str] = []
     for (county_id, paid_on), members in sorted(groups.items(), key=lambda g: (g[0][1], g[0][0])):
         total = sum((item.amount for _, item in members), Decimal("0.00"))
         batch = PayoutBatch.objects.create(
@@ -523,7 +528,6 @@ def _batches_write(writer: _Writer) -> int:
                     member_id=item.member_id,
                     payee_name=writer.person_of[id(item)].name,
                     payee_bank=item.payee_bank,
-                    account_cipher=item.account_cipher,
                     account_masked=item.account_masked,
                     amount=item.amount,
                     purpose="职工医疗互助金"
@@ -532,8 +536,22 @@ def _batches_write(writer: _Writer) -> int:
                     status=PayoutItem.Status.PAID,
                 )
             )
+            accounts.append(writer.account_of[id(item)])
+    _seal(writer, PayoutItem, lines, accounts)
     PayoutItem.objects.bulk_create(lines, batch_size=BATCH)
     return len(groups)
+
+
+def _seal(writer: _Writer, model: Any, rows: list[Any], accounts: list[str] | None = None) -> None:
+    """Draw the rows' keys and seal each account to its row (payout lines carry the account
+    of their application, given in ``accounts``)."""
+    pks = ids_reserve(model, len(rows))
+    if accounts is None:
+        accounts = [writer.account_of[id(row)] for row in rows]
+    tokens = pii.column_cipher(model.account_cipher).encrypt_many(pks, accounts)
+    for row, pk, token in zip(rows, pks, tokens, strict=True):
+        row.pk = pk
+        row.account_cipher = token
 
 
 def _calibrate_h1(

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from gonghui.core.fields import CipherField
 from gonghui.core.scoping import ScopedQuerySet
 
 
@@ -95,13 +96,13 @@ class Member(models.Model):
         db_index=False,
     )
     name = models.CharField("姓名", max_length=30)
-    id_cipher = models.BinaryField("身份证号（密文）")
+    id_cipher = CipherField("身份证号（密文）")
     id_hash = models.CharField("身份证号索引", max_length=64)
     id_masked = models.CharField("身份证号", max_length=18)
     sex = models.CharField("性别", max_length=8, choices=Sex.choices)
     birth_date = models.DateField("出生日期")
     home_region_code = models.CharField("户籍地区划", max_length=6)
-    phone_cipher = models.BinaryField("手机号码（密文）", null=True, blank=True)
+    phone_cipher = CipherField("手机号码（密文）", null=True, blank=True)
     phone_hash = models.CharField("手机号码索引", max_length=64, blank=True)
     phone_masked = models.CharField("手机号码", max_length=11, blank=True)
     employer_name = models.CharField("工作单位", max_length=128, blank=True)

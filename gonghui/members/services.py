@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from gonghui.core import pii
 from gonghui.core.audit import audit_record
+from gonghui.core.bulk import ids_reserve
 from gonghui.core.models import User
 from gonghui.core.sheets import ImportReport, run_import, write_export
 from gonghui.core.sheets.engine import ImportAudit, Progress
@@ -58,23 +59,27 @@ def member_join(
     phone = pii.normalize_phone(phone) if phone else ""
     if employment_form == EmploymentForm.NEW_FORM and not occupation:
         raise ValidationError("新就业形态劳动者须填写职业。", code="occupation_required")
-    indexer, cipher = pii.id_indexer(), pii.data_cipher()
+    indexer = pii.id_indexer()
     id_hash = indexer.digest(id18)
     existing = Member.objects.select_for_update().filter(id_hash=id_hash).first()
     if existing is not None and existing.status == Member.Status.ACTIVE:
         raise ValidationError(
             "此人已是工会会员，如需变更所属工会请办理转会。", code="already_member"
         )
+    # The ciphertexts are sealed to the row, so a new row's key is drawn first.
+    pk = existing.pk if existing is not None else ids_reserve(Member, 1)[0]
     fields = {
         "union": union,
         "name": name,
-        "id_cipher": cipher.encrypt(id18),
+        "id_cipher": pii.column_cipher(Member.id_cipher).encrypt(pk, id18),
         "id_hash": id_hash,
         "id_masked": pii.mask_id_number(id18),
         "sex": pii.id_sex(id18),
         "birth_date": pii.id_birth_date(id18),
         "home_region_code": pii.id_region_code(id18),
-        "phone_cipher": cipher.encrypt(phone) if phone else None,
+        "phone_cipher": pii.column_cipher(Member.phone_cipher).encrypt(pk, phone)
+        if phone
+        else None,
         "phone_hash": indexer.digest(phone) if phone else "",
         "phone_masked": pii.mask_phone(phone) if phone else "",
         "employer_name": employer_name,
@@ -101,7 +106,7 @@ def member_join(
             actor=_user(actor),
         )
     else:
-        member = Member.objects.create(**fields)
+        member = Member.objects.create(pk=pk, **fields)
     union_member_count_add(union_id=union.pk, delta=1)
     audit_record(
         actor=actor,
@@ -256,7 +261,7 @@ def member_update(
         raise ValidationError(errors)
     before = {name: getattr(member, name) for name in MEMBER_EDIT_LABELS}
     if phone_value:
-        member.phone_cipher = pii.data_cipher().encrypt(phone_value)
+        member.phone_cipher = pii.column_cipher(Member.phone_cipher).encrypt(member.pk, phone_value)
         member.phone_hash = pii.id_indexer().digest(phone_value)
         member.phone_masked = pii.mask_phone(phone_value)
     member.employer_name = employer_name.strip()[:128]
@@ -291,12 +296,11 @@ def member_reveal(*, actor: User, member: Member, field: str) -> str:
     """The full ID number or phone of a member, for users holding the right; audited."""
     if not actor.pii_access:
         raise PermissionDenied("您没有查看完整个人信息的权限。")
-    cipher = pii.data_cipher()
     if field == "id_number":
-        value = cipher.decrypt(member.id_cipher)
+        value = pii.column_cipher(Member.id_cipher).decrypt(member.pk, member.id_cipher)
         label = "身份证号"
     elif field == "phone" and member.phone_cipher:
-        value = cipher.decrypt(member.phone_cipher)
+        value = pii.column_cipher(Member.phone_cipher).decrypt(member.pk, member.phone_cipher)
         label = "手机号码"
     else:
         raise ValidationError("没有可查看的内容。", code="nothing_to_reveal")

@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from gonghui.core import pii
-from gonghui.core.bulk import db_now, fast_insert, fast_update
+from gonghui.core.bulk import db_now, fast_insert, fast_update, ids_reserve
 from gonghui.core.models import User
 from gonghui.core.sheets import (
     INVALID,
@@ -135,6 +135,7 @@ NOT_HERE = "身份证号：此人无法在本工会登记，请核对身份证�
 
 # Columns written for a new member, in the order _write builds its rows.
 INSERT_FIELDS = (
+    "id",
     "union",
     "name",
     "id_cipher",
@@ -210,7 +211,8 @@ class MemberSheet(Sheet):
         self.union = union
         # A staff user sees their subtree; the server operator (no user) the union given.
         self.scope = actor if actor is not None else union
-        self.cipher = pii.data_cipher()
+        self.id_cipher = pii.column_cipher(Member.id_cipher)
+        self.phone_cipher = pii.column_cipher(Member.phone_cipher)
         self.indexer = pii.id_indexer()
         self.today = timezone.localdate()
         self._unions: dict[str, Union] | None = None
@@ -381,7 +383,7 @@ class MemberSheet(Sheet):
                 outcome.unchanged += 1
                 continue
             if phone:
-                member.phone_cipher = self.cipher.encrypt(phone)
+                member.phone_cipher = self.phone_cipher.encrypt(member.pk, phone)
                 member.phone_masked = pii.mask_phone(phone)
             if member.status != Member.Status.ACTIVE:
                 if values["join_date"] is None:
@@ -404,17 +406,37 @@ class MemberSheet(Sheet):
         rejoined: list[Member],
         phone_hash_of: dict[str, str],
     ) -> None:
-        ids = [row.values["id_number"] for row, _ in to_create]
-        id_ciphers = self.cipher.encrypt_many(ids)
-        phones = [row.values["phone"] for row, _ in to_create if row.values["phone"]]
-        phone_ciphers = dict(zip(phones, self.cipher.encrypt_many(phones), strict=True))
+        # Each ciphertext is sealed to its row: the new rows' keys are drawn before writing.
+        pks = (
+            self.writer.ids_reserve(Member, len(to_create))
+            if self.writer
+            else ids_reserve(Member, len(to_create))
+        )
+        id_ciphers = self.id_cipher.encrypt_many(
+            pks, [row.values["id_number"] for row, _ in to_create]
+        )
+        with_phone = [
+            (pk, row.values["phone"])
+            for pk, (row, _) in zip(pks, to_create, strict=True)
+            if row.values["phone"]
+        ]
+        phone_ciphers = dict(
+            zip(
+                [pk for pk, _ in with_phone],
+                self.phone_cipher.encrypt_many(
+                    [pk for pk, _ in with_phone], [p for _, p in with_phone]
+                ),
+                strict=True,
+            )
+        )
         now = self.writer.now() if self.writer else db_now()
         new_rows = []
-        for (row, id_hash), id_cipher in zip(to_create, id_ciphers, strict=True):
+        for pk, (row, id_hash), id_cipher in zip(pks, to_create, id_ciphers, strict=True):
             v = row.values
             id18, phone = v["id_number"], v["phone"]
             new_rows.append(
                 (
+                    pk,
                     v["union"].pk,
                     v["name"],
                     id_cipher,
@@ -423,7 +445,7 @@ class MemberSheet(Sheet):
                     pii.id_sex(id18),
                     pii.id_birth_date(id18),
                     pii.id_region_code(id18),
-                    phone_ciphers[phone] if phone else None,
+                    phone_ciphers[pk] if phone else None,
                     phone_hash_of[phone] if phone else "",
                     pii.mask_phone(phone) if phone else "",
                     v["employer_name"] or "",
@@ -504,8 +526,12 @@ class MemberSheet(Sheet):
             yield [
                 member_no,
                 name,
-                self.cipher.decrypt(id_cipher) if reveal else id_masked,
-                (self.cipher.decrypt(phone_cipher) if reveal and phone_cipher else phone_masked),
+                self.id_cipher.decrypt(member_no, id_cipher) if reveal else id_masked,
+                (
+                    self.phone_cipher.decrypt(member_no, phone_cipher)
+                    if reveal and phone_cipher
+                    else phone_masked
+                ),
                 employer,
                 uscc,
                 forms.get(form, ""),

@@ -47,6 +47,7 @@ from gonghui.aid.terms import (
 from gonghui.aid.workflows import CLAIM
 from gonghui.core import pii
 from gonghui.core.audit import audit_record
+from gonghui.core.fields import cipher_set
 from gonghui.core.scoping import access
 from gonghui.core.sheets import ImportReport, run_import, write_export
 from gonghui.core.sheets.engine import CellError, Progress, audit_import
@@ -260,7 +261,6 @@ def claim_create(
             insurance_paid=amounts["insurance_paid"],
             self_paid=amounts["self_paid"],
             payee_bank=payee_bank,
-            account_cipher=pii.data_cipher().encrypt(account),
             account_masked=pii.mask_bank_account(account),
             paper_documents=paper_documents,
             amount=payout.amount,
@@ -268,9 +268,10 @@ def claim_create(
             calculation=payout.lines_json(),
             entered_by=actor if getattr(actor, "pk", None) else None,
         )
+        cipher_set(claim, "account_cipher", account)
         try:
             with transaction.atomic():
-                claim.save()
+                claim.save(force_insert=True)
         except IntegrityError as exc:
             # Another claim took the invoice number since the check above.
             raise ValidationError(

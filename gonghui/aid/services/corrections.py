@@ -21,8 +21,8 @@ from django.http import Http404
 from gonghui.aid.documents import Upload, _delete_files, claim_documents_store
 from gonghui.aid.models import Category, ClaimDocument, MutualAidClaim, ReliefApplication
 from gonghui.aid.workflows import CLAIM, RELIEF
-from gonghui.core import pii
 from gonghui.core.audit import audit_record
+from gonghui.core.fields import cipher_get, cipher_set
 from gonghui.core.workflow import Action, State, Workflow
 from gonghui.core.workflow.services import (
     Refused,
@@ -115,9 +115,7 @@ def claim_correct(
     try:
         with transaction.atomic():
             claim = _lock(CLAIM, MutualAidClaim, actor, claim_id)
-            account = payee_account.strip() or pii.data_cipher().decrypt(
-                bytes(claim.account_cipher)
-            )
+            account = payee_account.strip() or cipher_get(claim, "account_cipher")
             try:
                 with transaction.atomic():
                     MutualAidClaim.objects.filter(pk=claim.pk).update(state=State.WITHDRAWN)
@@ -134,8 +132,10 @@ def claim_correct(
                 draft = discarded.args[0]
             after = {name: getattr(draft, name) for name in CLAIM_FIELDS}
             changes = _changes(claim, after, CLAIM_FIELDS)
-            for name in (*CLAIM_FIELDS, "account_cipher", "plan_id", "enrollment_id"):
+            for name in (*CLAIM_FIELDS, "plan_id", "enrollment_id"):
                 setattr(claim, name, getattr(draft, name))
+            # Sealed to the claim's own row, not to the discarded draft's.
+            cipher_set(claim, "account_cipher", account)
             claim.deductible_used = draft.deductible_used
             claim.calculation = draft.calculation
             claim.save()
@@ -190,7 +190,7 @@ def relief_correct(
 
     with transaction.atomic():
         item = _lock(RELIEF, ReliefApplication, actor, relief_id)
-        account = payee_account.strip() or pii.data_cipher().decrypt(bytes(item.account_cipher))
+        account = payee_account.strip() or cipher_get(item, "account_cipher")
         try:
             with transaction.atomic():
                 ReliefApplication.objects.filter(pk=item.pk).update(state=State.WITHDRAWN)
@@ -209,8 +209,9 @@ def relief_correct(
             draft = discarded.args[0]
         after = {name: getattr(draft, name) for name in RELIEF_FIELDS}
         changes = _changes(item, after, RELIEF_FIELDS)
-        for name in (*RELIEF_FIELDS, "account_cipher", "policy_id"):
+        for name in (*RELIEF_FIELDS, "policy_id"):
             setattr(item, name, getattr(draft, name))
+        cipher_set(item, "account_cipher", account)
         item.save()
         correction_record(RELIEF, item, actor=actor, changes=changes)
         if resubmit:

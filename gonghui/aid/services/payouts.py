@@ -34,6 +34,7 @@ from gonghui.aid.models import PayoutBatch, PayoutItem
 from gonghui.aid.workflows import CLAIM, RELIEF
 from gonghui.core import pii
 from gonghui.core.audit import audit_record
+from gonghui.core.bulk import ids_reserve
 from gonghui.core.models import Role
 from gonghui.core.scoping import access
 from gonghui.core.sheets.writer import neutralise
@@ -182,6 +183,7 @@ def payout_batch_create(
     name = name.strip() or f"{union.name}{timezone.localdate():%Y年%m月%d日}发放批次"
     with transaction.atomic():
         lines: list[PayoutItem] = []
+        accounts: list[str] = []
         for key in keys:
             workflow = PAYABLE[key]
             candidates = _eligible(workflow, union)
@@ -211,22 +213,27 @@ def payout_batch_create(
                 .values_list("object_id", flat=True)
             )
             purpose = PURPOSES[key]
-            lines.extend(
-                PayoutItem(
-                    workflow=key,
-                    object_id=pk,
-                    union_id=union_id,
-                    member_id=member_id,
-                    payee_name=payee_name[:30],
-                    payee_bank=bank,
-                    account_cipher=bytes(cipher),
-                    account_masked=masked,
-                    amount=amount,
-                    purpose=purpose,
+            # The account is sealed to the application's row: it is read there and sealed
+            # again to the line's own row below.
+            payable: Any = workflow.model  # every payable workflow's model has an account
+            source = pii.column_cipher(payable.account_cipher)
+            for pk, union_id, member_id, payee_name, amount, bank, cipher, masked in locked:
+                if pk in taken:
+                    continue
+                lines.append(
+                    PayoutItem(
+                        workflow=key,
+                        object_id=pk,
+                        union_id=union_id,
+                        member_id=member_id,
+                        payee_name=payee_name[:30],
+                        payee_bank=bank,
+                        account_masked=masked,
+                        amount=amount,
+                        purpose=purpose,
+                    )
                 )
-                for pk, union_id, member_id, payee_name, amount, bank, cipher, masked in locked
-                if pk not in taken
-            )
+                accounts.append(source.decrypt(pk, cipher))
         if not lines:
             raise ValidationError(
                 "没有可纳入批次的待发放申请（可能已被其他发放批次选取）。", code="empty"
@@ -239,7 +246,11 @@ def payout_batch_create(
             total=total,
             item_count=len(lines),
         )
-        for line in lines:
+        line_ids = ids_reserve(PayoutItem, len(lines))
+        sealed = pii.column_cipher(PayoutItem.account_cipher).encrypt_many(line_ids, accounts)
+        for line, line_id, token in zip(lines, line_ids, sealed, strict=True):
+            line.pk = line_id
+            line.account_cipher = token
             line.batch = batch
         try:
             with transaction.atomic():
@@ -420,9 +431,9 @@ def payout_batch_export(*, actor: Any, batch: PayoutBatch) -> bytes:
     lines = list(
         batch.items.exclude(status=PayoutItem.Status.RETURNED)
         .order_by("id")
-        .values_list("payee_name", "payee_bank", "account_cipher", "amount", "purpose")
+        .values_list("id", "payee_name", "payee_bank", "account_cipher", "amount", "purpose")
     )
-    cipher = pii.data_cipher()
+    cipher = pii.column_cipher(PayoutItem.account_cipher)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
         buffer,
@@ -443,11 +454,11 @@ def payout_batch_export(*, actor: Any, batch: PayoutBatch) -> bytes:
         sheet.write_string(0, col, header, head)
     total = ZERO
     row = 0
-    for row, (name, bank, account_cipher, amount, purpose) in enumerate(lines, start=1):
+    for row, (line_id, name, bank, account_cipher, amount, purpose) in enumerate(lines, start=1):
         # Names and banks are typed by users: never let a spreadsheet run them.
         sheet.write_string(row, 0, _neutral(name), text)
         sheet.write_string(row, 1, _neutral(bank), text)
-        sheet.write_string(row, 2, cipher.decrypt(account_cipher), text)
+        sheet.write_string(row, 2, cipher.decrypt(line_id, account_cipher), text)
         sheet.write_number(row, 3, amount, money)
         sheet.write_string(row, 4, purpose, text)
         total += amount

@@ -28,6 +28,7 @@ from gonghui.aid.models import ReliefApplication, ReliefPolicy
 from gonghui.aid.workflows import RELIEF
 from gonghui.core import pii
 from gonghui.core.audit import audit_record
+from gonghui.core.fields import cipher_set
 from gonghui.core.models import Role
 from gonghui.core.scoping import access
 from gonghui.core.workflow import Action, State
@@ -296,19 +297,20 @@ def relief_apply(
             # A savepoint: on PostgreSQL a failed insert would otherwise spoil the outer
             # transaction. Two clerks racing both pass the check above; the partial unique
             # index relief_member_policy_live_unique lets one insert through.
+            application = ReliefApplication(
+                union=member.union,
+                member=member,
+                policy=policy,
+                diagnosis=diagnosis,
+                self_paid_year=cost,
+                amount=grant,
+                payee_bank=bank,
+                account_masked=pii.mask_bank_account(account),
+                entered_by=actor if getattr(actor, "pk", None) else None,
+            )
+            cipher_set(application, "account_cipher", account)
             with transaction.atomic():
-                application = ReliefApplication.objects.create(
-                    union=member.union,
-                    member=member,
-                    policy=policy,
-                    diagnosis=diagnosis,
-                    self_paid_year=cost,
-                    amount=grant,
-                    payee_bank=bank,
-                    account_cipher=pii.data_cipher().encrypt(account),
-                    account_masked=pii.mask_bank_account(account),
-                    entered_by=actor if getattr(actor, "pk", None) else None,
-                )
+                application.save(force_insert=True)
         except IntegrityError as exc:
             raise ValidationError(_once_message(year), code="once_per_year") from exc
         audit_record(

@@ -36,7 +36,7 @@ from gonghui.aid.terms import (
     plan_rules_check,
 )
 from gonghui.core import pii
-from gonghui.core.bulk import db_now, fast_insert
+from gonghui.core.bulk import db_now, fast_insert, ids_reserve
 from gonghui.core.sheets import (
     INVALID,
     BatchOutcome,
@@ -100,6 +100,7 @@ EXPORT_EXTRA_HEADERS = ["所属工会", "互助金（元）", "状态"]
 
 # Columns written for a new claim, in the order _write builds its rows (the rest are NULL).
 INSERT_FIELDS = (
+    "id",
     "union",
     "state",
     "step",
@@ -186,7 +187,8 @@ class ClaimSheet(Sheet):
         self.union = union
         # A staff user sees their subtree; the server operator (no user) the union given.
         self.scope = actor if actor is not None else union
-        self.cipher = pii.data_cipher()
+        self.account_cipher = pii.column_cipher(MutualAidClaim.account_cipher)
+        self.id_cipher = pii.column_cipher(Member.id_cipher)
         self.indexer = pii.id_indexer()
         self.today = today or timezone.localdate()
         self._plans: dict[int, _Plan] = {}
@@ -377,14 +379,17 @@ class ClaimSheet(Sheet):
                 self._consumed[key] = _Consumed(group["deductible"], group["taken"], group["count"])
 
     def _write(self, to_create: list[tuple[_Valid, Any]]) -> None:
+        # Each account is sealed to its claim's row: the keys are drawn before writing.
+        pks = ids_reserve(MutualAidClaim, len(to_create))
         accounts = [item.row.values["payee_account"] for item, _ in to_create]
-        ciphers = self.cipher.encrypt_many(accounts)
+        ciphers = self.account_cipher.encrypt_many(pks, accounts)
         now = db_now()
         rows = []
-        for (item, payout), cipher in zip(to_create, ciphers, strict=True):
+        for pk, (item, payout), cipher in zip(pks, to_create, ciphers, strict=True):
             v = item.row.values
             rows.append(
                 (
+                    pk,
                     item.member.union_id,
                     State.DRAFT,
                     "",
@@ -412,15 +417,9 @@ class ClaimSheet(Sheet):
                 )
             )
         fast_insert(MutualAidClaim, INSERT_FIELDS, rows)
-        row_of_invoice = {item.row.values["invoice_no"]: item.row.number for item, _ in to_create}
-        created = (
-            MutualAidClaim.objects.filter(invoice_no__in=list(row_of_invoice))
-            .exclude(state__in=RELEASED_STATES)
-            .values_list("pk", "invoice_no")
-        )
-        for pk, invoice in created:
+        for pk, (item, _) in zip(pks, to_create, strict=True):
             self.created_ids.append(pk)
-            self.row_of_pk[pk] = row_of_invoice[invoice]
+            self.row_of_pk[pk] = item.row.number
 
     # -- export -------------------------------------------------------------------------
     def export_headers(self) -> list[str]:
@@ -434,6 +433,8 @@ class ClaimSheet(Sheet):
             .filter(union__path__startswith=self.union.path)
             .order_by("id")
             .values_list(
+                "id",
+                "member_id",
                 "member__name",
                 "member__id_masked",
                 "member__id_cipher",
@@ -454,6 +455,8 @@ class ClaimSheet(Sheet):
             )
         )
         for (
+            claim_id,
+            member_id,
             name,
             id_masked,
             id_cipher,
@@ -474,7 +477,7 @@ class ClaimSheet(Sheet):
         ) in rows.iterator(chunk_size=5000):
             yield [
                 name,
-                self.cipher.decrypt(id_cipher) if reveal else id_masked,
+                self.id_cipher.decrypt(member_id, id_cipher) if reveal else id_masked,
                 categories.get(category, category),
                 hospital,
                 start,
@@ -484,7 +487,7 @@ class ClaimSheet(Sheet):
                 insurance,
                 self_paid,
                 bank,
-                self.cipher.decrypt(account_cipher) if reveal else account_masked,
+                self.account_cipher.decrypt(claim_id, account_cipher) if reveal else account_masked,
                 union_name,
                 amount,
                 states.get(state, state),

@@ -142,15 +142,16 @@ class EnrollmentSheet(Sheet):
         return [*(c.header for c in self.columns), "方案代码", "所属工会"]
 
     def export_rows(self, *, reveal: bool = False) -> Iterable[list[Any]]:
-        cipher = pii.data_cipher()
+        cipher = pii.column_cipher(Member.id_cipher)
         rows = MutualAidEnrollment.objects.visible_to(self.scope).filter(
             union__path__startswith=self.union.path
         )
         if self.plan is not None:
             rows = rows.filter(plan=self.plan)
-        for name, id_masked, id_cipher, on, code, union_name in (
+        for member_id, name, id_masked, id_cipher, on, code, union_name in (
             rows.order_by("plan_id", "id")
             .values_list(
+                "member_id",
                 "member__name",
                 "member__id_masked",
                 "member__id_cipher",
@@ -162,7 +163,7 @@ class EnrollmentSheet(Sheet):
         ):
             yield [
                 name,
-                cipher.decrypt(id_cipher) if reveal else id_masked,
+                cipher.decrypt(member_id, id_cipher) if reveal else id_masked,
                 on,
                 code,
                 union_name,

@@ -16,6 +16,7 @@ from gonghui.aid.models import (
     ReliefPolicy,
 )
 from gonghui.core import pii
+from gonghui.core.bulk import ids_reserve
 from gonghui.core.workflow import State
 from gonghui.demo.aid import CATEGORIES
 from gonghui.members.tests.factories import MemberFactory
@@ -135,7 +136,10 @@ class ReliefApplicationFactory(factory.django.DjangoModelFactory[ReliefApplicati
     self_paid_year = Decimal("30000.00")
     amount = Decimal("3000.00")
     payee_bank = "中国工商银行湖州分行"
-    account_cipher = factory.LazyAttribute(lambda o: pii.data_cipher().encrypt(o.account))
+    id = factory.LazyFunction(lambda: ids_reserve(ReliefApplication, 1)[0])
+    account_cipher = factory.LazyAttribute(
+        lambda o: pii.column_cipher(ReliefApplication.account_cipher).encrypt(o.id, o.account)
+    )
     account_masked = factory.LazyAttribute(lambda o: pii.mask_bank_account(o.account))
 
 
@@ -170,7 +174,10 @@ class ApprovedClaimFactory(factory.django.DjangoModelFactory[MutualAidClaim]):
     insurance_paid = Decimal("5000.00")
     self_paid = Decimal("3000.00")
     payee_bank = "中国工商银行湖州分行"
-    account_cipher = factory.LazyAttribute(lambda o: pii.data_cipher().encrypt(o.account))
+    id = factory.LazyFunction(lambda: ids_reserve(MutualAidClaim, 1)[0])
+    account_cipher = factory.LazyAttribute(
+        lambda o: pii.column_cipher(MutualAidClaim.account_cipher).encrypt(o.id, o.account)
+    )
     account_masked = factory.LazyAttribute(lambda o: pii.mask_bank_account(o.account))
 
 
@@ -199,5 +206,8 @@ class ClaimFactory(factory.django.DjangoModelFactory[MutualAidClaim]):
     amount = Decimal("0.00")
     deductible_used = Decimal("0.00")
     payee_bank = "中国工商银行湖州分行"
-    account_cipher = factory.LazyAttribute(lambda o: pii.data_cipher().encrypt(o.account))
+    id = factory.LazyFunction(lambda: ids_reserve(MutualAidClaim, 1)[0])
+    account_cipher = factory.LazyAttribute(
+        lambda o: pii.column_cipher(MutualAidClaim.account_cipher).encrypt(o.id, o.account)
+    )
     account_masked = factory.LazyAttribute(lambda o: pii.mask_bank_account(o.account))

@@ -19,11 +19,13 @@ from gonghui.aid.models import ClaimDocument, MutualAidClaim, MutualAidEnrollmen
 from gonghui.aid.tests.factories import EnrollmentFactory, PlanFactory
 from gonghui.conftest import World
 from gonghui.core import pii
+from gonghui.core.fields import cipher_get
 from gonghui.core.models import AuditEvent
 from gonghui.core.workflow import State
 from gonghui.members.models import Member
 from gonghui.members.tests.factories import MemberFactory
 from gonghui.orgs.models import Union
+from gonghui.testing.ciphers import cipher_sealed
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -69,7 +71,7 @@ def make_claim(member: Member, *, invoice_no: str = "FP00000001", **fields: Any)
         "amount": Decimal("4000.00"),
         "deductible_used": Decimal("1000.00"),
         "payee_bank": "中国工商银行湖州分行",
-        "account_cipher": pii.data_cipher().encrypt(ACCOUNT),
+        **cipher_sealed(MutualAidClaim, account_cipher=ACCOUNT),
         "account_masked": pii.mask_bank_account(ACCOUNT),
         "calculation": [
             {"label": "个人自付", "amount": "9000.00"},
@@ -184,7 +186,7 @@ def test_the_bank_account_is_kept_only_encrypted_and_masked(
     client_as(world.township_staff).post("/aid/claims/new/", form_data())
     claim = MutualAidClaim.objects.get()
     assert claim.account_masked == "622202*********4567"
-    assert pii.data_cipher().decrypt(claim.account_cipher) == ACCOUNT
+    assert cipher_get(claim, "account_cipher") == ACCOUNT
 
 
 def test_a_missing_required_document_is_an_error_naming_it(

@@ -28,7 +28,7 @@ from gonghui.aid.tests.factories import (
 )
 from gonghui.aid.workflows import CLAIM
 from gonghui.conftest import World
-from gonghui.core import pii
+from gonghui.core.fields import cipher_get
 from gonghui.core.models import AuditEvent, Role, User
 from gonghui.core.tests.factories import UserFactory
 from gonghui.core.workflow import Action, State
@@ -143,7 +143,7 @@ def test_the_bank_account_is_stored_only_encrypted_and_masked(
     row = MutualAidClaim.objects.filter(pk=claim.pk).values().get()
     assert not [name for name, value in row.items() if ACCOUNT in str(value)]
     assert claim.account_masked == "622202*********4567"
-    assert pii.data_cipher().decrypt(bytes(row["account_cipher"])) == ACCOUNT
+    assert cipher_get(claim, "account_cipher") == ACCOUNT
 
 
 def test_the_preview_computes_without_storing(

@@ -11,6 +11,7 @@ from gonghui.conftest import World
 from gonghui.core import pii
 from gonghui.core.workflow.models import State
 from gonghui.members.tests.factories import MemberFactory
+from gonghui.testing.ciphers import cipher_sealed
 
 ACCOUNT = "6228480000001234567"
 
@@ -30,7 +31,7 @@ def claim(enrollment, amount: str, state: str, invoice: str) -> MutualAidClaim:
         insurance_paid=Decimal("12000.00"),
         self_paid=Decimal("8000.00"),
         payee_bank="中国农业银行湖州分行",
-        account_cipher=pii.data_cipher().encrypt(ACCOUNT),
+        **cipher_sealed(MutualAidClaim, account_cipher=ACCOUNT),
         account_masked=pii.mask_bank_account(ACCOUNT),
         amount=Decimal(amount),
         state=state,
@@ -50,7 +51,7 @@ def test_member_page_shows_enrollments_and_yearly_totals(world: World, client_as
         diagnosis="恶性肿瘤",
         self_paid_year=Decimal("30000.00"),
         payee_bank="中国农业银行湖州分行",
-        account_cipher=pii.data_cipher().encrypt(ACCOUNT),
+        **cipher_sealed(ReliefApplication, account_cipher=ACCOUNT),
         account_masked=pii.mask_bank_account(ACCOUNT),
         amount=Decimal("3000.00"),
         state=State.NOTICE,

@@ -34,7 +34,7 @@ from gonghui.aid.tests.factories import (
     ReliefApplicationFactory,
 )
 from gonghui.conftest import World
-from gonghui.core import pii
+from gonghui.core.fields import cipher_get
 from gonghui.core.models import AuditEvent, Role, User
 from gonghui.core.tests.factories import UserFactory
 from gonghui.core.workflow import State
@@ -138,7 +138,7 @@ def test_a_line_copies_the_payee_amount_and_purpose(world: World, wuxing_finance
         "会员大病救助金",
     )
     assert line.account_masked == "622202******1234"
-    assert pii.data_cipher().decrypt(line.account_cipher) == PAYEE_ACCOUNT
+    assert cipher_get(line, "account_cipher") == PAYEE_ACCOUNT
     assert (by_type["mutual_aid_claim"].object_id, by_type["mutual_aid_claim"].purpose) == (
         c.pk,
         "职工医疗互助金",

@@ -18,10 +18,10 @@ from gonghui.aid.models import MutualAidClaim, MutualAidPlan
 from gonghui.aid.services.plans import plan_save, plan_update, plan_validate
 from gonghui.aid.tests.factories import PLAN_2023, EnrollmentFactory, PlanFactory
 from gonghui.conftest import World
-from gonghui.core import pii
 from gonghui.core.models import AuditEvent, Role
 from gonghui.core.tests.factories import UserFactory
 from gonghui.members.tests.factories import MemberFactory
+from gonghui.testing.ciphers import cipher_sealed
 
 
 def plan_file(tmp_path: Path, data: Any, name: str = "plan.json") -> Path:
@@ -65,7 +65,7 @@ def make_claim(plan: MutualAidPlan, world: World) -> MutualAidClaim:
         insurance_paid=Decimal("6000.00"),
         self_paid=Decimal("6000.00"),
         payee_bank="湖州银行",
-        account_cipher=pii.data_cipher().encrypt("6222020000000000001"),
+        **cipher_sealed(MutualAidClaim, account_cipher="6222020000000000001"),
         account_masked="6222********0001",
     )
 

@@ -32,7 +32,7 @@ from gonghui.aid.tests.factories import (
 )
 from gonghui.aid.workflows import RELIEF
 from gonghui.conftest import World, build_world
-from gonghui.core import pii
+from gonghui.core.fields import cipher_get
 from gonghui.core.models import AuditEvent, Role, User
 from gonghui.core.tests.factories import UserFactory
 from gonghui.core.tests.test_browser import log_in
@@ -132,7 +132,7 @@ def test_the_account_is_stored_encrypted_and_masked(world: World, policy, member
     application = apply(world, member)
     assert application.account_masked == ACCOUNT_MASKED
     assert ACCOUNT_DIGITS.encode() not in bytes(application.account_cipher)
-    assert pii.data_cipher().decrypt(application.account_cipher) == ACCOUNT_DIGITS
+    assert cipher_get(application, "account_cipher") == ACCOUNT_DIGITS
 
 
 def test_the_audit_event_names_no_full_account(world: World, policy, member) -> None:

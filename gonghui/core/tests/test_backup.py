@@ -32,9 +32,9 @@ KEYS = {
 CHECK = """
 from gonghui.core import pii
 from gonghui.members.models import Member
-cipher, index = pii.data_cipher(), pii.id_indexer()
-rows = list(Member.objects.values_list("id_cipher", "id_hash"))
-ok = sum(index.digest(cipher.decrypt(c)) == h for c, h in rows)
+cipher, index = pii.column_cipher(Member.id_cipher), pii.id_indexer()
+rows = list(Member.objects.values_list("id", "id_cipher", "id_hash"))
+ok = sum(index.digest(cipher.decrypt(pk, c)) == h for pk, c, h in rows)
 print(len(rows), ok)
 """
 
@@ -170,4 +170,4 @@ def test_other_keys_are_refused_before_anything_is_written(drill) -> None:
     assert isinstance(target, dict)
     other = {**target, "GONGHUI_DATA_KEY": "another-key"}
     refused = _gonghui(["restore", str(backup)], other, ok=False)
-    assert "密钥与备份时不同" in refused.stderr
+    assert "缺少备份所用的密钥 k1" in refused.stderr

@@ -18,6 +18,7 @@ from gonghui.core import pii
 from gonghui.core.pii import (
     Cipher,
     Indexer,
+    cipher_context,
     data_cipher,
     id_birth_date,
     id_indexer,
@@ -30,6 +31,7 @@ from gonghui.core.pii import (
     normalize_id_number,
     normalize_phone,
     normalize_uscc,
+    token_key_id,
     uscc_check_char,
     uscc_compose,
 )
@@ -538,66 +540,126 @@ def test_uscc_check_char_refuses_excluded_letters() -> None:
 # --- Encryption ------------------------------------------------------------------------
 
 
+RING = [("k1", "test-key")]
+ROW = cipher_context("members_member", "id_cipher", 7)
+
+
 @given(st.text())
 def test_cipher_round_trip(plaintext: str) -> None:
-    cipher = Cipher("test-key")
-    assert cipher.decrypt(cipher.encrypt(plaintext)) == plaintext
+    cipher = Cipher(RING)
+    assert cipher.decrypt(cipher.encrypt(plaintext, ROW), ROW) == plaintext
 
 
-def test_token_is_nonce_ciphertext_and_tag() -> None:
-    assert len(Cipher("test-key").encrypt("湖州")) == 12 + len("湖州".encode()) + 16
+def test_token_is_format_key_id_nonce_ciphertext_and_tag() -> None:
+    token = Cipher(RING).encrypt("湖州", ROW)
+    assert token[:4] == b"\x01\x02k1"
+    assert len(token) == 4 + 12 + len("湖州".encode()) + 16
+
+
+def test_token_names_its_key() -> None:
+    assert token_key_id(Cipher([("2026-12", "x"), *RING]).encrypt("张三", ROW)) == "2026-12"
 
 
 def test_same_plaintext_gives_different_tokens() -> None:
-    cipher = Cipher("test-key")
-    assert cipher.encrypt(KNOWN_ID) != cipher.encrypt(KNOWN_ID)
+    cipher = Cipher(RING)
+    assert cipher.encrypt(KNOWN_ID, ROW) != cipher.encrypt(KNOWN_ID, ROW)
 
 
 def test_decrypt_accepts_memoryview() -> None:
-    cipher = Cipher("test-key")
-    assert cipher.decrypt(memoryview(cipher.encrypt("张三"))) == "张三"
+    cipher = Cipher(RING)
+    assert cipher.decrypt(memoryview(cipher.encrypt("张三", ROW)), ROW) == "张三"
 
 
 def test_decrypt_accepts_bytearray() -> None:
-    cipher = Cipher("test-key")
-    assert cipher.decrypt(bytearray(cipher.encrypt("张三"))) == "张三"
+    cipher = Cipher(RING)
+    assert cipher.decrypt(bytearray(cipher.encrypt("张三", ROW)), ROW) == "张三"
 
 
-@pytest.mark.parametrize("position", [0, 11, 12, -1])
+@pytest.mark.parametrize(
+    "other",
+    [
+        cipher_context("members_member", "id_cipher", 8),  # another row
+        cipher_context("members_member", "phone_cipher", 7),  # another column
+        cipher_context("aid_payoutitem", "id_cipher", 7),  # another table
+    ],
+)
+def test_token_moved_elsewhere_does_not_decrypt(other: bytes) -> None:
+    cipher = Cipher(RING)
+    with pytest.raises(InvalidTag):
+        cipher.decrypt(cipher.encrypt(KNOWN_ID, ROW), other)
+
+
+@pytest.mark.parametrize("position", [0, 1, 2, 4, 15, 16, -1])
 def test_tampered_token_raises_invalid_tag(position: int) -> None:
-    cipher = Cipher("test-key")
-    token = bytearray(cipher.encrypt("张三"))
+    cipher = Cipher(RING)
+    token = bytearray(cipher.encrypt("张三", ROW))
     token[position] ^= 0x01
     with pytest.raises(InvalidTag):
-        cipher.decrypt(bytes(token))
+        cipher.decrypt(bytes(token), ROW)
 
 
 def test_truncated_token_raises_invalid_tag() -> None:
-    cipher = Cipher("test-key")
+    cipher = Cipher(RING)
     with pytest.raises(InvalidTag):
-        cipher.decrypt(cipher.encrypt("张三")[:20])
+        cipher.decrypt(cipher.encrypt("张三", ROW)[:20], ROW)
 
 
 def test_other_key_cannot_decrypt() -> None:
-    token = Cipher("key-one").encrypt("张三")
+    token = Cipher([("k1", "key-one")]).encrypt("张三", ROW)
     with pytest.raises(InvalidTag):
-        Cipher("key-two").decrypt(token)
+        Cipher([("k1", "key-two")]).decrypt(token, ROW)
+
+
+def test_key_not_in_the_ring_cannot_decrypt() -> None:
+    token = Cipher([("k2", "key-two")]).encrypt("张三", ROW)
+    with pytest.raises(InvalidTag):
+        Cipher(RING).decrypt(token, ROW)
+
+
+def test_older_key_of_the_ring_still_decrypts() -> None:
+    old = Cipher(RING).encrypt("张三", ROW)
+    assert Cipher([("k2", "newer-key"), *RING]).decrypt(old, ROW) == "张三"
+
+
+def test_first_key_of_the_ring_encrypts() -> None:
+    token = Cipher([("k2", "newer-key"), *RING]).encrypt("张三", ROW)
+    assert token_key_id(token) == "k2"
+
+
+def test_unknown_key_is_looked_up_again() -> None:
+    rotated = [("k2", "newer-key"), *RING]
+    token = Cipher(rotated).encrypt("张三", ROW)
+    assert Cipher(RING, refresh=lambda: rotated).decrypt(token, ROW) == "张三"
+
+
+def test_legacy_token_reads_with_its_key() -> None:
+    token = pii.legacy_encrypt("test-key", "张三")
+    assert pii.legacy_decrypt("test-key", token) == "张三"
+    with pytest.raises(InvalidTag):
+        Cipher(RING).decrypt(token, ROW)
 
 
 def test_empty_key_is_refused() -> None:
     with pytest.raises(ValueError):
-        Cipher("")
+        Cipher([("k1", "")])
+
+
+def test_empty_ring_is_refused() -> None:
+    with pytest.raises(ValueError):
+        Cipher([])
 
 
 @given(st.lists(st.text(), max_size=20))
 def test_encrypt_many_round_trip(values: list[str]) -> None:
-    cipher = Cipher("test-key")
-    assert [cipher.decrypt(token) for token in cipher.encrypt_many(values)] == values
+    cipher = Cipher(RING)
+    rows = [cipher_context("t", "c", n) for n in range(len(values))]
+    tokens = cipher.encrypt_many(values, rows)
+    assert [cipher.decrypt(t, r) for t, r in zip(tokens, rows, strict=True)] == values
 
 
 def test_encrypt_many_uses_distinct_nonces() -> None:
-    tokens = Cipher("test-key").encrypt_many(["same"] * 1000)
-    assert len({token[:12] for token in tokens}) == 1000
+    tokens = Cipher(RING).encrypt_many(["same"] * 1000, [ROW] * 1000)
+    assert len({token[4:16] for token in tokens}) == 1000
 
 
 def test_encrypt_many_reads_random_bytes_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -609,12 +671,12 @@ def test_encrypt_many_reads_random_bytes_once(monkeypatch: pytest.MonkeyPatch) -
         return real_urandom(n)
 
     monkeypatch.setattr(pii.os, "urandom", counting_urandom)
-    Cipher("test-key").encrypt_many(["a", "b", "c"])
+    Cipher(RING).encrypt_many(["a", "b", "c"], [ROW] * 3)
     assert calls == [36]
 
 
 def test_encrypt_many_of_nothing() -> None:
-    assert Cipher("test-key").encrypt_many([]) == []
+    assert Cipher(RING).encrypt_many([], []) == []
 
 
 # --- Keyed hashing ---------------------------------------------------------------------
@@ -654,16 +716,16 @@ def test_data_cipher_is_cached_per_key() -> None:
 
 
 def test_data_cipher_follows_settings(settings: Settings) -> None:
-    settings.GONGHUI_DATA_KEY = "first-key"
-    token = data_cipher().encrypt("张三")
-    settings.GONGHUI_DATA_KEY = "second-key"
+    settings.GONGHUI_DATA_KEYS = (("k1", "first-key"),)
+    token = data_cipher().encrypt("张三", ROW)
+    settings.GONGHUI_DATA_KEYS = (("k1", "second-key"),)
     with pytest.raises(InvalidTag):
-        data_cipher().decrypt(token)
+        data_cipher().decrypt(token, ROW)
 
 
 def test_data_cipher_uses_the_setting(settings: Settings) -> None:
-    settings.GONGHUI_DATA_KEY = "first-key"
-    assert Cipher("first-key").decrypt(data_cipher().encrypt("张三")) == "张三"
+    settings.GONGHUI_DATA_KEYS = (("k1", "first-key"),)
+    assert Cipher([("k1", "first-key")]).decrypt(data_cipher().encrypt("张三", ROW), ROW) == "张三"
 
 
 def test_id_indexer_is_cached_per_key() -> None:

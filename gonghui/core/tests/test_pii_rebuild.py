@@ -54,8 +54,8 @@ def rebuilt(text: str, id18: str) -> list[str]:
 
 
 def real_numbers() -> list[str]:
-    cipher = pii.data_cipher()
-    return [cipher.decrypt(c) for c in Member.objects.values_list("id_cipher", flat=True)]
+    cipher = pii.column_cipher(Member.id_cipher)
+    return [cipher.decrypt(pk, c) for pk, c in Member.objects.values_list("id", "id_cipher")]
 
 
 def walk_routes() -> list[Route]:

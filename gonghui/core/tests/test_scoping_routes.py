@@ -19,12 +19,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from python_calamine import CalamineWorkbook
 
 from gonghui.conftest import World, login
+from gonghui.core.fields import cipher_get
 from gonghui.core.middleware import PUBLIC_PREFIXES
 from gonghui.core.models import Job, Role, User
 from gonghui.core.pii import id_number_compose, uscc_compose
 from gonghui.core.tests.factories import JobFactory, UserFactory
 from gonghui.members.services import member_join
 from gonghui.orgs.models import Enterprise, FormationTask, Region
+from gonghui.testing.ciphers import cipher_sealed
 
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -134,7 +136,7 @@ def wuxing_payout_batch(world: World) -> str:
         member=member,
         payee_name=member.name,
         payee_bank=relief.payee_bank,
-        account_cipher=relief.account_cipher,
+        **cipher_sealed(PayoutItem, account_cipher=cipher_get(relief, "account_cipher")),
         account_masked=relief.account_masked,
         amount=relief.amount,
         purpose="会员大病救助金",

@@ -34,6 +34,7 @@ from gonghui.core.workflow.services import (
 )
 from gonghui.members.tests.factories import MemberFactory
 from gonghui.orgs.models import Union
+from gonghui.testing.ciphers import cipher_sealed
 
 TYPE = Workflow(
     key="test_grant",
@@ -58,7 +59,7 @@ def make_item(union: Union, amount: str = "3000.00", state: str = State.DRAFT) -
         diagnosis="恶性肿瘤",
         self_paid_year=Decimal("30000.00"),
         payee_bank="中国农业银行湖州分行",
-        account_cipher=pii.data_cipher().encrypt("6228480000001234567"),
+        **cipher_sealed(ReliefApplication, account_cipher="6228480000001234567"),
         account_masked=pii.mask_bank_account("6228480000001234567"),
         amount=Decimal(amount),
         state=state,

@@ -88,15 +88,16 @@ def _holds(value: object, text: str) -> bool:
 
 
 def test_id_numbers_are_stored_only_encrypted_and_valid(tiny: DemoDataResult) -> None:
-    cipher = pii.data_cipher()
+    id_cipher = pii.column_cipher(Member.id_cipher)
+    phone_cipher = pii.column_cipher(Member.phone_cipher)
     indexer = pii.id_indexer()
     for row in Member.objects.values():
-        id18 = cipher.decrypt(row["id_cipher"])
+        id18 = id_cipher.decrypt(row["id"], row["id_cipher"])
         assert pii.normalize_id_number(id18) == id18
         assert row["id_hash"] == indexer.digest(id18)
         assert row["id_masked"] == pii.mask_id_number(id18)
         assert row["birth_date"] == pii.id_birth_date(id18)
-        phone = cipher.decrypt(row["phone_cipher"]) if row["phone_cipher"] else ""
+        phone = phone_cipher.decrypt(row["id"], row["phone_cipher"]) if row["phone_cipher"] else ""
         for value in row.values():
             assert not _holds(value, id18)
             assert not phone or not _holds(value, phone)
