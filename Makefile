@@ -64,6 +64,7 @@ test-postgres: setup system-deps
 lint: setup
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	$(RUN) lint-imports
 
 typecheck: setup
 	$(RUN) mypy gonghui config bench

@@ -131,10 +131,10 @@ def measure(union_code: str, year: int, month: int) -> dict[str, Any]:
     import duckdb
     from django.db import connection
 
+    from gonghui.core.indicators.registry import indicators
     from gonghui.members.models import Member
     from gonghui.orgs.models import Union
     from gonghui.reports.dispatch import dispatch_json, dispatch_table
-    from gonghui.reports.registry import indicators
 
     union = Union.objects.get(code=union_code)
     began = time.perf_counter()

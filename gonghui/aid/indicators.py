@@ -16,11 +16,67 @@ from gonghui.aid.models import (
     MutualAidPlan,
     ReliefApplication,
 )
+from gonghui.core.indicators import (
+    Indicator,
+    Period,
+    RecordColumn,
+    Section,
+    any_within,
+    indicator_register,
+    per_period,
+    section_register,
+    within,
+)
+from gonghui.core.indicators.writing import Piece, Writer, sentence, with_
 from gonghui.core.workflow.models import State
 from gonghui.orgs.models import Union
-from gonghui.reports.periods import Period
-from gonghui.reports.queries import any_within, per_period, within
-from gonghui.reports.registry import Indicator, RecordColumn, indicator_register
+
+
+# The paragraph of the narrative reports for this section, in the seed's style.
+def _services(w: Writer) -> list[Piece]:
+    mutual = with_(
+        w.clause("mutual_aid_paid_amount", "发放职工医疗互助金"),
+        w.leader("mutual_aid_paid_amount"),
+    )
+    return [
+        *sentence(
+            f"{w.stock_time}，{w.area}", [w.clause("mutual_aid_enrolled", "参加职工医疗互助")]
+        ),
+        *sentence(
+            f"{w.flow_time}，{w.area}",
+            [
+                mutual,
+                w.nonzero("mutual_aid_paid_count", "惠及职工"),
+                w.nonzero("relief_paid_amount", "发放会员大病救助金", sep="；"),
+                w.nonzero("relief_paid_count", "救助"),
+            ],
+        ),
+        *(
+            []
+            if w.brief
+            else sentence(
+                f"{w.flow_time}发放的互助金和救助金，",
+                [w.clause("aid_days_to_payment", "从提交申请到发放用时的中位数为")],
+            )
+        ),
+    ]
+
+
+section_register(
+    Section(
+        "服务保障",
+        order=30,
+        writer=_services,
+        spoken=(
+            "mutual_aid_enrolled",
+            "mutual_aid_paid_amount",
+            "mutual_aid_paid_count",
+            "relief_paid_amount",
+            "relief_paid_count",
+            "aid_days_to_payment",
+        ),
+    )
+)
 
 CLAIM_COLUMNS = (
     RecordColumn("编号", lambda c: c.pk),

@@ -43,6 +43,36 @@ ZERO_BELOW_DEDUCTIBLE = "个人自付未超过起付线，互助金为0元"
 ZERO_LUMP_SUM_USED = "{label}互助金每个方案年度限申领 {per_year} 次，已申领 {count} 次，互助金为0元"
 ZERO_OTHER = "按方案计算的互助金为0元"
 
+# The terms of issue #6's example plan (湖州 2023 职工医疗互助) and the relief tiers of the
+# city's policy: what the demo data and the tests use, and a model for a new plan's JSON.
+EXAMPLE_CATEGORIES: dict[str, Any] = {
+    "inpatient": {
+        "deductible": "1000.00",
+        "bands": [
+            {"up_to": "10000.00", "ratio": "0.50"},
+            {"up_to": "50000.00", "ratio": "0.60"},
+            {"up_to": None, "ratio": "0.70"},
+        ],
+        "yearly_cap": "50000.00",
+    },
+    "outpatient_special": {
+        "deductible": "500.00",
+        "bands": [{"up_to": None, "ratio": "0.40"}],
+        "yearly_cap": "5000.00",
+    },
+    "accident": {
+        "deductible": "100.00",
+        "bands": [{"up_to": None, "ratio": "0.80"}],
+        "yearly_cap": "20000.00",
+    },
+    "critical_illness": {"lump_sum": "10000.00", "per_year": 1},
+}
+EXAMPLE_RELIEF_TIERS: list[dict[str, Any]] = [
+    {"from": "20000.00", "to": "50000.00", "grant": "3000.00"},
+    {"from": "50000.00", "to": "100000.00", "grant": "5000.00"},
+    {"from": "100000.00", "to": None, "grant": "10000.00"},
+]
+
 
 @dataclass(frozen=True)
 class Band:

@@ -32,7 +32,12 @@ from gonghui.aid.models import (
     ReliefApplication,
     ReliefPolicy,
 )
-from gonghui.aid.terms import category_terms_parse, payout_compute
+from gonghui.aid.terms import (
+    EXAMPLE_CATEGORIES,
+    EXAMPLE_RELIEF_TIERS,
+    category_terms_parse,
+    payout_compute,
+)
 from gonghui.core import pii
 from gonghui.core.bulk import ids_reserve
 from gonghui.core.workflow.models import Action, ReviewEntry, State
@@ -42,33 +47,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 H1_START, H1_END = date(2023, 1, 1), date(2023, 6, 30)
 BATCH = 2000
 
-CATEGORIES: dict[str, Any] = {
-    "inpatient": {
-        "deductible": "1000.00",
-        "bands": [
-            {"up_to": "10000.00", "ratio": "0.50"},
-            {"up_to": "50000.00", "ratio": "0.60"},
-            {"up_to": None, "ratio": "0.70"},
-        ],
-        "yearly_cap": "50000.00",
-    },
-    "outpatient_special": {
-        "deductible": "500.00",
-        "bands": [{"up_to": None, "ratio": "0.40"}],
-        "yearly_cap": "5000.00",
-    },
-    "accident": {
-        "deductible": "100.00",
-        "bands": [{"up_to": None, "ratio": "0.80"}],
-        "yearly_cap": "20000.00",
-    },
-    "critical_illness": {"lump_sum": "10000.00", "per_year": 1},
-}
-RELIEF_TIERS: list[dict[str, Any]] = [
-    {"from": "20000.00", "to": "50000.00", "grant": "3000.00"},
-    {"from": "50000.00", "to": "100000.00", "grant": "5000.00"},
-    {"from": "100000.00", "to": None, "grant": "10000.00"},
-]
+# The example plan's terms (issue #6) and the relief tiers, as the product states them.
+CATEGORIES: dict[str, Any] = EXAMPLE_CATEGORIES
+RELIEF_TIERS: list[dict[str, Any]] = EXAMPLE_RELIEF_TIERS
 DISEASES = [
     "恶性肿瘤",
     "急性心肌梗塞",

@@ -225,9 +225,9 @@ def demo_targets_set(*, city: Union, year: int, log: Callable[[str], None]) -> i
     """2023 targets for the counties, drawn so that the counties' January–June values meet
     them at different paces; the city's target is the sum of its counties'. Existing targets
     are kept (a second run changes nothing)."""
+    from gonghui.core.indicators.periods import Period
+    from gonghui.core.indicators.registry import Tree, indicator_get, indicator_values
     from gonghui.reports.models import Target
-    from gonghui.reports.periods import Period
-    from gonghui.reports.registry import Tree, indicator_get, indicator_values
 
     if Target.objects.filter(year=year, union__path__startswith=city.path).exists():
         return 0

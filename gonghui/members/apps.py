@@ -7,6 +7,10 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from gonghui.core.audit import audit_actions_register
+        from gonghui.members.selectors import active_members_by_union_path
+        from gonghui.orgs.services import union_count_register
+
+        union_count_register("member_count", active_members_by_union_path)
 
         audit_actions_register(
             {

@@ -16,11 +16,56 @@ from typing import Any
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from gonghui.core.indicators import (
+    Indicator,
+    Period,
+    RecordColumn,
+    Section,
+    any_within,
+    indicator_register,
+    per_period,
+    section_register,
+    within,
+)
+from gonghui.core.indicators.writing import Piece, Writer, sentence, with_
 from gonghui.members.models import EmploymentForm, Member, MembershipEvent, Occupation
 from gonghui.orgs.models import Union
-from gonghui.reports.periods import Period
-from gonghui.reports.queries import any_within, per_period, within
-from gonghui.reports.registry import Indicator, RecordColumn, indicator_register
+
+
+# The paragraph of the narrative reports for this section, in the seed's style.
+def _membership(w: Writer) -> list[Piece]:
+    new = with_(w.clause("members_new", "新发展会员"), w.leader("members_new"))
+    new_form = with_(
+        w.nonzero("members_new_new_form", "其中新就业形态劳动者", sep="；"),
+        w.parts("members_new_new_form", "（", "）"),
+    )
+    return [
+        *sentence(f"{w.flow_time}，{w.area}", [new, new_form]),
+        *sentence(f"{w.stock_time}，{w.area}", [w.clause("members_end", "共有会员")]),
+        *sentence(
+            f"{w.flow_time}，",
+            [
+                w.optional("members_transferred", "办理会员转会转入"),
+                w.optional("members_left", "会员退会"),
+            ],
+        ),
+    ]
+
+
+section_register(
+    Section(
+        "会员发展",
+        order=20,
+        writer=_membership,
+        spoken=(
+            "members_new",
+            "members_new_new_form",
+            "members_end",
+            "members_transferred",
+            "members_left",
+        ),
+    )
+)
 
 MEMBER_COLUMNS = (
     RecordColumn("姓名", lambda m: m.name),

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from gonghui.core import pii
 from gonghui.core.pii_search import ID_LIKE, PHONE_LIKE
@@ -131,4 +131,14 @@ def member_open_transfer(*, member: Member) -> Any:
         MemberTransfer.objects.filter(member=member, state=MemberTransfer.State.PROPOSED)
         .select_related("to_union")
         .first()
+    )
+
+
+def active_members_by_union_path() -> list[tuple[str, int]]:
+    """(union path, active members it holds): the member count cached on the union tree."""
+    return list(
+        Member.objects.filter(status=Member.Status.ACTIVE)
+        .values_list("union__path")
+        .annotate(n=Count("id"))
+        .order_by()
     )

@@ -28,7 +28,7 @@ from gonghui.members.models import (
 )
 from gonghui.members.sheets import MEMBER_HOLDING_LEVELS, MemberSheet
 from gonghui.orgs.models import Union
-from gonghui.orgs.services import union_counts_refresh, union_member_count_add
+from gonghui.orgs.services import union_count_add, union_counts_refresh
 
 
 def _require_holding_union(union: Union) -> None:
@@ -107,7 +107,7 @@ def member_join(
         )
     else:
         member = Member.objects.create(pk=pk, **fields)
-    union_member_count_add(union_id=union.pk, delta=1)
+    union_count_add("member_count", union_id=union.pk, delta=1)
     audit_record(
         actor=actor,
         action="member.join",
@@ -158,8 +158,8 @@ def member_transfer(
         member.employer_uscc = pii.normalize_uscc(employer_uscc) if employer_uscc else ""
         fields += ["employer_name", "employer_uscc"]
     member.save(update_fields=fields)
-    union_member_count_add(union_id=from_union_id, delta=-1)
-    union_member_count_add(union_id=to_union.pk, delta=1)
+    union_count_add("member_count", union_id=from_union_id, delta=-1)
+    union_count_add("member_count", union_id=to_union.pk, delta=1)
     MembershipEvent.objects.create(
         member=member,
         kind=MembershipEvent.Kind.TRANSFER,
@@ -192,7 +192,7 @@ def member_leave(*, actor: Any, member: Member, on: date | None = None, reason: 
     member.left_on = _event_day(member, on, "退会")
     member.left_reason = reason
     member.save(update_fields=["status", "left_on", "left_reason", "updated_at"])
-    union_member_count_add(union_id=member.union_id, delta=-1)
+    union_count_add("member_count", union_id=member.union_id, delta=-1)
     label = LeaveReason(reason).label if reason else ""
     MembershipEvent.objects.create(
         member=member,

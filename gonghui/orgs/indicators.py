@@ -8,10 +8,71 @@ from typing import Any
 
 from django.db.models import Q
 
+from gonghui.core.indicators import (
+    Indicator,
+    Period,
+    RecordColumn,
+    Section,
+    any_within,
+    indicator_register,
+    per_period,
+    section_register,
+    within,
+)
+from gonghui.core.indicators.writing import Piece, Writer, sentence, with_
 from gonghui.orgs.models import Enterprise, FormationMode, FormationTask, Union
-from gonghui.reports.periods import Period
-from gonghui.reports.queries import any_within, per_period, within
-from gonghui.reports.registry import Indicator, RecordColumn, indicator_register
+
+
+# The paragraph of the narrative reports for this section, in the seed's style.
+def _organisation(w: Writer) -> list[Piece]:
+    formed = with_(
+        w.clause("unions_formed", "新建工会组织"),
+        w.parts("unions_formed"),
+        w.leader("unions_formed"),
+    )
+    return [
+        *sentence(
+            f"{w.flow_time}，{w.area}",
+            [formed, w.nonzero("unions_formed_new_form", "新就业形态领域新建工会", sep="；")],
+        ),
+        *(
+            []
+            if w.brief
+            else sentence(
+                "推进应建未建企业建会销号，",
+                [
+                    w.nonzero("formation_closed", f"{w.flow_time}销号"),
+                    w.nonzero("formation_open", f"{w.stock_time}尚有", "未销号"),
+                ],
+            )
+        ),
+        *sentence(
+            f"{w.stock_time}，{w.area}",
+            [
+                None if w.brief else w.nonzero("above_scale_enterprises", "规上企业"),
+                None if w.brief else w.nonzero("above_scale_covered", "已建会"),
+                w.clause("above_scale_union_rate", "建会率" if not w.brief else "规上企业建会率"),
+            ],
+        ),
+    ]
+
+
+section_register(
+    Section(
+        "组织建设",
+        order=10,
+        writer=_organisation,
+        spoken=(
+            "unions_formed",
+            "unions_formed_new_form",
+            "formation_open",
+            "formation_closed",
+            "above_scale_enterprises",
+            "above_scale_covered",
+            "above_scale_union_rate",
+        ),
+    )
+)
 
 UNION_COLUMNS = (
     RecordColumn("工会名称", lambda u: u.name),

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Value
+from django.db.models import F, Value
 from django.db.models.functions import Greatest
 
 from gonghui.core.audit import audit_record
@@ -157,47 +158,51 @@ def union_create(
     return union
 
 
-def union_counts_refresh(progress: JobProgress | None = None) -> dict[str, Any]:
-    """Recompute every union's cached subtree counts (grassroots unions, active members).
+# Counts of other apps' records cached on the tree (members: active members per union),
+# by Union field: a function giving (owning union path, count) rows. Registered by the app
+# that owns the records, so the tree does not import it.
+TreeCount = Callable[[], Iterable[tuple[str, int]]]
+_TREE_COUNTS: dict[str, TreeCount] = {}
 
-    One read of the tree and one grouped count of members by union; each is added to every
+
+def union_count_register(field: str, rows: TreeCount) -> None:
+    """Declare a cached subtree count: ``rows()`` gives (union path, own count) pairs, and
+    ``union_counts_refresh`` adds each to the union's ancestors' ``field``."""
+    Union._meta.get_field(field)  # fails early on a field the tree does not have
+    _TREE_COUNTS[field] = rows
+
+
+def union_counts_refresh(progress: JobProgress | None = None) -> dict[str, Any]:
+    """Recompute every union's cached subtree counts (grassroots unions, and the counts
+    other apps register: active members).
+
+    One read of the tree and one grouped count per registered count; each is added to every
     ancestor by path prefix, so the work stays linear in the number of unions.
     """
-    from gonghui.members.models import Member
-
     steplen = Union.steplen
-    rows = list(
-        Union.objects.order_by().values_list(
-            "pk", "path", "level", "grassroots_count", "member_count"
-        )
-    )
+    fields = ["grassroots_count", *_TREE_COUNTS]
+    rows = list(Union.objects.order_by().values_list("pk", "path", "level", *fields))
     if progress:
         progress.set_total(len(rows))
-    grassroots_under: Counter[str] = Counter()
-    members_under: Counter[str] = Counter()
-    for _pk, path, level, _g, _m in rows:
+    under: dict[str, Counter[str]] = {name: Counter() for name in fields}
+    for _pk, path, level, *_ in rows:
         if level == Union.Level.GRASSROOTS:
             for end in range(steplen, len(path) + 1, steplen):
-                grassroots_under[path[:end]] += 1
-    active = (
-        Member.objects.filter(status=Member.Status.ACTIVE)
-        .values_list("union__path")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for path, n in active:
-        for end in range(steplen, len(path) + 1, steplen):
-            members_under[path[:end]] += n
+                under["grassroots_count"][path[:end]] += 1
+    for name, count_rows in _TREE_COUNTS.items():
+        for path, n in count_rows():
+            for end in range(steplen, len(path) + 1, steplen):
+                under[name][path[:end]] += n
     changed = 0
     batch = 1000
     for start in range(0, len(rows), batch):
-        chunk = [
-            Union(pk=pk, grassroots_count=grassroots_under[path], member_count=members_under[path])
-            for pk, path, _level, g, m in rows[start : start + batch]
-            if (g, m) != (grassroots_under[path], members_under[path])
-        ]
+        chunk = []
+        for pk, path, _level, *stored in rows[start : start + batch]:
+            fresh = [under[name][path] for name in fields]
+            if list(stored) != fresh:
+                chunk.append(Union(pk=pk, **dict(zip(fields, fresh, strict=True))))
         if chunk:
-            Union.objects.bulk_update(chunk, ["grassroots_count", "member_count"])
+            Union.objects.bulk_update(chunk, fields)
         changed += len(chunk)
         if progress:
             progress.advance(len(rows[start : start + batch]))
@@ -209,15 +214,13 @@ def union_counts_rebuild(job: Job, progress: JobProgress) -> dict[str, Any]:
     return union_counts_refresh(progress)
 
 
-def union_member_count_add(*, union_id: int, delta: int) -> None:
-    """Keep the cached member counts of a union and its ancestors current after one change."""
+def union_count_add(field: str, *, union_id: int, delta: int) -> None:
+    """Keep a cached count of a union and its ancestors current after one change."""
     path = Union.objects.values_list("path", flat=True).get(pk=union_id)
     paths = [path[:end] for end in range(Union.steplen, len(path) + 1, Union.steplen)]
     # Never below zero: rows written outside the services (bulk demo data) can leave the
     # cache behind until the next refresh, and a negative count would fail its check.
-    Union.objects.filter(path__in=paths).update(
-        member_count=Greatest(F("member_count") + delta, Value(0))
-    )
+    Union.objects.filter(path__in=paths).update(**{field: Greatest(F(field) + delta, Value(0))})
 
 
 def enterprise_import(

@@ -10,10 +10,10 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from gonghui.core.dates import report_today
+from gonghui.core.indicators.periods import Period
+from gonghui.core.indicators.registry import Tree, indicator_get, indicator_values, indicators
 from gonghui.core.middleware import request_actor
 from gonghui.orgs.selectors import access_union
-from gonghui.reports.periods import Period
-from gonghui.reports.registry import Tree, indicator_get, indicator_values, indicators
 from gonghui.reports.targets import targets_for
 
 router = Router(tags=["指标与目标"])

@@ -14,10 +14,16 @@ from typing import Any
 
 from django.utils import timezone
 
+from gonghui.core.indicators.periods import Period, expected_progress, parse_month
+from gonghui.core.indicators.registry import (
+    Indicator,
+    Tree,
+    indicator_get,
+    indicator_values,
+    indicators,
+)
 from gonghui.orgs.models import Region, Union
 from gonghui.reports.dispatch import DispatchRow, dispatch_table
-from gonghui.reports.periods import Period, expected_progress, parse_month
-from gonghui.reports.registry import Indicator, Tree, indicator_get, indicator_values, indicators
 
 # The figures on the cards, in registry order; keys not registered (yet) are left out.
 KEY_FIGURES = (

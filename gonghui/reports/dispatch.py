@@ -15,9 +15,9 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from gonghui.core.indicators.periods import Period, expected_progress
+from gonghui.core.indicators.registry import Indicator, Tree, indicator_values, indicators
 from gonghui.orgs.models import Union
-from gonghui.reports.periods import Period, expected_progress
-from gonghui.reports.registry import Indicator, Tree, indicator_values, indicators
 from gonghui.reports.targets import targets_for
 
 ONE_PLACE = Decimal("0.1")

@@ -20,6 +20,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from gonghui.core.audit import audit_record
+from gonghui.core.indicators.periods import parse_month
+from gonghui.core.indicators.registry import Indicator
 from gonghui.core.management.scope import resolve_scope
 from gonghui.orgs.models import Union
 from gonghui.reports.dispatch import (
@@ -29,8 +31,6 @@ from gonghui.reports.dispatch import (
     dispatch_json,
     dispatch_table,
 )
-from gonghui.reports.periods import parse_month
-from gonghui.reports.registry import Indicator
 
 DASH = "—"
 

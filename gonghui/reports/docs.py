@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from gonghui.reports.registry import SECTIONS, Indicator, indicator_get, indicators
+from gonghui.core.indicators.registry import Indicator, indicator_get, indicators, sections
 
 DOC_PATH = Path("docs") / "indicators.md"
 REGENERATE = "uv run gonghui indicators_doc"
@@ -63,7 +63,7 @@ def indicators_markdown() -> str:
     """The whole of docs/indicators.md, from the registry as it is now."""
     lines = [INTRO]
     chosen = indicators()
-    for section in SECTIONS:
+    for section in [s.name for s in sections()]:
         rows = [i for i in chosen if i.section == section]
         if not rows:
             continue

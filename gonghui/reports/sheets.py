@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from gonghui.core.indicators.registry import Indicator, Tree, indicators
 from gonghui.core.scoping import require_role
 from gonghui.core.sheets import (
     INVALID,
@@ -47,7 +48,6 @@ from gonghui.core.sheets.reader import UploadLimits, check_upload
 from gonghui.core.sheets.registry import SheetEntry, SheetOption, register_sheet
 from gonghui.orgs.models import Union
 from gonghui.reports.models import Target
-from gonghui.reports.registry import Indicator, Tree, indicators
 from gonghui.reports.targets import (
     TARGET_MAX,
     target_clear,

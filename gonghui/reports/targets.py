@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from gonghui.core.audit import audit_record
+from gonghui.core.indicators.registry import Indicator, Tree, indicator_get
 from gonghui.core.scoping import require_role
 from gonghui.orgs.models import Union
 from gonghui.reports.models import Target
-from gonghui.reports.registry import Indicator, Tree, indicator_get
 
 ADDITIVE = ("flow", "stock")
 # The largest target the column holds (max_digits 16, two decimals).

@@ -15,16 +15,16 @@ from gonghui.aid.models import (
     ReliefApplication,
     ReliefPolicy,
 )
+from gonghui.aid.terms import EXAMPLE_CATEGORIES
 from gonghui.core import pii
 from gonghui.core.bulk import ids_reserve
 from gonghui.core.workflow import State
-from gonghui.demo.aid import CATEGORIES
 from gonghui.members.tests.factories import MemberFactory
 from gonghui.orgs.models import Union
 from gonghui.orgs.tests.factories import UnionFactory
 
-# The terms of issue #6's example plan, as the demo data uses them.
-CATEGORIES_2023: dict[str, Any] = CATEGORIES
+# The terms of issue #6's example plan.
+CATEGORIES_2023: dict[str, Any] = EXAMPLE_CATEGORIES
 
 PLAN_2023: dict[str, Any] = {
     "code": "HZ-2023",

@@ -21,6 +21,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gonghui.conftest import World
+from gonghui.core.indicators.periods import last_complete_month
+from gonghui.core.indicators.registry import indicator_get
 from gonghui.core.vendor import VENDOR_FILES
 from gonghui.members.tests.factories import MemberFactory
 from gonghui.orgs.models import Region, Union
@@ -32,8 +34,6 @@ from gonghui.reports.dashboard import (
     month_parse,
 )
 from gonghui.reports.models import Target
-from gonghui.reports.periods import last_complete_month
-from gonghui.reports.registry import indicator_get
 
 JUNE = "/reports/dashboard/?month=2023-06"
 DATA = "/reports/dashboard/data/"

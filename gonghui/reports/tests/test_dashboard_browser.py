@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from gonghui.conftest import World, build_world
+from gonghui.core.indicators.periods import Period
+from gonghui.core.indicators.registry import indicator_get, indicator_values
 from gonghui.core.tests.factories import TEST_PASSWORD
 from gonghui.reports.dashboard import figure_text
-from gonghui.reports.periods import Period
-from gonghui.reports.registry import indicator_get, indicator_values
 from gonghui.reports.tests.test_dashboard import make_records
 from gonghui.testing.browser import SCREENSHOTS
 

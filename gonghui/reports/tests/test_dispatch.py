@@ -33,6 +33,8 @@ import pytest
 
 from gonghui.aid.tests.factories import ApprovedClaimFactory
 from gonghui.conftest import World
+from gonghui.core.indicators.periods import last_complete_month, parse_month
+from gonghui.core.indicators.registry import indicator_get
 from gonghui.core.workflow import State
 from gonghui.members.tests.factories import MemberFactory, id_number_for
 from gonghui.reports.dispatch import dispatch_table
@@ -43,8 +45,6 @@ from gonghui.reports.dispatch_export import (
     format_value,
 )
 from gonghui.reports.models import Target
-from gonghui.reports.periods import last_complete_month, parse_month
-from gonghui.reports.registry import indicator_get
 
 WUXING_JOINS = [date(2023, 1, 15), date(2023, 3, 10), date(2023, 6, 5), date(2023, 6, 30)]
 WUXING_JOINS += [date(2023, 7, 1), date(2022, 5, 20)]

@@ -12,8 +12,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from gonghui.conftest import World
+from gonghui.core.indicators.registry import indicators, sections
 from gonghui.core.models import AuditEvent
-from gonghui.reports.registry import SECTIONS, indicators
 from gonghui.reports.tests.test_dispatch import dispatch_world
 
 
@@ -174,7 +174,7 @@ def test_sections_are_merged_down_the_category_column(book) -> None:
     ws = book["调度表"]
     # One merged 类别 cell per section, over as many rows as it has indicators (from row 5).
     expected, row = {}, 5
-    for section in SECTIONS:
+    for section in [s.name for s in sections()]:
         count = sum(1 for i in indicators() if i.section == section)
         expected[f"B{row}:B{row + count - 1}"] = section
         row += count

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from gonghui.core.indicators.registry import indicators
 from gonghui.reports.docs import REGENERATE, default_doc_path, indicators_markdown
-from gonghui.reports.registry import indicators
 
 
 def test_committed_document_matches_the_registry() -> None:

@@ -23,6 +23,8 @@ from gonghui.aid.tests.factories import (
     ReliefApplicationFactory,
 )
 from gonghui.conftest import World
+from gonghui.core.indicators.periods import Period
+from gonghui.core.indicators.registry import Values, indicator_get, indicator_values
 from gonghui.core.pii import uscc_compose
 from gonghui.core.workflow import State
 from gonghui.members.models import EmploymentForm, Member, Occupation
@@ -36,8 +38,6 @@ from gonghui.orgs.models import (
     Union,
 )
 from gonghui.orgs.tests.factories import UnionFactory
-from gonghui.reports.periods import Period
-from gonghui.reports.registry import Values, indicator_get, indicator_values
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 H1 = Period.half(2023, 1)

@@ -37,6 +37,18 @@ from gonghui.aid.tests.factories import (
     ReliefApplicationFactory,
 )
 from gonghui.conftest import World
+from gonghui.core import formatting
+from gonghui.core.indicators import registry
+from gonghui.core.indicators.periods import Period, expected_progress
+from gonghui.core.indicators.registry import (
+    Indicator,
+    Section,
+    Tree,
+    indicator_get,
+    indicator_values,
+    indicators,
+)
+from gonghui.core.indicators.writing import Piece, Writer, sentence
 from gonghui.core.pii import uscc_compose
 from gonghui.core.workflow import State
 from gonghui.members.models import EmploymentForm, Member, Occupation
@@ -44,18 +56,9 @@ from gonghui.members.tests.factories import MemberFactory
 from gonghui.orgs.models import Enterprise, FormationMode, FormationTask, Region, Union
 from gonghui.orgs.tests.factories import UnionFactory
 from gonghui.reports import narrative as narrative_module
-from gonghui.reports import numbers
 from gonghui.reports.docx_writer import docx_text, narrative_docx
 from gonghui.reports.models import Target
 from gonghui.reports.narrative import Figure, Narrative, half_year_report, quarter_showcase
-from gonghui.reports.periods import Period, expected_progress
-from gonghui.reports.registry import (
-    Indicator,
-    Tree,
-    indicator_get,
-    indicator_values,
-    indicators,
-)
 from gonghui.reports.targets import targets_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -234,10 +237,10 @@ def _registry_value(figure: Figure, union: Union, year: int, month: int) -> Deci
 def _written(figure: Figure) -> str:
     unit = indicator_get(figure.key).unit
     if figure.form == "prose":
-        return numbers.write(figure.value, unit)
+        return formatting.write(figure.value, unit)
     if figure.measure in ("completion", "expected"):
-        return numbers.percent_cell(figure.value)
-    return numbers.cell(figure.value, unit)
+        return formatting.percent_cell(figure.value)
+    return formatting.cell(figure.value, unit)
 
 
 def _check_every_figure(report: Narrative, text: str, month: int) -> None:
@@ -438,3 +441,39 @@ def test_the_command_refuses_an_unknown_union(db: None, tmp_path: Path) -> None:
         call_command(
             "report", "half-year", "--union", "9999", "--year", "2023", "-o", str(tmp_path / "x")
         )
+
+
+def test_a_section_an_app_registers_writes_its_own_paragraph_in_its_place(
+    records: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def lectures(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+        return [{records.nanxun_grassroots.pk: 348} for _ in periods]
+
+    def culture(w: Writer) -> list[Piece]:
+        return sentence(f"{w.flow_time}，{w.area}", [w.clause("test_lectures", "开展宣讲")])
+
+    monkeypatch.setitem(
+        registry._SECTIONS,
+        "职工文化",
+        Section("职工文化", order=25, writer=culture, spoken=("test_lectures",)),
+    )
+    monkeypatch.setitem(
+        registry._REGISTRY,
+        "test_lectures",
+        Indicator(
+            key="test_lectures",
+            label="宣讲活动",
+            unit="场次",
+            section="职工文化",
+            kind="flow",
+            query=lectures,
+        ),
+    )
+    report = half_year_report(union=records.city, year=2023)
+    assert [p.heading for p in report.paragraphs] == [
+        "一、组织建设",
+        "二、会员发展",
+        "三、职工文化",
+        "四、服务保障",
+    ]
+    assert report.paragraphs[2].text == "上半年，全市开展宣讲348场次。"

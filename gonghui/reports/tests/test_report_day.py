@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from gonghui.conftest import World
-from gonghui.reports.periods import last_complete_month, report_today
+from gonghui.core.indicators.periods import last_complete_month, report_today
 
 
 def test_report_day_is_today_unless_configured(settings) -> None:

@@ -15,11 +15,11 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from gonghui.conftest import World, build_world
+from gonghui.core.indicators.registry import Tree
 from gonghui.core.models import AuditEvent, Job, Role
 from gonghui.core.tests.factories import TEST_PASSWORD, UserFactory
 from gonghui.orgs.tests.factories import UnionFactory
 from gonghui.reports.models import Target
-from gonghui.reports.registry import Tree
 from gonghui.reports.sheets import (
     target_value,
     targets_export,

@@ -10,6 +10,8 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from gonghui.core.indicators.periods import last_complete_month
+from gonghui.core.indicators.registry import indicator_get
 from gonghui.core.middleware import request_actor
 from gonghui.orgs.models import Union
 from gonghui.orgs.selectors import access_union, union_breadcrumbs
@@ -21,8 +23,6 @@ from gonghui.reports.dashboard import (
     month_choices,
     month_parse,
 )
-from gonghui.reports.periods import last_complete_month
-from gonghui.reports.registry import indicator_get
 
 
 def _union(request: HttpRequest) -> Union | None:

@@ -21,6 +21,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from gonghui.core.indicators.periods import Period, last_complete_month, parse_month
+from gonghui.core.indicators.registry import Indicator, Tree, indicator_get, indicator_values
 from gonghui.core.middleware import request_actor
 from gonghui.orgs.models import Union
 from gonghui.orgs.selectors import access_union, union_breadcrumbs, union_choices
@@ -38,8 +40,6 @@ from gonghui.reports.dispatch_export import (
     light_note,
     ranking_basis,
 )
-from gonghui.reports.periods import Period, last_complete_month, parse_month
-from gonghui.reports.registry import Indicator, Tree, indicator_get, indicator_values
 
 RECORDS_PER_PAGE = 100
 # A union with more children than this lists only those with a value in the drill-down

@@ -14,12 +14,12 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from gonghui.core.indicators.periods import report_today
 from gonghui.core.middleware import request_actor
 from gonghui.orgs.models import Union
 from gonghui.orgs.selectors import access_union, union_children
 from gonghui.reports.docx_writer import narrative_download
 from gonghui.reports.narrative import Narrative, half_year_report, quarter_showcase
-from gonghui.reports.periods import report_today
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 YEARS = range(2000, 2101)

@@ -17,10 +17,10 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from gonghui.core.indicators.periods import report_today
 from gonghui.core.middleware import request_actor
 from gonghui.orgs.models import Union
 from gonghui.orgs.selectors import access_union, union_choices
-from gonghui.reports.periods import report_today
 from gonghui.reports.sheets import (
     EDITORS,
     TARGET_LEVELS,

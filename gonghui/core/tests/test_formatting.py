@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from gonghui.reports import numbers
+from gonghui.core import formatting
 
 
 @pytest.mark.parametrize(
@@ -20,7 +20,7 @@ from gonghui.reports import numbers
     ],
 )
 def test_counts_below_ten_thousand_are_digits(value: object, written: str) -> None:
-    assert numbers.write(value) == written
+    assert formatting.write(value) == written
 
 
 @pytest.mark.parametrize(
@@ -38,13 +38,13 @@ def test_counts_below_ten_thousand_are_digits(value: object, written: str) -> No
     ],
 )
 def test_large_counts_are_in_wan_cut_to_two_decimals_with_yu(value: object, written: str) -> None:
-    assert numbers.write(value) == written
+    assert formatting.write(value) == written
 
 
 def test_the_unit_follows_the_number() -> None:
-    assert numbers.write(179, "家") == "179家"
-    assert numbers.write(15234, "人") == "1.52万余人"
-    assert numbers.write(22050, "人次") == "2.2万余人次"
+    assert formatting.write(179, "家") == "179家"
+    assert formatting.write(15234, "人") == "1.52万余人"
+    assert formatting.write(22050, "人次") == "2.2万余人次"
 
 
 @pytest.mark.parametrize(
@@ -63,12 +63,12 @@ def test_the_unit_follows_the_number() -> None:
     ],
 )
 def test_money_is_in_wan_yuan_from_ten_thousand(value: Decimal, written: str) -> None:
-    assert numbers.write(value, "元") == written
+    assert formatting.write(value, "元") == written
 
 
 def test_money_given_in_wan_yuan_is_written_the_same_way() -> None:
-    assert numbers.write(Decimal("4031.11"), "万元") == "4031.11万元"
-    assert numbers.write(Decimal("0.5"), "万元") == "5000元"
+    assert formatting.write(Decimal("4031.11"), "万元") == "4031.11万元"
+    assert formatting.write(Decimal("0.5"), "万元") == "5000元"
 
 
 @pytest.mark.parametrize(
@@ -82,31 +82,31 @@ def test_money_given_in_wan_yuan_is_written_the_same_way() -> None:
     ],
 )
 def test_percentages_have_at_most_one_decimal(value: Decimal, written: str) -> None:
-    assert numbers.write(value, "%") == written
+    assert formatting.write(value, "%") == written
 
 
 def test_days_have_at_most_one_decimal() -> None:
-    assert numbers.write(Decimal("27.0"), "天") == "27天"
-    assert numbers.write(Decimal("27.5"), "天") == "27.5天"
+    assert formatting.write(Decimal("27.0"), "天") == "27天"
+    assert formatting.write(Decimal("27.5"), "天") == "27.5天"
 
 
 def test_a_missing_value_is_a_dash() -> None:
-    assert numbers.write(None, "人") == "—"
-    assert numbers.cell(None, "元") == "—"
-    assert numbers.percent_cell(None) == "—"
+    assert formatting.write(None, "人") == "—"
+    assert formatting.cell(None, "元") == "—"
+    assert formatting.percent_cell(None) == "—"
 
 
 def test_table_cells_are_exact() -> None:
-    assert numbers.cell(Decimal("15234"), "人") == "15234"
-    assert numbers.cell(Decimal("402346.16"), "元") == "40.23"
-    assert numbers.cell(Decimal("402350.00"), "元") == "40.24"  # half up in the table
-    assert numbers.cell(Decimal("297000.00"), "元") == "29.70"
-    assert numbers.cell(Decimal("82.9"), "%") == "82.9"
-    assert numbers.cell(Decimal("8"), "%") == "8.0"
-    assert numbers.cell(Decimal("27.0"), "天") == "27.0"
-    assert numbers.percent_cell(Decimal("50.0")) == "50.0%"
+    assert formatting.cell(Decimal("15234"), "人") == "15234"
+    assert formatting.cell(Decimal("402346.16"), "元") == "40.23"
+    assert formatting.cell(Decimal("402350.00"), "元") == "40.24"  # half up in the table
+    assert formatting.cell(Decimal("297000.00"), "元") == "29.70"
+    assert formatting.cell(Decimal("82.9"), "%") == "82.9"
+    assert formatting.cell(Decimal("8"), "%") == "8.0"
+    assert formatting.cell(Decimal("27.0"), "天") == "27.0"
+    assert formatting.percent_cell(Decimal("50.0")) == "50.0%"
 
 
 def test_money_is_tabled_in_wan_yuan() -> None:
-    assert numbers.table_unit("元") == "万元"
-    assert numbers.table_unit("人次") == "人次"
+    assert formatting.table_unit("元") == "万元"
+    assert formatting.table_unit("人次") == "人次"

@@ -1,5 +1,7 @@
 """The indicator registry: every figure a report shows is declared once, in its app's
 ``indicators.py``, and computed here for all children of a union in one grouped query.
+Report sections (组织建设, 会员发展, …) are declared there too, by the app that owns them,
+with their order and, for the narrative reports, the writer of their paragraph.
 
 An indicator's query returns, for each period asked, a value per *owning* union id (the
 union that owns the records: a member's union, a claim's union, a township's task). The
@@ -17,20 +19,22 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.db.models import QuerySet
 from django.utils.module_loading import autodiscover_modules
 
+from gonghui.core.indicators.periods import Period
 from gonghui.orgs.models import Union
-from gonghui.reports.periods import Period
+
+if TYPE_CHECKING:
+    from gonghui.core.indicators.writing import Piece, Writer
 
 Kind = Literal["flow", "stock", "ratio"]
 # (path of the union the report is about, the periods) -> per period {owner union id: value}.
 # Values are numbers to add up, or (combine="median") lists of numbers.
 Query = Callable[[str, Sequence[Period]], list[dict[int, Any]]]
 
-SECTIONS = ("组织建设", "会员发展", "服务保障")
 MONEY_UNITS = ("元", "万元")
 
 
@@ -84,11 +88,37 @@ class Values:
         return self.by_child.get(code)
 
 
+@dataclass(frozen=True)
+class Section:
+    """A part of every report, owned by one app: its indicators are listed together, in
+    ``order`` among the sections, and ``writer`` (with the keys of the indicators it speaks
+    of in ``spoken``) writes its paragraph of the narrative reports; any other indicator of
+    the section gets a plain sentence there."""
+
+    name: str
+    order: int
+    writer: Callable[[Writer], list[Piece]] | None = None
+    spoken: tuple[str, ...] = ()
+
+
 _REGISTRY: dict[str, Indicator] = {}
+_SECTIONS: dict[str, Section] = {}
+
+
+def section_register(section: Section) -> Section:
+    _SECTIONS[section.name] = section
+    return section
+
+
+def sections() -> list[Section]:
+    autodiscover_modules("indicators")
+    return sorted(_SECTIONS.values(), key=lambda s: (s.order, s.name))
 
 
 def indicator_register(indicator: Indicator) -> Indicator:
-    if indicator.section not in SECTIONS:
+    # The app owning a section registers it before its indicators; an app adding indicators
+    # to another's section imports that app's indicators module first.
+    if indicator.section not in _SECTIONS:
         raise ValueError(f"unknown section {indicator.section!r}")
     _REGISTRY[indicator.key] = indicator
     return indicator
@@ -96,7 +126,8 @@ def indicator_register(indicator: Indicator) -> Indicator:
 
 def indicators() -> list[Indicator]:
     autodiscover_modules("indicators")
-    return sorted(_REGISTRY.values(), key=lambda i: (SECTIONS.index(i.section), i.order, i.key))
+    order = {s.name: s.order for s in _SECTIONS.values()}
+    return sorted(_REGISTRY.values(), key=lambda i: (order[i.section], i.order, i.key))
 
 
 def indicator_get(key: str) -> Indicator:

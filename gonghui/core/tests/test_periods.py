@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from gonghui.reports.periods import Period, expected_progress
+from gonghui.core.indicators.periods import Period, expected_progress
 
 
 def test_month_runs_from_the_first_to_the_last_day() -> None:

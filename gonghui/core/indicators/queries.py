@@ -8,8 +8,8 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from gonghui.core.indicators.periods import Period
 from gonghui.orgs.models import Union
-from gonghui.reports.periods import Period
 
 
 def within(field: str, period: Period) -> Q:
