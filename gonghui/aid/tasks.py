@@ -1,11 +1,6 @@
-"""Tasks of the aid app: each takes a job's primary key and wraps one service."""
-
-from django_tasks import task
+"""The aid app's background work: its job kinds."""
 
 from gonghui.aid.services.plans import enrollment_enroll_union_work
-from gonghui.core.jobs import job_run
+from gonghui.core.jobs import job_kind
 
-
-@task()
-def enrollment_enroll_union_task(job_id: int) -> None:
-    job_run(job_id, enrollment_enroll_union_work)
+job_kind("aid_enroll_union")(enrollment_enroll_union_work)

@@ -23,7 +23,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django_tasks.base import Task
 
 from gonghui.core.audit import audit_record
 from gonghui.core.models import Job
@@ -226,26 +225,56 @@ def job_failure_reason(exc: BaseException) -> str:
     )
 
 
+JobWork = Callable[[Job, "JobProgress"], dict[str, Any]]
+# The one django-tasks task that runs every job, by its kind (stored on the job so a retry
+# knows what to enqueue).
+JOB_TASK = "gonghui.core.tasks.job_task"
+_KINDS: dict[str, JobWork] = {}
+
+
+def job_kind(name: str) -> Callable[[JobWork], JobWork]:
+    """Declare the work of a job kind: ``job_kind("sheet_import")(sheet_import_work)``, in the
+    app's ``tasks.py`` (discovered). The work takes the job and its progress and returns the
+    figures its page shows."""
+
+    def register(work: JobWork) -> JobWork:
+        _KINDS[name] = work
+        return work
+
+    return register
+
+
+def job_kind_work(name: str) -> JobWork | None:
+    """The work of a declared kind, or None."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("tasks")
+    return _KINDS.get(name)
+
+
 def job_start(
     *,
     actor: Any,
     kind: str,
     label: str,
     union: Any,
-    task: Any,
     params: dict[str, Any] | None = None,
 ) -> Job:
-    """Create a pending job and enqueue its task once the caller's transaction commits."""
+    """Create a pending job of a declared ``kind`` and enqueue the job task once the
+    caller's transaction commits."""
+    if job_kind_work(kind) is None:
+        raise ValueError(f"undeclared job kind {kind!r}")
     job = Job.objects.create(
         kind=kind,
         label=scrub_personal(label)[:128],
         union=union,
         params=params or {},
         started_by=actor if getattr(actor, "is_authenticated", False) else None,
-        task=task.module_path,
+        task=JOB_TASK,
     )
     _side_file_clear(job.pk)  # a number reused after a rollback starts with no figures
     audit_record(actor=actor, action="job.start", obj=job, union=union, summary=label)
+    task = import_string(JOB_TASK)
     transaction.on_commit(lambda: task.enqueue(job_id=job.pk))
     return job
 
@@ -291,18 +320,15 @@ def job_retry(*, actor: Any, job: Job) -> Job:
         raise ValidationError("只有失败的任务可以重新运行。", code="job_not_failed")
     if job.started_by_id != actor.pk and actor.role != Role.ADMIN:
         raise PermissionDenied("只有发起人或管理员可以重新运行该任务。")
-    if not job.task:
+    if job_kind_work(job.kind) is None:
         raise ValidationError("该任务不能重新运行，请重新发起。", code="job_not_retryable")
     upload = job.params.get("file")
     if upload and not (Path(settings.MEDIA_ROOT) / upload).exists():
         raise ValidationError(
             "上传的文件已超过保存期限被删除，请重新上传。", code="job_upload_expired"
         )
-    task = import_string(job.task)
-    if not isinstance(task, Task):
-        raise ValidationError("该任务不能重新运行，请重新发起。", code="job_not_retryable")
     again = job_start(
-        actor=actor, kind=job.kind, label=job.label, union=job.union, task=task, params=job.params
+        actor=actor, kind=job.kind, label=job.label, union=job.union, params=job.params
     )
     audit_record(
         actor=actor,
@@ -314,11 +340,16 @@ def job_retry(*, actor: Any, job: Job) -> Job:
     return again
 
 
-def job_run(job_id: int, work: Callable[[Job, JobProgress], dict[str, Any]]) -> None:
-    """Run ``work`` for a job and record how it ended. Called by the job's task."""
+def job_run(job_id: int, work: JobWork | None = None) -> None:
+    """Run the job's work (its kind's, unless ``work`` is given) and record how it ended.
+    Called by the job task."""
     job = Job.objects.get(pk=job_id)
     if job.is_finished:
         return  # a task delivered twice runs once
+    if work is None:
+        work = job_kind_work(job.kind)
+        if work is None:
+            raise ValueError(f"undeclared job kind {job.kind!r}")
     now = timezone.now()
     Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, started_at=now, heartbeat_at=now)
     job.state = Job.State.RUNNING

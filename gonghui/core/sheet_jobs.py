@@ -70,8 +70,6 @@ def sheet_import_start(
     dry_run: bool,
     options: dict[str, str] | None = None,
 ) -> Job:
-    from gonghui.core.tasks import sheet_import_task
-
     verb = "校验" if dry_run else "导入"
     filename = scrub_personal(filename)
     return job_start(
@@ -79,7 +77,6 @@ def sheet_import_start(
         kind="sheet_import",
         label=f"{verb}{entry.title}：{filename}",
         union=union,
-        task=sheet_import_task,
         params={
             "sheet": entry.name,
             "union": union.code,
@@ -96,8 +93,6 @@ def sheet_export_start(
 ) -> Job:
     """An export as a job; ``reveal`` (full ID numbers and phones) needs the personal-data
     right, is refused here without it, and is audited and marked in the workbook."""
-    from gonghui.core.tasks import sheet_export_task
-
     if reveal and not getattr(actor, "pii_access", False):
         raise PermissionDenied("您没有导出完整个人信息的权限。")
     return job_start(
@@ -105,7 +100,6 @@ def sheet_export_start(
         kind="sheet_export",
         label=f"导出{entry.title}：{union.name}" + ("（含完整个人信息）" if reveal else ""),
         union=union,
-        task=sheet_export_task,
         params={"sheet": entry.name, "union": union.code, "reveal": reveal},
     )
 

@@ -2,39 +2,32 @@ from datetime import timedelta
 
 from django_tasks import task
 
-from gonghui.core.jobs import job_run
+from gonghui.core.jobs import job_kind, job_run
 from gonghui.core.periodic import Periodic, periodic_register
 from gonghui.core.sheet_jobs import sheet_export_work, sheet_import_work
+from gonghui.core.workflow.services import notice_expire_all, workflow_bulk_work
 
 
 @task()
-def sheet_import_task(job_id: int) -> None:
-    job_run(job_id, sheet_import_work)
+def job_task(job_id: int) -> None:
+    """Every job, by its kind (each app declares its kinds in its tasks.py)."""
+    job_run(job_id)
 
 
-@task()
-def sheet_export_task(job_id: int) -> None:
-    job_run(job_id, sheet_export_work)
+job_kind("sheet_import")(sheet_import_work)
+job_kind("sheet_export")(sheet_export_work)
+job_kind("workflow_bulk")(workflow_bulk_work)
 
 
 @task()
 def notice_expire_task() -> None:
     """公示期满: items whose notice has ended go on to waiting for payment."""
-    from gonghui.core.workflow.services import notice_expire_all
-
     notice_expire_all()
 
 
 periodic_register(
     Periodic("notice_expire", timedelta(minutes=10), notice_expire_task, "公示期满自动通过")
 )
-
-
-@task()
-def workflow_bulk_task(job_id: int) -> None:
-    from gonghui.core.workflow.services import workflow_bulk_work
-
-    job_run(job_id, workflow_bulk_work)
 
 
 @task()

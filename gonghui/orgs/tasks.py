@@ -1,9 +1,6 @@
-from django_tasks import task
+"""The orgs app's background work: its job kinds."""
 
-from gonghui.core.jobs import job_run
+from gonghui.core.jobs import job_kind
 from gonghui.orgs.services import union_counts_rebuild
 
-
-@task()
-def union_counts_rebuild_task(job_id: int) -> None:
-    job_run(job_id, union_counts_rebuild)
+job_kind("union_counts_rebuild")(union_counts_rebuild)

@@ -20,7 +20,6 @@ from gonghui.orgs import selectors
 from gonghui.orgs.formation import formation_close, formation_worklist_export
 from gonghui.orgs.forms import FormationCloseForm
 from gonghui.orgs.models import FormationTask
-from gonghui.orgs.tasks import union_counts_rebuild_task
 
 
 def union_tree(request: HttpRequest) -> HttpResponse:
@@ -67,7 +66,6 @@ def union_counts_rebuild_start(request: HttpRequest, union_code: str) -> HttpRes
         kind="union_counts_rebuild",
         label="重建工会组织树统计数",
         union=union,
-        task=union_counts_rebuild_task,
     )
     return redirect("job_detail", job_id=job.pk)
 

@@ -352,8 +352,6 @@ def enrollment_enroll_union_start(
 ) -> Job:
     """参保 of every active member of ``union``'s subtree not yet in ``plan``, as a job.
     The caller reached plan and union through the actor's scope."""
-    from gonghui.aid.tasks import enrollment_enroll_union_task
-
     require_role(actor, Role.ADMIN, Role.STAFF)
     enrollment_check_target(plan=plan, union=union, enrolled_on=enrolled_on)
     return job_start(
@@ -361,7 +359,6 @@ def enrollment_enroll_union_start(
         kind="aid_enroll_union",
         label=f"{union.name}会员参加{plan.name}",
         union=union,
-        task=enrollment_enroll_union_task,
         params={"plan": plan.pk, "union": union.pk, "enrolled_on": enrolled_on.isoformat()},
     )
 

@@ -145,7 +145,7 @@ def test_only_the_starter_or_an_admin_runs_a_failed_job_again(world: World, clie
         union=world.yuehe,
         started_by=world.township_staff,
         state=Job.State.FAILED,
-        task="gonghui.core.tasks.sheet_import_task",
+        task="gonghui.core.tasks.job_task",
     )
     assert client_as(world.wuxing_staff).post(f"/jobs/{job.pk}/retry/").status_code == 403
     assert client_as(world.nanxun_staff).post(f"/jobs/{job.pk}/retry/").status_code == 404
@@ -157,7 +157,7 @@ def test_a_job_still_running_is_not_run_again(world: World, client_as) -> None:
         union=world.yuehe,
         started_by=world.township_staff,
         state=Job.State.RUNNING,
-        task="gonghui.core.tasks.sheet_import_task",
+        task="gonghui.core.tasks.job_task",
     )
     response = client_as(world.township_staff).post(f"/jobs/{job.pk}/retry/")
     assert response.status_code == 400
@@ -199,7 +199,7 @@ def test_a_job_whose_worker_stopped_beating_fails_when_its_page_polls(
         state=Job.State.RUNNING,
         started_at=long_ago,
         heartbeat_at=long_ago,
-        task="gonghui.core.tasks.sheet_import_task",
+        task="gonghui.core.tasks.job_task",
     )
     html = client_as(world.wuxing_staff).get(f"/jobs/{job.pk}/progress/").content.decode()
     assert 'data-state="failed"' in html
@@ -241,7 +241,7 @@ def test_reaping_fails_lost_jobs_and_their_task_rows_only(world: World) -> None:
         rows[job.pk] = DBTaskResult.objects.create(
             status=TaskResultStatus.RUNNING,
             args_kwargs={"args": [], "kwargs": {"job_id": job.pk}},
-            task_path="gonghui.core.tasks.sheet_import_task",
+            task_path="gonghui.core.tasks.job_task",
             backend_name="default",
             run_after=now,
         )
@@ -265,3 +265,43 @@ def test_a_running_job_records_its_heartbeat(world: World) -> None:
     before = timezone.now()
     job_run(job.pk, work)
     assert seen["beat"] is not None and seen["beat"] >= before - timedelta(seconds=1)
+
+
+def test_every_kind_started_in_the_product_is_declared() -> None:
+    from gonghui.core.jobs import job_kind_work
+
+    kinds = [
+        "sheet_import",
+        "sheet_export",
+        "workflow_bulk",
+        "union_counts_rebuild",
+        "aid_enroll_union",
+    ]
+    assert [k for k in kinds if job_kind_work(k) is None] == []
+
+
+def test_an_undeclared_kind_is_refused_before_anything_is_written(world: World) -> None:
+    import pytest
+
+    from gonghui.core.jobs import job_start
+
+    with pytest.raises(ValueError, match="undeclared job kind"):
+        job_start(actor=world.city_admin, kind="no_such_kind", label="x", union=world.city)
+    assert not Job.objects.exists()
+
+
+def test_a_declared_kind_runs_by_the_one_job_task(world: World) -> None:
+    from gonghui.core.jobs import _KINDS, job_kind
+    from gonghui.core.tasks import job_task
+
+    def work(job: Job, progress: JobProgress) -> dict[str, Any]:
+        return {"ran": job.kind}
+
+    job_kind("test_kind")(work)
+    try:
+        job = JobFactory.create(union=world.city, kind="test_kind")
+        job_task.call(job_id=job.pk)
+        job.refresh_from_db()
+        assert (job.state, job.result) == (Job.State.DONE, {"ran": "test_kind"})
+    finally:
+        _KINDS.pop("test_kind")

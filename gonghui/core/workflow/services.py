@@ -505,14 +505,12 @@ def notice_expire_all(*, today: date | None = None) -> dict[str, int]:
 def workflow_bulk_start(*, actor: Any, workflow: Workflow, action: str, ids: list[int]) -> Any:
     """A bulk transition as a job with progress (the inbox's "approve all")."""
     from gonghui.core.jobs import job_start
-    from gonghui.core.tasks import workflow_bulk_task
 
     return job_start(
         actor=actor,
         kind="workflow_bulk",
         label=f"批量{Action(action).label}{workflow.label} {len(ids)} 件",
         union=actor.union,
-        task=workflow_bulk_task,
         params={"workflow": workflow.key, "action": action, "ids": ids},
     )
 
