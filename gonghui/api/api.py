@@ -1,25 +1,22 @@
-"""The one ninja API object. Each app contributes its router from its own ``api.py``.
+"""The one ninja API object. Each app contributes its router from its own ``api.py``, found
+here by looking for that module in every installed gonghui app.
 
 Every refusal comes in one envelope, ``{"detail": "<中文原因>"}`` (422 adds ``errors``, the
 fields at fault), and every operation documents the refusals it may give, so a system
 calling us (and the schema fuzzing in the suite) knows each status it can meet.
 """
 
+from importlib import import_module
+from importlib.util import find_spec
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 from ninja.errors import ValidationError
 from ninja.security import django_auth
-
-from gonghui.aid.api import router as aid_router
-from gonghui.core.api import router as core_router
-from gonghui.core.workflow.api import router as workflow_router
-from gonghui.members.api import router as members_router
-from gonghui.orgs.api import router as orgs_router
-from gonghui.reports.api import router as reports_router
 
 # The refusals every operation may give, with what each means.
 REFUSALS = {
@@ -96,9 +93,17 @@ def _unprocessable(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return _refusal(request, 422, f"参数不合要求：{where}", errors=fields)
 
 
-api.add_router("/", core_router)
-api.add_router("/", orgs_router)
-api.add_router("/", members_router)
-api.add_router("/", workflow_router)
-api.add_router("/", aid_router)
-api.add_router("/", reports_router)
+def _app_routers() -> list[Router]:
+    """The ``router`` of every installed gonghui app's ``api.py``, in INSTALLED_APPS order."""
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("gonghui.") or find_spec(f"{config.name}.api") is None:
+            continue
+        router = getattr(import_module(f"{config.name}.api"), "router", None)
+        if isinstance(router, Router):
+            found.append(router)
+    return found
+
+
+for _router in _app_routers():
+    api.add_router("/", _router)

@@ -43,3 +43,9 @@ class JobOut(Schema):
 @router.get("/jobs/{job_id}", response=JobOut)
 def get_job(request: HttpRequest, job_id: int):
     return selectors.access_job(actor=request.user, job_id=job_id)
+
+
+# The workflow engine's routes (the inbox, transitions) belong to the kernel's router.
+from gonghui.core.workflow.api import router as workflow_router  # noqa: E402
+
+router.add_router("", workflow_router)

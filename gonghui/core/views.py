@@ -14,7 +14,7 @@ from gonghui.core.audit import audit_action_choices, audit_action_label
 from gonghui.core.forms import AuditFilterForm, LoginForm
 from gonghui.core.jobs import job_result_open, job_retry
 from gonghui.core.middleware import client_ip, passive, request_actor
-from gonghui.core.navigation import AREAS_BY_SLUG
+from gonghui.core.navigation import area_by_slug
 from gonghui.core.security import LoginError, staff_login
 
 PAGE_SIZE = 50
@@ -61,7 +61,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 def area(request: HttpRequest, area_slug: str) -> HttpResponse:
-    area = AREAS_BY_SLUG.get(area_slug)
+    area = area_by_slug(area_slug)
     if area is None:
         raise Http404("没有这个栏目。")
     return render(request, "core/area.html", {"area": area})
