@@ -212,13 +212,10 @@ def existing_member_rows(
     order (which starts with the primary key, drawn here as the import draws it)."""
     from django.utils import timezone
 
-    from gonghui.core import pii
     from gonghui.core.bulk import ids_reserve
+    from gonghui.members.identity import IDENTITY_FIELDS, member_identities
     from gonghui.members.models import EmploymentForm, JoinChannel, Member, Occupation
 
-    indexer = pii.id_indexer()
-    id_column = pii.column_cipher(Member.id_cipher)
-    phone_column = pii.column_cipher(Member.phone_cipher)
     now = timezone.now()
     occupation_of = {label: code for code, label in Occupation.choices}
     base = {
@@ -256,40 +253,15 @@ def existing_member_rows(
     while done < count:
         batch = list(itertools.islice(source, chunk))
         done += len(batch)
-        ids = [p.id18 for p in batch]
         pks = ids_reserve(Member, len(batch))
-        hashes = indexer.digest_many(ids)
-        ciphers = id_column.encrypt_many(pks, ids)
-        phoned = [(pk, p.phone) for pk, p in zip(pks, batch, strict=True) if p.phone]
-        phone_hash = dict(
-            zip(
-                [ph for _, ph in phoned], indexer.digest_many([ph for _, ph in phoned]), strict=True
-            )
-        )
-        phone_cipher = dict(
-            zip(
-                [pk for pk, _ in phoned],
-                phone_column.encrypt_many([pk for pk, _ in phoned], [ph for _, ph in phoned]),
-                strict=True,
-            )
-        )
-        for n, (pk, p, id_hash, id_cipher) in enumerate(
-            zip(pks, batch, hashes, ciphers, strict=True)
-        ):
+        identities = member_identities(pks, [p.id18 for p in batch], [p.phone for p in batch])
+        for n, (pk, p, identity) in enumerate(zip(pks, batch, identities, strict=True)):
             values = {
                 **base,
                 "id": pk,
                 "union_id": union_ids[(done + n) % len(union_ids)],
                 "name": p.name,
-                "id_cipher": id_cipher,
-                "id_hash": id_hash,
-                "id_masked": pii.mask_id_number(p.id18),
-                "sex": pii.id_sex(p.id18),
-                "birth_date": pii.id_birth_date(p.id18),
-                "home_region_code": pii.id_region_code(p.id18),
-                "phone_cipher": phone_cipher[pk] if p.phone else None,
-                "phone_hash": phone_hash[p.phone] if p.phone else "",
-                "phone_masked": pii.mask_phone(p.phone) if p.phone else "",
+                **dict(zip(IDENTITY_FIELDS, identity, strict=True)),
                 "employment_form": (
                     EmploymentForm.NEW_FORM.value
                     if p.form == FORM_NEW

@@ -34,6 +34,7 @@ from gonghui.demo.plan import (
 from gonghui.demo.roster import EventPlan, MemberSpec, mass_enrollments_plan, township_members
 from gonghui.demo.samples import SampleFile, samples_write
 from gonghui.demo.tree import unions_bulk_append
+from gonghui.members.identity import IDENTITY_FIELDS, member_identities
 from gonghui.members.models import MassEnrollment, Member
 from gonghui.orgs.formation import formation_tasks_open
 from gonghui.orgs.models import Enterprise, Region, Union
@@ -320,8 +321,7 @@ def _enterprises_write(
 
 # The member columns filled per row, in this order; any other column gets its default.
 MEMBER_COLUMNS = (
-    "id", "union", "name", "id_cipher", "id_hash", "id_masked", "sex", "birth_date",
-    "home_region_code", "phone_cipher", "phone_hash", "phone_masked", "employer_name",
+    "id", "union", "name", *IDENTITY_FIELDS, "employer_name",
     "employer_uscc", "employment_form", "occupation", "skill_grade", "join_date", "join_channel",
     "mass_enrollment", "created_at", "updated_at",
 )  # fmt: skip
@@ -356,10 +356,6 @@ def _members_write(
     """Insert the members not yet stored (by ID hash), in batches across townships."""
     sql, defaults = _member_insert()
     now = Member._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
-    mask_id, mask_phone, sex_of = pii.mask_id_number, pii.mask_phone, pii.id_sex
-    birth_of, region_of = pii.id_birth_date, pii.id_region_code
-    id_column = pii.column_cipher(Member.id_cipher)
-    phone_column = pii.column_cipher(Member.phone_cipher)
     created = 0
     pending: list[tuple[_Prepared, int]] = []
 
@@ -373,35 +369,22 @@ def _members_write(
         new = [(p, i) for p, i in pending if p.id_hashes[i] not in existing]
         # Each ciphertext is sealed to its row: the rows' keys are drawn first.
         pks = ids_reserve(Member, len(new))
-        id_ciphers = id_column.encrypt_many(pks, [p.members[i].id_number for p, i in new])
-        phoned = [(pk, p.members[i].phone) for pk, (p, i) in zip(pks, new, strict=True)]
-        phoned = [(pk, phone) for pk, phone in phoned if phone]
-        phone_ciphers = dict(
-            zip(
-                [pk for pk, _ in phoned],
-                phone_column.encrypt_many([pk for pk, _ in phoned], [ph for _, ph in phoned]),
-                strict=True,
-            )
+        identities = member_identities(
+            pks,
+            [p.members[i].id_number for p, i in new],
+            [p.members[i].phone for p, i in new],
+            id_hashes=[p.id_hashes[i] for p, i in new],
+            phone_hashes=[p.phone_hashes[i] for p, i in new],
         )
         rows = []
-        for pk, (p, i), id_cipher in zip(pks, new, id_ciphers, strict=True):
-            id_hash = p.id_hashes[i]
+        for pk, (p, i), identity in zip(pks, new, identities, strict=True):
             m = p.members[i]
-            id18, phone = m.id_number, m.phone
             rows.append(
                 (
                     pk,
                     union_ids[m.union_code],
                     m.name,
-                    id_cipher,
-                    id_hash,
-                    mask_id(id18),
-                    sex_of(id18),
-                    birth_of(id18),
-                    region_of(id18),
-                    phone_ciphers.get(pk),
-                    p.phone_hashes[i],
-                    mask_phone(phone) if phone else "",
+                    *identity,
                     m.employer_name,
                     m.employer_uscc,
                     m.employment_form,

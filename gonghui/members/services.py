@@ -16,6 +16,7 @@ from gonghui.core.bulk import ids_reserve
 from gonghui.core.models import User
 from gonghui.core.sheets import ImportReport, run_import, write_export
 from gonghui.core.sheets.engine import ImportAudit, Progress
+from gonghui.members.identity import IDENTITY_FIELDS, member_identities
 from gonghui.members.models import (
     EmploymentForm,
     JoinChannel,
@@ -68,20 +69,11 @@ def member_join(
         )
     # The ciphertexts are sealed to the row, so a new row's key is drawn first.
     pk = existing.pk if existing is not None else ids_reserve(Member, 1)[0]
+    (identity,) = member_identities([pk], [id18], [phone], id_hashes=[id_hash])
     fields = {
         "union": union,
         "name": name,
-        "id_cipher": pii.column_cipher(Member.id_cipher).encrypt(pk, id18),
-        "id_hash": id_hash,
-        "id_masked": pii.mask_id_number(id18),
-        "sex": pii.id_sex(id18),
-        "birth_date": pii.id_birth_date(id18),
-        "home_region_code": pii.id_region_code(id18),
-        "phone_cipher": pii.column_cipher(Member.phone_cipher).encrypt(pk, phone)
-        if phone
-        else None,
-        "phone_hash": indexer.digest(phone) if phone else "",
-        "phone_masked": pii.mask_phone(phone) if phone else "",
+        **dict(zip(IDENTITY_FIELDS, identity, strict=True)),
         "employer_name": employer_name,
         "employer_uscc": employer_uscc,
         "employment_form": employment_form,

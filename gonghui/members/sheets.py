@@ -24,6 +24,7 @@ from gonghui.core.sheets import (
 )
 from gonghui.core.sheets.parsers import choice, past_date, person_name, text, whole_number
 from gonghui.core.sheets.registry import SheetEntry, register_sheet
+from gonghui.members.identity import IDENTITY_FIELDS, member_identities
 from gonghui.members.models import (
     EmploymentForm,
     JoinChannel,
@@ -138,15 +139,7 @@ INSERT_FIELDS = (
     "id",
     "union",
     "name",
-    "id_cipher",
-    "id_hash",
-    "id_masked",
-    "sex",
-    "birth_date",
-    "home_region_code",
-    "phone_cipher",
-    "phone_hash",
-    "phone_masked",
+    *IDENTITY_FIELDS,
     "employer_name",
     "employer_uscc",
     "employment_form",
@@ -412,42 +405,24 @@ class MemberSheet(Sheet):
             if self.writer
             else ids_reserve(Member, len(to_create))
         )
-        id_ciphers = self.id_cipher.encrypt_many(
-            pks, [row.values["id_number"] for row, _ in to_create]
-        )
-        with_phone = [
-            (pk, row.values["phone"])
-            for pk, (row, _) in zip(pks, to_create, strict=True)
-            if row.values["phone"]
-        ]
-        phone_ciphers = dict(
-            zip(
-                [pk for pk, _ in with_phone],
-                self.phone_cipher.encrypt_many(
-                    [pk for pk, _ in with_phone], [p for _, p in with_phone]
-                ),
-                strict=True,
-            )
+        phones = [row.values["phone"] for row, _ in to_create]
+        identities = member_identities(
+            pks,
+            [row.values["id_number"] for row, _ in to_create],
+            phones,
+            id_hashes=[id_hash for _, id_hash in to_create],
+            phone_hashes=[phone_hash_of[p] if p else "" for p in phones],
         )
         now = self.writer.now() if self.writer else db_now()
         new_rows = []
-        for pk, (row, id_hash), id_cipher in zip(pks, to_create, id_ciphers, strict=True):
+        for pk, (row, _), identity in zip(pks, to_create, identities, strict=True):
             v = row.values
-            id18, phone = v["id_number"], v["phone"]
             new_rows.append(
                 (
                     pk,
                     v["union"].pk,
                     v["name"],
-                    id_cipher,
-                    id_hash,
-                    pii.mask_id_number(id18),
-                    pii.id_sex(id18),
-                    pii.id_birth_date(id18),
-                    pii.id_region_code(id18),
-                    phone_ciphers[pk] if phone else None,
-                    phone_hash_of[phone] if phone else "",
-                    pii.mask_phone(phone) if phone else "",
+                    *identity,
                     v["employer_name"] or "",
                     v["employer_uscc"] or "",
                     v["employment_form"] or EmploymentForm.STANDARD,
