@@ -24,7 +24,7 @@ from gonghui.members.transfers import (
     transfer_propose,
     transfers_visible,
 )
-from gonghui.orgs.selectors import access_union, union_choices, union_destination
+from gonghui.orgs.selectors import union_choices, union_destination, union_of_page
 
 
 def member_list(request: HttpRequest) -> HttpResponse:
@@ -34,8 +34,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     if actor.union is None:
         return render(request, "orgs/no_scope.html", status=403)
     params = request.POST if request.method == "POST" else request.GET
-    code = params.get("union", "")
-    union = access_union(actor=actor, code=code) if code else actor.union
+    union = union_of_page(actor=actor, code=params.get("union"))
     before_raw = request.GET.get("before", "")
     q = params.get("q", "").strip()[:50]
     chosen = {f.key: params.get(f.key, "") for f in member_filters()}

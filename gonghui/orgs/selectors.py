@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
+from django.http import Http404
 
 from gonghui.core.scoping import access, scope_path_of
 from gonghui.orgs.models import Enterprise, FormationTask, Union
@@ -14,6 +15,18 @@ from gonghui.orgs.models import Enterprise, FormationTask, Union
 
 def access_union(*, actor: Any, code: str) -> Union:
     return access(Union.objects.select_related("region"), actor=actor, code=code)
+
+
+def union_of_page(*, actor: Any, code: str | None) -> Union:
+    """The union a page is about: the one ``code`` names (``?union=``; 404 outside the
+    actor's subtree), else the actor's own; 404 for a user without a union."""
+    code = (code or "").strip()
+    if code:
+        return access_union(actor=actor, code=code)
+    own: Union | None = getattr(actor, "union", None)
+    if own is None:
+        raise Http404("没有可查看的工会。")
+    return own
 
 
 def unions_visible(*, actor: Any) -> QuerySet[Union]:

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -77,8 +77,7 @@ def formation_worklist(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     if actor.union is None:
         return render(request, "orgs/no_scope.html", status=403)
-    code = request.GET.get("union", "")
-    union = selectors.access_union(actor=actor, code=code) if code else actor.union
+    union = selectors.union_of_page(actor=actor, code=request.GET.get("union"))
     year = report_today().year
     if request.GET.get("year", "").isdigit() and 2000 <= int(request.GET["year"]) <= 2100:
         year = int(request.GET["year"])
@@ -151,10 +150,7 @@ def formation_close_view(request: HttpRequest, task_id: int) -> HttpResponse:
 
 def formation_export(request: HttpRequest) -> FileResponse:
     actor = request_actor(request)
-    code = request.GET.get("union", "")
-    union = selectors.access_union(actor=actor, code=code) if code else actor.union
-    if union is None:
-        raise Http404
+    union = selectors.union_of_page(actor=actor, code=request.GET.get("union"))
     tmp = Path(tempfile.mkdtemp()) / f"{union.name}-应建未建台账.xlsx"
     formation_worklist_export(actor=actor, union=union, path=tmp)
     return FileResponse(tmp.open("rb"), as_attachment=True, filename=tmp.name)

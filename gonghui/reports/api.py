@@ -13,7 +13,7 @@ from gonghui.core.dates import report_today
 from gonghui.core.indicators.periods import Period
 from gonghui.core.indicators.registry import Tree, indicator_get, indicator_values, indicators
 from gonghui.core.middleware import request_actor
-from gonghui.orgs.selectors import access_union
+from gonghui.orgs.selectors import union_of_page
 from gonghui.reports.targets import targets_for
 
 router = Router(tags=["指标与目标"])
@@ -64,9 +64,7 @@ def get_indicator_values(request: HttpRequest, indicator_key: str, params: Query
         indicator = indicator_get(indicator_key)
     except KeyError as exc:
         raise HttpError(404, "没有这个指标。") from exc
-    union = access_union(actor=actor, code=params.union) if params.union else actor.union
-    if union is None:
-        raise HttpError(404, "没有可查看的工会。")
+    union = union_of_page(actor=actor, code=params.union)
     today = report_today()
     year = params.year or today.year
     month = params.month or (today.month if year == today.year else 12)

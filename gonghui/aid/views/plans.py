@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -29,7 +29,7 @@ from gonghui.aid.services.plans import (
 from gonghui.core.middleware import request_actor
 from gonghui.core.models import Role
 from gonghui.orgs.models import Union
-from gonghui.orgs.selectors import access_union, union_breadcrumbs
+from gonghui.orgs.selectors import union_breadcrumbs, union_of_page
 
 ENROLLERS = (Role.ADMIN, Role.STAFF)
 INPUT = {"class": "form-control"}
@@ -133,12 +133,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 def _fee_union(request: HttpRequest, code: str) -> Union:
-    actor = request_actor(request)
-    if code:
-        return access_union(actor=actor, code=code)
-    if actor.union is None:
-        raise Http404("您没有所属工会。")
-    return actor.union
+    return union_of_page(actor=request_actor(request), code=code)
 
 
 def _default_enroll_date(plan: MutualAidPlan) -> date:

@@ -14,7 +14,7 @@ from gonghui.core.indicators.periods import last_complete_month
 from gonghui.core.indicators.registry import indicator_get
 from gonghui.core.middleware import request_actor
 from gonghui.orgs.models import Union
-from gonghui.orgs.selectors import access_union, union_breadcrumbs
+from gonghui.orgs.selectors import union_breadcrumbs, union_of_page
 from gonghui.reports.dashboard import (
     DEFAULT_INDICATOR,
     chart_indicators,
@@ -30,11 +30,9 @@ def _union(request: HttpRequest) -> Union | None:
     own; None for a user without a union."""
     actor = request_actor(request)
     code = request.GET.get("union", "").strip()
-    if code:
-        return access_union(actor=actor, code=code)
-    if actor.union is None:
+    if not code and actor.union is None:
         return None
-    return access_union(actor=actor, code=actor.union.code)
+    return union_of_page(actor=actor, code=code)
 
 
 def _month(request: HttpRequest) -> tuple[int, int]:

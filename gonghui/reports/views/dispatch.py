@@ -25,7 +25,7 @@ from gonghui.core.indicators.periods import Period, last_complete_month, parse_m
 from gonghui.core.indicators.registry import Indicator, Tree, indicator_get, indicator_values
 from gonghui.core.middleware import request_actor
 from gonghui.orgs.models import Union
-from gonghui.orgs.selectors import access_union, union_breadcrumbs, union_choices
+from gonghui.orgs.selectors import union_breadcrumbs, union_choices, union_of_page
 from gonghui.reports.dispatch import DispatchRow, DispatchTable, dispatch_table
 from gonghui.reports.dispatch_export import (
     DASH,
@@ -67,10 +67,7 @@ class Params:
 
 def _params(request: HttpRequest) -> Params:
     actor = request_actor(request)
-    code = request.GET.get("union", "").strip()
-    union = access_union(actor=actor, code=code) if code else getattr(actor, "union", None)
-    if union is None:
-        raise Http404("没有可查看的工会。")
+    union = union_of_page(actor=actor, code=request.GET.get("union"))
     year, month = last_complete_month()
     error = ""
     if request.GET.get("month"):

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from gonghui.core.indicators.periods import report_today
 from gonghui.core.middleware import request_actor
 from gonghui.orgs.models import Union
-from gonghui.orgs.selectors import access_union, union_children
+from gonghui.orgs.selectors import union_children, union_of_page
 from gonghui.reports.docx_writer import narrative_download
 from gonghui.reports.narrative import Narrative, half_year_report, quarter_showcase
 
@@ -26,11 +26,7 @@ YEARS = range(2000, 2101)
 
 
 def _union(request: HttpRequest) -> Union:
-    actor = request_actor(request)
-    code = request.GET.get("union") or (actor.union.code if actor.union else "")
-    if not code:
-        raise Http404("没有可查看的工会")
-    return access_union(actor=actor, code=code)
+    return union_of_page(actor=request_actor(request), code=request.GET.get("union"))
 
 
 def _number(request: HttpRequest, name: str, default: int, allowed: range) -> int:

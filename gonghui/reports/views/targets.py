@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from gonghui.core.indicators.periods import report_today
 from gonghui.core.middleware import request_actor
 from gonghui.orgs.models import Union
-from gonghui.orgs.selectors import access_union, union_choices
+from gonghui.orgs.selectors import union_choices, union_of_page
 from gonghui.reports.sheets import (
     EDITORS,
     TARGET_LEVELS,
@@ -36,12 +36,7 @@ FIELD_PREFIX = "t:"
 
 
 def _union(request: HttpRequest, code: str) -> Union:
-    actor = request_actor(request)
-    if code:
-        return access_union(actor=actor, code=code)
-    if actor.union is None:
-        raise Http404("您没有所属工会。")
-    return actor.union
+    return union_of_page(actor=request_actor(request), code=code)
 
 
 def _year(raw: str) -> int:
