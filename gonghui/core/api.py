@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination
 
 from gonghui.core import selectors
+from gonghui.core.actors import Actor
 
 router = Router(tags=["系统"])
 
@@ -42,7 +43,7 @@ class JobOut(Schema):
 
 @router.get("/jobs/{job_id}", response=JobOut)
 def get_job(request: HttpRequest, job_id: int):
-    return selectors.access_job(actor=request.user, job_id=job_id)
+    return selectors.access_job(actor=cast("Actor", request.user), job_id=job_id)
 
 
 # The workflow engine's routes (the inbox, transitions) belong to the kernel's router.

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gonghui.core.audit import audit_count_since, audit_record
-from gonghui.core.models import ApiClient, AuditEvent, Role
+from gonghui.core.models import ApiClient, AuditEvent, Role, User
 
 # The areas of the API a client may be given, each by the first path segment after
 # /api/v1/ of its routes. A route whose segment is listed nowhere is closed to every client.
@@ -82,7 +82,7 @@ def _check_permissions(permissions: dict[str, str]) -> dict[str, str]:
     return clean
 
 
-def _require_admin_over(actor: Any, union: Any) -> None:
+def _require_admin_over(actor: User, union: Any) -> None:
     if getattr(actor, "role", None) != Role.ADMIN or actor.union is None:
         raise PermissionDenied("只有管理员可以管理接口客户端。")
     if not union.path.startswith(actor.union.path):
@@ -90,7 +90,7 @@ def _require_admin_over(actor: Any, union: Any) -> None:
 
 
 def api_client_create(
-    *, actor: Any, name: str, union: Any, permissions: dict[str, str]
+    *, actor: User, name: str, union: Any, permissions: dict[str, str]
 ) -> tuple[ApiClient, str]:
     """A new client and its token (shown this once)."""
     _require_admin_over(actor, union)
@@ -119,7 +119,7 @@ def api_client_create(
     return client, token
 
 
-def api_client_rotate(*, actor: Any, client: ApiClient) -> str:
+def api_client_rotate(*, actor: User, client: ApiClient) -> str:
     """A new token for the client; the old one stops working at once."""
     _require_admin_over(actor, client.union)
     if not client.is_active:
@@ -139,7 +139,7 @@ def api_client_rotate(*, actor: Any, client: ApiClient) -> str:
     return token
 
 
-def api_client_revoke(*, actor: Any, client: ApiClient) -> None:
+def api_client_revoke(*, actor: User, client: ApiClient) -> None:
     _require_admin_over(actor, client.union)
     with transaction.atomic():
         ApiClient.objects.filter(pk=client.pk).update(is_active=False, revoked_at=timezone.now())

@@ -18,7 +18,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
-from gonghui.core.models import AuditEvent
+from gonghui.core.actors import Actor
+from gonghui.core.models import AuditEvent, User
 from gonghui.core.pii import scrub_personal
 
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
@@ -78,7 +79,7 @@ audit_actions_register(
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     obj: models.Model | None = None,
     union: Any = None,
@@ -102,7 +103,7 @@ def audit_record(
     return event
 
 
-def audit_count_since(*, actor: Any, action: str, since: Any) -> int:
+def audit_count_since(*, actor: Actor, action: str, since: Any) -> int:
     """How many ``action`` events the actor has to its name since ``since``: the counter of
     the per-user limits (searches by a full number, API calls). A user row is matched by id,
     an identity that names itself (an API client) by that name."""
@@ -113,7 +114,7 @@ def audit_count_since(*, actor: Any, action: str, since: Any) -> int:
 
 def audit_event_row(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     obj: models.Model | None = None,
     union: Any = None,
@@ -139,8 +140,8 @@ def audit_event_row(
     named = getattr(actor, "audit_name", "")
     return AuditEvent(
         at=timezone.now(),
-        actor=actor if is_user and not named else None,
-        actor_name=actor_name or named or (actor.get_username() if is_user else ""),
+        actor=actor if isinstance(actor, User) and not named else None,
+        actor_name=actor_name or named or (actor.get_username() if actor and is_user else ""),
         union=union,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
@@ -185,7 +186,9 @@ def audit_unlocked(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
                 cursor.execute("SET LOCAL gonghui.audit_prune = 'off'")
 
 
-def audit_prune(*, now: Any = None, retention_days: int | None = None, actor: Any = None) -> int:
+def audit_prune(
+    *, now: Any = None, retention_days: int | None = None, actor: Actor | None = None
+) -> int:
     """Delete events older than the retention period; returns how many were removed.
 
     The one sanctioned way to remove audit events: in one transaction the database's
@@ -208,20 +211,19 @@ def audit_prune(*, now: Any = None, retention_days: int | None = None, actor: An
 
 def audit_record_many(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     events: list[tuple[models.Model, Any, str]],
     ip: str | None = None,
 ) -> int:
     """Append one event per (object, union, summary) in one statement: bulk actions write an
     event per item without a round trip per item."""
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
     # A system actor (the server operator) is named though it is no user row.
     name = actor.get_username() if actor is not None else ""
     address = ip or current_ip.get()
     rows = [
         AuditEvent(
-            actor=actor if is_user else None,
+            actor=actor if isinstance(actor, User) else None,
             actor_name=name,
             union=union,
             action=action,

@@ -1,8 +1,9 @@
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from gonghui.core.models import User
 from gonghui.core.navigation import areas_for
 
 
@@ -12,7 +13,7 @@ def _badges(request: HttpRequest) -> dict[str, int]:
     user = request.user
     if not getattr(user, "is_authenticated", False) or getattr(user, "union", None) is None:
         return {}
-    return {"inbox": inbox_count(user)}
+    return {"inbox": inbox_count(cast(User, user))}
 
 
 def gonghui(request: HttpRequest) -> dict[str, Any]:

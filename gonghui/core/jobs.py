@@ -24,8 +24,9 @@ from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transacti
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from gonghui.core.actors import Actor
 from gonghui.core.audit import audit_record
-from gonghui.core.models import Job
+from gonghui.core.models import Job, User
 from gonghui.core.pii import scrub_personal
 
 logger = logging.getLogger(__name__)
@@ -254,7 +255,7 @@ def job_kind_work(name: str) -> JobWork | None:
 
 def job_start(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     label: str,
     union: Any,
@@ -269,7 +270,7 @@ def job_start(
         label=scrub_personal(label)[:128],
         union=union,
         params=params or {},
-        started_by=actor if getattr(actor, "is_authenticated", False) else None,
+        started_by=actor if isinstance(actor, User) else None,
         task=JOB_TASK,
     )
     _side_file_clear(job.pk)  # a number reused after a rollback starts with no figures
@@ -279,7 +280,7 @@ def job_start(
     return job
 
 
-def job_result_refusal(*, actor: Any, job: Job) -> str:
+def job_result_refusal(*, actor: Actor, job: Job) -> str:
     """Why ``actor`` may not download the job's result file ("" if they may)."""
     from gonghui.core.models import Role
 
@@ -287,12 +288,12 @@ def job_result_refusal(*, actor: Any, job: Job) -> str:
         return ""
     if actor.role != Role.ADMIN:
         return "只有任务发起人或管理员可以下载结果文件。"
-    if job.params.get("reveal") and not actor.pii_access:
+    if job.params.get("reveal") and not getattr(actor, "pii_access", False):
         return "该文件含完整个人信息，需持有个人信息查看权限才能下载。"
     return ""
 
 
-def job_result_open(*, actor: Any, job: Job) -> Any:
+def job_result_open(*, actor: Actor, job: Job) -> Any:
     """The job's result file (an export, an error workbook), opened for its download: by
     the person who started the job, or an administrator in scope (one holding the
     personal-data right for a full export); every download is audited, as an export is."""
@@ -309,7 +310,7 @@ def job_result_open(*, actor: Any, job: Job) -> Any:
     return handle
 
 
-def job_retry(*, actor: Any, job: Job) -> Job:
+def job_retry(*, actor: Actor, job: Job) -> Job:
     """Run a failed job again with the same parameters (the stored upload, the same options).
 
     The person who started it may, and an administrator whose scope holds it.

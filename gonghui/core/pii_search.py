@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from gonghui.core import pii
+from gonghui.core.actors import Actor
 from gonghui.core.audit import audit_count_since, audit_record
 from gonghui.core.models import AuditEvent
 
@@ -45,7 +45,7 @@ def _masked(kind: str, text: str) -> str:
         return "（号码无效）"
 
 
-def pii_search_allow(*, actor: Any, kind: str, text: str, where: str) -> None:
+def pii_search_allow(*, actor: Actor, kind: str, text: str, where: str) -> None:
     """Count and audit one search by a full number; ValidationError (code
     ``pii_search_limited``) once the user has made the hour's allowance."""
     label = "身份证号" if kind == "id_number" else "手机号"

@@ -15,6 +15,8 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
 
+from gonghui.core.actors import Actor
+
 if TYPE_CHECKING:
     from gonghui.core.models import User
 
@@ -63,7 +65,7 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(**{f"{owner}_id__in": list(unions.values_list("id", flat=True))})
 
 
-def access(queryset: models.QuerySet[M], *, actor: Any, **lookup: Any) -> M:
+def access(queryset: models.QuerySet[M], *, actor: Actor, **lookup: Any) -> M:
     """The object matching ``lookup`` inside the actor's scope, or Http404."""
     scoped = queryset.visible_to(actor)  # type: ignore[attr-defined]
     try:

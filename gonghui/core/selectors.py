@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from gonghui.core.actors import Actor
 from gonghui.core.models import AuditEvent, Job, User
 from gonghui.core.scoping import access
 
 
 def audit_events(
     *,
-    actor: Any,
+    actor: Actor,
     action: str = "",
     actor_name: str = "",
     object_type: str = "",
@@ -39,7 +39,7 @@ def audit_events(
     return qs.order_by("-at", "-id")
 
 
-def audit_actors(*, actor: Any, limit: int = 1000) -> list[tuple[str, str]]:
+def audit_actors(*, actor: Actor, limit: int = 1000) -> list[tuple[str, str]]:
     """The staff accounts of the actor's scope, as (account, "name（account）") for a filter."""
     users = (
         User.objects.visible_to(actor)
@@ -49,7 +49,7 @@ def audit_actors(*, actor: Any, limit: int = 1000) -> list[tuple[str, str]]:
     return [(name, f"{display}（{name}）" if display else name) for name, display in users]
 
 
-def access_job(*, actor: Any, job_id: int) -> Job:
+def access_job(*, actor: Actor, job_id: int) -> Job:
     """A job in the actor's scope, with the latest figures of its work while it runs."""
     from gonghui.core.jobs import job_live
 
@@ -57,5 +57,5 @@ def access_job(*, actor: Any, job_id: int) -> Job:
     return job_live(job)
 
 
-def jobs_visible(*, actor: Any) -> QuerySet[Job]:
+def jobs_visible(*, actor: Actor) -> QuerySet[Job]:
     return Job.objects.visible_to(actor).select_related("union", "started_by")

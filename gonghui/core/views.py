@@ -71,10 +71,12 @@ def audit(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(
         request.GET or None,
         actions=audit_action_choices(),
-        actors=selectors.audit_actors(actor=request.user),
+        actors=selectors.audit_actors(actor=request_actor(request)),
     )
     filters = form.cleaned_data if form.is_valid() else {}
-    events = selectors.audit_events(actor=request.user, **{k: v for k, v in filters.items() if v})
+    events = selectors.audit_events(
+        actor=request_actor(request), **{k: v for k, v in filters.items() if v}
+    )
     before = request.GET.get("before", "")
     if before.isdigit():
         events = events.filter(id__lt=int(before))
@@ -98,18 +100,20 @@ def audit(request: HttpRequest) -> HttpResponse:
 
 def jobs(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "core/jobs.html", {"jobs": selectors.jobs_visible(actor=request.user)[:PAGE_SIZE]}
+        request,
+        "core/jobs.html",
+        {"jobs": selectors.jobs_visible(actor=request_actor(request))[:PAGE_SIZE]},
     )
 
 
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = selectors.access_job(actor=request.user, job_id=job_id)
+    job = selectors.access_job(actor=request_actor(request), job_id=job_id)
     return render(request, "core/job_detail.html", {"job": job})
 
 
 @passive
 def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = selectors.access_job(actor=request.user, job_id=job_id)
+    job = selectors.access_job(actor=request_actor(request), job_id=job_id)
     return render(request, "core/_job_progress.html", {"job": job})
 
 
@@ -130,7 +134,7 @@ def job_retry_view(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 def job_result(request: HttpRequest, job_id: int) -> FileResponse:
-    job = selectors.access_job(actor=request.user, job_id=job_id)
+    job = selectors.access_job(actor=request_actor(request), job_id=job_id)
     if not job.result_file:
         raise Http404("该任务没有结果文件。")
     return FileResponse(

@@ -30,14 +30,14 @@ def union_tree(request: HttpRequest) -> HttpResponse:
 
 
 def union_detail(request: HttpRequest, union_code: str) -> HttpResponse:
-    union = selectors.access_union(actor=request.user, code=union_code)
+    union = selectors.access_union(actor=request_actor(request), code=union_code)
     q = request.GET.get("q", "").strip()
     context = {
         "union": union,
-        "children": selectors.union_children(actor=request.user, union=union),
-        "breadcrumbs": selectors.union_breadcrumbs(actor=request.user, union=union),
+        "children": selectors.union_children(actor=request_actor(request), union=union),
+        "breadcrumbs": selectors.union_breadcrumbs(actor=request_actor(request), union=union),
         "q": q,
-        "results": selectors.union_search(actor=request.user, text=q) if q else None,
+        "results": selectors.union_search(actor=request_actor(request), text=q) if q else None,
     }
     return render(request, "orgs/union_detail.html", context)
 
@@ -45,7 +45,9 @@ def union_detail(request: HttpRequest, union_code: str) -> HttpResponse:
 def union_pick(request: HttpRequest) -> HttpResponse:
     """Options for the union picker: unions in scope whose name or code matches what was typed."""
     text = (request.GET.get("union") or request.GET.get("q") or "").strip()[:50]
-    unions = selectors.union_search(actor=request.user, text=text, limit=20) if text else []
+    unions = (
+        selectors.union_search(actor=request_actor(request), text=text, limit=20) if text else []
+    )
     return render(request, "orgs/_union_options.html", {"unions": unions})
 
 
@@ -59,10 +61,10 @@ def union_destination_pick(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def union_counts_rebuild_start(request: HttpRequest, union_code: str) -> HttpResponse:
-    union = selectors.access_union(actor=request.user, code=union_code)
+    union = selectors.access_union(actor=request_actor(request), code=union_code)
     require_role(request_actor(request), Role.ADMIN)
     job = job_start(
-        actor=request.user,
+        actor=request_actor(request),
         kind="union_counts_rebuild",
         label="重建工会组织树统计数",
         union=union,

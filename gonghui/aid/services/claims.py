@@ -46,6 +46,7 @@ from gonghui.aid.terms import (
 )
 from gonghui.aid.workflows import CLAIM
 from gonghui.core import pii
+from gonghui.core.actors import SystemActor
 from gonghui.core.audit import audit_record
 from gonghui.core.fields import cipher_set
 from gonghui.core.scoping import access
@@ -53,7 +54,7 @@ from gonghui.core.sheets import ImportReport, run_import, write_export
 from gonghui.core.sheets.engine import CellError, Progress, audit_import
 from gonghui.core.workflow import Action, State
 from gonghui.core.workflow.models import RELEASED_STATES
-from gonghui.core.workflow.services import SystemActor, transition, transition_many
+from gonghui.core.workflow.services import transition, transition_many
 from gonghui.members.models import Member
 from gonghui.orgs.models import Union
 

@@ -22,6 +22,7 @@ from typing import Any, ClassVar, Protocol
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from gonghui.core.actors import Actor
 from gonghui.core.bulk import BackgroundWriter, background_writer_available
 from gonghui.core.sheets.parsers import is_blank
 from gonghui.core.sheets.reader import (
@@ -322,7 +323,7 @@ class ImportAudit:
     transaction, so a committed import always has its event (a crash between the two
     would otherwise leave 200,000 rows no one is recorded as writing)."""
 
-    actor: Any
+    actor: Actor
     union: Any
     action: str
     title: str
@@ -498,7 +499,7 @@ def _audit_values(
 
 
 def audit_import(
-    report: ImportReport, *, actor: Any, union: Any, action: str, title: str, path: Path
+    report: ImportReport, *, actor: Actor, union: Any, action: str, title: str, path: Path
 ) -> None:
     """The audit event of a committed (or refused) import; dry runs write none. A service
     whose import commits inside a transaction of its own calls this inside it; others pass

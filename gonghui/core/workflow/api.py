@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from gonghui.core.actors import Actor
 from gonghui.core.middleware import request_actor
 from gonghui.core.scoping import access
 from gonghui.core.workflow import State, Workflow, workflow_get
@@ -88,7 +89,7 @@ def _out(workflow: Workflow, item: Any) -> dict[str, Any]:
     }
 
 
-def _detail(workflow: Workflow, item: Any, actor: Any) -> dict[str, Any]:
+def _detail(workflow: Workflow, item: Any, actor: Actor) -> dict[str, Any]:
     return {
         **_out(workflow, item),
         "actions": [a.value for a in wf.allowed_actions(workflow, item, actor)],

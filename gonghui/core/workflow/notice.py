@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from gonghui.core.actors import Actor
 from gonghui.core.audit import audit_record
 from gonghui.core.pii import mask_name
 from gonghui.core.workflow import Workflow, workflows
@@ -86,7 +87,7 @@ def notice_board(union: Union) -> NoticeBoard:
 
 @transaction.atomic
 def notice_setting_save(
-    *, actor: Any, union: Union, contact: str, name_shown: str, id_shown: str
+    *, actor: Actor, union: Union, contact: str, name_shown: str, id_shown: str
 ) -> NoticeSetting:
     """An administrator sets how their own union posts its notices."""
     if getattr(actor, "role", None) != "admin" or getattr(actor, "union_id", None) != union.pk:

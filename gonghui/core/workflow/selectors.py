@@ -11,12 +11,13 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from gonghui.core.actors import Actor
 from gonghui.core.workflow import Action, State, Step, Workflow, workflows
 from gonghui.core.workflow.models import ReviewEntry
 from gonghui.core.workflow.services import Refused, check_transition
 
 
-def steps_of(actor: Any, workflow: Workflow) -> list[Step]:
+def steps_of(actor: Actor, workflow: Workflow) -> list[Step]:
     """The steps of ``workflow`` at which ``actor`` may review."""
     union = getattr(actor, "union", None)
     if union is None or not getattr(actor, "is_active", False):
@@ -35,7 +36,7 @@ class InboxSection:
         return timezone.now() - timedelta(days=days)
 
 
-def inbox(actor: Any) -> list[InboxSection]:
+def inbox(actor: Actor) -> list[InboxSection]:
     """待办: for each type, what waits at the actor's steps in their subtree, oldest first."""
     sections = []
     for workflow in workflows().values():
@@ -52,7 +53,7 @@ def inbox(actor: Any) -> list[InboxSection]:
     return sections
 
 
-def inbox_count(actor: Any) -> int:
+def inbox_count(actor: Actor) -> int:
     return sum(section.items.count() for section in inbox(actor))
 
 
@@ -74,7 +75,7 @@ USER_ACTIONS = (
 )
 
 
-def allowed_actions(workflow: Workflow, item: Any, actor: Any) -> list[Action]:
+def allowed_actions(workflow: Workflow, item: Any, actor: Actor) -> list[Action]:
     """The buttons to show ``actor`` on ``item``'s page."""
     allowed = []
     for action in USER_ACTIONS:
@@ -86,7 +87,7 @@ def allowed_actions(workflow: Workflow, item: Any, actor: Any) -> list[Action]:
     return allowed
 
 
-def may_correct(workflow: Workflow, item: Any, actor: Any) -> bool:
+def may_correct(workflow: Workflow, item: Any, actor: Actor) -> bool:
     """Whether ``actor`` may correct ``item`` now (退回修改, or a draft)."""
     from gonghui.core.workflow.services import check_correction
 

@@ -20,8 +20,10 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from gonghui.core.actors import Actor, SystemActor
 from gonghui.core.audit import audit_record_many
 from gonghui.core.jobs import JobProgress
+from gonghui.core.models import User
 from gonghui.core.pii import scrub_personal
 from gonghui.core.workflow import LEVEL_DEPTH, Action, State, Step, Workflow
 from gonghui.core.workflow.models import ReviewEntry
@@ -67,22 +69,7 @@ class TransitionReport:
         }
 
 
-@dataclass(frozen=True)
-class SystemActor:
-    """The server operator running a command (an import with no --user): scoped to the
-    union the command names, may submit there, never reviews."""
-
-    union: Any
-    role: str = "operator"
-    is_active: bool = True
-    is_authenticated: bool = False
-    pk: None = None
-
-    def get_username(self) -> str:
-        return "服务器操作员"
-
-
-def _in_scope(actor: Any, item: Any) -> bool:
+def _in_scope(actor: Actor, item: Any) -> bool:
     union = getattr(actor, "union", None)
     return (
         union is not None
@@ -91,7 +78,7 @@ def _in_scope(actor: Any, item: Any) -> bool:
     )
 
 
-def may_act_at(actor: Any, step: Step, item: Any) -> bool:
+def may_act_at(actor: Actor, step: Step, item: Any) -> bool:
     """Staff of the owner's ancestor at the step's level, in one of the step's roles."""
     union = getattr(actor, "union", None)
     return (
@@ -118,7 +105,7 @@ def approvals_by(workflow: Workflow, ids: Iterable[int]) -> dict[int, dict[int, 
 
 
 def _check_duties(
-    workflow: Workflow, item: Any, actor: Any, approved: dict[int, set[str]] | None
+    workflow: Workflow, item: Any, actor: Actor, approved: dict[int, set[str]] | None
 ) -> None:
     pk = getattr(actor, "pk", None)
     if pk is None:
@@ -139,7 +126,7 @@ def check_transition(
     workflow: Workflow,
     item: Any,
     action: str,
-    actor: Any,
+    actor: Actor | None,
     *,
     today: date | None = None,
     approved: dict[int, set[str]] | None = None,
@@ -149,26 +136,31 @@ def check_transition(
     ``approved`` (who approved the item at which steps) is read from the trail when not
     given; bulk transitions read it for all their items at once."""
     label = Action(action).label
-    if action != Action.NOTICE_PASS and not _in_scope(actor, item):
+    # None acts only in the engine's own transition (公示期满).
+    if action != Action.NOTICE_PASS and (actor is None or not _in_scope(actor, item)):
         raise Refused("未找到该申请，或不在您的管辖范围内。", not_found=True)
     if item.state not in ALLOWED_FROM[action]:
         raise Refused(f"该申请当前状态为“{State(item.state).label}”，不能{label}。")
     role = getattr(actor, "role", None)
+    own_union = getattr(actor, "union", None)
+    level = own_union.level if own_union is not None else ""
     if action == Action.SUBMIT and isinstance(actor, SystemActor):
         pass
     elif action == Action.SUBMIT:
-        if role not in workflow.submit_roles or actor.union.level not in workflow.submit_levels:
+        if role not in workflow.submit_roles or level not in workflow.submit_levels:
             raise Refused(f"只有基层或乡镇（街道）工会的工作人员可以{label}申请。", denied=True)
     elif action == Action.WITHDRAW:
         # The submitting side withdraws: whoever submitted, or the owner union's staff.
         own = item.submitted_by_id == getattr(actor, "pk", None) or (
-            actor.union.pk == item.union_id and role in workflow.submit_roles
+            own_union is not None
+            and own_union.pk == item.union_id
+            and role in workflow.submit_roles
         )
         if not own:
             raise Refused("只有提交人或申请所属工会可以撤回申请。", denied=True)
     elif action in (Action.APPROVE, Action.REJECT, Action.RETURN):
         step = workflow.step(item.step)
-        if step is None or not may_act_at(actor, step, item):
+        if actor is None or step is None or not may_act_at(actor, step, item):
             where = step.label if step else item.step
             raise Refused(f"该申请正在“{where}”环节，您无权在此环节审核。", denied=True)
         if action == Action.APPROVE:
@@ -177,7 +169,7 @@ def check_transition(
         if role not in ("staff", "reviewer", "admin"):
             raise Refused("您的角色无权登记公示异议。", denied=True)
     elif action in (Action.PAY, Action.BANK_RETURN):
-        if role not in workflow.pay_roles or LEVEL_DEPTH[actor.union.level] > LEVEL_DEPTH["county"]:
+        if role not in workflow.pay_roles or LEVEL_DEPTH.get(level, 99) > LEVEL_DEPTH["county"]:
             raise Refused("只有市、区县工会的财务人员可以办理发放。", denied=True)
     elif action == Action.NOTICE_PASS and (
         item.notice_until is None or item.notice_until > (today or timezone.localdate())
@@ -253,7 +245,7 @@ def transition_many(
     ids: Iterable[int],
     action: str,
     *,
-    actor: Any,
+    actor: Actor | None,
     comment: str = "",
     paid_on: date | None = None,
     progress: JobProgress | None = None,
@@ -281,7 +273,7 @@ def _transition_chunk(
     workflow: Workflow,
     ids: Sequence[int],
     action: Action,
-    actor: Any,
+    actor: Actor | None,
     comment: str,
     paid_on: date | None,
     today: date | None,
@@ -377,7 +369,8 @@ def _transition_chunk(
         for i in items:
             for name, value in fields.items():
                 setattr(i, name, value)
-    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    # None: the engine's own transition (公示期满), recorded as 系统.
+    actor_user = actor if isinstance(actor, User) else None
     name = actor.get_username() if actor is not None else "系统"
     ReviewEntry.objects.bulk_create(
         [
@@ -422,7 +415,7 @@ def _transition_chunk(
 CORRECTABLE = (State.DRAFT, State.RETURNED)
 
 
-def check_correction(workflow: Workflow, item: Any, actor: Any) -> None:
+def check_correction(workflow: Workflow, item: Any, actor: Actor) -> None:
     """Raise Refused unless ``actor`` may correct ``item`` now: a draft, or an item returned
     for correction (退回修改), by the side that may submit it."""
     if not _in_scope(actor, item):
@@ -430,12 +423,15 @@ def check_correction(workflow: Workflow, item: Any, actor: Any) -> None:
     if item.state not in CORRECTABLE:
         raise Refused(f"该申请当前状态为“{State(item.state).label}”，不能修改。")
     role = getattr(actor, "role", None)
-    if role not in workflow.submit_roles or actor.union.level not in workflow.submit_levels:
+    own_union = actor.union
+    if role not in workflow.submit_roles or (
+        own_union is None or own_union.level not in workflow.submit_levels
+    ):
         raise Refused("只有基层或乡镇（街道）工会的工作人员可以修改申请。", denied=True)
 
 
 def correction_record(
-    workflow: Workflow, item: Any, *, actor: Any, changes: Sequence[str]
+    workflow: Workflow, item: Any, *, actor: Actor, changes: Sequence[str]
 ) -> ReviewEntry:
     """The trail's line of a correction: what changed, from what to what. The caller has
     locked and saved the item in the same transaction."""
@@ -449,7 +445,7 @@ def correction_record(
         from_state=item.state,
         to_state=item.state,
         to_step=item.step,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor if isinstance(actor, User) else None,
         actor_name=actor.get_username(),
         comment=comment[:4000],
         at=timezone.now(),
@@ -463,7 +459,7 @@ def correction_record(
 
 
 def transition(
-    workflow: Workflow, item_id: int, action: str, *, actor: Any, comment: str = ""
+    workflow: Workflow, item_id: int, action: str, *, actor: Actor, comment: str = ""
 ) -> Any:
     """One item's transition; refusals raise (404 out of scope, 403 role, else a message)."""
     with transaction.atomic():
@@ -502,7 +498,7 @@ def notice_expire_all(*, today: date | None = None) -> dict[str, int]:
     return {key: notice_expire(wf, today=today) for key, wf in workflows().items()}
 
 
-def workflow_bulk_start(*, actor: Any, workflow: Workflow, action: str, ids: list[int]) -> Any:
+def workflow_bulk_start(*, actor: Actor, workflow: Workflow, action: str, ids: list[int]) -> Any:
     """A bulk transition as a job with progress (the inbox's "approve all")."""
     from gonghui.core.jobs import job_start
 

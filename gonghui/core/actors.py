@@ -1,0 +1,47 @@
+"""Who acts: the one type every service of the kernel takes as ``actor``.
+
+An actor is a staff user (``core.models.User``), an API client's identity
+(``core.api_clients.ApiActor``), or the server operator at the command line
+(``SystemActor``, scoped to the union the command names). Each has a primary key (None but
+for a user row), a union whose subtree is its scope, a role, and a name for the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from gonghui.orgs.models import Union
+
+
+class Actor(Protocol):
+    @property
+    def pk(self) -> int | None: ...
+
+    @property
+    def union(self) -> Union | None: ...
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    def get_username(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """The server operator running a command (an import with no --user): scoped to the
+    union the command names, may submit there, never reviews."""
+
+    union: Union | None
+    role: str = "operator"
+    is_active: bool = True
+    is_authenticated: bool = False
+    pk: None = None
+    pii_access: bool = False
+
+    def get_username(self) -> str:
+        return "服务器操作员"
