@@ -22,6 +22,7 @@ written "—" everywhere.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -98,3 +99,33 @@ def cell(value: Any, unit: str = "") -> str:
 def percent_cell(value: Any) -> str:
     """A rate in a column without a unit (完成率, 序时进度): one decimal and the % sign."""
     return MISSING if value is None else cell(value, "%") + "%"
+
+
+# --- Lights (亮灯) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Light:
+    """How a progress light is shown everywhere: its word, the page's class (a background
+    with a contrasting text colour, for badges and dots), and the cell fill and text colour
+    of the Excel and Word tables (Excel's own good / neutral / bad styles)."""
+
+    label: str
+    css: str
+    fill: str
+    text: str
+
+
+LIGHTS: dict[str, Light] = {
+    "green": Light("绿灯", "text-bg-success", "C6EFCE", "006100"),
+    "yellow": Light("黄灯", "text-bg-warning", "FFEB9C", "9C5700"),
+    "red": Light("红灯", "text-bg-danger", "FFC7CE", "9C0006"),
+}
+
+
+def light_label(light: str | None, missing: str = "") -> str:
+    return LIGHTS[light].label if light in LIGHTS else missing
+
+
+def light_css(light: str | None) -> str:
+    return LIGHTS[light].css if light in LIGHTS else ""

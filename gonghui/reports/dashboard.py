@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from gonghui.core.formatting import light_css
 from gonghui.core.indicators.periods import Period, expected_progress, parse_month
 from gonghui.core.indicators.registry import (
     Indicator,
@@ -41,7 +42,6 @@ DEFAULT_INDICATOR = "members_new"
 RANKED_LIMIT = 20
 # Cities whose district map we serve (ECharts map name, registered by the vendored file).
 MAPS = {"3305": "湖州"}
-LIGHT_CLASSES = {"green": "text-bg-success", "yellow": "text-bg-warning", "red": "text-bg-danger"}
 
 
 def month_parse(text: str, today: date) -> tuple[int, int] | None:
@@ -93,7 +93,7 @@ class KeyFigure:
 
     @property
     def light_class(self) -> str:
-        return LIGHT_CLASSES.get(self.row.light or "", "")
+        return light_css(self.row.light)
 
     @property
     def month_text(self) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from gonghui.core.formatting import light_label
 from gonghui.core.indicators.periods import Period, expected_progress
 from gonghui.core.indicators.registry import Indicator, Tree, indicator_values, indicators
 from gonghui.orgs.models import Union
@@ -45,9 +46,6 @@ def light(gap: Decimal | None) -> str | None:
     if gap >= -Decimal(settings.GONGHUI_LIGHT_YELLOW_POINTS):
         return "yellow"
     return "red"
-
-
-LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 
 
 @dataclass
@@ -86,7 +84,7 @@ class DispatchRow:
 
     @property
     def light_label(self) -> str:
-        return LIGHT_LABELS.get(self.light or "", "")
+        return light_label(self.light)
 
 
 @dataclass

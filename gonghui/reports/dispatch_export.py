@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from gonghui.core.audit import audit_record
+from gonghui.core.formatting import LIGHTS
 from gonghui.core.indicators.periods import parse_month
 from gonghui.core.indicators.registry import Indicator
 from gonghui.core.management.scope import resolve_scope
@@ -108,11 +109,6 @@ MAIN_WIDTHS = (6, 10, 30, 6, 14, 14, 14, 9, 9, 9, 14, 9, 9)
 RANK_COLUMNS = 10
 RANK_WIDTHS = (6, 30, 6, 20, 14, 14, 14, 9, 8, 9)
 HEADER_ROWS = 4  # title, 填报单位 and date, the two-row header
-LIGHT_STYLES = {  # Excel's own good / neutral / bad cell styles
-    "green": ("#C6EFCE", "#006100"),
-    "yellow": ("#FFEB9C", "#9C5700"),
-    "red": ("#FFC7CE", "#9C0006"),
-}
 
 
 class _Formats:
@@ -257,7 +253,7 @@ def _main_sheet(book: Any, fmt: _Formats, table: DispatchTable) -> None:
         _write_value(ws, fmt, row, 10, indicator, item.last_year_ytd)
         _write_rate(ws, fmt, row, 11, item.yoy, signed=True)
         if item.light:
-            fill, font = LIGHT_STYLES[item.light]
+            fill, font = f"#{LIGHTS[item.light].fill}", f"#{LIGHTS[item.light].text}"
             style = fmt(align="center", bold=True, bg_color=fill, font_color=font)
             ws.write_string(row, 12, f"● {item.light_label}", style)
         else:

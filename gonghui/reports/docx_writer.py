@@ -17,6 +17,8 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from gonghui.core.formatting import LIGHTS
+
 if TYPE_CHECKING:
     from gonghui.reports.narrative import Narrative
 
@@ -25,8 +27,6 @@ HEADING_FONT = "黑体"
 TITLE_FONT = "宋体"
 BODY_SIZE = 16  # 三号
 TABLE_SIZE = 10.5  # 五号
-LIGHT_FILLS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE"}
-LIGHT_TEXT = {"green": "006100", "yellow": "9C5700", "red": "9C0006"}
 SHADING_SUCCESSORS = (
     "w:noWrap",
     "w:tcMar",
@@ -157,9 +157,11 @@ def narrative_docx(narrative: Narrative) -> bytes:
             for cell, figure in zip(cells[2:-1], row.cells, strict=True):
                 _cell_text(cell, figure.written)
             light = cells[-1]
-            _cell_text(light, row.light_label, color=LIGHT_TEXT.get(row.light or "", ""))
+            _cell_text(
+                light, row.light_label, color=LIGHTS[row.light].text if row.light in LIGHTS else ""
+            )
             if row.light:
-                _shade(light, LIGHT_FILLS[row.light])
+                _shade(light, LIGHTS[row.light].fill)
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=False):
         column.width = Mm(width)

@@ -38,7 +38,7 @@ from gonghui.core.indicators.registry import (
 )
 from gonghui.core.indicators.writing import Figure, Piece, Writer, figure_runs, sentence
 from gonghui.orgs.models import Union
-from gonghui.reports.dispatch import LIGHT_LABELS, dispatch_table
+from gonghui.reports.dispatch import dispatch_table
 
 Kind = Literal["half", "quarter"]
 
@@ -77,7 +77,7 @@ class TableRow:
 
     @property
     def light_label(self) -> str:
-        return LIGHT_LABELS.get(self.light or "", "—")
+        return formatting.light_label(self.light, "—")
 
 
 @dataclass

@@ -110,3 +110,17 @@ def test_table_cells_are_exact() -> None:
 def test_money_is_tabled_in_wan_yuan() -> None:
     assert formatting.table_unit("元") == "万元"
     assert formatting.table_unit("人次") == "人次"
+
+
+def test_a_light_reads_the_same_on_every_page_and_file() -> None:
+    from gonghui.core.formatting import LIGHTS, light_css, light_label
+
+    assert [light_label(k) for k in ("green", "yellow", "red")] == ["绿灯", "黄灯", "红灯"]
+    assert light_css("red") == "text-bg-danger"
+    assert (LIGHTS["yellow"].fill, LIGHTS["yellow"].text) == ("FFEB9C", "9C5700")
+
+
+def test_no_light_reads_as_nothing_or_a_dash() -> None:
+    from gonghui.core.formatting import light_css, light_label
+
+    assert (light_label(None), light_label(None, "—"), light_css(None)) == ("", "—", "")

@@ -21,6 +21,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from gonghui.core.formatting import light_css
 from gonghui.core.indicators.periods import Period, last_complete_month, parse_month
 from gonghui.core.indicators.registry import Indicator, Tree, indicator_get, indicator_values
 from gonghui.core.middleware import request_actor
@@ -99,9 +100,6 @@ def _pickers(request: HttpRequest, params: Params) -> dict[str, Any]:
     }
 
 
-LIGHT_CLASSES = {"green": "bg-success", "yellow": "bg-warning", "red": "bg-danger"}
-
-
 def _cell(indicator: Indicator, value: Decimal | None) -> dict[str, Any]:
     """A number for a template: the text people read and the raw value (data-value)."""
     return {"text": format_value(indicator, value), "raw": "" if value is None else str(value)}
@@ -127,7 +125,7 @@ def _row_view(row: DispatchRow, params: Params, rowspan: int) -> dict[str, Any]:
         "gap_negative": row.gap is not None and row.gap < 0,
         "yoy": format_signed_pct(row.yoy),
         "light": row.light,
-        "light_class": LIGHT_CLASSES.get(row.light or "", ""),
+        "light_class": light_css(row.light),
         "light_label": row.light_label,
         "month_url": f"{link}?{params.query(period='month')}",
         "ytd_url": f"{link}?{params.query(period='ytd')}",
