@@ -45,3 +45,24 @@ class SystemActor:
 
     def get_username(self) -> str:
         return "服务器操作员"
+
+
+@dataclass(frozen=True)
+class ServerActor:
+    """The server's own scheduled work: the end of public notices, pruning the audit log,
+    rotating keys. It belongs to no union and holds no role a person has; the review trail
+    names it 系统 and the audit log ``system``."""
+
+    union: None = None
+    role: str = "system"
+    is_active: bool = True
+    is_authenticated: bool = False
+    pk: None = None
+    pii_access: bool = False
+    audit_name: str = "system"
+
+    def get_username(self) -> str:
+        return "系统"
+
+
+SERVER = ServerActor()

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
-from gonghui.core.actors import Actor
+from gonghui.core.actors import SERVER, Actor
 from gonghui.core.models import AuditEvent, User
 from gonghui.core.pii import scrub_personal
 
@@ -88,7 +88,9 @@ def audit_record(
     ip: str | None = None,
     actor_name: str = "",
 ) -> AuditEvent:
-    """Append one event. ``summary`` must never carry raw personal data (use masked values)."""
+    """Append one event. ``summary`` must never carry raw personal data (use masked values).
+    ``actor`` is None only when no one was identified (a failed login or reset under a name
+    given by the visitor, kept in ``actor_name``); the server's own work acts as SERVER."""
     event = audit_event_row(
         actor=actor,
         action=action,
@@ -187,7 +189,7 @@ def audit_unlocked(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
 
 
 def audit_prune(
-    *, now: Any = None, retention_days: int | None = None, actor: Actor | None = None
+    *, now: Any = None, retention_days: int | None = None, actor: Actor = SERVER
 ) -> int:
     """Delete events older than the retention period; returns how many were removed.
 
@@ -203,7 +205,6 @@ def audit_prune(
         audit_record(
             actor=actor,
             action="audit.prune",
-            actor_name="" if actor is not None else "system",
             summary=f"清理 {cutoff:%Y-%m-%d %H:%M} 之前（保存期 {days} 天）的审计日志 {removed} 条",
         )
     return removed

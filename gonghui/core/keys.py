@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models, transaction
 
 from gonghui.core import pii
+from gonghui.core.actors import SERVER
 from gonghui.core.bulk import fast_update
 from gonghui.core.fields import cipher_fields
 
@@ -169,8 +170,7 @@ def keys_rotate(*, new_key: bool, retire: bool, say: Callable[[str], None] = pri
             "gonghui rotate-keys --retire 把它们删除。"
         )
     audit_record(
-        actor=None,
-        actor_name="system",
+        actor=SERVER,
         action="keys.rotate",
         summary=(
             f"数据密钥轮换：当前密钥 {current}，重新加密 {sum(report.resealed.values())} 个值"

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from gonghui.core.actors import Actor, SystemActor
+from gonghui.core.actors import SERVER, Actor, SystemActor
 from gonghui.core.audit import audit_record_many
 from gonghui.core.jobs import JobProgress
 from gonghui.core.models import User
@@ -126,7 +126,7 @@ def check_transition(
     workflow: Workflow,
     item: Any,
     action: str,
-    actor: Actor | None,
+    actor: Actor,
     *,
     today: date | None = None,
     approved: dict[int, set[str]] | None = None,
@@ -136,8 +136,8 @@ def check_transition(
     ``approved`` (who approved the item at which steps) is read from the trail when not
     given; bulk transitions read it for all their items at once."""
     label = Action(action).label
-    # None acts only in the engine's own transition (公示期满).
-    if action != Action.NOTICE_PASS and (actor is None or not _in_scope(actor, item)):
+    # The server (SERVER) acts only in the engine's own transition (公示期满), on any item.
+    if action != Action.NOTICE_PASS and not _in_scope(actor, item):
         raise Refused("未找到该申请，或不在您的管辖范围内。", not_found=True)
     if item.state not in ALLOWED_FROM[action]:
         raise Refused(f"该申请当前状态为“{State(item.state).label}”，不能{label}。")
@@ -160,7 +160,7 @@ def check_transition(
             raise Refused("只有提交人或申请所属工会可以撤回申请。", denied=True)
     elif action in (Action.APPROVE, Action.REJECT, Action.RETURN):
         step = workflow.step(item.step)
-        if actor is None or step is None or not may_act_at(actor, step, item):
+        if step is None or not may_act_at(actor, step, item):
             where = step.label if step else item.step
             raise Refused(f"该申请正在“{where}”环节，您无权在此环节审核。", denied=True)
         if action == Action.APPROVE:
@@ -245,7 +245,7 @@ def transition_many(
     ids: Iterable[int],
     action: str,
     *,
-    actor: Actor | None,
+    actor: Actor,
     comment: str = "",
     paid_on: date | None = None,
     progress: JobProgress | None = None,
@@ -273,7 +273,7 @@ def _transition_chunk(
     workflow: Workflow,
     ids: Sequence[int],
     action: Action,
-    actor: Actor | None,
+    actor: Actor,
     comment: str,
     paid_on: date | None,
     today: date | None,
@@ -369,9 +369,8 @@ def _transition_chunk(
         for i in items:
             for name, value in fields.items():
                 setattr(i, name, value)
-    # None: the engine's own transition (公示期满), recorded as 系统.
     actor_user = actor if isinstance(actor, User) else None
-    name = actor.get_username() if actor is not None else "系统"
+    name = actor.get_username()
     ReviewEntry.objects.bulk_create(
         [
             ReviewEntry(
@@ -488,7 +487,7 @@ def notice_expire(workflow: Workflow, *, today: date | None = None) -> int:
     )
     if not ids:
         return 0
-    report = transition_many(workflow, ids, Action.NOTICE_PASS, actor=None, today=today)
+    report = transition_many(workflow, ids, Action.NOTICE_PASS, actor=SERVER, today=today)
     return len(report.done)
 
 
