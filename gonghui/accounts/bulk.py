@@ -19,7 +19,7 @@ from gonghui.accounts.permissions import require_admin
 from gonghui.accounts.sheets import StaffAccountSheet
 from gonghui.core.audit import audit_record
 from gonghui.core.models import User
-from gonghui.core.scoping import access
+from gonghui.core.scoping import access, require_in_scope
 from gonghui.core.sheets import ImportReport, run_import, write_export
 from gonghui.core.sheets.engine import Progress, audit_import
 from gonghui.core.sheets.writer import write_rows
@@ -35,8 +35,7 @@ def accounts_import(
     """Create or update the accounts of a sheet, all or none. The initial passwords of the
     new accounts go into a workbook in the same transaction, for its importer to fetch once."""
     require_admin(actor)
-    if actor.union is None or not union.path.startswith(actor.union.path):
-        raise PermissionDenied("只能为本级及下级工会开通账号。")
+    require_in_scope(actor, union, "只能为本级及下级工会开通账号。")
     sheet = StaffAccountSheet(actor=actor, union=union)
     written: Path | None = None
     try:

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 
 from gonghui.core.models import Role, User
+from gonghui.core.scoping import require_in_scope
 from gonghui.orgs.models import Union
 
 
@@ -32,8 +33,7 @@ def require_admin(actor: User) -> None:
 def require_administer(actor: User, user: User) -> None:
     """The actor administers ``user``'s account: an admin whose subtree holds it."""
     require_admin(actor)
-    if user.union is None or not user.union.path.startswith(actor.union.path):  # type: ignore[union-attr]
-        raise PermissionDenied("只能管理本级及下级工会的账号。")
+    require_in_scope(actor, user.union, "只能管理本级及下级工会的账号。")
 
 
 def require_city_admin(actor: User) -> None:

@@ -25,6 +25,7 @@ from gonghui.accounts.permissions import require_admin, require_administer, requ
 from gonghui.core import pii
 from gonghui.core.audit import audit_record
 from gonghui.core.models import AuditEvent, LoginFailure, Role, User
+from gonghui.core.scoping import require_in_scope
 from gonghui.core.security import login_is_locked, user_sessions_end, user_set_active
 from gonghui.orgs.models import Union
 
@@ -72,8 +73,7 @@ def _role(role: str) -> str:
 
 
 def _union_in_scope(actor: User, union: Union) -> None:
-    if actor.union is None or not union.path.startswith(actor.union.path):
-        raise PermissionDenied("只能为本级及下级工会设置账号。")
+    require_in_scope(actor, union, "只能为本级及下级工会设置账号。")
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from gonghui.core.audit import audit_count_since, audit_record
 from gonghui.core.models import ApiClient, AuditEvent, Role, User
+from gonghui.core.scoping import require_in_scope
 
 # The areas of the API a client may be given, each by the first path segment after
 # /api/v1/ of its routes. A route whose segment is listed nowhere is closed to every client.
@@ -85,8 +86,7 @@ def _check_permissions(permissions: dict[str, str]) -> dict[str, str]:
 def _require_admin_over(actor: User, union: Any) -> None:
     if getattr(actor, "role", None) != Role.ADMIN or actor.union is None:
         raise PermissionDenied("只有管理员可以管理接口客户端。")
-    if not union.path.startswith(actor.union.path):
-        raise PermissionDenied("只能为本级及下级工会开通接口。")
+    require_in_scope(actor, union, "只能为本级及下级工会开通接口。")
 
 
 def api_client_create(

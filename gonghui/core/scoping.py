@@ -78,3 +78,16 @@ def require_role(actor: User, *roles: str) -> None:
     """Refuse (403) an in-scope action the actor's role does not allow."""
     if getattr(actor, "role", None) not in roles:
         raise PermissionDenied("您的角色无权执行此操作。")
+
+
+def in_scope(actor: Actor, union: Any) -> bool:
+    """Whether ``union`` (a Union, or anything with a tree ``path``) is the actor's own union
+    or below it: the one rule every "may act there" check is built on."""
+    own = getattr(actor, "union", None)
+    return own is not None and union is not None and str(union.path).startswith(own.path)
+
+
+def require_in_scope(actor: Actor, union: Any, refusal: str) -> None:
+    """Refuse (403, with ``refusal``) an action on a union outside the actor's subtree."""
+    if not in_scope(actor, union):
+        raise PermissionDenied(refusal)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from gonghui.core import pii
 from gonghui.core.audit import audit_record
 from gonghui.core.models import Role
-from gonghui.core.scoping import access
+from gonghui.core.scoping import access, in_scope
 from gonghui.members.models import Member, MemberTransfer
 from gonghui.members.services import _require_holding_union, member_transfer
 from gonghui.orgs.models import Union
@@ -24,8 +24,7 @@ HANDLERS = (Role.ADMIN, Role.STAFF)
 
 
 def _covers(actor: Any, union: Union) -> bool:
-    own = getattr(actor, "union", None)
-    return own is not None and union.path.startswith(own.path)
+    return in_scope(actor, union)
 
 
 def _require_handler(actor: Any) -> None:

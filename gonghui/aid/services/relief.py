@@ -30,7 +30,7 @@ from gonghui.core import pii
 from gonghui.core.audit import audit_record
 from gonghui.core.fields import cipher_set
 from gonghui.core.models import Role
-from gonghui.core.scoping import access
+from gonghui.core.scoping import access, in_scope
 from gonghui.core.workflow import Action, State
 from gonghui.core.workflow.models import RELEASED_STATES
 from gonghui.core.workflow.services import transition_many
@@ -175,7 +175,7 @@ def relief_policy_save(
         raise PermissionDenied("只有市、区县工会的管理员可以设置大病救助政策。")
     if actor.union.level not in POLICY_LEVELS:
         raise PermissionDenied("只有市、区县工会的管理员可以设置大病救助政策。")
-    if not str(union.path).startswith(actor.union.path):
+    if not in_scope(actor, union):
         raise Http404("未找到该工会，或不在您的管辖范围内。")
     if union.level not in POLICY_LEVELS:
         raise ValidationError("大病救助政策只能由市或区县工会制定。", code="level")

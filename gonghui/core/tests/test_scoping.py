@@ -70,3 +70,20 @@ def test_access_answers_404_for_missing_and_out_of_scope_alike(
     assert (
         access(Member.objects.all(), actor=world.wuxing_staff, pk=wuxing_member.pk) == wuxing_member
     )
+
+
+def test_in_scope_is_the_actors_union_and_below(world: World) -> None:
+    from gonghui.core.scoping import in_scope
+
+    assert [in_scope(world.wuxing_staff, u) for u in (world.wuxing, world.yuehe)] == [True, True]
+    assert [in_scope(world.wuxing_staff, u) for u in (world.city, world.nanxun)] == [False, False]
+
+
+def test_require_in_scope_refuses_with_the_reason_given(world: World) -> None:
+    import pytest
+    from django.core.exceptions import PermissionDenied
+
+    from gonghui.core.scoping import require_in_scope
+
+    with pytest.raises(PermissionDenied, match="只能为本级及下级工会开通接口"):
+        require_in_scope(world.wuxing_staff, world.nanxun, "只能为本级及下级工会开通接口。")

@@ -25,6 +25,7 @@ from gonghui.core.audit import audit_record_many
 from gonghui.core.jobs import JobProgress
 from gonghui.core.models import User
 from gonghui.core.pii import scrub_personal
+from gonghui.core.scoping import in_scope
 from gonghui.core.workflow import LEVEL_DEPTH, Action, State, Step, Workflow
 from gonghui.core.workflow.models import ReviewEntry
 
@@ -70,12 +71,7 @@ class TransitionReport:
 
 
 def _in_scope(actor: Actor, item: Any) -> bool:
-    union = getattr(actor, "union", None)
-    return (
-        union is not None
-        and getattr(actor, "is_active", False)
-        and str(item.union.path).startswith(union.path)
-    )
+    return getattr(actor, "is_active", False) and in_scope(actor, item.union)
 
 
 def may_act_at(actor: Actor, step: Step, item: Any) -> bool:
