@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 
 from gonghui.core.actors import SERVER, Actor
 from gonghui.core.models import AuditEvent, User
@@ -29,32 +30,26 @@ current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current
 _ACTION_LABELS: dict[str, str] = {}
 
 
-def audit_actions_register(labels: dict[str, str]) -> None:
-    _ACTION_LABELS.update(labels)
+def audit_actions_register(labels: dict[str, str], *, default: bool = False) -> None:
+    """Name audit actions in Chinese. ``default`` names (the workflow engine's "<type>：
+    <action>") never replace a name an app registered for the same action."""
+    if default:
+        for code, label in labels.items():
+            _ACTION_LABELS.setdefault(code, label)
+    else:
+        _ACTION_LABELS.update(labels)
 
 
 def audit_action_label(code: str) -> str:
     """The Chinese name of an action; an application's transition reads "<type>：<action>"."""
-    if code in _ACTION_LABELS:
-        return _ACTION_LABELS[code]
-    key, _, verb = code.rpartition(".")
-    from gonghui.core.workflow import Action, workflows
-
-    workflow = workflows().get(key)
-    if workflow is not None and verb in Action.values:
-        return f"{workflow.label}：{Action(verb).label}"
-    return code
+    autodiscover_modules("workflows")  # each workflow type registers its transitions' names
+    return _ACTION_LABELS.get(code, code)
 
 
 def audit_action_choices() -> list[tuple[str, str]]:
     """Every action a user may filter by, in the order of their Chinese names."""
-    from gonghui.core.workflow import Action, workflows
-
-    choices = dict(_ACTION_LABELS)
-    for key, workflow in workflows().items():
-        for action in Action:
-            choices[f"{key}.{action.value}"] = f"{workflow.label}：{action.label}"
-    return sorted(choices.items(), key=lambda item: item[1])
+    autodiscover_modules("workflows")
+    return sorted(_ACTION_LABELS.items(), key=lambda item: item[1])
 
 
 audit_actions_register(

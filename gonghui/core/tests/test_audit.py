@@ -202,3 +202,20 @@ def test_deleting_a_user_leaves_the_events_as_they_were(world: World) -> None:
     leaver.delete()
     kept = AuditEvent.objects.get(pk=event.pk)
     assert (kept.actor_id, kept.actor_name) == (event.actor_id, "leaver")
+
+
+def test_a_transition_is_named_by_its_workflow_type_and_action() -> None:
+    from gonghui.core.audit import audit_action_label
+
+    assert audit_action_label("relief.approve") == "大病救助申请：通过"
+
+
+def test_a_name_an_app_registers_wins_over_the_engine_default() -> None:
+    from gonghui.core.audit import _ACTION_LABELS, audit_action_label, audit_actions_register
+
+    audit_actions_register({"test_type.submit": "提交测试"})
+    audit_actions_register({"test_type.submit": "测试：提交"}, default=True)
+    try:
+        assert audit_action_label("test_type.submit") == "提交测试"
+    finally:
+        _ACTION_LABELS.pop("test_type.submit")

@@ -99,7 +99,14 @@ _REGISTRY: dict[str, Workflow] = {}
 
 
 def workflow_register(workflow: Workflow) -> Workflow:
+    from gonghui.core.audit import audit_actions_register
+
     _REGISTRY[workflow.key] = workflow
+    # The audit log names each transition "<type>：<action>".
+    audit_actions_register(
+        {f"{workflow.key}.{a.value}": f"{workflow.label}：{a.label}" for a in Action},
+        default=True,
+    )
     return workflow
 
 
