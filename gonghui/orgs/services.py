@@ -6,7 +6,7 @@ import csv
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,10 +18,6 @@ from gonghui.core.audit import audit_record
 from gonghui.core.jobs import JobProgress
 from gonghui.core.models import Job
 from gonghui.orgs.models import Region, Union
-
-if TYPE_CHECKING:
-    from gonghui.core.sheets import ImportReport
-    from gonghui.core.sheets.engine import Progress
 
 
 def china_division_dir() -> Path:
@@ -221,38 +217,3 @@ def union_count_add(field: str, *, union_id: int, delta: int) -> None:
     # Never below zero: rows written outside the services (bulk demo data) can leave the
     # cache behind until the next refresh, and a negative count would fail its check.
     Union.objects.filter(path__in=paths).update(**{field: Greatest(F(field) + delta, Value(0))})
-
-
-def enterprise_import(
-    *, actor: Any, union: Union, path: Path, dry_run: bool, progress: Progress | None = None
-) -> ImportReport:
-    """Import an enterprise register into ``union``'s area; opens 应建未建 tasks as needed."""
-    from gonghui.core.sheets import run_import
-    from gonghui.core.sheets.engine import ImportAudit
-    from gonghui.orgs.sheets import EnterpriseSheet
-
-    audit = ImportAudit(
-        actor=actor, union=union, action="enterprise.import", title=EnterpriseSheet.title
-    )
-    return run_import(
-        EnterpriseSheet(actor=actor, union=union),
-        path,
-        dry_run=dry_run,
-        progress=progress,
-        audit=audit,
-    )
-
-
-def enterprise_export(*, actor: Any, union: Union, path: Path, reveal: bool = False) -> int:
-    from gonghui.core.sheets import write_export
-    from gonghui.orgs.sheets import EnterpriseSheet
-
-    sheet = EnterpriseSheet(actor=actor, union=union)
-    count = write_export(sheet, path, sheet.export_rows())
-    audit_record(
-        actor=actor,
-        action="enterprise.export",
-        union=union,
-        summary=f"导出{union.name}企业名录 {count} 家",
-    )
-    return count

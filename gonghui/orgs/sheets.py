@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
+from pathlib import Path
 from typing import Any
 
 from gonghui.core import pii
+from gonghui.core.audit import audit_record
 from gonghui.core.sheets import (
     INVALID,
     BatchOutcome,
     CellError,
     Column,
+    ImportReport,
     ParsedRow,
     RowError,
     Sheet,
+    run_import,
+    write_export,
 )
+from gonghui.core.sheets.engine import ImportAudit, Progress
 from gonghui.core.sheets.parsers import text, whole_number, yes_no
 from gonghui.core.sheets.registry import SheetEntry, register_sheet
 from gonghui.orgs.formation import formation_tasks_open
@@ -219,12 +225,41 @@ def _default(field: str) -> Any:
     return {"industry": "", "employee_count": 0}.get(field, False)
 
 
+# The sheet's import and export, as the pages, jobs and commands run them.
+def enterprise_import(
+    *, actor: Any, union: Union, path: Path, dry_run: bool, progress: Progress | None = None
+) -> ImportReport:
+    """Import an enterprise register into ``union``'s area; opens 应建未建 tasks as needed."""
+    audit = ImportAudit(
+        actor=actor, union=union, action="enterprise.import", title=EnterpriseSheet.title
+    )
+    return run_import(
+        EnterpriseSheet(actor=actor, union=union),
+        path,
+        dry_run=dry_run,
+        progress=progress,
+        audit=audit,
+    )
+
+
+def enterprise_export(*, actor: Any, union: Union, path: Path, reveal: bool = False) -> int:
+    sheet = EnterpriseSheet(actor=actor, union=union)
+    count = write_export(sheet, path, sheet.export_rows())
+    audit_record(
+        actor=actor,
+        action="enterprise.export",
+        union=union,
+        summary=f"导出{union.name}企业名录 {count} 家",
+    )
+    return count
+
+
 register_sheet(
     SheetEntry(
         name="enterprises",
         title=EnterpriseSheet.title,
         sheet=EnterpriseSheet,
-        import_path="gonghui.orgs.services.enterprise_import",
-        export_path="gonghui.orgs.services.enterprise_export",
+        import_path="gonghui.orgs.sheets.enterprise_import",
+        export_path="gonghui.orgs.sheets.enterprise_export",
     )
 )

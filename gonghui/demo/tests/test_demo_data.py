@@ -29,7 +29,8 @@ from gonghui.members.models import EmploymentForm, MassEnrollment, Member
 from gonghui.members.services import member_import
 from gonghui.orgs.formation import should_form_q
 from gonghui.orgs.models import Enterprise, FormationTask, Union
-from gonghui.orgs.services import enterprise_import, regions_load, union_tree_build
+from gonghui.orgs.services import regions_load, union_tree_build
+from gonghui.orgs.sheets import enterprise_import
 
 CITY = "3305"
 COUNTIES = {"330502", "330503", "330521", "330522", "330523"}
