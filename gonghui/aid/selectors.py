@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 
 from gonghui.aid.models import Category, MutualAidClaim, MutualAidEnrollment, MutualAidPlan
+from gonghui.core.formatting import ratio_percent, yuan
 from gonghui.core.models import Role
 from gonghui.core.scoping import access
 from gonghui.members.models import Member
@@ -59,15 +60,6 @@ def plan_can_edit(*, actor: Any, plan: MutualAidPlan) -> bool:
     )
 
 
-def yuan(value: Any) -> str:
-    """An amount as pages show it: thousands separated, two decimals ("1,000.00")."""
-    return f"{Decimal(str(value)):,.2f}"
-
-
-def _percent(value: Any) -> str:
-    return f"{(Decimal(str(value)) * 100).normalize():f}%"
-
-
 @dataclass(frozen=True)
 class TermsRow:
     """One category of a plan as its detail page shows it (every value already text)."""
@@ -95,7 +87,7 @@ def plan_terms_rows(plan: MutualAidPlan) -> list[TermsRow]:
         lower: str | None = None
         for band in terms.get("bands") or []:
             up_to = band.get("up_to")
-            ratio = _percent(band["ratio"])
+            ratio = ratio_percent(band["ratio"])
             if up_to is None:
                 span = f"{yuan(lower)} 元以上部分" if lower else "全部"
             elif lower is None:

@@ -27,6 +27,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from gonghui.aid.models import Category
+from gonghui.core.formatting import ratio_percent
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -261,10 +262,6 @@ def _plain(amount: Decimal) -> str:
     return str(amount.quantize(CENT))
 
 
-def _percent(ratio: Decimal) -> str:
-    return f"{(ratio * 100).normalize():f}%"
-
-
 def payout_compute(
     terms: CategoryTerms,
     self_paid: Decimal,
@@ -304,7 +301,7 @@ def payout_compute(
             else f"{'0' if lower == 0 else _yuan(lower)}–{_yuan(band.up_to)} 部分"
         )
         lines.append(
-            PayoutLine(label, f"{_yuan(top - lower)} × {_percent(band.ratio)} = {_yuan(part)}")
+            PayoutLine(label, f"{_yuan(top - lower)} × {ratio_percent(band.ratio)} = {_yuan(part)}")
         )
         if band.up_to is None:
             break

@@ -23,7 +23,7 @@ written "—" everywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 WAN = Decimal(10000)
@@ -129,3 +129,34 @@ def light_label(light: str | None, missing: str = "") -> str:
 
 def light_css(light: str | None) -> str:
     return LIGHTS[light].css if light in LIGHTS else ""
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+
+def yuan(value: Any) -> str:
+    """An amount as every page shows it: thousands separated, two decimals ("12,345.60");
+    "" for nothing, and anything that is not a number as it is."""
+    if value is None or value == "":
+        return ""
+    try:
+        return f"{_decimal(value):,.2f}"
+    except InvalidOperation:
+        return str(value)
+
+
+def ratio_percent(ratio: Any) -> str:
+    """A ratio of a plan's terms as a percentage, exactly: 0.5 → "50%", 0.375 → "37.5%"."""
+    return f"{(_decimal(ratio) * 100).normalize():f}%"
+
+
+def percent_one(value: Decimal | None) -> str:
+    """A rate of the dispatch table (完成率, 序时进度): one decimal and the % sign."""
+    return MISSING if value is None else f"{value:.1f}%"
+
+
+def percent_signed(value: Decimal | None) -> str:
+    """差值 and 同比: signed, in percent (points for the gap)."""
+    if value is None:
+        return MISSING
+    return f"+{value:.1f}%" if value > 0 else f"{value:.1f}%"

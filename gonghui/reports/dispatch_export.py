@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from gonghui.core.audit import audit_record
-from gonghui.core.formatting import LIGHTS
+from gonghui.core.formatting import LIGHTS, percent_one, percent_signed
 from gonghui.core.indicators.periods import parse_month
 from gonghui.core.indicators.registry import Indicator
 from gonghui.core.management.scope import resolve_scope
@@ -49,15 +49,9 @@ def format_value(indicator: Indicator, value: Decimal | None) -> str:
     return f"{value:,.{indicator.places}f}"
 
 
-def format_pct(value: Decimal | None) -> str:
-    return DASH if value is None else f"{value:.1f}%"
-
-
-def format_signed_pct(value: Decimal | None) -> str:
-    """差值 and 同比: signed, in percent (points for the gap)."""
-    if value is None:
-        return DASH
-    return f"+{value:.1f}%" if value > 0 else f"{value:.1f}%"
+# The rates as the page and the file write them (one rule, in core/formatting.py).
+format_pct = percent_one
+format_signed_pct = percent_signed
 
 
 def format_rank_change(change: int | None) -> str:

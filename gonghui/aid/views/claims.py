@@ -23,9 +23,10 @@ from gonghui.aid.documents import (
 )
 from gonghui.aid.forms import ClaimForm, may_enter_claims, member_by_id_number
 from gonghui.aid.models import Category, ClaimDocument, MutualAidClaim, MutualAidPlan
-from gonghui.aid.selectors import enrollments_of, yuan
+from gonghui.aid.selectors import enrollments_of
 from gonghui.aid.workflows import CLAIM
 from gonghui.core import pii
+from gonghui.core.formatting import yuan
 from gonghui.core.middleware import request_actor
 from gonghui.core.pii_search import pii_search_allow
 from gonghui.core.scoping import access

@@ -26,6 +26,7 @@ from gonghui.aid.services.plans import (
     plan_data,
     plan_update,
 )
+from gonghui.core.formatting import yuan
 from gonghui.core.middleware import request_actor
 from gonghui.core.models import Role
 from gonghui.orgs.models import Union
@@ -59,7 +60,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         {
             "plan": plan,
             "terms": selectors.plan_terms_rows(plan),
-            "approval_above": selectors.yuan(plan.city_approval_above),
+            "approval_above": yuan(plan.city_approval_above),
             "enrolled": selectors.plan_enrolled_count(actor=actor, plan=plan),
             "can_edit": selectors.plan_can_edit(actor=actor, plan=plan),
             "has_claims": selectors.plan_has_claims(plan),

@@ -2,6 +2,8 @@ from typing import Any
 
 from django import template
 
+from gonghui.core.formatting import yuan
+
 register = template.Library()
 
 
@@ -17,14 +19,7 @@ def get_item(mapping: Any, key: str) -> Any:
 @register.filter
 def money(value: Any) -> str:
     """An amount as every page shows it: thousands separated, two decimals ("12,345.60")."""
-    from decimal import Decimal, InvalidOperation
-
-    if value is None or value == "":
-        return ""
-    try:
-        return f"{Decimal(str(value)):,.2f}"
-    except InvalidOperation:
-        return str(value)
+    return yuan(value)
 
 
 @register.simple_tag

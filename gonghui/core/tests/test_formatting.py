@@ -124,3 +124,27 @@ def test_no_light_reads_as_nothing_or_a_dash() -> None:
     from gonghui.core.formatting import light_css, light_label
 
     assert (light_label(None), light_label(None, "—"), light_css(None)) == ("", "—", "")
+
+
+def test_an_amount_on_a_page_has_separators_and_two_decimals() -> None:
+    from gonghui.core.formatting import yuan
+
+    assert [yuan(Decimal("12345.6")), yuan(0), yuan(None), yuan("n/a")] == [
+        "12,345.60",
+        "0.00",
+        "",
+        "n/a",
+    ]
+
+
+def test_a_plan_ratio_reads_as_an_exact_percentage() -> None:
+    from gonghui.core.formatting import ratio_percent
+
+    assert [ratio_percent("0.50"), ratio_percent(Decimal("0.375"))] == ["50%", "37.5%"]
+
+
+def test_dispatch_rates_have_one_decimal_and_a_sign_where_asked() -> None:
+    from gonghui.core.formatting import percent_one, percent_signed
+
+    assert [percent_one(Decimal("82.94")), percent_one(None)] == ["82.9%", "—"]
+    assert [percent_signed(Decimal("1.2")), percent_signed(Decimal("-3.0"))] == ["+1.2%", "-3.0%"]
