@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -40,15 +41,21 @@ def audit_actions_register(labels: dict[str, str], *, default: bool = False) -> 
         _ACTION_LABELS.update(labels)
 
 
+@functools.cache
+def _workflows_named() -> None:
+    """Each workflow type names its transitions when it registers: find them once."""
+    autodiscover_modules("workflows")
+
+
 def audit_action_label(code: str) -> str:
     """The Chinese name of an action; an application's transition reads "<type>：<action>"."""
-    autodiscover_modules("workflows")  # each workflow type registers its transitions' names
+    _workflows_named()
     return _ACTION_LABELS.get(code, code)
 
 
 def audit_action_choices() -> list[tuple[str, str]]:
     """Every action a user may filter by, in the order of their Chinese names."""
-    autodiscover_modules("workflows")
+    _workflows_named()
     return sorted(_ACTION_LABELS.items(), key=lambda item: item[1])
 
 

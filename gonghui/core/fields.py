@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import models
 
+from gonghui.core import pii
+from gonghui.core.bulk import ids_reserve
+
 
 class CipherField(models.BinaryField):
     """Personal data encrypted at rest: AES-GCM tokens made by ``pii.column_cipher`` and
@@ -25,9 +28,6 @@ def cipher_fields() -> list[CipherField]:
 def cipher_set(instance: models.Model, field_name: str, plaintext: str | None) -> None:
     """Set an encrypted field of ``instance`` to ``plaintext`` (None or "" clears a nullable
     one), sealed to the row; a row not yet saved has its primary key drawn first."""
-    from gonghui.core import pii
-    from gonghui.core.bulk import ids_reserve
-
     if not plaintext:
         setattr(instance, field_name, None)
         return
@@ -40,8 +40,6 @@ def cipher_set(instance: models.Model, field_name: str, plaintext: str | None) -
 
 def cipher_get(instance: models.Model, field_name: str) -> str:
     """The plaintext of an encrypted field of a saved row ("" when empty)."""
-    from gonghui.core import pii
-
     token = getattr(instance, field_name)
     if token is None:
         return ""

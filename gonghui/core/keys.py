@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
 from django.conf import settings
@@ -30,13 +29,6 @@ class KeyRotationError(Exception):
     """A rotation refused or stopped, with a Chinese reason."""
 
 
-@dataclass
-class ResealReport:
-    # Tokens per key id as they were found, and how many were re-sealed, per column.
-    found: Counter[str] = field(default_factory=Counter)
-    resealed: dict[str, int] = field(default_factory=dict)
-
-
 def column_reseal(
     model: type[models.Model],
     field_name: str,
@@ -44,8 +36,6 @@ def column_reseal(
     cipher: pii.Cipher,
     read: Callable[[object, bytes], str] | None = None,
     keep: Callable[[bytes], bool] | None = None,
-    found: Counter[str] | None = None,
-    progress: Callable[[int], None] | None = None,
 ) -> int:
     """Re-encrypt the tokens of one column under ``cipher``'s current key; returns how many.
 
@@ -79,40 +69,36 @@ def column_reseal(
         if not batch:
             return done
         last = batch[-1][0]
-        changes = []
+        pks, plaintexts = [], []
         for pk, token in batch:
             data = bytes(token)
-            if found is not None:
-                found[pii.token_key_id(data) or "?"] += 1
             if keep(data):
                 continue
             try:
-                plaintext = read(pk, data)
+                plaintexts.append(read(pk, data))
             except InvalidTag as exc:
                 raise KeyRotationError(
                     f"{table}.{column} 第 {pk} 行的密文无法用现有密钥解密（密钥缺失或数据已损坏），"
                     "已停止；已处理的批次保持不变。"
                 ) from exc
-            changes.append((pk, cipher.encrypt(plaintext, context(pk))))
-        if changes:
+            pks.append(pk)
+        if pks:
+            tokens = cipher.encrypt_many(plaintexts, [context(pk) for pk in pks])
             with transaction.atomic():
-                fast_update(model, [field_name], changes)
-            done += len(changes)
-        if progress is not None:
-            progress(done)
+                fast_update(model, [field_name], list(zip(pks, tokens, strict=True)))
+            done += len(pks)
 
 
-def keys_reseal(say: Callable[[str], None] = print) -> ResealReport:
-    """Every encrypted column under the current data key."""
+def keys_reseal(say: Callable[[str], None] = print) -> dict[str, int]:
+    """Every encrypted column under the current data key: how many values each re-sealed."""
     cipher = pii.data_cipher()
-    report = ResealReport()
+    resealed: dict[str, int] = {}
     for cipher_field in cipher_fields():
         model = cipher_field.model
         label = f"{model._meta.db_table}.{cipher_field.column}"
-        count = column_reseal(model, cipher_field.name, cipher=cipher, found=report.found)
-        report.resealed[label] = count
-        say(f"{label}：重新加密 {count} 个值")
-    return report
+        resealed[label] = column_reseal(model, cipher_field.name, cipher=cipher)
+        say(f"{label}：重新加密 {resealed[label]} 个值")
+    return resealed
 
 
 def keys_in_use() -> Counter[str]:
@@ -129,7 +115,9 @@ def keys_in_use() -> Counter[str]:
     return usage
 
 
-def keys_rotate(*, new_key: bool, retire: bool, say: Callable[[str], None] = print) -> ResealReport:
+def keys_rotate(
+    *, new_key: bool, retire: bool, say: Callable[[str], None] = print
+) -> dict[str, int]:
     """Add a key (when the keys are in the key file and ``new_key``), re-seal everything under
     the current key and, with ``retire``, drop the keys no token uses any more."""
     from gonghui.core import keyfile
@@ -149,7 +137,7 @@ def keys_rotate(*, new_key: bool, retire: bool, say: Callable[[str], None] = pri
         # This process read the file before the new key was added.
         settings.GONGHUI_DATA_KEYS = keyfile.file_data_keys(path)
     current = pii.data_cipher().current_key_id
-    report = keys_reseal(say)
+    resealed = keys_reseal(say)
     usage = keys_in_use()
     unused = [k for k in pii.data_cipher().key_ids if k != current and not usage[k]]
     counts = "，".join(f"{k} {n}" for k, n in sorted(usage.items()))
@@ -173,11 +161,11 @@ def keys_rotate(*, new_key: bool, retire: bool, say: Callable[[str], None] = pri
         actor=SERVER,
         action="keys.rotate",
         summary=(
-            f"数据密钥轮换：当前密钥 {current}，重新加密 {sum(report.resealed.values())} 个值"
+            f"数据密钥轮换：当前密钥 {current}，重新加密 {sum(resealed.values())} 个值"
             + (f"，删除密钥 {'、'.join(unused)}" if retire and unused else "")
         ),
     )
-    return report
+    return resealed
 
 
 def legacy_tokens_reseal(model: type[models.Model], field_names: list[str]) -> int:

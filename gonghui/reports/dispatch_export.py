@@ -49,11 +49,6 @@ def format_value(indicator: Indicator, value: Decimal | None) -> str:
     return f"{value:,.{indicator.places}f}"
 
 
-# The rates as the page and the file write them (one rule, in core/formatting.py).
-format_pct = percent_one
-format_signed_pct = percent_signed
-
-
 def format_rank_change(change: int | None) -> str:
     """Places gained since last month: ↑2, ↓1, or — (same place, or no rank last month)."""
     if not change:
@@ -414,11 +409,11 @@ def dispatch_text(table: DispatchTable) -> str:
             format_value(r.indicator, r.target),
             format_value(r.indicator, r.month),
             format_value(r.indicator, r.ytd),
-            format_pct(r.completion),
-            format_pct(r.expected),
-            format_signed_pct(r.gap),
+            percent_one(r.completion),
+            percent_one(r.expected),
+            percent_signed(r.gap),
             format_value(r.indicator, r.last_year_ytd),
-            format_signed_pct(r.yoy),
+            percent_signed(r.yoy),
             r.light_label or DASH,
         ]
         for r in table.rows
@@ -437,7 +432,7 @@ def dispatch_text(table: DispatchTable) -> str:
                 r.indicator.label,
                 c.name,
                 format_value(r.indicator, c.ytd),
-                format_pct(c.completion),
+                percent_one(c.completion),
                 DASH if c.rank is None else str(c.rank),
                 format_rank_change(c.rank_change),
             ]

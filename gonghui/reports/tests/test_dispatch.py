@@ -33,6 +33,7 @@ import pytest
 
 from gonghui.aid.tests.factories import ApprovedClaimFactory
 from gonghui.conftest import World
+from gonghui.core.formatting import percent_signed
 from gonghui.core.indicators.periods import last_complete_month, parse_month
 from gonghui.core.indicators.registry import indicator_get
 from gonghui.core.workflow import State
@@ -41,7 +42,6 @@ from gonghui.reports.dispatch import dispatch_table
 from gonghui.reports.dispatch_export import (
     format_as_of,
     format_rank_change,
-    format_signed_pct,
     format_value,
 )
 from gonghui.reports.models import Target
@@ -206,7 +206,7 @@ def test_a_rate_indicator_is_shown_in_percent() -> None:
 
 
 def test_gap_is_signed() -> None:
-    assert (format_signed_pct(Decimal("3.2")), format_signed_pct(Decimal("-3.8"))) == (
+    assert (percent_signed(Decimal("3.2")), percent_signed(Decimal("-3.8"))) == (
         "+3.2%",
         "-3.8%",
     )

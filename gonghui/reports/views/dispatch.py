@@ -21,7 +21,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from gonghui.core.formatting import light_css
+from gonghui.core.formatting import light_css, percent_one, percent_signed
 from gonghui.core.indicators.periods import Period, last_complete_month, parse_month
 from gonghui.core.indicators.registry import Indicator, Tree, indicator_get, indicator_values
 from gonghui.core.middleware import request_actor
@@ -34,9 +34,7 @@ from gonghui.reports.dispatch_export import (
     dispatch_filename,
     dispatch_title,
     format_as_of,
-    format_pct,
     format_rank_change,
-    format_signed_pct,
     format_value,
     light_note,
     ranking_basis,
@@ -119,11 +117,11 @@ def _row_view(row: DispatchRow, params: Params, rowspan: int) -> dict[str, Any]:
         "month": _cell(indicator, row.month),
         "ytd": _cell(indicator, row.ytd),
         "last_year_ytd": _cell(indicator, row.last_year_ytd),
-        "completion": format_pct(row.completion),
-        "expected": format_pct(row.expected),
-        "gap": format_signed_pct(row.gap),
+        "completion": percent_one(row.completion),
+        "expected": percent_one(row.expected),
+        "gap": percent_signed(row.gap),
         "gap_negative": row.gap is not None and row.gap < 0,
-        "yoy": format_signed_pct(row.yoy),
+        "yoy": percent_signed(row.yoy),
         "light": row.light,
         "light_class": light_css(row.light),
         "light_label": row.light_label,
@@ -136,7 +134,7 @@ def _row_view(row: DispatchRow, params: Params, rowspan: int) -> dict[str, Any]:
                 "name": c.name,
                 "month": _cell(indicator, c.month),
                 "ytd": _cell(indicator, c.ytd),
-                "completion": format_pct(c.completion) if c.completion is not None else "",
+                "completion": percent_one(c.completion) if c.completion is not None else "",
                 "rank": c.rank,
                 "rank_change": c.rank_change,
                 "rank_change_text": format_rank_change(c.rank_change),
@@ -315,7 +313,7 @@ def _share(indicator: Indicator, value: Decimal | None, total: Decimal | None) -
     """A child's share of the union's value, for indicators that add up."""
     if indicator.kind == "ratio" or indicator.combine != "sum" or value is None or not total:
         return DASH
-    return format_pct((value * 100 / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return percent_one((value * 100 / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 urlpatterns: list[URLPattern] = [
