@@ -209,10 +209,21 @@ def existing_member_rows(
 ) -> Iterator[tuple[Any, ...]]:
     """Stored rows of people 0..count-1, computed as MemberSheet computes them (AES-GCM
     ciphers sealed to their rows, keyed hashes, masks and derived fields), in ``columns``
-    order (which starts with the primary key, drawn here as the import draws it)."""
+    order (which starts with the primary key, drawn here as the import draws it).
+
+    The keys are drawn now, before the rows are written: on PostgreSQL the rows go in by
+    COPY, and the connection can run no other statement until it ends."""
+    from gonghui.core.bulk import ids_reserve
+    from gonghui.members.models import Member
+
+    return _member_rows(ids_reserve(Member, count), seed, union_ids, columns, chunk)
+
+
+def _member_rows(
+    all_pks: list[int], seed: int, union_ids: list[int], columns: list[str], chunk: int
+) -> Iterator[tuple[Any, ...]]:
     from django.utils import timezone
 
-    from gonghui.core.bulk import ids_reserve
     from gonghui.members.identity import IDENTITY_FIELDS, member_identities
     from gonghui.members.models import EmploymentForm, JoinChannel, Member, Occupation
 
@@ -248,12 +259,13 @@ def existing_member_rows(
         "join_date",
     ]
     base.update(column_defaults(columns, provided))
+    count = len(all_pks)
     source = people(0, count, seed)
     done = 0
     while done < count:
         batch = list(itertools.islice(source, chunk))
+        pks = all_pks[done : done + len(batch)]
         done += len(batch)
-        pks = ids_reserve(Member, len(batch))
         identities = member_identities(pks, [p.id18 for p in batch], [p.phone for p in batch])
         for n, (pk, p, identity) in enumerate(zip(pks, batch, identities, strict=True)):
             values = {
