@@ -175,6 +175,7 @@ class BackgroundWriter:
         self.jobs: queue.Queue[Any] = queue.Queue(maxsize=depth)
         self.error: BaseException | None = None
         self.committed = False
+        self._key_pools: dict[type[models.Model], list[int]] = {}
         self._commit = False
         self.thread = threading.Thread(target=self._run, name="gonghui-writer", daemon=True)
         self.thread.start()
@@ -237,19 +238,32 @@ class BackgroundWriter:
     ) -> None:
         self._put(("update", model, fields, rows))
 
+    # On SQLite, keys drawn ahead per request to the writer: each request waits for the
+    # writes queued before it, so asking once per batch would undo the overlap of parsing
+    # and writing. The keys left over when an import ends are simply never used.
+    SQLITE_KEYS_AHEAD = 20_000
+
     def ids_reserve(self, model: type[models.Model], count: int) -> list[int]:
-        """ids_reserve() on the writer's connection, after the writes queued so far: on
-        SQLite that connection holds the write lock, so no other one could."""
+        """Keys for ``count`` new rows. PostgreSQL's sequence answers on the caller's own
+        connection at once. SQLite's write lock is the writer's, so there the writer draws
+        them, after the writes queued so far, SQLITE_KEYS_AHEAD at a time."""
         if self.error is not None:
             raise self.error
-        request = _Reserve(model, count)
-        self._put(request)
-        try:
-            return request.result(self.thread)
-        except RuntimeError:
-            if self.error is not None:
-                raise self.error from None
-            raise
+        if connections[self.alias].vendor == "postgresql":
+            return ids_reserve(model, count, using=connections[self.alias])
+        pool = self._key_pools.setdefault(model, [])
+        if len(pool) < count:
+            request = _Reserve(model, max(count - len(pool), self.SQLITE_KEYS_AHEAD))
+            self._put(request)
+            try:
+                pool.extend(request.result(self.thread))
+            except RuntimeError:
+                if self.error is not None:
+                    raise self.error from None
+                raise
+        taken = pool[:count]
+        del pool[:count]
+        return taken
 
     def now(self) -> Any:
         return db_now(connections[self.alias])
