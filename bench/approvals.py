@@ -219,11 +219,12 @@ def worker(items: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from bench import _data
-    from gonghui.aid.models import MutualAidClaim, PayoutBatch
+    from gonghui.aid.models import MutualAidClaim
     from gonghui.aid.services.claims import claim_import
-    from gonghui.aid.services.payouts import payout_batch_create, payout_batch_mark_paid
     from gonghui.aid.workflows import CLAIM
     from gonghui.core.models import User
+    from gonghui.core.workflow.models import PayoutBatch
+    from gonghui.core.workflow.payouts import payout_batch_create, payout_batch_mark_paid
     from gonghui.core.workflow.services import notice_expire
     from gonghui.orgs.models import Union
 

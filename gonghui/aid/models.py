@@ -1,4 +1,5 @@
-"""Mutual aid (职工医疗互助), critical-illness relief (会员大病救助) and payout batches."""
+"""Mutual aid (职工医疗互助) and critical-illness relief (会员大病救助); their payout batches
+are the workflow engine's (``gonghui.core.workflow.models.PayoutBatch``)."""
 
 from __future__ import annotations
 
@@ -173,18 +174,6 @@ class MutualAidClaim(WorkflowItem):
     def __str__(self) -> str:
         return f"互助金申请 #{self.pk}"
 
-    def notice_row(self) -> dict[str, object]:
-        """The claim as the public notice lists it; the engine decides how much of the
-        person's name and ID number it shows (the union's notice setting)."""
-        return {
-            "person_name": self.member.name,
-            "id_masked": self.member.id_masked,
-            "union": self.union.name,
-            "summary": f"{self.get_category_display()}互助金",
-            "amount": self.amount,
-            "notice_until": self.notice_until,
-        }
-
 
 class ClaimDocumentQuerySet(ScopedQuerySet):
     scope_path_field = "claim__union__path"
@@ -280,116 +269,3 @@ class ReliefApplication(WorkflowItem):
 
     def __str__(self) -> str:
         return f"大病救助申请 #{self.pk}"
-
-    def notice_row(self) -> dict[str, object]:
-        return {
-            "person_name": self.member.name,
-            "id_masked": self.member.id_masked,
-            "union": self.union.name,
-            "summary": "会员大病救助",
-            "amount": self.amount,
-            "notice_until": self.notice_until,
-        }
-
-
-class PayoutBatch(models.Model):
-    """发放批次: approved items gathered by a finance user, paid by one bank transfer file."""
-
-    class State(models.TextChoices):
-        OPEN = "open", "待发放"
-        PAID = "paid", "已发放"
-
-    union = models.ForeignKey(
-        "orgs.Union", verbose_name="发放工会", on_delete=models.PROTECT, related_name="+"
-    )
-    name = models.CharField("批次名称", max_length=128)
-    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.OPEN)
-    total = models.DecimalField("合计金额", max_digits=14, decimal_places=2, default=0)
-    item_count = models.PositiveIntegerField("笔数", default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    bank_reference = models.CharField("银行流水号", max_length=64, blank=True)
-    paid_on = models.DateField("发放日期", null=True, blank=True)
-    exported_at = models.DateTimeField("导出时间", null=True, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "发放批次"
-        verbose_name_plural = "发放批次"
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class PayoutItem(models.Model):
-    """One payment of a batch: an approved application of any workflow type."""
-
-    class Status(models.TextChoices):
-        BATCHED = "batched", "待发放"
-        PAID = "paid", "已发放"
-        RETURNED = "returned", "银行退回"
-
-    batch = models.ForeignKey(
-        PayoutBatch, verbose_name="批次", on_delete=models.PROTECT, related_name="items"
-    )
-    workflow = models.CharField("申请类型", max_length=32)
-    object_id = models.PositiveBigIntegerField("申请编号")
-    union = models.ForeignKey(
-        "orgs.Union", verbose_name="所属工会", on_delete=models.PROTECT, related_name="+"
-    )
-    member = models.ForeignKey(
-        "members.Member", verbose_name="会员", on_delete=models.PROTECT, related_name="+"
-    )
-    payee_name = models.CharField("户名", max_length=30)
-    payee_bank = models.CharField("开户行", max_length=64)
-    account_cipher = CipherField("账号（密文）")
-    account_masked = models.CharField("账号", max_length=32)
-    amount = models.DecimalField("金额", max_digits=12, decimal_places=2)
-    purpose = models.CharField("用途", max_length=64)
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.BATCHED)
-    return_reason = models.CharField("退回原因", max_length=200, blank=True)
-    returned_at = models.DateTimeField("退回时间", null=True, blank=True)
-    returned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="退回登记人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    # A line returned after it was paid: money may have left, so its application is paid
-    # again only once a second finance user has confirmed the bank's return.
-    return_needs_confirm = models.BooleanField("退回待复核", default=False)
-    return_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="退回复核人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    return_confirmed_at = models.DateTimeField("退回复核时间", null=True, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "发放明细"
-        verbose_name_plural = "发放明细"
-        ordering = ["batch", "id"]
-        constraints = [
-            # Paid at most once: an application is in one live batch line at a time, and
-            # only a line the bank returned frees it for another batch.
-            models.UniqueConstraint(
-                fields=["workflow", "object_id"],
-                condition=~Q(status="returned"),
-                name="payout_item_once",
-            ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payout_item_amount_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.batch_id}:{self.workflow}#{self.object_id}"

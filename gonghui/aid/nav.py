@@ -8,7 +8,6 @@ nav_register(
     NavItem("互助金申请", "aid:claim_list", "clipboard2-pulse", roles=READERS),
 )
 nav_register("services", 30, NavItem("大病救助", "aid:relief_list", "heart", roles=READERS))
-nav_register("services", 40, NavItem("发放批次", "aid:payout_list", "bank", roles=("finance",)))
 nav_register("services", 50, NavItem("医疗互助方案", "aid:plan_list", "journal-medical"))
 nav_register(
     "services",

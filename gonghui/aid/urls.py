@@ -1,4 +1,7 @@
-from gonghui.aid.views import claims, corrections, payouts, plans, relief
+from django.urls import re_path
+from django.views.generic import RedirectView
+
+from gonghui.aid.views import claims, corrections, plans, relief
 
 app_name = "aid"
 
@@ -8,5 +11,10 @@ urlpatterns = [
     *claims.urlpatterns,
     *corrections.urlpatterns,
     *relief.urlpatterns,
-    *payouts.urlpatterns,
+    # Payout batches are the workflow engine's (/payouts/) since they pay any type; old
+    # bookmarks still arrive.
+    re_path(
+        r"^payouts/(?P<rest>.*)$",
+        RedirectView.as_view(url="/payouts/%(rest)s", permanent=True, query_string=True),
+    ),
 ]

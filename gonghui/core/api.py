@@ -4,22 +4,12 @@ from datetime import datetime
 from typing import Any, cast
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination
+from ninja import Router, Schema
 
 from gonghui.core import selectors
 from gonghui.core.actors import Actor
 
 router = Router(tags=["系统"])
-
-
-class BoundedLimitOffset(LimitOffsetPagination):
-    """limit/offset pages whose offset is bounded too (ninja bounds only the limit), so an
-    offset past the database's integer range is a 422, not a database error."""
-
-    class Input(Schema):
-        limit: int = Field(100, ge=1, le=1000)
-        offset: int = Field(0, ge=0, le=10_000_000)
 
 
 class JobOut(Schema):

@@ -31,7 +31,7 @@ from gonghui.core.scoping import require_in_scope
 API_AREAS: dict[str, tuple[str, tuple[str, ...]]] = {
     "orgs": ("组织建设（工会、企业、应建未建）", ("unions", "enterprises", "formation")),
     "members": ("会员（脱敏）", ("members",)),
-    "aid": ("互助保障（方案、申请、发放）", ("workflow", "aid")),
+    "aid": ("互助保障（方案、申请、发放）", ("workflow", "aid", "payouts")),
     "reports": ("指标与目标", ("indicators", "targets", "reports")),
     "jobs": ("后台任务", ("jobs",)),
 }

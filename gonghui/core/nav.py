@@ -1,4 +1,5 @@
-"""The kernel's entries in the sidebar: the review inbox, jobs, audit log, notice settings."""
+"""The kernel's entries in the sidebar: the review inbox, payout batches, jobs, audit log,
+notice settings."""
 
 from gonghui.core.navigation import EDITORS, REVIEWERS, NavItem, nav_register
 
@@ -14,6 +15,8 @@ nav_register(
         levels=("city", "county", "township"),
     ),
 )
+# Payout batches pay every type that declares a payout; the slot is the one they had in aid.
+nav_register("services", 40, NavItem("发放批次", "payout_list", "bank", roles=("finance",)))
 nav_register("system", 10, NavItem("后台任务", "jobs", "hourglass-split"))
 nav_register("system", 20, NavItem("审计日志", "audit", "shield-check", roles=EDITORS))
 nav_register(

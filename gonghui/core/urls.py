@@ -1,6 +1,7 @@
 from django.urls import path
 
 from gonghui.core import sheet_views, views
+from gonghui.core.workflow import payout_views
 from gonghui.core.workflow import views as workflow_views
 
 urlpatterns = [
@@ -36,4 +37,5 @@ urlpatterns = [
         workflow_views.notice_settings_view,
         name="workflow_notice_settings",
     ),
+    *payout_views.urlpatterns,
 ]

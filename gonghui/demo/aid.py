@@ -27,8 +27,6 @@ from gonghui.aid.models import (
     MutualAidClaim,
     MutualAidEnrollment,
     MutualAidPlan,
-    PayoutBatch,
-    PayoutItem,
     ReliefApplication,
     ReliefPolicy,
 )
@@ -40,7 +38,8 @@ from gonghui.aid.terms import (
 )
 from gonghui.core import pii
 from gonghui.core.bulk import ids_reserve
-from gonghui.core.workflow.models import Action, ReviewEntry, State
+from gonghui.core.workflow import workflow_get
+from gonghui.core.workflow.models import Action, PayoutBatch, PayoutItem, ReviewEntry, State
 from gonghui.orgs.models import Union
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -506,14 +505,11 @@ def _batches_write(writer: _Writer) -> int:
                     workflow=workflow,
                     object_id=item.pk,
                     union_id=item.union_id,
-                    member_id=item.member_id,
                     payee_name=writer.person_of[id(item)].name,
                     payee_bank=item.payee_bank,
                     account_masked=item.account_masked,
                     amount=item.amount,
-                    purpose="职工医疗互助金"
-                    if workflow == "mutual_aid_claim"
-                    else "会员大病救助金",
+                    purpose=_purpose(workflow),
                     status=PayoutItem.Status.PAID,
                 )
             )
@@ -521,6 +517,11 @@ def _batches_write(writer: _Writer) -> int:
     _seal(writer, PayoutItem, lines, accounts)
     PayoutItem.objects.bulk_create(lines, batch_size=BATCH)
     return len(groups)
+
+
+def _purpose(workflow_key: str) -> str:
+    payout = workflow_get(workflow_key).payout
+    return payout.purpose if payout else ""
 
 
 def _seal(writer: _Writer, model: Any, rows: list[Any], accounts: list[str] | None = None) -> None:

@@ -7,8 +7,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from gonghui.core.api import BoundedLimitOffset
 from gonghui.core.middleware import request_actor
+from gonghui.core.pagination import BoundedLimitOffset
 from gonghui.orgs import selectors
 
 router = Router(tags=["组织建设"])

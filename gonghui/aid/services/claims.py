@@ -54,7 +54,7 @@ from gonghui.core.sheets import ImportReport, run_import, write_export
 from gonghui.core.sheets.engine import CellError, Progress, audit_import
 from gonghui.core.workflow import Action, State
 from gonghui.core.workflow.models import RELEASED_STATES
-from gonghui.core.workflow.services import transition, transition_many
+from gonghui.core.workflow.services import transition_many, workflow_submit
 from gonghui.members.models import Member
 from gonghui.orgs.models import Union
 
@@ -287,7 +287,7 @@ def claim_create(
             f"互助金 {claim.amount} 元",
         )
         if submit:
-            claim = transition(CLAIM, claim.pk, Action.SUBMIT, actor=actor)
+            claim = workflow_submit(CLAIM, claim, actor=actor)
     return claim
 
 

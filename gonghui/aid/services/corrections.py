@@ -23,12 +23,12 @@ from gonghui.aid.models import Category, ClaimDocument, MutualAidClaim, ReliefAp
 from gonghui.aid.workflows import CLAIM, RELIEF
 from gonghui.core.audit import audit_record
 from gonghui.core.fields import cipher_get, cipher_set
-from gonghui.core.workflow import Action, State, Workflow
+from gonghui.core.workflow import State, Workflow
 from gonghui.core.workflow.services import (
     Refused,
     check_correction,
     correction_record,
-    transition,
+    workflow_submit,
 )
 
 CLAIM_FIELDS = {
@@ -142,7 +142,7 @@ def claim_correct(
             changes += _documents_replace(actor, claim, uploads, remove_documents, written)
             correction_record(CLAIM, claim, actor=actor, changes=changes)
             if resubmit:
-                claim = transition(CLAIM, claim.pk, Action.SUBMIT, actor=actor)
+                claim = workflow_submit(CLAIM, claim, actor=actor)
     except BaseException:
         _delete_files(written)
         raise
@@ -215,5 +215,5 @@ def relief_correct(
         item.save()
         correction_record(RELIEF, item, actor=actor, changes=changes)
         if resubmit:
-            item = transition(RELIEF, item.pk, Action.SUBMIT, actor=actor)
+            item = workflow_submit(RELIEF, item, actor=actor)
     return item

@@ -31,9 +31,9 @@ from gonghui.core.audit import audit_record
 from gonghui.core.fields import cipher_set
 from gonghui.core.models import Role
 from gonghui.core.scoping import access, in_scope
-from gonghui.core.workflow import Action, State
+from gonghui.core.workflow import State
 from gonghui.core.workflow.models import RELEASED_STATES
-from gonghui.core.workflow.services import transition_many
+from gonghui.core.workflow.services import workflow_submit
 from gonghui.members.models import Member
 from gonghui.members.selectors import member_by_id_number
 
@@ -322,9 +322,7 @@ def relief_apply(
             f"{year}年度，救助金 {grant} 元，收款账号 {application.account_masked}）",
         )
         if submit:
-            report = transition_many(RELIEF, [application.pk], Action.SUBMIT, actor=actor)
-            if application.pk in report.refused:
-                raise ValidationError(report.refused[application.pk], code="refused")
+            workflow_submit(RELIEF, application, actor=actor)
     application.refresh_from_db()
     return application
 

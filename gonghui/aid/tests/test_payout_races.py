@@ -13,14 +13,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from gonghui.aid.models import PayoutBatch, PayoutItem, ReliefApplication
-from gonghui.aid.services.payouts import payout_batch_create, payout_batch_mark_paid
+from gonghui.aid.models import ReliefApplication
 from gonghui.aid.tests.factories import ApprovedClaimFactory, ReliefApplicationFactory
 from gonghui.conftest import World, build_world
 from gonghui.core.models import Role, User
 from gonghui.core.tests.factories import UserFactory
 from gonghui.core.workflow import State
-from gonghui.core.workflow.models import ReviewEntry
+from gonghui.core.workflow.models import PayoutBatch, PayoutItem, ReviewEntry
+from gonghui.core.workflow.payouts import payout_batch_create, payout_batch_mark_paid
 from gonghui.members.tests.factories import MemberFactory
 
 pytestmark = [

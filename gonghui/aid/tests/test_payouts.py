@@ -14,20 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from gonghui.aid.models import (
-    MutualAidClaim,
-    PayoutBatch,
-    PayoutItem,
-    ReliefApplication,
-)
-from gonghui.aid.services.payouts import (
-    payout_batch_create,
-    payout_batch_export,
-    payout_batch_mark_paid,
-    payout_eligible_summary,
-    payout_item_return,
-    payout_return_confirm,
-)
+from gonghui.aid.models import MutualAidClaim, ReliefApplication
 from gonghui.aid.tests.factories import (
     PAYEE_ACCOUNT,
     ApprovedClaimFactory,
@@ -38,7 +25,15 @@ from gonghui.core.fields import cipher_get
 from gonghui.core.models import AuditEvent, Role, User
 from gonghui.core.tests.factories import UserFactory
 from gonghui.core.workflow import State
-from gonghui.core.workflow.models import ReviewEntry
+from gonghui.core.workflow.models import PayoutBatch, PayoutItem, ReviewEntry
+from gonghui.core.workflow.payouts import (
+    payout_batch_create,
+    payout_batch_export,
+    payout_batch_mark_paid,
+    payout_eligible_summary,
+    payout_item_return,
+    payout_return_confirm,
+)
 from gonghui.members.tests.factories import MemberFactory
 from gonghui.orgs.models import Union
 

@@ -187,6 +187,7 @@ def test_every_area_has_its_read_routes(world: World) -> None:
         "/api/v1/members",
         "/api/v1/aid/plans",
         "/api/v1/aid/payouts",
+        "/api/v1/payouts",
         "/api/v1/workflow/mutual_aid_claim/items",
         "/api/v1/workflow/relief/items",
         "/api/v1/indicators",

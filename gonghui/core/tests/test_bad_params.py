@@ -19,7 +19,7 @@ URLS = [
     f"/aid/claims/?before={HUGE}",
     f"/aid/claims/new/?member={HUGE}",
     f"/aid/relief/new/?year={HUGE}",
-    f"/aid/payouts/?page={HUGE}",
+    f"/payouts/?page={HUGE}",
     f"/orgs/formation/?year={HUGE}&page={HUGE}",
     f"/reports/narrative/?year={HUGE}",
     f"/api/v1/members?before={HUGE}",

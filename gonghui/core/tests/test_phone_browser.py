@@ -10,13 +10,13 @@ import pytest
 from django.utils import timezone
 
 from gonghui.aid.models import ReliefApplication
-from gonghui.aid.services.payouts import payout_batch_create
 from gonghui.aid.tests.factories import ApprovedClaimFactory, ReliefApplicationFactory
 from gonghui.conftest import World, build_world
 from gonghui.core.audit import audit_record
 from gonghui.core.models import Role
 from gonghui.core.tests.factories import UserFactory
 from gonghui.core.workflow import State
+from gonghui.core.workflow.payouts import payout_batch_create
 from gonghui.members.tests.factories import MemberFactory
 from gonghui.testing.browser import SCREENSHOTS, log_in
 
@@ -70,7 +70,7 @@ def test_wide_tables_fit_a_phone(live_world: World, live_server, browser) -> Non
     page = context.new_page()
     try:
         log_in(page, live_server.url, "wuxing_finance")
-        page.goto(f"{live_server.url}/aid/payouts/")
+        page.goto(f"{live_server.url}/payouts/")
         assert visible_texts(page, "[data-testid=payout-list] [data-col=total]") == ["4,200.50"]
         assert visible_texts(page, "[data-testid=payout-list] [data-col=state]") == ["待发放"]
         assert spills(page) <= 0
@@ -107,7 +107,7 @@ def test_the_notice_is_found_from_a_batch_and_printed_with_a_qr_code(
     page = context.new_page()
     try:
         log_in(page, live_server.url, "wuxing_finance")
-        page.goto(f"{live_server.url}/aid/payouts/")
+        page.goto(f"{live_server.url}/payouts/")
         page.click("[data-testid=payout-list] a >> nth=1")
         page.click("[data-testid=notice-link]")
         page.wait_for_selector("[data-testid=notice-relief]")

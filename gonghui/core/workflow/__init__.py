@@ -2,11 +2,18 @@
 
 A declaration (``Workflow``) names the model (a ``WorkflowItem`` subclass), its review steps
 (``Step``: the tree level and the roles that act, an optional condition such as an amount
-threshold), the public-notice period, and two hooks the type may need under the engine's
-lock: recomputing amounts at final approval, and releasing what rejected or withdrawn items
-held. From it the engine gives the transition services (``services``), the review trail,
-the reviewer's inbox (``selectors``), the pages, and the API. The engine knows no type:
-types register themselves from their app's ``workflows.py``.
+threshold), the public-notice period and the row the notice lists (``notice_row``), what it
+pays (``Payout``: payout batches take every type that declares one), the places approval
+may not exceed (``Quota``), and two hooks the type may need under the engine's lock:
+recomputing amounts at final approval, and releasing what rejected or withdrawn items held.
+From it the engine gives the transition services (``services``), the review trail, the
+reviewer's inbox (``selectors``), the public notice, payout batches (``payouts``), the
+pages, and the API. The engine knows no type: types register themselves from their app's
+``workflows.py``.
+
+A hook may be given as a dotted path (``"gonghui.aid.services.claims.claims_release"``),
+imported at its first call: the services a hook runs usually import the declaration, and a
+path keeps that from becoming an import cycle.
 """
 
 from __future__ import annotations
@@ -15,7 +22,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.module_loading import autodiscover_modules
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import autodiscover_modules, import_string
 
 from gonghui.core.workflow.models import Action, State, WorkflowItem
 
@@ -50,6 +58,49 @@ class Step:
         return LEVEL_DEPTH[self.level]
 
 
+Hook = Callable[..., Any] | str
+
+
+def _hook(hook: Hook | None) -> Callable[..., Any] | None:
+    if isinstance(hook, str):
+        return import_string(hook)
+    return hook
+
+
+@dataclass(frozen=True)
+class Payout:
+    """What a type pays, read from its approved items by payout batches.
+
+    Each reader is a field path from the item (``"member__name"``, ``"union__name"``), read in
+    one query for the whole batch. The payee is whoever the path names: a member, a worker
+    who has not joined, an enterprise or a union. ``account`` names an encrypted column
+    (``CipherField``) on the item or a related row; it is opened only to seal the account
+    again to the batch line."""
+
+    purpose: str  # the bank transfer's 用途, e.g. 职工医疗互助金
+    payee_name: str
+    bank: str = "payee_bank"
+    account: str = "account_cipher"
+    account_masked: str = "account_masked"
+    amount: str = "amount"
+
+
+@dataclass(frozen=True)
+class Quota:
+    """Places an approval may not exceed: ``field`` is the item's foreign key to the row that
+    holds them (a recuperation batch, an honour's places for a county) and ``places`` reads
+    their number from that row (None: no limit).
+
+    The engine locks the rows in primary-key order when items reach final approval, counts
+    the items that hold a place (under notice, approved or paid) and refuses the rest with
+    the reason; an item rejected or withdrawn after an objection stops holding one, so its
+    place is free again without anything to undo."""
+
+    field: str
+    places: Callable[[Any], int | None]
+    label: str = "名额"
+
+
 @dataclass(frozen=True)
 class Workflow:
     key: str
@@ -68,9 +119,14 @@ class Workflow:
     # Called under the lock with the items leaving their last review step, before their
     # new state is written: it may recompute and save their ``amount``, and returns
     # {pk: reason} for items that must not pass (they stay where they are).
-    before_final: Callable[[list[Any]], dict[int, str]] | None = None
+    before_final: Callable[[list[Any]], dict[int, str]] | str | None = None
     # Called in the same transaction after items were rejected or withdrawn.
-    on_release: Callable[[list[Any]], None] | None = None
+    on_release: Callable[[list[Any]], None] | str | None = None
+    # The item as the public notice lists it: person_name, id_masked (the engine decides how
+    # much of both it shows), union, summary, amount, notice_until.
+    notice_row: Callable[[Any], dict[str, Any]] | None = None
+    payout: Payout | None = None
+    quota: Quota | None = None
     select_related: tuple[str, ...] = ()
     url_name: str = ""  # the detail page, reversed with the item's pk
     extra: dict[str, Any] = field(default_factory=dict)
@@ -94,6 +150,15 @@ class Workflow:
         step = self.step(key)
         return step.label if step else ""
 
+    def run_before_final(self, items: list[Any]) -> dict[int, str]:
+        hook = _hook(self.before_final)
+        return hook(items) if hook else {}
+
+    def run_on_release(self, items: list[Any]) -> None:
+        hook = _hook(self.on_release)
+        if hook:
+            hook(items)
+
 
 _REGISTRY: dict[str, Workflow] = {}
 
@@ -101,6 +166,10 @@ _REGISTRY: dict[str, Workflow] = {}
 def workflow_register(workflow: Workflow) -> Workflow:
     from gonghui.core.audit import audit_actions_register
 
+    if workflow.notice_days is not None and workflow.notice_row is None:
+        raise ImproperlyConfigured(
+            f"workflow {workflow.key} has a notice period but declares no notice_row"
+        )
     _REGISTRY[workflow.key] = workflow
     # The audit log names each transition "<type>：<action>".
     audit_actions_register(
@@ -113,6 +182,11 @@ def workflow_register(workflow: Workflow) -> Workflow:
 def workflows() -> dict[str, Workflow]:
     autodiscover_modules("workflows")
     return dict(_REGISTRY)
+
+
+def payables() -> dict[str, Workflow]:
+    """The types that declare a payout, in registration order."""
+    return {key: wf for key, wf in workflows().items() if wf.payout is not None}
 
 
 def workflow_get(key: str) -> Workflow:
@@ -132,10 +206,13 @@ def workflow_of(item: Any) -> Workflow:
 __all__: Sequence[str] = (
     "LEVEL_DEPTH",
     "Action",
+    "Payout",
+    "Quota",
     "State",
     "Step",
     "Workflow",
     "WorkflowItem",
+    "payables",
     "workflow_get",
     "workflow_of",
     "workflow_register",

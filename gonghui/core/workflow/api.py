@@ -1,4 +1,5 @@
-"""The engine's API: every registered application type, listed in scope, read, and moved."""
+"""The engine's API: every registered application type, listed in scope, read, and moved;
+payout batches with their lines (accounts masked)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 
 from gonghui.core.actors import Actor
 from gonghui.core.middleware import request_actor
+from gonghui.core.pagination import BoundedLimitOffset
 from gonghui.core.scoping import access
-from gonghui.core.workflow import State, Workflow, workflow_get
+from gonghui.core.workflow import State, Workflow, payouts, workflow_get
 from gonghui.core.workflow import selectors as wf
 from gonghui.core.workflow.services import transition
 
@@ -181,3 +184,65 @@ def post_transition(request: HttpRequest, workflow_key: str, item_id: int):
 def inbox_counts(request: HttpRequest):
     """How many applications wait at the caller's review steps, per type."""
     return {s.workflow.key: s.items.count() for s in wf.inbox(request_actor(request))}
+
+
+# --- Payout batches ---------------------------------------------------------------------
+
+
+class BatchOut(Schema):
+    id: int
+    name: str
+    union_code: str
+    state: str
+    total: Decimal
+    item_count: int
+    created_at: datetime
+    bank_reference: str
+    paid_on: date | None
+
+    @staticmethod
+    def resolve_union_code(obj: Any) -> str:
+        return str(obj.union.code)
+
+
+class LineOut(Schema):
+    id: int
+    workflow: str
+    object_id: int
+    payee_name: str
+    account: str
+    amount: Decimal
+    purpose: str
+    status: str
+    return_reason: str
+
+    @staticmethod
+    def resolve_account(obj: Any) -> str:
+        return str(obj.account_masked)
+
+
+class BatchDetailOut(BatchOut):
+    lines: list[LineOut]
+
+
+def batches_newest_first(request: HttpRequest) -> Any:
+    return payouts.payout_batches(actor=request_actor(request)).order_by("-created_at", "-id")
+
+
+def batch_detail(request: HttpRequest, batch_id: int) -> Any:
+    batch = payouts.access_batch(actor=request_actor(request), batch_id=batch_id)
+    batch.lines = list(payouts.payout_lines(batch=batch))  # type: ignore[attr-defined]
+    return batch
+
+
+@router.get("/payouts", response=list[BatchOut])
+@paginate(BoundedLimitOffset)
+def list_batches(request: HttpRequest):
+    """Payout batches in the caller's scope, newest first; their lines' accounts masked."""
+    return batches_newest_first(request)
+
+
+@router.get("/payouts/{batch_id}", response=BatchDetailOut)
+def get_batch(request: HttpRequest, batch_id: int):
+    """One payout batch with its lines."""
+    return batch_detail(request, batch_id)

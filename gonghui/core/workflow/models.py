@@ -2,14 +2,17 @@
 
 A concrete type (a mutual-aid claim, a relief application, …) subclasses ``WorkflowItem``
 and adds its own fields; the engine reads and writes only the fields declared here.
-The review trail of every type lives in one table, ``ReviewEntry``.
+The review trail of every type lives in one table, ``ReviewEntry``; the payout batches of
+every type that declares a payout in ``PayoutBatch`` and ``PayoutItem``.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
+from gonghui.core.fields import CipherField
 from gonghui.core.scoping import ScopedQuerySet
 
 
@@ -161,3 +164,110 @@ class NoticeSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.union_id} 公示设置"
+
+
+class PayoutBatch(models.Model):
+    """发放批次: approved items gathered by a finance user, paid by one bank transfer file.
+
+    The tables keep the names they had when payouts belonged to aid: the account ciphers of
+    the lines are sealed to their table's name."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "待发放"
+        PAID = "paid", "已发放"
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="发放工会", on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField("批次名称", max_length=128)
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.OPEN)
+    total = models.DecimalField("合计金额", max_digits=14, decimal_places=2, default=0)
+    item_count = models.PositiveIntegerField("笔数", default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    bank_reference = models.CharField("银行流水号", max_length=64, blank=True)
+    paid_on = models.DateField("发放日期", null=True, blank=True)
+    exported_at = models.DateTimeField("导出时间", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        db_table = "aid_payoutbatch"
+        verbose_name = "发放批次"
+        verbose_name_plural = "发放批次"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PayoutItem(models.Model):
+    """One payment of a batch: an approved item of any type that declares a payout. The
+    payee is named, not linked: a member, a worker who has not joined, an enterprise or a
+    union."""
+
+    class Status(models.TextChoices):
+        BATCHED = "batched", "待发放"
+        PAID = "paid", "已发放"
+        RETURNED = "returned", "银行退回"
+
+    batch = models.ForeignKey(
+        PayoutBatch, verbose_name="批次", on_delete=models.PROTECT, related_name="items"
+    )
+    workflow = models.CharField("申请类型", max_length=32)
+    object_id = models.PositiveBigIntegerField("申请编号")
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="所属工会", on_delete=models.PROTECT, related_name="+"
+    )
+    payee_name = models.CharField("户名", max_length=30)
+    payee_bank = models.CharField("开户行", max_length=64)
+    account_cipher = CipherField("账号（密文）")
+    account_masked = models.CharField("账号", max_length=32)
+    amount = models.DecimalField("金额", max_digits=12, decimal_places=2)
+    purpose = models.CharField("用途", max_length=64)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.BATCHED)
+    return_reason = models.CharField("退回原因", max_length=200, blank=True)
+    returned_at = models.DateTimeField("退回时间", null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="退回登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # A line returned after it was paid: money may have left, so its application is paid
+    # again only once a second finance user has confirmed the bank's return.
+    return_needs_confirm = models.BooleanField("退回待复核", default=False)
+    return_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="退回复核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    return_confirmed_at = models.DateTimeField("退回复核时间", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        db_table = "aid_payoutitem"
+        verbose_name = "发放明细"
+        verbose_name_plural = "发放明细"
+        ordering = ["batch", "id"]
+        constraints = [
+            # Paid at most once: an application is in one live batch line at a time, and
+            # only a line the bank returned frees it for another batch.
+            models.UniqueConstraint(
+                fields=["workflow", "object_id"],
+                condition=~Q(status="returned"),
+                name="payout_item_once",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payout_item_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.workflow}#{self.object_id}"

@@ -74,9 +74,11 @@ def notice_board(union: Union) -> NoticeBoard:
     setting = notice_setting_for(union)
     board = NoticeBoard(union=union, setting=setting)
     for workflow in workflows().values():
+        if workflow.notice_row is None:
+            continue
         rows = []
         for item in notice_items(workflow, union)[:NOTICE_LIMIT]:
-            row = dict(item.notice_row())
+            row = dict(workflow.notice_row(item))
             row["name"] = _shown_name(str(row.pop("person_name")), setting)
             row["id_shown"] = _shown_id(str(row.pop("id_masked")), setting)
             rows.append(row)

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 
@@ -26,7 +27,7 @@ from gonghui.core.jobs import JobProgress
 from gonghui.core.models import User
 from gonghui.core.pii import scrub_personal
 from gonghui.core.scoping import in_scope
-from gonghui.core.workflow import LEVEL_DEPTH, Action, State, Step, Workflow
+from gonghui.core.workflow import LEVEL_DEPTH, Action, Quota, State, Step, Workflow
 from gonghui.core.workflow.models import ReviewEntry
 
 CHUNK = 500
@@ -227,6 +228,51 @@ def _plan(workflow: Workflow, move: _Move, action: str, today: date) -> None:
         move.to_state = State.APPROVED
 
 
+# The states in which an item holds one of its quota's places.
+HOLDING_PLACE = (State.NOTICE, State.APPROVED, State.PAID)
+
+
+def _quota_refusals(workflow: Workflow, quota: Quota, items: list[Any]) -> dict[int, str]:
+    """Under the caller's transaction: lock the rows holding places in primary-key order (two
+    reviewers approving for the same rows queue rather than deadlock), count the places
+    already held, and refuse the items beyond them, later keys first."""
+    field = workflow.model._meta.get_field(quota.field)
+    holder_model = field.related_model
+    attname = field.attname  # type: ignore[union-attr]
+    wanted: dict[int, list[Any]] = defaultdict(list)
+    for item in sorted(items, key=lambda i: i.pk):
+        holder_id = getattr(item, attname)
+        if holder_id is not None:
+            wanted[holder_id].append(item)
+    if not wanted:
+        return {}
+    holders = list(
+        holder_model.objects.select_for_update()  # type: ignore[union-attr]
+        .filter(pk__in=list(wanted))
+        .order_by("pk")
+    )
+    # Counted after the lock: a place taken by a transaction that held it is seen now.
+    held = dict(
+        workflow.model.objects.filter(**{f"{attname}__in": list(wanted)}, state__in=HOLDING_PLACE)
+        .exclude(pk__in=[i.pk for i in items])
+        .values_list(attname)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    refusals: dict[int, str] = {}
+    for holder in holders:
+        places = quota.places(holder)
+        if places is None:
+            continue
+        free = max(places - held.get(holder.pk, 0), 0)
+        for item in wanted[holder.pk][free:]:
+            refusals[item.pk] = (
+                f"{quota.label}已满：“{holder}”共 {places} 个{quota.label}，"
+                f"已全部批准，不能再批准。"
+            )
+    return refusals
+
+
 def _finish(workflow: Workflow, move: _Move, today: date) -> None:
     days = workflow.notice_days_for(move.item)
     if days:
@@ -309,7 +355,7 @@ def _transition_chunk(
         and action in (Action.APPROVE, Action.SUBMIT)
     ]
     if finals and workflow.before_final:
-        refusals = workflow.before_final([m.item for m in finals])
+        refusals = workflow.run_before_final([m.item for m in finals])
         for pk, message in refusals.items():
             report.refused[pk] = message
         moves = [m for m in moves if m.item.pk not in refusals]
@@ -321,6 +367,17 @@ def _transition_chunk(
             if following is not None and following.key != move.from_step:
                 move.to_state, move.to_step = State.IN_REVIEW, following.key
                 move.item.notice_until = None
+    if workflow.quota is not None:
+        placed = [
+            m
+            for m in moves
+            if m.to_state in (State.NOTICE, State.APPROVED)
+            and action in (Action.APPROVE, Action.SUBMIT)
+        ]
+        if placed:
+            beyond = _quota_refusals(workflow, workflow.quota, [m.item for m in placed])
+            report.refused.update(beyond)
+            moves = [m for m in moves if m.item.pk not in beyond]
     if not moves:
         return
     groups: dict[tuple[str, str, str, str], list[Any]] = defaultdict(list)
@@ -403,7 +460,7 @@ def _transition_chunk(
     )
     released = [m.item for m in moves if m.to_state in (State.REJECTED, State.WITHDRAWN)]
     if released and workflow.on_release:
-        workflow.on_release(released)
+        workflow.run_on_release(released)
     report.done.extend(m.item.pk for m in moves)
 
 
@@ -471,6 +528,13 @@ def transition(
                 raise PermissionDenied(message) from refused
         raise ValidationError(message, code="refused")
     return workflow.model.objects.select_related("union").get(pk=item_id)
+
+
+def workflow_submit(workflow: Workflow, item: Any, *, actor: Actor) -> Any:
+    """Submit a draft or an item returned for correction: to its first review step, or
+    straight to notice or approval when no step applies. Refusals raise as ``transition``'s
+    do (404 out of scope, 403 role, else a message); returns the item as saved."""
+    return transition(workflow, item.pk, Action.SUBMIT, actor=actor)
 
 
 def notice_expire(workflow: Workflow, *, today: date | None = None) -> int:

@@ -12,16 +12,10 @@ import pytest
 from django.core.management import call_command
 from pytest_django.fixtures import Settings
 
-from gonghui.aid.models import (
-    MutualAidClaim,
-    MutualAidEnrollment,
-    PayoutBatch,
-    PayoutItem,
-    ReliefApplication,
-)
+from gonghui.aid.models import MutualAidClaim, MutualAidEnrollment, ReliefApplication
 from gonghui.core import pii
 from gonghui.core.models import Job, User
-from gonghui.core.workflow.models import ReviewEntry
+from gonghui.core.workflow.models import PayoutBatch, PayoutItem, ReviewEntry
 from gonghui.demo.generate import DemoDataResult, demo_data_generate
 from gonghui.demo.plan import SCALES, first_unions, township_plan, townships_plan
 from gonghui.demo.services import demo_setup

@@ -1,4 +1,4 @@
-"""Pages of 发放批次: the list, a new batch (finance), a batch with its lines, marking it
+"""Pages of 发放批次 (every type that declares a payout): the list, a new batch (finance), a batch with its lines, marking it
 paid, returning a line, and the bank-transfer export (finance)."""
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.aid.services import payouts as svc
 from gonghui.core.middleware import request_actor
 from gonghui.core.models import Role
 from gonghui.core.scoping import require_role
+from gonghui.core.workflow import payables
+from gonghui.core.workflow import payouts as svc
 from gonghui.orgs.selectors import access_union
 
 PAGE_SIZE = 50
@@ -32,8 +33,13 @@ def payout_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(svc.payout_batches(actor=actor), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "aid/payout_list.html",
-        {"page": page, "may_pay": svc.may_pay(actor), "own_union": actor.union},
+        "workflow/payout_list.html",
+        {
+            "page": page,
+            "may_pay": svc.may_pay(actor),
+            "own_union": actor.union,
+            "purposes": [wf.payout.purpose for wf in payables().values() if wf.payout],
+        },
     )
 
 
@@ -44,10 +50,11 @@ def payout_new(request: HttpRequest, union_code: str) -> HttpResponse:
     require_role(actor, Role.FINANCE)
     error = ""
     name = ""
-    chosen = list(svc.PAYABLE)
+    payable = payables()
+    chosen = list(payable)
     if request.method == "POST":
         name = request.POST.get("name", "")
-        chosen = [k for k in request.POST.getlist("workflows") if k in svc.PAYABLE]
+        chosen = [k for k in request.POST.getlist("workflows") if k in payable]
         try:
             batch = svc.payout_batch_create(actor=actor, union=union, name=name, workflows=chosen)
         except ValidationError as exc:
@@ -56,10 +63,10 @@ def payout_new(request: HttpRequest, union_code: str) -> HttpResponse:
             messages.success(
                 request, f"已建立发放批次：{batch.item_count} 笔，合计 {batch.total} 元。"
             )
-            return redirect("aid:payout_detail", batch_id=batch.pk)
+            return redirect("payout_detail", batch_id=batch.pk)
     return render(
         request,
-        "aid/payout_new.html",
+        "workflow/payout_new.html",
         {
             "union": union,
             "summary": svc.payout_eligible_summary(actor=actor, union=union),
@@ -80,7 +87,7 @@ def payout_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     )
     return render(
         request,
-        "aid/payout_detail.html",
+        "workflow/payout_detail.html",
         {
             "batch": batch,
             "page": page,
@@ -99,7 +106,7 @@ def payout_paid(request: HttpRequest, batch_id: int) -> HttpResponse:
         paid_on = date.fromisoformat(request.POST.get("paid_on", ""))
     except ValueError:
         messages.error(request, "请填写正确的发放日期。")
-        return redirect("aid:payout_detail", batch_id=batch.pk)
+        return redirect("payout_detail", batch_id=batch.pk)
     try:
         batch = svc.payout_batch_mark_paid(
             actor=actor,
@@ -111,7 +118,7 @@ def payout_paid(request: HttpRequest, batch_id: int) -> HttpResponse:
         messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, f"已标记为已发放：{batch.item_count} 笔，合计 {batch.total} 元。")
-    return redirect("aid:payout_detail", batch_id=batch.pk)
+    return redirect("payout_detail", batch_id=batch.pk)
 
 
 @require_POST
@@ -137,7 +144,7 @@ def payout_return(request: HttpRequest, batch_id: int) -> HttpResponse:
                 else "该申请重新待发放。"
             ),
         )
-    return redirect("aid:payout_detail", batch_id=batch.pk)
+    return redirect("payout_detail", batch_id=batch.pk)
 
 
 @require_POST
@@ -153,7 +160,7 @@ def payout_return_confirm(request: HttpRequest, batch_id: int) -> HttpResponse:
         messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, f"已复核明细 #{item.pk} 的银行退回，该申请可以重新发放。")
-    return redirect("aid:payout_detail", batch_id=batch.pk)
+    return redirect("payout_detail", batch_id=batch.pk)
 
 
 @require_GET

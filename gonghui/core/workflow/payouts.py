@@ -1,7 +1,7 @@
 """发放批次: money leaves only through payout batches.
 
-A finance user of a county (or the city) gathers the approved items of both application
-types in the subtree of a union into a batch, exports the bank-transfer workbook (the only
+A finance user of a county (or the city) gathers the approved items of the types that declare
+a payout (``Workflow.payout``) in the subtree of a union into a batch, exports the bank-transfer workbook (the only
 place where an account number appears in full), and marks the batch paid with the bank's
 reference, which moves every line and every application to "paid" in one transaction.
 
@@ -26,23 +26,20 @@ from typing import Any
 import xlsxwriter
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, Model, OuterRef, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from gonghui.aid.models import PayoutBatch, PayoutItem
-from gonghui.aid.workflows import CLAIM, RELIEF
 from gonghui.core import pii
 from gonghui.core.audit import audit_record
 from gonghui.core.bulk import ids_reserve
 from gonghui.core.models import Role
 from gonghui.core.scoping import access
 from gonghui.core.sheets.writer import neutralise
-from gonghui.core.workflow import Action, State, Workflow
+from gonghui.core.workflow import Action, Payout, State, Workflow, payables, workflow_get
+from gonghui.core.workflow.models import PayoutBatch, PayoutItem
 from gonghui.core.workflow.services import transition_many
 
-PAYABLE: dict[str, Workflow] = {CLAIM.key: CLAIM, RELIEF.key: RELIEF}
-PURPOSES: dict[str, str] = {CLAIM.key: "职工医疗互助金", RELIEF.key: "会员大病救助金"}
 BATCH_LEVELS = ("city", "county")
 EXPORT_HEADERS = ["户名", "开户行", "账号", "金额", "用途"]
 ZERO = Decimal("0.00")
@@ -91,7 +88,9 @@ def _eligible(workflow: Workflow, union: Any) -> QuerySet[Any]:
         return_confirmed_by__isnull=True,
     )
     return workflow.model.objects.filter(
-        union__path__startswith=union.path, state=State.APPROVED, amount__gt=0
+        union__path__startswith=union.path,
+        state=State.APPROVED,
+        **{f"{_payout(workflow).amount}__gt": 0},
     ).filter(~Exists(live), ~Exists(unconfirmed))
 
 
@@ -104,18 +103,42 @@ class EligibleSummary:
     total: Decimal
 
 
+def _payout(workflow: Workflow) -> Payout:
+    if workflow.payout is None:  # payables() holds only types that declare one
+        raise ValueError(f"{workflow.key} declares no payout")
+    return workflow.payout
+
+
+def _payable(key: str) -> Workflow:
+    """The declaration of a payable type; a line of a type no longer payable still names
+    a registered type."""
+    return payables().get(key) or workflow_get(key)
+
+
+def _account_source(workflow: Workflow, path: str) -> tuple[str, pii.ColumnCipher]:
+    """Where the full account is read: the key of the row it is sealed to (the item, or
+    the related row the path ends on) and that column's cipher."""
+    model: type[Model] = workflow.model
+    parts = path.split("__")
+    for part in parts[:-1]:
+        model = model._meta.get_field(part).related_model  # type: ignore[assignment]
+    owner = "__".join([*parts[:-1], "pk"]) if len(parts) > 1 else "pk"
+    return owner, pii.column_cipher(model._meta.get_field(parts[-1]))
+
+
 def payout_eligible_summary(*, actor: Any, union: Any) -> list[EligibleSummary]:
-    """For each type: how many approved items wait for payment in ``union``'s subtree, and
-    their sum (what a new batch would take)."""
+    """For each payable type: how many approved items wait for payment in ``union``'s
+    subtree, and their sum (what a new batch would take)."""
     _require_scope(actor, union)
     out = []
-    for key, workflow in PAYABLE.items():
-        row = _eligible(workflow, union).aggregate(n=Count("pk"), total=Sum("amount"))
+    for key, workflow in payables().items():
+        payout = _payout(workflow)
+        row = _eligible(workflow, union).aggregate(n=Count("pk"), total=Sum(payout.amount))
         out.append(
             EligibleSummary(
                 key,
                 workflow.label,
-                PURPOSES[key],
+                payout.purpose,
                 row["n"],
                 # SQLite returns a sum without its scale (8000 for 8000.00).
                 (row["total"] or ZERO).quantize(CENT, rounding=ROUND_HALF_UP),
@@ -165,18 +188,20 @@ def payout_batch_create(
     actor: Any,
     union: Any,
     name: str,
-    workflows: Iterable[str] = (CLAIM.key, RELIEF.key),
+    workflows: Iterable[str] | None = None,
     ids: Mapping[str, Iterable[int]] | Iterable[int] | None = None,
 ) -> PayoutBatch:
-    """A batch of the approved items of ``union``'s subtree (all of them, or those of
-    ``ids``: {workflow key: ids}, or a list when one workflow is named). Items a live batch
-    line already holds are skipped; no item left is refused."""
+    """A batch of the approved items of ``union``'s subtree, of the payable types named
+    (every one when None): all of them, or those of ``ids`` ({workflow key: ids}, or a list
+    when one type is named). Items a live batch line already holds are skipped; no item
+    left is refused."""
     _require_finance(actor)
     _require_scope(actor, union)
     if union.level not in BATCH_LEVELS:
         raise ValidationError("发放批次须由市或区县工会建立。", code="level")
-    keys = list(dict.fromkeys(workflows))
-    unknown = [k for k in keys if k not in PAYABLE]
+    payable = payables()
+    keys = list(dict.fromkeys(payable if workflows is None else workflows))
+    unknown = [k for k in keys if k not in payable]
     if unknown or not keys:
         raise ValidationError("请选择要发放的申请类型。", code="workflows")
     wanted = _wanted_ids(keys, ids)
@@ -185,7 +210,9 @@ def payout_batch_create(
         lines: list[PayoutItem] = []
         accounts: list[str] = []
         for key in keys:
-            workflow = PAYABLE[key]
+            workflow = payable[key]
+            payout = _payout(workflow)
+            owner, source = _account_source(workflow, payout.account)
             candidates = _eligible(workflow, union)
             if wanted is not None:
                 candidates = candidates.filter(pk__in=wanted[key])
@@ -199,12 +226,12 @@ def payout_batch_create(
                 .values_list(
                     "pk",
                     "union_id",
-                    "member_id",
-                    "member__name",
-                    "amount",
-                    "payee_bank",
-                    "account_cipher",
-                    "account_masked",
+                    payout.payee_name,
+                    payout.amount,
+                    payout.bank,
+                    owner,
+                    payout.account,
+                    payout.account_masked,
                 )
             )
             taken = set(
@@ -212,12 +239,9 @@ def payout_batch_create(
                 .exclude(status=PayoutItem.Status.RETURNED)
                 .values_list("object_id", flat=True)
             )
-            purpose = PURPOSES[key]
-            # The account is sealed to the application's row: it is read there and sealed
+            # The account is sealed to the row it is kept on: it is read there and sealed
             # again to the line's own row below.
-            payable: Any = workflow.model  # every payable workflow's model has an account
-            source = pii.column_cipher(payable.account_cipher)
-            for pk, union_id, member_id, payee_name, amount, bank, cipher, masked in locked:
+            for pk, union_id, payee_name, amount, bank, sealed_to, cipher, masked in locked:
                 if pk in taken:
                     continue
                 lines.append(
@@ -225,15 +249,14 @@ def payout_batch_create(
                         workflow=key,
                         object_id=pk,
                         union_id=union_id,
-                        member_id=member_id,
-                        payee_name=payee_name[:30],
+                        payee_name=str(payee_name or "")[:30],
                         payee_bank=bank,
                         account_masked=masked,
                         amount=amount,
-                        purpose=purpose,
+                        purpose=payout.purpose,
                     )
                 )
-                accounts.append(source.decrypt(pk, cipher))
+                accounts.append(source.decrypt(sealed_to, cipher))
         if not lines:
             raise ValidationError(
                 "没有可纳入批次的待发放申请（可能已被其他发放批次选取）。", code="empty"
@@ -315,14 +338,13 @@ def payout_batch_mark_paid(
         if not by_workflow:
             raise ValidationError("该批次没有待发放的明细。", code="empty")
         for key, object_ids in by_workflow.items():
-            report = transition_many(
-                PAYABLE[key], object_ids, Action.PAY, actor=actor, paid_on=paid_on
-            )
+            workflow = _payable(key)
+            report = transition_many(workflow, object_ids, Action.PAY, actor=actor, paid_on=paid_on)
             if report.refused:
                 pk, reason = next(iter(report.refused.items()))
                 raise ValidationError(
                     f"有 {len(report.refused)} 笔申请不能发放，整批未标记。"
-                    f"{PAYABLE[key].label}#{pk}：{reason}",
+                    f"{workflow.label}#{pk}：{reason}",
                     code="refused",
                 )
         paid = locked.items.filter(status=PayoutItem.Status.BATCHED).update(
@@ -361,7 +383,7 @@ def payout_item_return(*, actor: Any, item: PayoutItem, reason: str) -> PayoutIt
         if line.status == PayoutItem.Status.RETURNED:
             raise ValidationError("该明细已退回，不能重复退回。", code="already_returned")
         if line.status == PayoutItem.Status.PAID:
-            workflow = PAYABLE[line.workflow]
+            workflow = _payable(line.workflow)
             report = transition_many(
                 workflow, [line.object_id], Action.BANK_RETURN, actor=actor, comment=reason
             )
