@@ -12,13 +12,14 @@ GONGHUI := $(RUN) gonghui
 SCALE ?= small
 PYTEST_ARGS ?=
 
-.PHONY: help setup tools system-deps demo test test-sqlite test-postgres check lint typecheck bench clean
+.PHONY: help setup tools system-deps demo test test-sqlite test-postgres check lint typecheck bench app clean
 
 help:
 	@echo "make demo   安装依赖、迁移、导入湖州行政区划和演示数据，并在 127.0.0.1:8000 启动"
 	@echo "make test   全部测试：SQLite 一遍，PostgreSQL 一遍（含 Chromium 页面测试）"
 	@echo "make check  ruff + mypy + make test"
 	@echo "make bench  基准测试"
+	@echo "make app NAME=visits [TITLE=走访记录] [AREA=activities]  按项目约定生成新模块"
 
 tools:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -78,6 +79,13 @@ BENCHMARKS := import_members approvals load
 bench: setup system-deps
 	@for b in $(BENCHMARKS); do $(RUN) python -m bench.$$b || exit $$?; done
 	$(RUN) python -m bench.dispatch --fresh-postgres --scale city
+
+# A new module in the house style (docs/architecture.md, "Adding a module").
+TITLE ?=
+AREA ?= activities
+app: setup
+	@test -n "$(NAME)" || { echo "用法：make app NAME=visits [TITLE=走访记录] [AREA=activities]"; exit 2; }
+	$(GONGHUI) startmodule "$(NAME)" --title "$(TITLE)" --area "$(AREA)"
 
 clean:
 	rm -rf var/static var/vendor var/screenshots .mypy_cache .ruff_cache

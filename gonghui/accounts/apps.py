@@ -1,10 +1,11 @@
-from django.apps import AppConfig
+from gonghui.core import modules
 
 
-class AccountsConfig(AppConfig):
+class AccountsConfig(modules.ModuleConfig):
     name = "gonghui.accounts"
     label = "accounts"
     verbose_name = "账号管理"
+    url_prefix = ""  # its pages sit at the site's root
 
     def ready(self) -> None:
         from gonghui.core.audit import audit_actions_register

@@ -1,7 +1,7 @@
-from django.apps import AppConfig
+from gonghui.core import modules
 
 
-class AidConfig(AppConfig):
+class AidConfig(modules.ModuleConfig):
     name = "gonghui.aid"
     verbose_name = "职工医疗互助与大病救助"
 

@@ -1,5 +1,5 @@
 """The one ninja API object. Each app contributes its router from its own ``api.py``, found
-here by looking for that module in every installed gonghui app.
+here by looking for that module in every installed module (``gonghui.core.modules``).
 
 Every refusal comes in one envelope, ``{"detail": "<中文原因>"}`` (422 adds ``errors``, the
 fields at fault), and every operation documents the refusals it may give, so a system
@@ -7,16 +7,16 @@ calling us (and the schema fuzzing in the suite) knows each status it can meet.
 """
 
 from importlib import import_module
-from importlib.util import find_spec
 from typing import Any
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router
 from ninja.errors import ValidationError
 from ninja.security import django_auth
+
+from gonghui.core.modules import modules_with
 
 # The refusals every operation may give, with what each means.
 REFUSALS = {
@@ -94,11 +94,9 @@ def _unprocessable(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 def _app_routers() -> list[Router]:
-    """The ``router`` of every installed gonghui app's ``api.py``, in INSTALLED_APPS order."""
+    """The ``router`` of every installed module's ``api.py``, in INSTALLED_APPS order."""
     found = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("gonghui.") or find_spec(f"{config.name}.api") is None:
-            continue
+    for config in modules_with("api"):
         router = getattr(import_module(f"{config.name}.api"), "router", None)
         if isinstance(router, Router):
             found.append(router)

@@ -1,9 +1,10 @@
-from django.apps import AppConfig
+from gonghui.core import modules
 
 
-class CoreConfig(AppConfig):
+class CoreConfig(modules.ModuleConfig):
     name = "gonghui.core"
     verbose_name = "系统"
+    url_prefix = ""  # its pages sit at the site's root
 
     def ready(self) -> None:
         from django.db.backends.signals import connection_created

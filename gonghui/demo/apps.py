@@ -1,6 +1,6 @@
-from django.apps import AppConfig
+from gonghui.core import modules
 
 
-class DemoConfig(AppConfig):
+class DemoConfig(modules.ModuleConfig):
     name = "gonghui.demo"
     verbose_name = "演示数据"

@@ -1,7 +1,7 @@
-from django.apps import AppConfig
+from gonghui.core import modules
 
 
-class MembersConfig(AppConfig):
+class MembersConfig(modules.ModuleConfig):
     name = "gonghui.members"
     verbose_name = "会员管理"
 

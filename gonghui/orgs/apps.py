@@ -1,7 +1,7 @@
-from django.apps import AppConfig
+from gonghui.core import modules
 
 
-class OrgsConfig(AppConfig):
+class OrgsConfig(modules.ModuleConfig):
     name = "gonghui.orgs"
     verbose_name = "组织建设"
 

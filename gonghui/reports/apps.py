@@ -1,7 +1,7 @@
-from django.apps import AppConfig
+from gonghui.core import modules
 
 
-class ReportsConfig(AppConfig):
+class ReportsConfig(modules.ModuleConfig):
     name = "gonghui.reports"
     verbose_name = "督导与报告"
 
