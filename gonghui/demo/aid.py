@@ -40,6 +40,7 @@ from gonghui.core import pii
 from gonghui.core.bulk import ids_reserve
 from gonghui.core.workflow import workflow_get
 from gonghui.core.workflow.models import Action, PayoutBatch, PayoutItem, ReviewEntry, State
+from gonghui.demo.seed_figures import LAST_YEAR_SHARE, last_year_goal
 from gonghui.orgs.models import Union
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -80,7 +81,8 @@ BANKS = (
 )
 
 # Claims per 10,000 enrolled members, by what became of them. "paid" in 2023 are paid in
-# the first half; 2022's are a whole year, all settled.
+# the first half; 2022's are a whole year, all settled (its first half is then calibrated
+# to 2023's scale, as the year-on-year figures compare them).
 RATES_2023 = {
     "paid": 280,
     "approved": 8,
@@ -92,7 +94,7 @@ RATES_2023 = {
     "rejected": 6,
     "withdrawn": 2,
 }
-RATES_2022 = {"paid": 450, "rejected": 10}
+RATES_2022 = {"paid": 720, "rejected": 10}
 RELIEF_PER_10K = {
     "paid": 25,
     "notice": 2,
@@ -100,6 +102,7 @@ RELIEF_PER_10K = {
     "township_review": 3,
     "rejected": 2,
 }
+RELIEF_2022 = {"paid": 25, "rejected": 2}
 
 
 @dataclass
@@ -400,8 +403,8 @@ def reliefs_generate(
     rng: random.Random,
     writer: _Writer,
     pay_by: date,
+    rates: dict[str, int] = RELIEF_PER_10K,
 ) -> None:
-    rates = RELIEF_PER_10K
     total = sum(rates.values())
     count = len(enrolled)
     chosen = enrolled
@@ -539,17 +542,19 @@ def _seal(writer: _Writer, model: Any, rows: list[Any], accounts: list[str] | No
 def _calibrate_h1(
     writer: _Writer, plan: MutualAidPlan, count: int, amount: Decimal
 ) -> tuple[int, Decimal]:
-    """Make exactly ``count`` claims paid in H1 2023 (others are paid in July instead), and
-    their total just above ``amount``: the self-paid costs of those claims are
-    scaled by one factor, found by bisection, and their payouts recomputed by the plan."""
+    """Make exactly ``count`` claims of the plan's year paid in its first half (others are
+    paid in July instead), and their total just above ``amount``: the self-paid costs of
+    those claims are scaled by one factor, found by bisection, and their payouts recomputed
+    by the plan."""
     terms = category_terms_parse(plan.categories)
+    first, last = H1_START.replace(year=plan.year), H1_END.replace(year=plan.year)
     paid = [
         c
         for c in writer.claims
         if c.plan_id == plan.pk
         and c.state == State.PAID
         and c.paid_on is not None
-        and H1_START <= c.paid_on <= H1_END
+        and first <= c.paid_on <= last
     ]
     paid.sort(key=lambda c: writer.order[id(c)])
     trails = {id(item): trail for _, item, trail in writer.trails}
@@ -559,7 +564,7 @@ def _calibrate_h1(
     )
     for index, claim in enumerate(paid):
         if index in later:
-            claim.paid_on = H1_END.replace(month=7, day=25)
+            claim.paid_on = last.replace(month=7, day=25)
             claim.paid_at = _at(claim.paid_on, 15)
             step, action, before, after, to_step, _ = trails[id(claim)][-1]
             trails[id(claim)][-1] = (step, action, before, after, to_step, claim.paid_at)
@@ -653,14 +658,25 @@ def aid_demo_generate(
         return result
     rng = random.Random(f"aid:{seed}")
     writer = _Writer(rng)
+    per_10k_2022 = sum(RATES_2022.values()) + sum(RELIEF_2022.values())
+    enrolled_2022 = _enrolled_sample(plans[2022], city, per_10k_2022, rng)
+    relief_people_2022 = sum(RELIEF_2022.values()) * len(enrolled_2022) // per_10k_2022
     claims_generate(
         plans[2022],
-        _enrolled_sample(plans[2022], city, sum(RATES_2022.values()), rng),
+        enrolled_2022[relief_people_2022:],
         RATES_2022,
-        window=(date(2022, 4, 1), date(2022, 11, 30)),
+        window=(date(2022, 1, 3), date(2022, 11, 30)),
         rng=rng,
         writer=writer,
         pay_by=date(2022, 12, 31),
+    )
+    reliefs_generate(
+        policies[2022],
+        enrolled_2022[:relief_people_2022],
+        rng=rng,
+        writer=writer,
+        pay_by=date(2022, 12, 31),
+        rates=RELIEF_2022,
     )
     enrolled_2023 = _enrolled_sample(
         plans[2023], city, sum(RATES_2023.values()) + sum(RELIEF_PER_10K.values()), rng
@@ -684,6 +700,14 @@ def aid_demo_generate(
             writer, plans[2023], goal["mutual_aid_paid_count"], goal["mutual_aid_paid_amount"]
         )
         log(f"按工作总结校准：2023 年上半年发放互助金 {count} 人次，{amount} 元。")
+        # Last year's first half on the same scale: the dashboard compares the two.
+        count, amount = _calibrate_h1(
+            writer,
+            plans[2022],
+            last_year_goal(goal, "mutual_aid_paid_count"),
+            (goal["mutual_aid_paid_amount"] * LAST_YEAR_SHARE).quantize(Decimal("0.01")),
+        )
+        log(f"2022 年上半年发放互助金 {count} 人次，{amount} 元（与 2023 年同一量级）。")
     reliefs_generate(
         policies[2023],
         enrolled_2023[:relief_people],

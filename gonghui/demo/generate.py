@@ -44,6 +44,8 @@ BATCH = 2000
 COMMIT_MEMBERS = 100_000
 # The day the generated worklist was drawn up (列入日期), fixed so that runs agree.
 FORMATION_LISTED_ON = date(2023, 1, 1)
+# Claims paid since this day keep their (placeholder) documents, as those still open do.
+EVENTS_RECENT_FROM = date(2023, 6, 1)
 
 Log = Callable[[str], None]
 
@@ -61,6 +63,7 @@ class DemoDataResult:
     formation_tasks: int = 0
     samples: list[SampleFile] = field(default_factory=list)
     aid: dict[str, int] = field(default_factory=dict)
+    events: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
 
@@ -165,11 +168,16 @@ def demo_data_generate(
     )
     say(f"应建未建任务：新列入 {result.formation_tasks} 家。")
     from gonghui.demo.aid import aid_demo_generate
+    from gonghui.demo.events import demo_events_write
     from gonghui.demo.seed_figures import demo_targets_set, seed_calibrate
 
     goal = seed_calibrate(city=city, members=spec.members, seed=seed, log=say)
-    counts_rebuild(city)
     result.aid = aid_demo_generate(city_code=city_code, seed=seed, log=say, goal=goal)
+    result.events = demo_events_write(
+        city=city, seed=seed, members=spec.members, log=say, recent_from=EVENTS_RECENT_FROM
+    )
+    # After the moves and leaves: the tree's cached member counts are of today.
+    counts_rebuild(city)
     demo_targets_set(city=city, year=2023, log=say)
     if samples:
         result.samples = samples_write(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -153,41 +153,126 @@ def members_calibrate(city: Union, goal: dict[str, Any], rng: random.Random) -> 
     }
 
 
+def _half(year: int) -> tuple[date, date]:
+    return H1[0].replace(year=year), H1[1].replace(year=year)
+
+
+def last_year_goal(goal: dict[str, Any], key: str) -> int:
+    """The first half of 2022's figure for ``key``: 2023's scaled by ``LAST_YEAR_SHARE``."""
+    return int((Decimal(goal[key]) * LAST_YEAR_SHARE).to_integral_value(ROUND_HALF_UP))
+
+
+def unions_last_year_calibrate(
+    city: Union, goal: dict[str, Any], rng: random.Random
+) -> dict[str, int]:
+    """About as many grassroots unions founded in the first half of 2022 as in 2023's, new-form
+    and others alike (新建工会 year on year reads a few percent, not -85 %). Extras are
+    founded a year earlier (their members joined after, so still after); missing ones come
+    from unions founded before, whose earlier members then join on the founding day."""
+    start, end = _half(2022)
+    grassroots = Union.objects.filter(path__startswith=city.path, level=Union.Level.GRASSROOTS)
+    new_form = set(grassroots.filter(NEW_FORM_UNIONS).values_list("pk", flat=True))
+    founded = dict(grassroots.values_list("pk", "established_on"))
+    inside = sorted(pk for pk, day in founded.items() if day is not None and start <= day <= end)
+    before = sorted(pk for pk, day in founded.items() if day is not None and day < start)
+    moved_out: list[int] = []
+    moved_in: list[int] = []
+    for is_new, want in (
+        (True, last_year_goal(goal, "unions_formed_new_form")),
+        (
+            False,
+            last_year_goal(goal, "unions_formed") - last_year_goal(goal, "unions_formed_new_form"),
+        ),
+    ):
+        have = [pk for pk in inside if (pk in new_form) == is_new]
+        if len(have) > want:
+            moved_out.extend(rng.sample(have, len(have) - want))
+        elif len(have) < want:
+            pool = [pk for pk in before if (pk in new_form) == is_new]
+            # The most recently founded first: the least moved.
+            pool.sort(key=lambda pk: founded[pk], reverse=True)
+            moved_in.extend(pool[: want - len(have)])
+    with transaction.atomic():
+        for pk in moved_out:
+            day = founded[pk]
+            Union.objects.filter(pk=pk).update(established_on=day.replace(year=day.year - 1))
+        for pk in moved_in:
+            day = start + timedelta(days=rng.randrange((end - start).days + 1))
+            Union.objects.filter(pk=pk).update(established_on=day)
+            Member.objects.filter(union_id=pk, join_date__lt=day).update(join_date=day)
+    return {"unions_2022_moved_in": len(moved_in), "unions_2022_moved_out": len(moved_out)}
+
+
 def last_year_calibrate(city: Union, goal: dict[str, Any], rng: random.Random) -> dict[str, int]:
-    """About as many members joining in the first half of 2022 as in 2023's (the year-on-year
-    figure a leader reads should be a few percent, not -87 %): the rest of 2022's move to a
-    year before, never before their union was founded; ceremonies keep their dates."""
+    """About as many members joining in the first half of 2022 as in 2023's, new-form workers
+    among them in the same proportion (the year-on-year figures a leader reads should be a
+    few percent, not -87 %): the rest of 2022's move to a year before, never before their
+    union was founded; ceremonies keep their dates. New-form workers who joined in an earlier
+    first half make up a shortfall, on the same day of 2022."""
     founded = dict(
         Union.objects.filter(path__startswith=city.path).values_list("pk", "established_on")
     )
-    start, end = H1[0].replace(year=2022), H1[1].replace(year=2022)
+    start, end = _half(2022)
     rows = list(
         Member.objects.filter(
             union__path__startswith=city.path, join_date__gte=start, join_date__lte=end
         )
         .order_by("pk")
-        .values_list("pk", "union_id", "join_date", "mass_enrollment_id")
+        .values_list("pk", "union_id", "join_date", "mass_enrollment_id", "employment_form")
     )
-    want = int(goal["members_new"] * LAST_YEAR_SHARE)
-    fixed = [r for r in rows if r[3] is not None]
-    movable = [r for r in rows if r[3] is None]
-    rng.shuffle(movable)
+    new_form = EmploymentForm.NEW_FORM
+    want_new = last_year_goal(goal, "members_new_new_form")
+    want_other = last_year_goal(goal, "members_new") - want_new
     by_day: dict[date, list[int]] = defaultdict(list)
-    for pk, union_id, joined, _event in movable[max(0, want - len(fixed)) :]:
-        union_founded = founded.get(union_id)
-        years = [
-            y
-            for y in range(2016, 2022)
-            if union_founded is None or joined.replace(year=y) >= union_founded
-        ]
-        # A union founded in 2022 keeps its members in 2022, in its second half.
-        day = joined.replace(year=rng.choice(years)) if years else joined + timedelta(days=184)
-        by_day[day].append(pk)
+    for is_new, want in ((True, want_new), (False, want_other)):
+        mine = [r for r in rows if (r[4] == new_form) == is_new]
+        fixed = [r for r in mine if r[3] is not None]
+        movable = [r for r in mine if r[3] is None]
+        rng.shuffle(movable)
+        for pk, union_id, joined, _event, _form in movable[max(0, want - len(fixed)) :]:
+            union_founded = founded.get(union_id)
+            years = [
+                y
+                for y in range(2016, 2022)
+                if union_founded is None or joined.replace(year=y) >= union_founded
+            ]
+            # A union founded in 2022 keeps its members in 2022, in its second half.
+            day = joined.replace(year=rng.choice(years)) if years else joined + timedelta(days=184)
+            by_day[day].append(pk)
+        missing = want - len(fixed) - len(movable)
+        if is_new and missing > 0:
+            for pk, union_id, joined in _earlier_new_form(city, start):
+                if missing == 0:
+                    break
+                if (joined.month, joined.day) == (2, 29):
+                    continue
+                day = joined.replace(year=2022)
+                union_founded = founded.get(union_id)
+                if union_founded is None or day >= union_founded:
+                    by_day[day].append(pk)
+                    missing -= 1
     with transaction.atomic():
         for day, pks in by_day.items():
             for offset in range(0, len(pks), 5000):
                 Member.objects.filter(pk__in=pks[offset : offset + 5000]).update(join_date=day)
     return {"members_moved_from_2022": sum(len(p) for p in by_day.values())}
+
+
+def _earlier_new_form(city: Union, before: date) -> Iterator[tuple[int, int, date]]:
+    """New-form workers who joined in the first half of a year before ``before``, outside a
+    ceremony, the latest first: those whose joining moves least to reach 2022."""
+    return (
+        Member.objects.filter(
+            union__path__startswith=city.path,
+            employment_form=EmploymentForm.NEW_FORM,
+            join_date__lt=before,
+            mass_enrollment__isnull=True,
+        )
+        .exclude(join_date__month__gt=6)
+        .order_by("-join_date", "pk")
+        .values_list("pk", "union_id", "join_date")
+        .iterator(chunk_size=2000)
+    )
 
 
 def seed_calibrate(
@@ -197,6 +282,7 @@ def seed_calibrate(
     goal = seed_targets(members)
     rng = random.Random(f"seed-figures:{seed}")
     done = unions_calibrate(city, goal, rng)
+    done.update(unions_last_year_calibrate(city, goal, rng))
     done.update(members_calibrate(city, goal, rng))
     done.update(last_year_calibrate(city, goal, rng))
     log(

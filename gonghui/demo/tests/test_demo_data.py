@@ -54,7 +54,11 @@ def test_tiny_scale_fills_every_county_with_members_of_holding_unions(
         Union.Level.GRASSROOTS,
         Union.Level.TOWNSHIP,
     }
-    assert set(Member.objects.values_list("status", flat=True)) == {Member.Status.ACTIVE}
+    # Most are members; some left in 2022 or 2023 (退会), with their events.
+    assert set(Member.objects.values_list("status", flat=True)) == {
+        Member.Status.ACTIVE,
+        Member.Status.LEFT,
+    }
     new_form = Member.objects.filter(employment_form=EmploymentForm.NEW_FORM)
     assert 0.05 < new_form.count() / tiny.members < 0.15
     assert not new_form.filter(occupation="").exists()
@@ -306,3 +310,98 @@ def test_no_application_waits_for_years(tiny: DemoDataResult) -> None:
         assert not model.objects.filter(
             state=State.NOTICE, notice_until__lt=timezone.localdate()
         ).exists()
+
+
+def _h1_values(key: str) -> tuple[object, object]:
+    from gonghui.core.indicators.periods import Period
+    from gonghui.core.indicators.registry import Tree, indicator_get, indicator_values
+
+    city = Union.objects.get(code=CITY)
+    this_year, last_year = indicator_values(
+        indicator_get(key),
+        city,
+        [Period.year_to_date(2023, 6), Period.year_to_date(2022, 6)],
+        Tree.of(city),
+    )
+    return this_year.total, last_year.total
+
+
+def test_last_years_first_half_is_calibrated_to_this_years_scale(tiny: DemoDataResult) -> None:
+    """The dashboard's year-on-year figures read a few percent: 2022's first half is 2023's
+    scaled by the demo's share, for what the seed counts (mutual aid, new-form members)."""
+    from decimal import Decimal
+
+    from gonghui.demo.seed_figures import last_year_goal, seed_targets
+
+    goal = seed_targets(SCALES["tiny"].members)
+    for key in ("mutual_aid_paid_count", "members_new", "members_new_new_form"):
+        assert _h1_values(key) == (goal[key], last_year_goal(goal, key)), key
+    relief, relief_last = (Decimal(str(v)) for v in _h1_values("relief_paid_count"))
+    assert relief_last > 0 and Decimal("0.6") <= relief_last / relief <= Decimal("1.4")
+
+
+def test_new_unions_carry_the_closures_of_their_enterprises(tiny: DemoDataResult) -> None:
+    from gonghui.orgs.models import FormationMode
+
+    formed = Union.objects.filter(
+        level=Union.Level.GRASSROOTS,
+        established_on__gte="2022-01-01",
+        established_on__lte="2023-12-31",
+    )
+    covered = Enterprise.objects.filter(union__in=formed)
+    closed = FormationTask.objects.filter(status=FormationTask.Status.CLOSED)
+    assert covered.exists()
+    assert set(closed.values_list("enterprise_id", flat=True)) == set(
+        covered.values_list("pk", flat=True)
+    )
+    for task in closed.select_related("formed_union"):
+        union = task.formed_union
+        assert union is not None and task.closed_on is not None
+        assert task.closed_on == union.established_on
+        assert task.opened_on <= task.closed_on
+        joint = union.kind == Union.Kind.JOINT
+        assert (
+            task.formation_mode in (FormationMode.REGIONAL_JOINT, FormationMode.INDUSTRY_JOINT)
+        ) == joint
+    assert tiny.events["formation_closed"] == closed.count()
+
+
+def test_members_left_and_moved_with_their_events(tiny: DemoDataResult) -> None:
+    from gonghui.members.models import MembershipEvent, MemberTransfer
+
+    left = Member.objects.filter(status=Member.Status.LEFT)
+    leaves = MembershipEvent.objects.filter(kind=MembershipEvent.Kind.LEAVE)
+    assert left.count() == leaves.count() == tiny.events["members_left"] > 0
+    assert set(left.values_list("pk", "left_on")) == set(leaves.values_list("member_id", "on"))
+    moves = MembershipEvent.objects.filter(kind=MembershipEvent.Kind.TRANSFER)
+    assert moves.count() == tiny.events["members_transferred"] > 0
+    for event in moves.select_related("member", "union", "from_union"):
+        assert event.member.union_id == event.union_id != event.from_union_id
+        assert event.member.join_date < event.on
+        assert event.from_union is not None
+        across = event.union.path[:8] != event.from_union.path[:8]
+        accepted = MemberTransfer.objects.filter(
+            member=event.member, state=MemberTransfer.State.ACCEPTED, on=event.on
+        )
+        assert accepted.exists() == across
+    _, left_last_year = _h1_values("members_left")
+    assert left_last_year == leaves.filter(on__year=2022).count()
+
+
+def test_claims_being_worked_on_have_their_documents(
+    tiny: DemoDataResult, settings: Settings
+) -> None:
+    from gonghui.aid.models import ClaimDocument
+    from gonghui.core.workflow import State
+
+    in_review = MutualAidClaim.objects.filter(state=State.IN_REVIEW)
+    assert in_review.exists()
+    for claim in in_review.prefetch_related("documents"):
+        kinds = {d.kind for d in claim.documents.all()}
+        assert {"invoice", "settlement_slip"} <= kinds
+        assert ("discharge_summary" in kinds) == (claim.category == "inpatient")
+    document = ClaimDocument.objects.first()
+    assert document is not None
+    with document.file.open("rb") as stored:
+        assert stored.read(5) == b"%PDF-"
+    assert tiny.events["claim_documents"] == ClaimDocument.objects.count()
