@@ -40,6 +40,7 @@ def run_gonghui(
 ) -> dict[str, Any]:
     """gonghui.members.services.member_import, end to end (upload checks, read, validation,
     de-duplication against the table, bulk writes, audit), committed."""
+    from gonghui.core.actors import SystemActor
     from gonghui.members.services import member_import
 
     union = _import_union()
@@ -48,7 +49,7 @@ def run_gonghui(
     began = time.perf_counter()
     if profiler:
         profiler.enable()
-    report = member_import(actor=None, union=union, path=path, dry_run=False)
+    report = member_import(actor=SystemActor(union), union=union, path=path, dry_run=False)
     if profiler:
         profiler.disable()
     seconds = time.perf_counter() - began

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 
+from gonghui.core.actors import Actor
 from gonghui.core.models import Role, User
 from gonghui.core.scoping import require_in_scope
 from gonghui.orgs.models import Union
 
 
-def may_administer_accounts(actor: Any) -> bool:
+def may_administer_accounts(actor: Actor) -> bool:
     """An administrator of a union administers the accounts of its subtree."""
     return (
         getattr(actor, "role", None) == Role.ADMIN
@@ -20,9 +19,10 @@ def may_administer_accounts(actor: Any) -> bool:
     )
 
 
-def may_grant_pii(actor: Any) -> bool:
+def may_grant_pii(actor: Actor) -> bool:
     """Only the city's administrators grant the right to see full personal data."""
-    return may_administer_accounts(actor) and actor.union.level == Union.Level.CITY
+    union = actor.union
+    return may_administer_accounts(actor) and union is not None and union.level == Union.Level.CITY
 
 
 def require_admin(actor: User) -> None:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
 from gonghui.accounts.models import PiiGrant
+from gonghui.core.actors import Actor
 from gonghui.core.models import User
 from gonghui.core.scoping import access
 
 
-def users_search(*, actor: Any, text: str = "", role: str = "") -> QuerySet[User]:
+def users_search(*, actor: Actor, text: str = "", role: str = "") -> QuerySet[User]:
     qs = User.objects.visible_to(actor).select_related("union")
     text = text.strip()
     if text:
@@ -26,11 +25,11 @@ def users_search(*, actor: Any, text: str = "", role: str = "") -> QuerySet[User
     return qs.order_by("union__path", "username")
 
 
-def access_user(*, actor: Any, user_id: int) -> User:
+def access_user(*, actor: Actor, user_id: int) -> User:
     return access(User.objects.select_related("union"), actor=actor, pk=user_id)
 
 
-def pii_holders(*, actor: Any) -> QuerySet[User]:
+def pii_holders(*, actor: Actor) -> QuerySet[User]:
     return (
         User.objects.visible_to(actor)
         .filter(pii_access=True)
@@ -39,7 +38,7 @@ def pii_holders(*, actor: Any) -> QuerySet[User]:
     )
 
 
-def pii_history(*, actor: Any, limit: int = 200) -> list[PiiGrant]:
+def pii_history(*, actor: Actor, limit: int = 200) -> list[PiiGrant]:
     return list(
         PiiGrant.objects.visible_to(actor).select_related("user", "user__union", "actor")[:limit]
     )

@@ -15,6 +15,7 @@ from django.db.models.functions import Lower
 
 from gonghui.accounts.services import password_generate, username_check
 from gonghui.core import pii
+from gonghui.core.actors import Actor
 from gonghui.core.models import Role, User
 from gonghui.core.sheets import (
     INVALID,
@@ -57,7 +58,7 @@ class StaffAccountSheet(Sheet):
     key_column = "username"
     batch_size = 500
 
-    def __init__(self, *, actor: Any, union: Union) -> None:
+    def __init__(self, *, actor: Actor, union: Union) -> None:
         self.actor = actor
         self.union = union
         self._unions: dict[str, Union] | None = None
@@ -164,7 +165,7 @@ class StaffAccountSheet(Sheet):
             yield [name, display, code, roles.get(role, role), phone]
 
 
-def _sheet(*, actor: Any, union: Union, **options: Any) -> StaffAccountSheet:
+def _sheet(*, actor: Actor, union: Union, **options: Any) -> StaffAccountSheet:
     return StaffAccountSheet(actor=actor, union=union)
 
 

@@ -30,8 +30,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from gonghui.aid.models import Category, ClaimDocument, MutualAidClaim, PrivateStorage
+from gonghui.aid.selectors import access_claim_document
+from gonghui.core.actors import Actor, user_of
 from gonghui.core.audit import audit_record
-from gonghui.core.scoping import access
 
 Kind = ClaimDocument.Kind
 
@@ -128,7 +129,7 @@ def _storage_name(upload: Upload) -> str:
 
 
 def claim_documents_store(
-    *, actor: Any, claim: MutualAidClaim, uploads: Sequence[Upload], written: list[str]
+    *, actor: Actor, claim: MutualAidClaim, uploads: Sequence[Upload], written: list[str]
 ) -> list[ClaimDocument]:
     """Write the files and their rows. Every stored file's name is appended to ``written``
     as soon as it exists, so the caller can delete them if the transaction fails."""
@@ -140,7 +141,7 @@ def claim_documents_store(
             original_name=upload.name,
             content_type=upload.content_type,
             size=upload.file.size or 0,
-            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            uploaded_by=user_of(actor),
         )
         upload.file.seek(0)
         document.file.save(_storage_name(upload), upload.file, save=False)
@@ -158,7 +159,7 @@ def _delete_files(names: Sequence[str]) -> None:
 
 
 def claim_create_with_documents(
-    *, actor: Any, uploads: Sequence[Upload], **fields: Any
+    *, actor: Actor, uploads: Sequence[Upload], **fields: Any
 ) -> MutualAidClaim:
     """Create and submit a claim (``claim_create``) and store its documents, in one
     transaction: if anything fails, no row is kept and the files written are deleted."""
@@ -185,7 +186,7 @@ def claim_create_with_documents(
     return claim
 
 
-def claim_check(*, actor: Any, **fields: Any) -> ValidationError | None:
+def claim_check(*, actor: Actor, **fields: Any) -> ValidationError | None:
     """What ``claim_create`` would refuse in these fields, without keeping anything: the
     claim is created in a savepoint that is always rolled back. The form uses it to show
     every error at once when a document is also wrong."""
@@ -204,19 +205,8 @@ def claim_check(*, actor: Any, **fields: Any) -> ValidationError | None:
         return None
 
 
-def access_claim_document(*, actor: Any, claim_id: int, document_id: int) -> ClaimDocument:
-    """The document of a claim in the actor's scope, or Http404 (missing, out of scope, or
-    of another claim)."""
-    return access(
-        ClaimDocument.objects.select_related("claim__union"),
-        actor=actor,
-        pk=document_id,
-        claim_id=claim_id,
-    )
-
-
 def claim_document_open(
-    *, actor: Any, claim_id: int, document_id: int
+    *, actor: Actor, claim_id: int, document_id: int
 ) -> tuple[ClaimDocument, Any]:
     """The document and its open file, for a user allowed to see the claim. Medical
     documents are personal data: every read is audited."""

@@ -1,4 +1,4 @@
-"""The claim entry form (互助金申请录入).
+"""The forms of the aid pages: the claim entry form (互助金申请录入) and relief's two steps.
 
 The form parses what was typed and checks the uploads (see ``gonghui.aid.documents``); the
 rules of a claim itself (enrollment, waiting period, invoice used twice, amounts…) belong to
@@ -7,6 +7,7 @@ rules of a claim itself (enrollment, waiting period, invoice used twice, amounts
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -22,7 +23,9 @@ from gonghui.aid.documents import (
     upload_check,
 )
 from gonghui.aid.models import Category, ClaimDocument
+from gonghui.aid.services.relief import FIRST_YEAR
 from gonghui.core import pii
+from gonghui.core.actors import Actor
 from gonghui.members.models import Member
 from gonghui.members.selectors import member_by_id_number
 
@@ -50,17 +53,6 @@ def document_field_name(kind: str) -> str:
 
 
 DOCUMENT_FIELDS = {document_field_name(kind): kind for kind in Kind.values}
-
-
-def may_enter_claims(actor: Any, workflow: Any) -> bool:
-    """Staff, reviewers and administrators of grassroots and township unions enter claims
-    (the workflow's submitters); everyone else only reads them."""
-    union = getattr(actor, "union", None)
-    return (
-        union is not None
-        and getattr(actor, "role", None) in workflow.submit_roles
-        and union.level in workflow.submit_levels
-    )
 
 
 class MultipleFileInput(forms.FileInput):
@@ -142,7 +134,9 @@ class ClaimForm(forms.Form):
     payee_bank = _text("收款银行", 64)
     payee_account = _text("收款账号", 40, autocomplete="off", inputmode="numeric")
 
-    def __init__(self, *args: Any, actor: Any, member: Member | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, actor: Actor, member: Member | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.member: Member | None = member
@@ -305,3 +299,181 @@ class ReliefCorrectForm(forms.Form):
         account = self.fields["payee_account"]
         account.required = False
         account.help_text = f"现为 {item.account_masked}；不修改请留空"
+
+
+# --- Relief (会员大病救助) ---------------------------------------------------------------
+
+
+class FindForm(forms.Form):
+    id_number = forms.CharField(label="会员身份证号", max_length=24)
+    year = forms.IntegerField(label="救助年度", min_value=FIRST_YEAR)
+
+
+class ApplyForm(forms.Form):
+    member_id = forms.IntegerField(widget=forms.HiddenInput)
+    year = forms.IntegerField(widget=forms.HiddenInput)
+    diagnosis = forms.CharField(label="诊断（重大疾病）", max_length=64)
+    self_paid_year = forms.DecimalField(
+        label="年度个人自付医疗费用（元）",
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )
+    payee_bank = forms.CharField(label="收款银行", max_length=64)
+    # Never rendered back into the page: a full account number stays out of the HTML.
+    payee_account = forms.CharField(label="收款账号", max_length=40)
+
+
+# --- Mutual-aid plans: each category's terms in fields with Chinese labels, no JSON to type.
+# The form turns the fields into the plan's ``categories`` (the shape of the plan file), and
+# the plan's one validator checks them, so the page and ``gonghui aid load-plan`` refuse with
+# the same sentences.
+
+INPUT = {"class": "form-control form-control-sm"}
+BANDS = 5  # band rows offered per category; a plan uses two to four
+MODES = [("banded", "按比例分段给付"), ("lump", "一次性给付"), ("none", "不保障")]
+
+
+def _plan_text(label: str, kind: str = "text", **attrs: Any) -> forms.CharField:
+    # Every field is text: the plan's one validator (plan_validate) checks the values.
+    return forms.CharField(
+        label=label, required=False, widget=forms.TextInput(attrs={**INPUT, "type": kind, **attrs})
+    )
+
+
+class PlanForm(forms.Form):
+    name = _plan_text("方案名称", maxlength="128")
+    year = _plan_text("年度", "number", min="2000", max="2100")
+    fee_per_member = _plan_text("参保费（元/人·年）", inputmode="decimal")
+    enroll_from = _plan_text("参保开始日期", "date")
+    enroll_to = _plan_text("参保截止日期", "date")
+    coverage_from = _plan_text("保障开始日期", "date")
+    coverage_to = _plan_text("保障截止日期", "date")
+    waiting_days = _plan_text("观察期（天）", "number", min="0", max="365")
+    claim_deadline_days = _plan_text("申请时限（天）", "number", min="1", max="3650")
+    city_approval_above = _plan_text("超过此金额须市总审批（元）", inputmode="decimal")
+
+    def __init__(self, *args: Any, categories: dict[str, Any] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for key, label in Category.choices:
+            self.fields[f"{key}__mode"] = forms.ChoiceField(
+                label=f"{label}：给付方式",
+                choices=MODES,
+                required=False,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+            self.fields[f"{key}__deductible"] = _plan_text("起付线（元）", inputmode="decimal")
+            self.fields[f"{key}__yearly_cap"] = _plan_text("年度封顶（元）", inputmode="decimal")
+            for n in range(1, BANDS + 1):
+                self.fields[f"{key}__band{n}_up_to"] = _plan_text(
+                    f"第{n}段上限（元，最后一段留空）", inputmode="decimal"
+                )
+                self.fields[f"{key}__band{n}_ratio"] = _plan_text(
+                    f"第{n}段比例（%）", inputmode="decimal"
+                )
+            self.fields[f"{key}__lump_sum"] = _plan_text("一次性互助金（元）", inputmode="decimal")
+            self.fields[f"{key}__per_year"] = _plan_text("每年度限领次数", "number", min="1")
+        if categories is not None and not self.is_bound:
+            self.initial.update(categories_initial(categories))
+
+    def category_sections(self) -> list[dict[str, Any]]:
+        """The fields of each category, for the template."""
+        sections = []
+        for key, label in Category.choices:
+            sections.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "mode": self[f"{key}__mode"],
+                    "deductible": self[f"{key}__deductible"],
+                    "yearly_cap": self[f"{key}__yearly_cap"],
+                    "bands": [
+                        (self[f"{key}__band{n}_up_to"], self[f"{key}__band{n}_ratio"])
+                        for n in range(1, BANDS + 1)
+                    ],
+                    "lump_sum": self[f"{key}__lump_sum"],
+                    "per_year": self[f"{key}__per_year"],
+                }
+            )
+        return sections
+
+    def categories_errors(self) -> list[str]:
+        """What the plan's validator said of the categories (added under "categories")."""
+        return list(getattr(self, "_categories_errors", []))
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        if field == "categories":
+            messages = error if isinstance(error, list) else [error]
+            found = getattr(self, "_categories_errors", [])
+            for item in messages:
+                found.extend(getattr(item, "messages", [str(item)]))
+            self._categories_errors = found
+            return super().add_error(None, "保障类别有误，请按下面的提示修改。")
+        return super().add_error(field, error)
+
+    def plan_values(self) -> dict[str, Any]:
+        """The plan's fields as its file gives them, ``categories`` built from the rows."""
+        data = {k: v for k, v in self.cleaned_data.items() if "__" not in k}
+        data["categories"] = self._categories()
+        return data
+
+    def _categories(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        d = self.cleaned_data
+        for key, _label in Category.choices:
+            mode = d.get(f"{key}__mode") or "none"
+            if mode == "lump":
+                per_year = (d.get(f"{key}__per_year") or "1").strip()
+                out[key] = {
+                    "lump_sum": (d.get(f"{key}__lump_sum") or "").strip(),
+                    "per_year": int(per_year) if per_year.isdigit() else per_year,
+                }
+            elif mode == "banded":
+                bands = []
+                for n in range(1, BANDS + 1):
+                    up_to = (d.get(f"{key}__band{n}_up_to") or "").strip()
+                    ratio = (d.get(f"{key}__band{n}_ratio") or "").strip()
+                    if not up_to and not ratio:
+                        continue
+                    bands.append({"up_to": up_to or None, "ratio": _ratio(ratio)})
+                out[key] = {
+                    "deductible": (d.get(f"{key}__deductible") or "").strip(),
+                    "bands": bands,
+                    "yearly_cap": (d.get(f"{key}__yearly_cap") or "").strip(),
+                }
+        return out
+
+
+def _ratio(percent: str) -> str:
+    """A percent as typed (50, 62.5) as the ratio the plan stores ("0.50", "0.625")."""
+    try:
+        value = Decimal(percent.replace("%", "").replace("％", "").strip()) / 100
+    except InvalidOperation:
+        return percent  # the validator names it
+    return format(value.normalize(), "f") if value else "0"
+
+
+def categories_initial(categories: dict[str, Any]) -> dict[str, Any]:
+    """A plan's stored categories as the form's initial values."""
+    initial: dict[str, Any] = {}
+    for key, _label in Category.choices:
+        terms = categories.get(key)
+        if not terms:
+            initial[f"{key}__mode"] = "none"
+            continue
+        if "lump_sum" in terms:
+            initial[f"{key}__mode"] = "lump"
+            initial[f"{key}__lump_sum"] = terms.get("lump_sum", "")
+            initial[f"{key}__per_year"] = terms.get("per_year", 1)
+            continue
+        initial[f"{key}__mode"] = "banded"
+        initial[f"{key}__deductible"] = terms.get("deductible", "")
+        initial[f"{key}__yearly_cap"] = terms.get("yearly_cap", "")
+        for n, band in enumerate(terms.get("bands", [])[:BANDS], start=1):
+            initial[f"{key}__band{n}_up_to"] = band.get("up_to") or ""
+            try:
+                ratio = Decimal(str(band.get("ratio"))) * 100
+                initial[f"{key}__band{n}_ratio"] = format(ratio.normalize(), "f")
+            except InvalidOperation:
+                initial[f"{key}__band{n}_ratio"] = band.get("ratio")
+    return initial

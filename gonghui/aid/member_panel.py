@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 
 from gonghui.aid.models import MutualAidClaim, MutualAidEnrollment, MutualAidPlan, ReliefApplication
+from gonghui.core.actors import Actor
 from gonghui.core.workflow.models import RELEASED_STATES, State
 from gonghui.members.extensions import (
     MemberFilter,
@@ -22,7 +23,7 @@ from gonghui.members.extensions import (
 COUNTED = (State.NOTICE, State.APPROVED, State.PAID)
 
 
-def panel_context(actor: Any, member: Any) -> dict[str, Any]:
+def panel_context(actor: Actor, member: Any) -> dict[str, Any]:
     enrollments = list(
         MutualAidEnrollment.objects.filter(member=member)
         .select_related("plan", "union")
@@ -50,11 +51,10 @@ def panel_context(actor: Any, member: Any) -> dict[str, Any]:
     for relief in reliefs:
         if relief.state in COUNTED:
             totals[relief.policy.year]["relief"] += relief.amount
-    from gonghui.aid.forms import may_enter_claims
-    from gonghui.aid.workflows import CLAIM
+    from gonghui.aid.permissions import may_enter_claims
 
     return {
-        "may_enter": member.status == "active" and may_enter_claims(actor, CLAIM),
+        "may_enter": member.status == "active" and may_enter_claims(actor),
         "enrollments": enrollments,
         "claims": claims,
         "reliefs": reliefs,
@@ -66,7 +66,7 @@ def panel_context(actor: Any, member: Any) -> dict[str, Any]:
     }
 
 
-def _plan_choices(actor: Any) -> list[tuple[str, str]]:
+def _plan_choices(actor: Actor) -> list[tuple[str, str]]:
     plans = MutualAidPlan.objects.visible_to(actor).order_by("-year", "code")[:4]
     choices = [("", "医疗互助：全部")]
     for plan in plans:
@@ -75,7 +75,7 @@ def _plan_choices(actor: Any) -> list[tuple[str, str]]:
     return choices
 
 
-def _enrolled_filter(members: QuerySet[Any], value: str, actor: Any) -> QuerySet[Any]:
+def _enrolled_filter(members: QuerySet[Any], value: str, actor: Actor) -> QuerySet[Any]:
     kind, _, raw = value.partition(":")
     if kind not in ("in", "out") or not raw.isdigit():
         return members

@@ -10,34 +10,46 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 
-from gonghui.aid.models import Category, MutualAidClaim, MutualAidEnrollment, MutualAidPlan
+from gonghui.aid.models import (
+    Category,
+    ClaimDocument,
+    MutualAidClaim,
+    MutualAidEnrollment,
+    MutualAidPlan,
+    ReliefApplication,
+    ReliefPolicy,
+)
+from gonghui.core.actors import Actor
 from gonghui.core.formatting import ratio_percent, yuan
-from gonghui.core.models import Role
 from gonghui.core.scoping import access
+from gonghui.core.workflow import State
 from gonghui.members.models import Member
+from gonghui.members.selectors import member_by_id_number
 from gonghui.orgs.models import Union
+from gonghui.orgs.selectors import union_of_page
 
 CENT = Decimal("0.01")
+PAGE_SIZE = 50  # rows of a list page
 
 # Plans and enrollment ------------------------------------------------------------------
 
 
-def plans_visible(*, actor: Any) -> QuerySet[MutualAidPlan]:
+def plans_visible(*, actor: Actor) -> QuerySet[MutualAidPlan]:
     """The plans an actor may read: those of their ancestors and of their subtree."""
     return MutualAidPlan.objects.visible_to(actor).select_related("union")
 
 
-def plans_newest_first(*, actor: Any) -> QuerySet[MutualAidPlan]:
+def plans_newest_first(*, actor: Actor) -> QuerySet[MutualAidPlan]:
     return plans_visible(actor=actor).order_by("-year", "-enroll_from", "code")
 
 
-def plan_choices(actor: Any) -> list[tuple[str, str]]:
+def plan_choices(actor: Actor) -> list[tuple[str, str]]:
     """(code, label) of the plans an actor may enroll members in, newest first: the select
     of the enrollment sheet's upload page."""
     return [(p.code, f"{p.name}（{p.code}）") for p in plans_newest_first(actor=actor)]
 
 
-def access_plan(*, actor: Any, plan_id: int) -> MutualAidPlan:
+def access_plan(*, actor: Actor, plan_id: int) -> MutualAidPlan:
     return access(MutualAidPlan.objects.select_related("union"), actor=actor, pk=plan_id)
 
 
@@ -51,13 +63,6 @@ def plan_by_code(*, scope: Any, code: str) -> MutualAidPlan:
 
 def plan_has_claims(plan: MutualAidPlan) -> bool:
     return MutualAidClaim.objects.filter(plan=plan).exists()
-
-
-def plan_can_edit(*, actor: Any, plan: MutualAidPlan) -> bool:
-    """Only an administrator of the union that runs the plan changes it."""
-    return getattr(actor, "role", None) == Role.ADMIN and getattr(actor, "union_id", None) == (
-        plan.union_id
-    )
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,7 @@ def plan_terms_rows(plan: MutualAidPlan) -> list[TermsRow]:
     return rows
 
 
-def plans_with_enrolled(*, actor: Any) -> QuerySet[MutualAidPlan]:
+def plans_with_enrolled(*, actor: Actor) -> QuerySet[MutualAidPlan]:
     """The plan list: each plan with its members enrolled inside the actor's scope
     (``enrolled``), in one grouped query."""
     path = getattr(getattr(actor, "union", None), "path", None)
@@ -126,7 +131,7 @@ def plans_with_enrolled(*, actor: Any) -> QuerySet[MutualAidPlan]:
     )
 
 
-def plan_enrolled_count(*, actor: Any, plan: MutualAidPlan) -> int:
+def plan_enrolled_count(*, actor: Actor, plan: MutualAidPlan) -> int:
     """Members of the actor's subtree enrolled in the plan."""
     return MutualAidEnrollment.objects.visible_to(actor).filter(plan=plan).count()
 
@@ -160,7 +165,7 @@ def fee_of(plan: MutualAidPlan, enrolled: int) -> Decimal:
     return (plan.fee_per_member * enrolled).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def enrollment_fees(*, actor: Any, plan: MutualAidPlan, union: Union) -> FeeTable:
+def enrollment_fees(*, actor: Actor, plan: MutualAidPlan, union: Union) -> FeeTable:
     """参保费: for each child of ``union``, the members enrolled in ``plan`` and their fee
     (count × fee per member), and the total. One grouped query over the enrollments, by the
     child's path prefix, whatever the number of children; a child with no enrollment shows 0."""
@@ -213,3 +218,165 @@ def member_enrolled_q(plan: MutualAidPlan | int | None = None) -> Q:
     if plan is not None:
         enrollments = enrollments.filter(plan=plan)
     return Q(Exists(enrollments))
+
+
+# Claims ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimFilters:
+    union: Union
+    state: str = ""
+    category: str = ""
+    year: int | None = None
+    before: int | None = None
+
+    def query(self, **override: Any) -> str:
+        """The filter as a query string (for the next page's link)."""
+        from urllib.parse import urlencode
+
+        values = {
+            "union": self.union.code,
+            "state": self.state,
+            "category": self.category,
+            "year": self.year or "",
+            **override,
+        }
+        return urlencode({k: v for k, v in values.items() if v not in ("", None)})
+
+
+def claim_filters(*, actor: Actor, params: Any) -> ClaimFilters:
+    """The list's filters from the query string; unknown values are ignored, a union out
+    of scope is a 404."""
+    code = params.get("union", "")
+    union = union_of_page(actor=actor, code=code)
+    state = params.get("state", "")
+    category = params.get("category", "")
+    year = params.get("year", "")
+    before = params.get("before", "")
+    return ClaimFilters(
+        union=union,
+        state=state if state in State.values else "",
+        category=category if category in Category.values else "",
+        year=int(year) if year.isdigit() and len(year) == 4 else None,
+        before=int(before) if before.isdigit() else None,
+    )
+
+
+def claims_page(
+    *, actor: Actor, filters: ClaimFilters, limit: int = PAGE_SIZE
+) -> tuple[list[MutualAidClaim], int | None]:
+    """One page of claims of the chosen union's subtree, newest first, by keyset on the id
+    (no COUNT). Returns the claims and the ``before`` of the next page, or None."""
+    # By union ids, as member_page does: the (union, id) index serves the page.
+    qs: QuerySet[MutualAidClaim] = (
+        MutualAidClaim.objects.visible_under(actor, filters.union)
+        .select_related("member", "union")
+        .only(
+            "id",
+            "state",
+            "step",
+            "category",
+            "amount",
+            "submitted_at",
+            "created_at",
+            "member__name",
+            "union__name",
+        )
+    )
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.year:
+        qs = qs.filter(plan__year=filters.year)
+    if filters.before:
+        qs = qs.filter(pk__lt=filters.before)
+    rows = list(qs.order_by("-pk")[: limit + 1])
+    next_before = rows[limit - 1].pk if len(rows) > limit else None
+    return rows[:limit], next_before
+
+
+def claim_years(*, actor: Actor) -> list[int]:
+    """The years of the plans the actor can read, newest first (the year filter)."""
+    years = (
+        MutualAidPlan.objects.visible_to(actor).order_by().values_list("year", flat=True).distinct()
+    )
+    return sorted(set(years), reverse=True)
+
+
+def access_claim(*, actor: Actor, claim_id: int) -> MutualAidClaim:
+    return access(
+        MutualAidClaim.objects.select_related("member", "union", "plan", "submitted_by"),
+        actor=actor,
+        pk=claim_id,
+    )
+
+
+def claim_documents(claim: MutualAidClaim) -> list[ClaimDocument]:
+    order = {kind: n for n, kind in enumerate(ClaimDocument.Kind.values)}
+    return sorted(claim.documents.all(), key=lambda d: (order.get(d.kind, 99), d.pk))
+
+
+def access_claim_document(*, actor: Actor, claim_id: int, document_id: int) -> ClaimDocument:
+    """The document of a claim in the actor's scope, or Http404 (missing, out of scope, or
+    of another claim)."""
+    return access(
+        ClaimDocument.objects.select_related("claim__union"),
+        actor=actor,
+        pk=document_id,
+        claim_id=claim_id,
+    )
+
+
+# Relief ------------------------------------------------------------------------------------
+
+
+def relief_policy_of(*, union: Any, year: int) -> ReliefPolicy | None:
+    """``union``'s own policy for ``year`` (not an ancestor's), to edit it."""
+    return ReliefPolicy.objects.filter(union=union, year=year).order_by("pk").first()
+
+
+def relief_policies(*, actor: Actor) -> QuerySet[ReliefPolicy]:
+    """The policies an actor sees: their ancestors' (which apply to them) and their subtree's."""
+    return (
+        ReliefPolicy.objects.visible_to(actor)
+        .select_related("union")
+        .order_by("-year", "union__path")
+    )
+
+
+def relief_member_find(*, actor: Actor, id_number: str) -> Member:
+    """The member with this full ID number inside the actor's scope, by its keyed hash."""
+    member = member_by_id_number(actor=actor, text=id_number)
+    if member is None:
+        raise ValidationError("在您的管辖范围内没有找到该身份证号的会员。", code="member_not_found")
+    return member
+
+
+def access_relief(*, actor: Actor, relief_id: int) -> ReliefApplication:
+    return access(
+        ReliefApplication.objects.select_related("union", "member", "policy", "policy__union"),
+        actor=actor,
+        pk=relief_id,
+    )
+
+
+def relief_list(*, actor: Actor, state: str = "") -> QuerySet[ReliefApplication]:
+    """The applications in the actor's scope, newest first, optionally of one state."""
+    items = ReliefApplication.objects.visible_to(actor).select_related("union", "member", "policy")
+    if state in State.values:
+        items = items.filter(state=state)
+    return items.order_by("-pk")
+
+
+def relief_page(
+    *, actor: Actor, state: str = "", before: int | None = None, limit: int = PAGE_SIZE
+) -> tuple[list[ReliefApplication], int | None]:
+    """One page of the applications in scope, newest first, by keyset on the id (no COUNT
+    over the table, as the claims' list): the rows and the ``before`` of the next page."""
+    items = relief_list(actor=actor, state=state)
+    if before:
+        items = items.filter(pk__lt=before)
+    rows = list(items[: limit + 1])
+    return rows[:limit], (rows[limit - 1].pk if len(rows) > limit else None)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from gonghui.core.models import User
     from gonghui.orgs.models import Union
 
 
@@ -42,9 +43,11 @@ class SystemActor:
     is_authenticated: bool = False
     pk: None = None
     pii_access: bool = False
+    # The audit log names it as the review trail does (a command has no user row).
+    audit_name: str = "服务器操作员"
 
     def get_username(self) -> str:
-        return "服务器操作员"
+        return self.audit_name
 
 
 @dataclass(frozen=True)
@@ -66,3 +69,19 @@ class ServerActor:
 
 
 SERVER = ServerActor()
+
+
+def is_operator(actor: Actor) -> bool:
+    """The server acting on its own or for its operator: a command with no --user, or the
+    server's scheduled work. Services let it do what the command was run for, and record it
+    under its own name; a person's rules (roles, levels) are not asked of it."""
+    return isinstance(actor, (SystemActor, ServerActor))
+
+
+def user_of(actor: Actor) -> User | None:
+    """The user row an actor is, for the columns that name who entered or decided something
+    (None for the server, an API client, the operator)."""
+    # The configured user model, named without importing core.models (which imports this).
+    from django.contrib.auth import get_user_model
+
+    return actor if isinstance(actor, get_user_model()) else None

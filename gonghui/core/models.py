@@ -6,15 +6,10 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from gonghui.core.roles import Role
 from gonghui.core.scoping import ScopedQuerySet
 
-
-class Role(models.TextChoices):
-    ADMIN = "admin", "管理员"
-    STAFF = "staff", "工作人员"
-    REVIEWER = "reviewer", "审核员"
-    VIEWER = "viewer", "查看者"
-    FINANCE = "finance", "财务"
+__all__ = ["Role"]  # defined in core.roles, read here by most callers
 
 
 class UserManager(models.Manager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]

@@ -12,9 +12,10 @@ from typing import Any
 
 from django.utils.module_loading import autodiscover_modules
 
-EDITORS = ("admin", "staff")
-REVIEWERS = ("reviewer", "admin")
-READERS = ("admin", "staff", "reviewer", "viewer")
+from gonghui.core import roles
+
+# The role sets of the entries are the product's (core/roles.py), named here for nav.py files.
+EDITORS, REVIEWERS, READERS = roles.EDITORS, roles.REVIEWERS, roles.READERS
 
 
 @dataclass(frozen=True)

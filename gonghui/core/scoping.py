@@ -18,7 +18,7 @@ from django.http import Http404
 from gonghui.core.actors import Actor
 
 if TYPE_CHECKING:
-    from gonghui.core.models import User
+    pass
 
 M = TypeVar("M", bound=models.Model)
 
@@ -74,7 +74,7 @@ def access(queryset: models.QuerySet[M], *, actor: Actor, **lookup: Any) -> M:
         raise Http404("未找到该对象，或不在您的管辖范围内。") from exc
 
 
-def require_role(actor: User, *roles: str) -> None:
+def require_role(actor: Actor, *roles: str) -> None:
     """Refuse (403) an in-scope action the actor's role does not allow."""
     if getattr(actor, "role", None) not in roles:
         raise PermissionDenied("您的角色无权执行此操作。")

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 
 from gonghui.core import pii
+from gonghui.core.actors import Actor
 from gonghui.core.pii_search import ID_LIKE, PHONE_LIKE
 from gonghui.core.scoping import access
 from gonghui.members.extensions import member_filters
@@ -20,7 +21,7 @@ MEMBER_HOLDING_LEVELS = (Union.Level.GRASSROOTS, Union.Level.TOWNSHIP)
 PAGE_SIZE = 50
 
 
-def access_member(*, actor: Any, member_id: int) -> Member:
+def access_member(*, actor: Actor, member_id: int) -> Member:
     return access(
         Member.objects.select_related("union", "mass_enrollment"), actor=actor, pk=member_id
     )
@@ -43,7 +44,7 @@ def member_search_filter(qs: QuerySet[Member], text: str) -> QuerySet[Member]:
     return qs.filter(name__startswith=text.strip())
 
 
-def member_by_id_number(*, actor: Any, text: str) -> Member | None:
+def member_by_id_number(*, actor: Actor, text: str) -> Member | None:
     """The member with this full ID number inside the actor's scope (exact, through the
     keyed hash), or None. Raises ValidationError when the text is no valid ID number."""
     id18 = pii.normalize_id_number(text)
@@ -57,7 +58,7 @@ def member_by_id_number(*, actor: Any, text: str) -> Member | None:
 
 def member_page(
     *,
-    actor: Any,
+    actor: Actor,
     union: Union,
     text: str = "",
     before: int | None = None,
@@ -109,7 +110,7 @@ def member_events(*, member: Member) -> QuerySet[MembershipEvent]:
     return member.events.select_related("union", "from_union", "actor").order_by("on", "id")
 
 
-def member_history(*, actor: Any, member: Member, limit: int = 50) -> list[Any]:
+def member_history(*, actor: Actor, member: Member, limit: int = 50) -> list[Any]:
     """What was done to a member's record, from the audit log (corrections, transfers,
     leaving), newest first: the log is append-only, so it is the record's history."""
     from gonghui.core.audit import audit_action_label

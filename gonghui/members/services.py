@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gonghui.core import pii
+from gonghui.core.actors import Actor
 from gonghui.core.audit import audit_record
 from gonghui.core.bulk import ids_reserve
 from gonghui.core.models import User
@@ -40,7 +41,7 @@ def _require_holding_union(union: Union) -> None:
 @transaction.atomic
 def member_join(
     *,
-    actor: Any,
+    actor: Actor,
     union: Union,
     name: str,
     id_number: str,
@@ -109,7 +110,7 @@ def member_join(
     return member
 
 
-def _user(actor: Any) -> User | None:
+def _user(actor: Actor) -> User | None:
     return actor if isinstance(actor, User) else None
 
 
@@ -125,7 +126,7 @@ def _event_day(member: Member, on: date | None, what: str) -> date:
 @transaction.atomic
 def member_transfer(
     *,
-    actor: Any,
+    actor: Actor,
     member: Member,
     to_union: Union,
     on: date | None = None,
@@ -173,7 +174,9 @@ def member_transfer(
 
 
 @transaction.atomic
-def member_leave(*, actor: Any, member: Member, on: date | None = None, reason: str = "") -> Member:
+def member_leave(
+    *, actor: Actor, member: Member, on: date | None = None, reason: str = ""
+) -> Member:
     """End a membership on a date, with why (离职, 退休, 死亡, 其他)."""
     if reason and reason not in LeaveReason.values:
         raise ValidationError("请选择退会原因。", code="leave_reason")
@@ -216,7 +219,7 @@ MEMBER_EDIT_LABELS = {
 @transaction.atomic
 def member_update(
     *,
-    actor: Any,
+    actor: Actor,
     member: Member,
     phone: str,
     employer_name: str,
@@ -306,7 +309,7 @@ def member_reveal(*, actor: User, member: Member, field: str) -> str:
 
 
 def member_import(
-    *, actor: Any, union: Union, path: Path, dry_run: bool, progress: Progress | None = None
+    *, actor: Actor, union: Union, path: Path, dry_run: bool, progress: Progress | None = None
 ) -> ImportReport:
     """Import a roster into ``union``'s subtree: all rows or none; re-import adds nothing."""
     sheet = MemberSheet(actor=actor, union=union)
@@ -317,7 +320,7 @@ def member_import(
     return report
 
 
-def member_export(*, actor: Any, union: Union, path: Path, reveal: bool = False) -> int:
+def member_export(*, actor: Actor, union: Union, path: Path, reveal: bool = False) -> int:
     """Export the active members of ``union``'s subtree; masked unless ``reveal`` is allowed."""
     if reveal and not getattr(actor, "pii_access", False):
         raise PermissionDenied("您没有导出完整个人信息的权限。")

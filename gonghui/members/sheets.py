@@ -10,6 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from gonghui.core import pii
+from gonghui.core.actors import Actor
 from gonghui.core.bulk import db_now, fast_insert, fast_update, ids_reserve
 from gonghui.core.models import User
 from gonghui.core.sheets import (
@@ -199,11 +200,11 @@ class MemberSheet(Sheet):
     key_column = "id_number"
     writes_in_background = True
 
-    def __init__(self, *, actor: Any, union: Union) -> None:
+    def __init__(self, *, actor: Actor, union: Union) -> None:
         self.actor = actor
         self.union = union
         # A staff user sees their subtree; the server operator (no user) the union given.
-        self.scope = actor if actor is not None else union
+        self.scope = actor
         self.id_cipher = pii.column_cipher(Member.id_cipher)
         self.phone_cipher = pii.column_cipher(Member.phone_cipher)
         self.indexer = pii.id_indexer()

@@ -4,7 +4,6 @@ proposal the receiving union accepts or declines. Every step is locked and audit
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -13,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from gonghui.core import pii
+from gonghui.core.actors import Actor, user_of
 from gonghui.core.audit import audit_record
 from gonghui.core.models import Role
 from gonghui.core.scoping import access, in_scope
@@ -23,18 +23,18 @@ from gonghui.orgs.models import Union
 HANDLERS = (Role.ADMIN, Role.STAFF)
 
 
-def _covers(actor: Any, union: Union) -> bool:
+def _covers(actor: Actor, union: Union) -> bool:
     return in_scope(actor, union)
 
 
-def _require_handler(actor: Any) -> None:
+def _require_handler(actor: Actor) -> None:
     if getattr(actor, "role", None) not in HANDLERS:
         raise PermissionDenied("只有管理员和工作人员可以办理转会。")
 
 
 def transfer_propose(
     *,
-    actor: Any,
+    actor: Actor,
     member: Member,
     to_union: Union,
     on: date,
@@ -76,7 +76,7 @@ def transfer_propose(
                 reason=reason[:200],
                 employer_name=employer_name.strip()[:128],
                 employer_uscc=employer_uscc,
-                proposed_by=actor,
+                proposed_by=user_of(actor),
             )
             audit_record(
                 actor=actor,
@@ -92,13 +92,13 @@ def transfer_propose(
     return proposal
 
 
-def transfers_visible(*, actor: Any) -> QuerySet[MemberTransfer]:
+def transfers_visible(*, actor: Actor) -> QuerySet[MemberTransfer]:
     return MemberTransfer.objects.visible_to(actor).select_related(
         "member", "from_union", "to_union", "proposed_by", "decided_by"
     )
 
 
-def _lock(actor: Any, transfer_id: int) -> MemberTransfer:
+def _lock(actor: Actor, transfer_id: int) -> MemberTransfer:
     found = (
         MemberTransfer.objects.visible_to(actor)
         .select_for_update(of=("self",))
@@ -117,7 +117,7 @@ def _lock(actor: Any, transfer_id: int) -> MemberTransfer:
 
 @transaction.atomic
 def transfer_decide(
-    *, actor: Any, transfer_id: int, accept: bool, comment: str = ""
+    *, actor: Actor, transfer_id: int, accept: bool, comment: str = ""
 ) -> MemberTransfer:
     """The receiving union accepts (the member moves, with the new employer) or declines."""
     proposal = _lock(actor, transfer_id)  # 404 out of scope, before any role check
@@ -137,7 +137,7 @@ def transfer_decide(
             employer_uscc=proposal.employer_uscc or None,
         )
     proposal.state = MemberTransfer.State.ACCEPTED if accept else MemberTransfer.State.DECLINED
-    proposal.decided_by = actor
+    proposal.decided_by = user_of(actor)
     proposal.decided_at = timezone.now()
     proposal.comment = comment.strip()[:200]
     proposal.save()
@@ -154,14 +154,14 @@ def transfer_decide(
 
 
 @transaction.atomic
-def transfer_cancel(*, actor: Any, transfer_id: int) -> MemberTransfer:
+def transfer_cancel(*, actor: Actor, transfer_id: int) -> MemberTransfer:
     """The sending union withdraws its proposal before the receiver decides."""
     proposal = _lock(actor, transfer_id)
     _require_handler(actor)
     if not _covers(actor, proposal.from_union):
         raise PermissionDenied("只有转出工会可以撤回转会申请。")
     proposal.state = MemberTransfer.State.CANCELLED
-    proposal.decided_by = actor
+    proposal.decided_by = user_of(actor)
     proposal.decided_at = timezone.now()
     proposal.save()
     audit_record(

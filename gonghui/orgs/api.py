@@ -27,18 +27,18 @@ class UnionOut(Schema):
 @router.get("/unions", response=list[UnionOut])
 @paginate(BoundedLimitOffset)
 def list_unions(request: HttpRequest):
-    return selectors.unions_visible(actor=request.user)
+    return selectors.unions_visible(actor=request_actor(request))
 
 
 @router.get("/unions/{union_code}", response=UnionOut)
 def get_union(request: HttpRequest, union_code: str):
-    return selectors.access_union(actor=request.user, code=union_code)
+    return selectors.access_union(actor=request_actor(request), code=union_code)
 
 
 @router.get("/unions/{union_code}/children", response=list[UnionOut])
 def list_union_children(request: HttpRequest, union_code: str):
-    union = selectors.access_union(actor=request.user, code=union_code)
-    return selectors.union_children(actor=request.user, union=union)
+    union = selectors.access_union(actor=request_actor(request), code=union_code)
+    return selectors.union_children(actor=request_actor(request), union=union)
 
 
 class EnterpriseOut(Schema):

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from gonghui.core.actors import Actor
 from gonghui.core.audit import audit_record
 from gonghui.core.sheets.writer import write_rows
 from gonghui.orgs.models import Enterprise, FormationMode, FormationTask, Union
@@ -72,7 +73,7 @@ def formation_tasks_open(*, enterprises: QuerySet[Enterprise], on: date | None =
 @transaction.atomic
 def formation_close(
     *,
-    actor: Any,
+    actor: Actor,
     task: FormationTask,
     mode: str,
     formed_on: date,
@@ -143,7 +144,7 @@ WORKLIST_HEADERS = [
 ]
 
 
-def formation_worklist_export(*, actor: Any, union: Union, path: Path) -> int:
+def formation_worklist_export(*, actor: Actor, union: Union, path: Path) -> int:
     """The worklist of a union's area as a workbook (open tasks and those closed)."""
     modes = dict(FormationMode.choices)
     statuses = dict(FormationTask.Status.choices)

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
+from gonghui.core.actors import Actor
 from gonghui.core.scoping import access, scope_path_of
 from gonghui.orgs.models import Enterprise, FormationTask, Union
 
 
-def access_union(*, actor: Any, code: str) -> Union:
+def access_union(*, actor: Actor, code: str) -> Union:
     return access(Union.objects.select_related("region"), actor=actor, code=code)
 
 
-def union_of_page(*, actor: Any, code: str | None) -> Union:
+def union_of_page(*, actor: Actor, code: str | None) -> Union:
     """The union a page is about: the one ``code`` names (``?union=``; 404 outside the
     actor's subtree), else the actor's own; 404 for a user without a union."""
     code = (code or "").strip()
@@ -29,11 +29,11 @@ def union_of_page(*, actor: Any, code: str | None) -> Union:
     return own
 
 
-def unions_visible(*, actor: Any) -> QuerySet[Union]:
+def unions_visible(*, actor: Actor) -> QuerySet[Union]:
     return Union.objects.visible_to(actor)
 
 
-def union_children(*, actor: Any, union: Union) -> QuerySet[Union]:
+def union_children(*, actor: Actor, union: Union) -> QuerySet[Union]:
     """The children of a union the actor can see, with their cached counts (one query)."""
     return (
         Union.objects.visible_to(actor)
@@ -42,7 +42,7 @@ def union_children(*, actor: Any, union: Union) -> QuerySet[Union]:
     )
 
 
-def union_breadcrumbs(*, actor: Any, union: Union) -> list[Union]:
+def union_breadcrumbs(*, actor: Actor, union: Union) -> list[Union]:
     """The chain from the actor's own union down to ``union`` (never above the scope)."""
     scope = scope_path_of(actor) or union.path
     steplen = Union.steplen
@@ -50,7 +50,7 @@ def union_breadcrumbs(*, actor: Any, union: Union) -> list[Union]:
     return list(Union.objects.filter(path__in=paths).order_by("depth"))
 
 
-def union_search(*, actor: Any, text: str, limit: int = 50) -> QuerySet[Union]:
+def union_search(*, actor: Actor, text: str, limit: int = 50) -> QuerySet[Union]:
     text = text.strip()
     qs = Union.objects.visible_to(actor)
     if text:
@@ -58,7 +58,7 @@ def union_search(*, actor: Any, text: str, limit: int = 50) -> QuerySet[Union]:
     return qs.order_by("path")[:limit]
 
 
-def union_from_ref(*, actor: Any, ref: str) -> Union:
+def union_from_ref(*, actor: Actor, ref: str) -> Union:
     """The union a person picked or typed: its code, "code 名称" as the picker fills it in,
     or its exact full name, inside the actor's scope; otherwise a Chinese ValidationError."""
     from django.core.exceptions import ValidationError
@@ -113,7 +113,7 @@ def union_destination(*, ref: str) -> Union:
     return found
 
 
-def union_choices(*, actor: Any) -> list[Union]:
+def union_choices(*, actor: Actor) -> list[Union]:
     """The unions an actor may pick as an import or export target: their own and the
     county and township levels below it (not every grassroots union of a city)."""
     own = getattr(actor, "union", None)
@@ -141,7 +141,7 @@ class FormationProgress:
 
 
 def formation_progress(
-    *, actor: Any, union: Union, year: int
+    *, actor: Actor, union: Union, year: int
 ) -> tuple[FormationProgress, list[FormationProgress]]:
     """Progress of the worklist (closed this year / (open + closed this year)) for a union and
     for each of its children, from one grouped query whatever the number of children."""
@@ -175,7 +175,7 @@ def formation_progress(
     return total, per_child
 
 
-def enterprises_of(*, actor: Any, union: Union | None, text: str = "") -> QuerySet[Enterprise]:
+def enterprises_of(*, actor: Actor, union: Union | None, text: str = "") -> QuerySet[Enterprise]:
     """Enterprises owned within ``union``'s subtree and the actor's scope, by name or USCC."""
     if union is None:
         return Enterprise.objects.none()
@@ -193,7 +193,7 @@ def enterprises_of(*, actor: Any, union: Union | None, text: str = "") -> QueryS
 
 def formation_tasks(
     *,
-    actor: Any,
+    actor: Actor,
     union: Union,
     status: str = FormationTask.Status.OPEN,
     text: str = "",
@@ -211,7 +211,7 @@ def formation_tasks(
     return qs.order_by("township_union__path", "-enterprise__employee_count", "id")
 
 
-def access_formation_task(*, actor: Any, task_id: int) -> FormationTask:
+def access_formation_task(*, actor: Actor, task_id: int) -> FormationTask:
     return access(
         FormationTask.objects.select_related("enterprise", "township_union"),
         actor=actor,

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 
+from gonghui.core.actors import Actor
 from gonghui.core.audit import audit_record
 from gonghui.core.jobs import JobProgress
 from gonghui.core.models import Job
@@ -129,7 +130,7 @@ def next_child_code(parent: Union) -> str:
 @transaction.atomic
 def union_create(
     *,
-    actor: Any,
+    actor: Actor,
     parent: Union,
     code: str,
     name: str,

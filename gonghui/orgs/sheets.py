@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from gonghui.core import pii
+from gonghui.core.actors import Actor
 from gonghui.core.audit import audit_record
 from gonghui.core.sheets import (
     INVALID,
@@ -83,10 +84,10 @@ class EnterpriseSheet(Sheet):
     columns = COLUMNS
     key_column = "uscc"
 
-    def __init__(self, *, actor: Any, union: Union) -> None:
+    def __init__(self, *, actor: Actor, union: Union) -> None:
         self.actor = actor
         self.union = union
-        self.scope = actor if actor is not None else union
+        self.scope = actor
         townships = Union.objects.filter(
             path__startswith=union.path, level=Union.Level.TOWNSHIP, region__isnull=False
         ).select_related("region")
@@ -227,7 +228,7 @@ def _default(field: str) -> Any:
 
 # The sheet's import and export, as the pages, jobs and commands run them.
 def enterprise_import(
-    *, actor: Any, union: Union, path: Path, dry_run: bool, progress: Progress | None = None
+    *, actor: Actor, union: Union, path: Path, dry_run: bool, progress: Progress | None = None
 ) -> ImportReport:
     """Import an enterprise register into ``union``'s area; opens 应建未建 tasks as needed."""
     audit = ImportAudit(
@@ -242,7 +243,7 @@ def enterprise_import(
     )
 
 
-def enterprise_export(*, actor: Any, union: Union, path: Path, reveal: bool = False) -> int:
+def enterprise_export(*, actor: Actor, union: Union, path: Path, reveal: bool = False) -> int:
     sheet = EnterpriseSheet(actor=actor, union=union)
     count = write_export(sheet, path, sheet.export_rows())
     audit_record(

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from gonghui.core.actors import Actor, SystemActor
 from gonghui.core.audit import audit_record
 from gonghui.core.formatting import LIGHTS, percent_one, percent_signed
 from gonghui.core.indicators.periods import parse_month
@@ -357,7 +358,7 @@ def dispatch_workbook(table: DispatchTable, target: str | Path | IO[bytes]) -> N
 
 
 def dispatch_export(
-    *, actor: Any, union: Union, year: int, month: int, target: str | Path | IO[bytes]
+    *, actor: Actor, union: Union, year: int, month: int, target: str | Path | IO[bytes]
 ) -> DispatchTable:
     """Compute the table of ``union`` (scope checked by the caller) and write its workbook;
     audited. Returns the table written."""
@@ -368,7 +369,6 @@ def dispatch_export(
         action="report.dispatch.export",
         union=union,
         summary=f"导出{dispatch_title(table)}（{len(table.rows)}项指标）",
-        actor_name="" if actor is not None else "命令行",
     )
     return table
 
@@ -467,7 +467,9 @@ def dispatch_command(command: BaseCommand, options: dict[str, Any]) -> None:
             raise CommandError(f"输出文件须为 .xlsx：{output}")
         if not path.parent.exists():
             raise CommandError(f"目录不存在：{path.parent}")
-        table = dispatch_export(actor=None, union=union, year=year, month=month, target=path)
+        table = dispatch_export(
+            actor=SystemActor(union), union=union, year=year, month=month, target=path
+        )
     else:
         table = dispatch_table(union=union, year=year, month=month)
     if options.get("json"):

@@ -17,6 +17,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from gonghui.core.actors import Actor
 from gonghui.core.formatting import LIGHTS
 
 if TYPE_CHECKING:
@@ -194,7 +195,7 @@ def docx_text(data: bytes) -> str:
     return "\n".join(lines)
 
 
-def narrative_download(*, actor: Any, narrative: Any) -> bytes:
+def narrative_download(*, actor: Actor, narrative: Any) -> bytes:
     """The report as a .docx for a person to take away: every download is audited."""
     from gonghui.core.audit import audit_record
 

@@ -22,7 +22,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from gonghui.core.actors import Actor, is_operator
 from gonghui.core.indicators.registry import Indicator, Tree, indicators
+from gonghui.core.roles import EDITORS
 from gonghui.core.scoping import require_role
 from gonghui.core.sheets import (
     INVALID,
@@ -55,7 +57,6 @@ from gonghui.reports.targets import (
     targets_for,
 )
 
-EDITORS = ("admin", "staff")
 TARGET_LEVELS = (Union.Level.CITY, Union.Level.COUNTY, Union.Level.TOWNSHIP)
 YEAR_MIN, YEAR_MAX = 2000, 2100
 CENT = Decimal("0.01")
@@ -113,7 +114,7 @@ def target_year(value: Any) -> int:
     return year
 
 
-def year_choices(actor: Any = None) -> list[tuple[str, str]]:
+def year_choices(actor: Actor | None = None) -> list[tuple[str, str]]:
     """The years offered on the upload page and the targets page: this year first (the
     upload page's default), then next year's, then the three before."""
     this = timezone.localdate().year
@@ -228,7 +229,7 @@ class SaveOutcome:
 
 @transaction.atomic
 def targets_save(
-    *, actor: Any, union: Union, year: int, entries: dict[tuple[str, str], str]
+    *, actor: Actor, union: Union, year: int, entries: dict[tuple[str, str], str]
 ) -> SaveOutcome:
     """Save the targets page: ``entries`` maps (indicator key, union code) to what the cell
     holds. A changed number is set, an emptied cell cleared; if any cell is refused,
@@ -297,7 +298,7 @@ class TargetSheet(Sheet):
     title = "年度目标"
     key_column = HEAD
 
-    def __init__(self, *, actor: Any, union: Union, year: Any = None) -> None:
+    def __init__(self, *, actor: Actor, union: Union, year: Any = None) -> None:
         self.actor = actor
         self.union = union
         self.year: int | None = target_year(year) if year not in (None, "") else None
@@ -484,7 +485,7 @@ def _number(value: Decimal | None) -> int | float | None:
 
 def targets_import(
     *,
-    actor: Any,
+    actor: Actor,
     union: Union,
     path: Path,
     dry_run: bool,
@@ -493,7 +494,7 @@ def targets_import(
 ) -> ImportReport:
     """A targets sheet of ``year`` for ``union`` and its child unions: every target or
     none; a re-import updates the targets it changes and counts the rest unchanged."""
-    if actor is not None:
+    if not is_operator(actor):
         require_role(actor, *EDITORS)
     if union.level not in TARGET_LEVELS:
         raise ValidationError("目标只设到市、区县和乡镇（街道）工会。", code="target_level")
@@ -535,7 +536,7 @@ def targets_import(
 
 
 def targets_export(
-    *, actor: Any, union: Union, path: Path, reveal: bool = False, year: Any = None
+    *, actor: Actor, union: Union, path: Path, reveal: bool = False, year: Any = None
 ) -> int:
     """The targets of ``union`` and its child unions for ``year`` (default: this year) in
     the import's primary layout, one row per indicator; returns the number of rows."""

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from gonghui.core.actors import Actor, is_operator, user_of
 from gonghui.core.audit import audit_record
 from gonghui.core.indicators.registry import Indicator, Tree, indicator_get
 from gonghui.core.scoping import require_role
@@ -46,10 +47,10 @@ def targets_for(tree: Tree, year: int, keys: list[str]) -> dict[str, dict[str | 
 
 
 @transaction.atomic
-def target_set(*, actor: Any, union: Union, indicator: str, year: int, value: Any) -> Target:
+def target_set(*, actor: Actor, union: Union, indicator: str, year: int, value: Any) -> Target:
     """Set one target; audited. A user sets targets inside their own subtree (the city for
     itself and its counties, a county for itself and its townships)."""
-    if actor is not None:
+    if not is_operator(actor):
         if not Union.objects.visible_to(actor).filter(pk=union.pk).exists():
             raise PermissionDenied("只能设置本级及下级工会的目标。")
         require_role(actor, "admin", "staff")
@@ -73,7 +74,7 @@ def target_set(*, actor: Any, union: Union, indicator: str, year: int, value: An
         indicator=indicator,
         year=year,
         union=union,
-        defaults={"value": amount, "updated_by": actor if getattr(actor, "pk", None) else None},
+        defaults={"value": amount, "updated_by": user_of(actor)},
     )
     audit_record(
         actor=actor,
@@ -86,10 +87,10 @@ def target_set(*, actor: Any, union: Union, indicator: str, year: int, value: An
 
 
 @transaction.atomic
-def target_clear(*, actor: Any, union: Union, indicator: str, year: int) -> bool:
+def target_clear(*, actor: Actor, union: Union, indicator: str, year: int) -> bool:
     """Remove one target (the city's falls back to the sum of its counties'); audited.
     Returns whether there was one. The same permissions as ``target_set``."""
-    if actor is not None:
+    if not is_operator(actor):
         if not Union.objects.visible_to(actor).filter(pk=union.pk).exists():
             raise PermissionDenied("只能设置本级及下级工会的目标。")
         require_role(actor, "admin", "staff")

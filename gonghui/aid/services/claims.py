@@ -46,12 +46,12 @@ from gonghui.aid.terms import (
 )
 from gonghui.aid.workflows import CLAIM
 from gonghui.core import pii
-from gonghui.core.actors import SystemActor
+from gonghui.core.actors import Actor, is_operator, user_of
 from gonghui.core.audit import audit_record
 from gonghui.core.fields import cipher_set
 from gonghui.core.scoping import access
 from gonghui.core.sheets import ImportReport, run_import, write_export
-from gonghui.core.sheets.engine import CellError, Progress, audit_import
+from gonghui.core.sheets.engine import CellError, ImportAudit, Progress, audit_import
 from gonghui.core.workflow import Action, State
 from gonghui.core.workflow.models import RELEASED_STATES
 from gonghui.core.workflow.services import transition_many, workflow_submit
@@ -109,7 +109,7 @@ def _enrollments_of(member: Member) -> list[MutualAidEnrollment]:
 
 def claim_payout_preview(
     *,
-    actor: Any,
+    actor: Actor,
     member: Member,
     category: str,
     start_date: date,
@@ -140,7 +140,7 @@ def claim_payout_preview(
 
 def claim_create(
     *,
-    actor: Any,
+    actor: Actor,
     member: Member,
     category: str,
     hospital: str,
@@ -267,7 +267,7 @@ def claim_create(
             amount=payout.amount,
             deductible_used=payout.deductible_used,
             calculation=payout.lines_json(),
-            entered_by=actor if getattr(actor, "pk", None) else None,
+            entered_by=user_of(actor),
         )
         cipher_set(claim, "account_cipher", account)
         try:
@@ -457,9 +457,9 @@ class _SubmitRefused(Exception):
     pass
 
 
-def _check_may_import(actor: Any, union: Union) -> None:
+def _check_may_import(actor: Actor, union: Union) -> None:
     """Imported claims are submitted at once: only those who may submit may import."""
-    if actor is None:
+    if is_operator(actor):
         return
     scope = getattr(actor, "union", None)
     if scope is None or not str(union.path).startswith(scope.path):
@@ -476,7 +476,7 @@ def _check_may_import(actor: Any, union: Union) -> None:
 
 def claim_import(
     *,
-    actor: Any,
+    actor: Actor,
     union: Union,
     path: Path,
     dry_run: bool,
@@ -491,13 +491,10 @@ def claim_import(
 
     _check_may_import(actor, union)
     sheet = ClaimSheet(actor=actor, union=union, today=today)
-    submitter = actor if actor is not None else SystemActor(union)
-    audit = {
-        "actor": actor,
-        "union": union,
-        "action": "mutual_aid_claim.import",
-        "title": ClaimSheet.title,
-    }
+    submitter = actor
+    audit = ImportAudit(
+        actor=actor, union=union, action="mutual_aid_claim.import", title=ClaimSheet.title
+    )
     try:
         with transaction.atomic():
             report = run_import(sheet, path, dry_run=dry_run, progress=progress)
@@ -512,17 +509,31 @@ def claim_import(
                         )
                     raise _SubmitRefused
             if report.committed:  # the event in the import's own transaction
-                audit_import(report, path=path, **audit)
+                audit_import(
+                    report,
+                    path=path,
+                    actor=audit.actor,
+                    union=audit.union,
+                    action=audit.action,
+                    title=audit.title,
+                )
     except _SubmitRefused:
         report.committed = False
         report.created = report.updated = report.unchanged = 0
     report.extra["payouts"] = sheet.payouts
     if not report.committed:
-        audit_import(report, path=path, **audit)
+        audit_import(
+            report,
+            path=path,
+            actor=audit.actor,
+            union=audit.union,
+            action=audit.action,
+            title=audit.title,
+        )
     return report
 
 
-def claim_export(*, actor: Any, union: Union, path: Path, reveal: bool = False) -> int:
+def claim_export(*, actor: Actor, union: Union, path: Path, reveal: bool = False) -> int:
     """Export the claims of ``union``'s subtree with the import's headers, plus the union,
     the payout and the state; ID numbers and accounts masked unless ``reveal`` is allowed."""
     from gonghui.aid.sheets.claims import ClaimSheet

@@ -21,6 +21,7 @@ from django.http import Http404
 from gonghui.aid.documents import Upload, _delete_files, claim_documents_store
 from gonghui.aid.models import Category, ClaimDocument, MutualAidClaim, ReliefApplication
 from gonghui.aid.workflows import CLAIM, RELIEF
+from gonghui.core.actors import Actor
 from gonghui.core.audit import audit_record
 from gonghui.core.fields import cipher_get, cipher_set
 from gonghui.core.workflow import State, Workflow
@@ -77,7 +78,7 @@ def _changes(before: Any, after: dict[str, Any], labels: dict[str, str]) -> list
     ]
 
 
-def _lock(workflow: Workflow, model: type[Any], actor: Any, item_id: int) -> Any:
+def _lock(workflow: Workflow, model: type[Any], actor: Actor, item_id: int) -> Any:
     item = (
         model.objects.select_for_update(of=("self",))
         .select_related("union", "member", "member__union")
@@ -99,7 +100,7 @@ def _lock(workflow: Workflow, model: type[Any], actor: Any, item_id: int) -> Any
 
 def claim_correct(
     *,
-    actor: Any,
+    actor: Actor,
     claim_id: int,
     uploads: Sequence[Upload] = (),
     remove_documents: Sequence[int] = (),
@@ -150,7 +151,7 @@ def claim_correct(
 
 
 def _documents_replace(
-    actor: Any,
+    actor: Actor,
     claim: MutualAidClaim,
     uploads: Sequence[Upload],
     remove: Sequence[int],
@@ -177,7 +178,7 @@ def _documents_replace(
 
 def relief_correct(
     *,
-    actor: Any,
+    actor: Actor,
     relief_id: int,
     diagnosis: str,
     self_paid_year: Decimal | str,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +12,7 @@ from django.db import transaction
 from gonghui.aid.models import Category, MutualAidPlan
 from gonghui.aid.services.plans import plan_data, plan_save
 from gonghui.aid.terms import Payout, category_terms_parse, money, payout_compute
+from gonghui.core.actors import Actor
 
 
 def _next_year(day: date) -> date:
@@ -23,7 +23,7 @@ def _next_year(day: date) -> date:
 
 
 @transaction.atomic
-def plan_copy_next_year(*, actor: Any, plan: MutualAidPlan) -> MutualAidPlan:
+def plan_copy_next_year(*, actor: Actor, plan: MutualAidPlan) -> MutualAidPlan:
     """A new plan for the following year with the same terms, fee and union, its dates a
     year later; its code and name have the year replaced. Refused if it exists already."""
     year = plan.year + 1

@@ -17,12 +17,13 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
 from gonghui.aid.models import MutualAidEnrollment, MutualAidPlan
+from gonghui.aid.permissions import may_edit_plan, require_plan_admin
 from gonghui.aid.selectors import (
     enrollment_fees,
-    plan_can_edit,
     plan_has_claims,
 )
 from gonghui.aid.sheets.enrollments import EnrollmentSheet
+from gonghui.core.actors import SERVER, Actor
 from gonghui.core.audit import audit_record
 from gonghui.core.bulk import db_now
 from gonghui.core.jobs import JobProgress, job_start
@@ -212,17 +213,8 @@ def _same_terms(old: dict[str, Any], new: dict[str, Any]) -> bool:
         return False  # terms stored before a rule tightened: a change all the same
 
 
-def _require_plan_admin(actor: Any, union: Union) -> None:
-    """A user changes only the plans of their own union, as its administrator; the server
-    operator (no user) loads any."""
-    if actor is None:
-        return
-    if getattr(actor, "role", None) != Role.ADMIN or actor.union_id != union.pk:
-        raise PermissionDenied("只有举办工会的管理员才能修改互助方案。")
-
-
 @transaction.atomic
-def plan_save(*, actor: Any, data: Mapping[str, Any]) -> PlanResult:
+def plan_save(*, actor: Actor, data: Mapping[str, Any]) -> PlanResult:
     """Create or update the plan ``data["code"]`` names (idempotent: loading the same file
     again changes nothing). Terms are frozen once a claim uses the plan; the union once
     members are enrolled."""
@@ -230,7 +222,7 @@ def plan_save(*, actor: Any, data: Mapping[str, Any]) -> PlanResult:
     union: Union = values["union"]
     plan = MutualAidPlan.objects.select_for_update().filter(code=values["code"]).first()
     if plan is None:
-        _require_plan_admin(actor, union)
+        require_plan_admin(actor, union)
         plan = MutualAidPlan.objects.create(**values)
         audit_record(
             actor=actor,
@@ -240,7 +232,7 @@ def plan_save(*, actor: Any, data: Mapping[str, Any]) -> PlanResult:
             summary=f"新建互助方案 {plan.code} {plan.name}",
         )
         return PlanResult(plan, "created")
-    _require_plan_admin(actor, plan.union)
+    require_plan_admin(actor, plan.union)
     changed = [
         key
         for key, value in values.items()
@@ -271,7 +263,7 @@ def plan_save(*, actor: Any, data: Mapping[str, Any]) -> PlanResult:
             }
         )
     if "union" in changed:
-        _require_plan_admin(actor, union)
+        require_plan_admin(actor, union)
     for key in changed:
         setattr(plan, key, values[key])
     plan.save()
@@ -286,7 +278,7 @@ def plan_save(*, actor: Any, data: Mapping[str, Any]) -> PlanResult:
     return PlanResult(plan, "updated", labels)
 
 
-def plan_load_file(*, actor: Any, path: Path) -> PlanResult:
+def plan_load_file(*, actor: Actor, path: Path) -> PlanResult:
     """`gonghui aid load-plan FILE`: a plan as JSON (see PLAN_2023)."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
@@ -321,9 +313,9 @@ def plan_data(plan: MutualAidPlan) -> dict[str, Any]:
     }
 
 
-def plan_update(*, actor: Any, plan: MutualAidPlan, data: Mapping[str, Any]) -> PlanResult:
+def plan_update(*, actor: Actor, plan: MutualAidPlan, data: Mapping[str, Any]) -> PlanResult:
     """The edit page: the fields of ``data`` replace the plan's; code and union stay."""
-    if not plan_can_edit(actor=actor, plan=plan):
+    if not may_edit_plan(actor, plan):
         raise PermissionDenied("只有举办工会的管理员才能修改互助方案。")
     merged = {**plan_data(plan), **data, "code": plan.code, "union": plan.union.code}
     return plan_save(actor=actor, data=merged)
@@ -348,7 +340,7 @@ def enrollment_check_target(*, plan: MutualAidPlan, union: Union, enrolled_on: d
 
 
 def enrollment_enroll_union_start(
-    *, actor: Any, plan: MutualAidPlan, union: Union, enrolled_on: date
+    *, actor: Actor, plan: MutualAidPlan, union: Union, enrolled_on: date
 ) -> Job:
     """参保 of every active member of ``union``'s subtree not yet in ``plan``, as a job.
     The caller reached plan and union through the actor's scope."""
@@ -366,7 +358,7 @@ def enrollment_enroll_union_start(
 def enrollment_enroll_union_work(job: Job, progress: JobProgress) -> dict[str, Any]:
     """The job of ``enrollment_enroll_union_start``, as the one who started it."""
     params = job.params
-    actor = job.started_by
+    actor: Actor = job.started_by or SERVER
     plan = MutualAidPlan.objects.visible_to(actor).select_related("union").get(pk=params["plan"])
     union = Union.objects.visible_to(actor).get(pk=params["union"])
     created = enrollment_enroll_union(
@@ -381,7 +373,7 @@ def enrollment_enroll_union_work(job: Job, progress: JobProgress) -> dict[str, A
 
 def enrollment_enroll_union(
     *,
-    actor: Any,
+    actor: Actor,
     plan: MutualAidPlan,
     union: Union,
     enrolled_on: date,
@@ -392,7 +384,7 @@ def enrollment_enroll_union(
     (10^5 members take seconds), each range committed on its own so that the progress bar
     moves and a rerun after a failure adds only what is missing."""
     enrollment_check_target(plan=plan, union=union, enrolled_on=enrolled_on)
-    scope = actor if actor is not None else union
+    scope = actor
     pending = (
         Member.objects.visible_to(scope)
         .filter(union__path__startswith=union.path, status=Member.Status.ACTIVE)
@@ -455,7 +447,7 @@ def _enroll_range(plan: MutualAidPlan, union: Union, enrolled_on: date, low: int
 
 def enrollment_import(
     *,
-    actor: Any,
+    actor: Actor,
     union: Union,
     path: Path,
     dry_run: bool,
@@ -481,7 +473,7 @@ def enrollment_import(
 
 
 def enrollment_export(
-    *, actor: Any, union: Union, path: Path, reveal: bool = False, plan: str | None = None
+    *, actor: Actor, union: Union, path: Path, reveal: bool = False, plan: str | None = None
 ) -> int:
     """The enrollments of ``union``'s subtree (of one plan, or all), ID numbers masked
     unless ``reveal`` is allowed."""
@@ -502,7 +494,7 @@ def enrollment_export(
 FEE_HEADERS = ["工会代码", "工会名称", "参保人数", "参保费标准（元/人）", "参保费（元）"]
 
 
-def enrollment_fees_export(*, actor: Any, plan: MutualAidPlan, union: Union, path: Path) -> int:
+def enrollment_fees_export(*, actor: Actor, plan: MutualAidPlan, union: Union, path: Path) -> int:
     """The fee table of the page as a workbook (the same figures), with a total row."""
     table = enrollment_fees(actor=actor, plan=plan, union=union)
     rows: list[list[Any]] = [

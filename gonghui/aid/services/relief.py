@@ -18,28 +18,28 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from itertools import pairwise
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from gonghui.aid.models import ReliefApplication, ReliefPolicy
+from gonghui.aid.permissions import (
+    POLICY_LEVELS,
+    require_relief_policy_admin,
+    require_relief_submitter,
+)
 from gonghui.aid.workflows import RELIEF
 from gonghui.core import pii
+from gonghui.core.actors import Actor, user_of
 from gonghui.core.audit import audit_record
 from gonghui.core.fields import cipher_set
-from gonghui.core.models import Role
-from gonghui.core.scoping import access, in_scope
-from gonghui.core.workflow import State
 from gonghui.core.workflow.models import RELEASED_STATES
 from gonghui.core.workflow.services import workflow_submit
 from gonghui.members.models import Member
-from gonghui.members.selectors import member_by_id_number
 
 CENT = Decimal("0.01")
 FIRST_YEAR = 2000
-POLICY_LEVELS = ("city", "county")
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ def _clean_diseases(raw: Iterable[str]) -> list[str]:
 
 def relief_policy_save(
     *,
-    actor: Any,
+    actor: Actor,
     union: Any,
     year: int,
     tiers: Iterable[Mapping[str, Any]],
@@ -171,12 +171,7 @@ def relief_policy_save(
 ) -> ReliefPolicy:
     """Create or replace ``union``'s policy for ``year`` (one per union and year). An
     admin of a city or county union sets the policy of their union or of a county below."""
-    if getattr(actor, "role", None) != Role.ADMIN or getattr(actor, "union", None) is None:
-        raise PermissionDenied("只有市、区县工会的管理员可以设置大病救助政策。")
-    if actor.union.level not in POLICY_LEVELS:
-        raise PermissionDenied("只有市、区县工会的管理员可以设置大病救助政策。")
-    if not in_scope(actor, union):
-        raise Http404("未找到该工会，或不在您的管辖范围内。")
+    require_relief_policy_admin(actor, union)
     if union.level not in POLICY_LEVELS:
         raise ValidationError("大病救助政策只能由市或区县工会制定。", code="level")
     this_year = timezone.localdate().year
@@ -213,40 +208,13 @@ def relief_policy_save(
     return policy
 
 
-def relief_policy_of(*, union: Any, year: int) -> ReliefPolicy | None:
-    """``union``'s own policy for ``year`` (not an ancestor's), to edit it."""
-    return ReliefPolicy.objects.filter(union=union, year=year).order_by("pk").first()
-
-
-def relief_policies(*, actor: Any) -> QuerySet[ReliefPolicy]:
-    """The policies an actor sees: their ancestors' (which apply to them) and their subtree's."""
-    return (
-        ReliefPolicy.objects.visible_to(actor)
-        .select_related("union")
-        .order_by("-year", "union__path")
-    )
-
-
-# --- Applications ----------------------------------------------------------------------------
-
-
 def _once_message(year: int) -> str:
     return f"该会员{year}年度已有大病救助申请，每人每年限申请一次。"
 
 
-def _require_submitter(actor: Any) -> None:
-    union = getattr(actor, "union", None)
-    if (
-        union is None
-        or getattr(actor, "role", None) not in RELIEF.submit_roles
-        or union.level not in RELIEF.submit_levels
-    ):
-        raise PermissionDenied("只有基层或乡镇（街道）工会的工作人员可以提交大病救助申请。")
-
-
 def relief_apply(
     *,
-    actor: Any,
+    actor: Actor,
     member: Member,
     year: int,
     diagnosis: str,
@@ -256,37 +224,60 @@ def relief_apply(
     submit: bool = True,
 ) -> ReliefApplication:
     """A member's relief application for ``year``, created and (by default) submitted to
-    the township's 初审. Refusals raise ValidationError with one Chinese message."""
+    the township's 初审 through the engine. Every refusal of what was typed is given at once
+    (a ValidationError listing each, in Chinese); scope and role refuse first (404, 403)."""
     if not Member.objects.visible_to(actor).filter(pk=member.pk).exists():
         raise Http404("未找到该会员，或不在您的管辖范围内。")
-    _require_submitter(actor)
+    require_relief_submitter(actor)
+    errors: list[ValidationError] = []
     if member.status != Member.Status.ACTIVE:
-        raise ValidationError("该会员已退会，不能申请大病救助。", code="member_left")
+        errors.append(ValidationError("该会员已退会，不能申请大病救助。", code="member_left"))
     year = int(year)
+    policy = None
     if not FIRST_YEAR <= year <= timezone.localdate().year:
-        raise ValidationError("救助年度无效。", code="year")
-    policy = relief_policy_for(member.union, year)
-    if policy is None:
-        raise ValidationError(f"{year}年度没有适用于该会员的大病救助政策。", code="no_policy")
+        errors.append(ValidationError("救助年度无效。", code="year"))
+    else:
+        policy = relief_policy_for(member.union, year)
+        if policy is None:
+            errors.append(
+                ValidationError(f"{year}年度没有适用于该会员的大病救助政策。", code="no_policy")
+            )
     diagnosis = diagnosis.strip()
-    if diagnosis not in policy.diseases:
-        raise ValidationError(
-            f"“{diagnosis[:20]}”不在{year}年度重大疾病目录内，不能申请大病救助。",
-            code="diagnosis",
+    if policy is not None and diagnosis not in policy.diseases:
+        errors.append(
+            ValidationError(
+                f"“{diagnosis[:20]}”不在{year}年度重大疾病目录内，不能申请大病救助。",
+                code="diagnosis",
+            )
         )
-    cost = _money(self_paid_year, "年度个人自付医疗费用", allow_zero=False)
-    grant = relief_grant(policy, cost)
-    if grant <= 0:
-        first = relief_tiers(policy)[0].lower
-        raise ValidationError(
-            f"年度个人自付医疗费用未达到救助标准（{yuan_label(first)}）", code="below_threshold"
-        )
+    cost = grant = None
+    try:
+        cost = _money(self_paid_year, "年度个人自付医疗费用", allow_zero=False)
+    except ValidationError as exc:
+        errors.append(exc)
+    if policy is not None and cost is not None:
+        grant = relief_grant(policy, cost)
+        if grant <= 0:
+            first = relief_tiers(policy)[0].lower
+            errors.append(
+                ValidationError(
+                    f"年度个人自付医疗费用未达到救助标准（{yuan_label(first)}）",
+                    code="below_threshold",
+                )
+            )
     bank = payee_bank.strip()
     if not bank:
-        raise ValidationError("请填写收款银行。", code="payee_bank")
-    if len(bank) > 64:
-        raise ValidationError("收款银行名称不能超过64个字。", code="payee_bank")
-    account = pii.normalize_bank_account(payee_account)
+        errors.append(ValidationError("请填写收款银行。", code="payee_bank"))
+    elif len(bank) > 64:
+        errors.append(ValidationError("收款银行名称不能超过64个字。", code="payee_bank"))
+    account = ""
+    try:
+        account = pii.normalize_bank_account(payee_account)
+    except ValidationError as exc:
+        errors.append(exc)
+    if errors:
+        raise ValidationError(errors)
+    assert policy is not None and cost is not None and grant is not None
     with transaction.atomic():
         live = ReliefApplication.objects.filter(member=member, policy__year=year).exclude(
             state__in=RELEASED_STATES
@@ -306,7 +297,7 @@ def relief_apply(
                 amount=grant,
                 payee_bank=bank,
                 account_masked=pii.mask_bank_account(account),
-                entered_by=actor if getattr(actor, "pk", None) else None,
+                entered_by=user_of(actor),
             )
             cipher_set(application, "account_cipher", account)
             with transaction.atomic():
@@ -325,27 +316,3 @@ def relief_apply(
             workflow_submit(RELIEF, application, actor=actor)
     application.refresh_from_db()
     return application
-
-
-def relief_member_find(*, actor: Any, id_number: str) -> Member:
-    """The member with this full ID number inside the actor's scope, by its keyed hash."""
-    member = member_by_id_number(actor=actor, text=id_number)
-    if member is None:
-        raise ValidationError("在您的管辖范围内没有找到该身份证号的会员。", code="member_not_found")
-    return member
-
-
-def access_relief(*, actor: Any, relief_id: int) -> ReliefApplication:
-    return access(
-        ReliefApplication.objects.select_related("union", "member", "policy", "policy__union"),
-        actor=actor,
-        pk=relief_id,
-    )
-
-
-def relief_list(*, actor: Any, state: str = "") -> QuerySet[ReliefApplication]:
-    """The applications in the actor's scope, newest first, optionally of one state."""
-    items = ReliefApplication.objects.visible_to(actor).select_related("union", "member", "policy")
-    if state in State.values:
-        items = items.filter(state=state)
-    return items.order_by("-created_at", "-pk")

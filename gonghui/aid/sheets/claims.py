@@ -36,6 +36,7 @@ from gonghui.aid.terms import (
     plan_rules_check,
 )
 from gonghui.core import pii
+from gonghui.core.actors import Actor
 from gonghui.core.bulk import db_now, fast_insert, ids_reserve
 from gonghui.core.sheets import (
     INVALID,
@@ -182,11 +183,11 @@ class ClaimSheet(Sheet):
     columns = COLUMNS
     key_column = "invoice_no"  # an invoice pays once: a repeat in the file is an error
 
-    def __init__(self, *, actor: Any, union: Union, today: date | None = None) -> None:
+    def __init__(self, *, actor: Actor, union: Union, today: date | None = None) -> None:
         self.actor = actor
         self.union = union
         # A staff user sees their subtree; the server operator (no user) the union given.
-        self.scope = actor if actor is not None else union
+        self.scope = actor
         self.account_cipher = pii.column_cipher(MutualAidClaim.account_cipher)
         self.id_cipher = pii.column_cipher(Member.id_cipher)
         self.indexer = pii.id_indexer()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from gonghui.aid.models import MutualAidEnrollment, MutualAidPlan
 from gonghui.aid.selectors import plan_by_code, plan_choices
 from gonghui.core import pii
+from gonghui.core.actors import Actor
 from gonghui.core.bulk import db_now, fast_insert
 from gonghui.core.sheets import (
     INVALID,
@@ -49,12 +50,12 @@ class EnrollmentSheet(Sheet):
     key_column = "id_number"
 
     def __init__(
-        self, *, actor: Any, union: Union, plan: MutualAidPlan | str | None = None
+        self, *, actor: Actor, union: Union, plan: MutualAidPlan | str | None = None
     ) -> None:
         self.actor = actor
         self.union = union
         # A staff user sees their subtree; the server operator (no user) the union given.
-        self.scope = actor if actor is not None else union
+        self.scope = actor
         # None only for the template and an export of every plan.
         self.plan: MutualAidPlan | None = (
             plan_by_code(scope=self.scope, code=plan) if isinstance(plan, str) else plan

@@ -32,6 +32,7 @@ from gonghui.aid.tests.factories import (
 )
 from gonghui.aid.workflows import CLAIM
 from gonghui.conftest import World
+from gonghui.core.actors import SystemActor
 from gonghui.core.models import AuditEvent
 from gonghui.core.sheets import ImportReport
 from gonghui.core.workflow import Action, State
@@ -128,8 +129,10 @@ def do_import(
     name: str = "claims.xlsx",
 ) -> ImportReport:
     path = write_claims(tmp_path / name, rows)
+    union = union or world.yuehe
+    # No actor named: the operator at the command line, scoped to the union.
     return claim_import(
-        actor=actor, union=union or world.yuehe, path=path, dry_run=dry_run, today=TODAY
+        actor=actor or SystemActor(union), union=union, path=path, dry_run=dry_run, today=TODAY
     )
 
 
@@ -412,7 +415,11 @@ def test_a_bad_row_is_refused_naming_its_column(
 def test_a_claim_after_the_deadline_is_refused(world: World, tmp_path: Path, zhang: Member) -> None:
     path = write_claims(tmp_path / "late.xlsx", [claim_row(zhang, 1)])
     report = claim_import(
-        actor=None, union=world.yuehe, path=path, dry_run=True, today=date(2025, 6, 10)
+        actor=SystemActor(world.yuehe),
+        union=world.yuehe,
+        path=path,
+        dry_run=True,
+        today=date(2025, 6, 10),
     )
     assert only_error(report) == (
         3,

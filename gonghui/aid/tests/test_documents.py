@@ -15,7 +15,6 @@ from django.http import Http404
 
 from gonghui.aid import documents
 from gonghui.aid.documents import (
-    access_claim_document,
     claim_create_with_documents,
     display_name,
     missing_documents,
@@ -24,6 +23,7 @@ from gonghui.aid.documents import (
     upload_check,
 )
 from gonghui.aid.models import ClaimDocument, MutualAidClaim
+from gonghui.aid.selectors import access_claim_document
 from gonghui.aid.tests.test_claim_pages import (
     EXE,
     PDF,

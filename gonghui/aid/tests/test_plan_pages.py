@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from gonghui.aid.forms import categories_initial
 from gonghui.aid.models import MutualAidPlan
-from gonghui.aid.plan_forms import categories_initial
 from gonghui.aid.tests.factories import EnrollmentFactory, PlanFactory
 from gonghui.aid.tests.test_plans import make_claim
 from gonghui.conftest import World

@@ -18,6 +18,7 @@ from gonghui.aid.models import MutualAidClaim, MutualAidPlan
 from gonghui.aid.services.plans import plan_save, plan_update, plan_validate
 from gonghui.aid.tests.factories import PLAN_2023, EnrollmentFactory, PlanFactory
 from gonghui.conftest import World
+from gonghui.core.actors import SystemActor
 from gonghui.core.models import AuditEvent, Role
 from gonghui.core.tests.factories import UserFactory
 from gonghui.members.tests.factories import MemberFactory
@@ -233,12 +234,12 @@ def test_amounts_given_as_json_numbers_are_read_exactly(world: World) -> None:
 
 
 def test_terms_cannot_change_once_a_claim_uses_the_plan(world: World) -> None:
-    plan = plan_save(actor=None, data=PLAN_2023).plan
+    plan = plan_save(actor=SystemActor(None), data=PLAN_2023).plan
     make_claim(plan, world)
     categories = copy.deepcopy(PLAN_2023["categories"])
     categories["inpatient"]["deductible"] = "800.00"
     with pytest.raises(ValidationError) as caught:
-        plan_save(actor=None, data=with_changes(categories=categories))
+        plan_save(actor=SystemActor(None), data=with_changes(categories=categories))
     assert caught.value.message_dict == {
         "categories": [
             "已有互助金申请使用此方案，不能再修改保障类别（起付线、分段比例、年度封顶、"
@@ -250,10 +251,11 @@ def test_terms_cannot_change_once_a_claim_uses_the_plan(world: World) -> None:
 
 
 def test_name_dates_and_fee_still_change_once_a_claim_uses_the_plan(world: World) -> None:
-    plan = plan_save(actor=None, data=PLAN_2023).plan
+    plan = plan_save(actor=SystemActor(None), data=PLAN_2023).plan
     make_claim(plan, world)
     result = plan_save(
-        actor=None, data=with_changes(name="新名称", fee_per_member="30.00", enroll_to="2023-11-30")
+        actor=SystemActor(None),
+        data=with_changes(name="新名称", fee_per_member="30.00", enroll_to="2023-11-30"),
     )
     plan.refresh_from_db()
     assert result.status == "updated"
@@ -265,18 +267,21 @@ def test_name_dates_and_fee_still_change_once_a_claim_uses_the_plan(world: World
 
 
 def test_terms_written_differently_are_no_change(world: World) -> None:
-    plan = plan_save(actor=None, data=PLAN_2023).plan
+    plan = plan_save(actor=SystemActor(None), data=PLAN_2023).plan
     make_claim(plan, world)
     categories = copy.deepcopy(PLAN_2023["categories"])
     categories["inpatient"]["bands"][0]["ratio"] = "0.5"
-    assert plan_save(actor=None, data=with_changes(categories=categories)).status == "unchanged"
+    assert (
+        plan_save(actor=SystemActor(None), data=with_changes(categories=categories)).status
+        == "unchanged"
+    )
 
 
 def test_the_union_cannot_change_once_members_are_enrolled(world: World) -> None:
-    plan = plan_save(actor=None, data=PLAN_2023).plan
+    plan = plan_save(actor=SystemActor(None), data=PLAN_2023).plan
     EnrollmentFactory.create(plan=plan, member=MemberFactory.create(union=world.yuehe))
     with pytest.raises(ValidationError) as caught:
-        plan_save(actor=None, data=with_changes(union="330502"))
+        plan_save(actor=SystemActor(None), data=with_changes(union="330502"))
     assert caught.value.message_dict == {"union": ["已有会员参保，不能更改方案的举办工会。"]}
 
 

@@ -16,11 +16,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gonghui.aid.models import ReliefApplication, ReliefPolicy
+from gonghui.aid.selectors import relief_member_find
 from gonghui.aid.services import relief as relief_service
 from gonghui.aid.services.relief import (
     relief_apply,
     relief_grant,
-    relief_member_find,
     relief_policy_for,
     relief_policy_save,
 )
@@ -73,6 +73,13 @@ def apply(world: World, member: Member, cost: str = "30000.00", **kwargs: Any) -
     }
     values.update(kwargs)
     return relief_apply(**values)
+
+
+def factory_member_per_item(world: World) -> Any:
+    """A factory argument giving each application its own member (once per year each)."""
+    import factory
+
+    return factory.LazyFunction(lambda: MemberFactory.create(union=world.wuxing_grassroots))
 
 
 def reviewer(union: Union, name: str) -> User:
@@ -201,6 +208,25 @@ def test_a_bad_account_number_is_refused(world: World, policy, member) -> None:
     with pytest.raises(ValidationError) as exc:
         apply(world, member, payee_account="6222-abc")
     assert exc.value.messages == ["收款账号应为 8 至 30 位数字。"]
+
+
+def test_every_error_of_an_application_is_given_at_once(world: World, policy, member) -> None:
+    with pytest.raises(ValidationError) as exc:
+        apply(
+            world,
+            member,
+            cost="100.00",
+            diagnosis="感冒",
+            payee_bank=" ",
+            payee_account="6222-abc",
+        )
+    assert exc.value.messages == [
+        "“感冒”不在2023年度重大疾病目录内，不能申请大病救助。",
+        "年度个人自付医疗费用未达到救助标准（2万元）",
+        "请填写收款银行。",
+        "收款账号应为 8 至 30 位数字。",
+    ]
+    assert not ReliefApplication.objects.exists()
 
 
 def test_a_member_of_a_sibling_county_is_not_found(world: World, policy) -> None:
@@ -444,6 +470,22 @@ def test_the_list_holds_the_scope_and_filters_by_state(
     filtered = client.get("/aid/relief/?state=draft").content.decode()
     assert f'href="/aid/relief/{draft.pk}/"' in filtered
     assert f'href="/aid/relief/{in_review.pk}/"' not in filtered
+
+
+def test_the_list_pages_by_keyset_newest_first(world: World, policy, client_as) -> None:
+    items = ReliefApplicationFactory.create_batch(
+        51, member=factory_member_per_item(world), state="in_review"
+    )
+    client = client_as(world.wuxing_staff)
+    first = client.get("/aid/relief/?state=in_review").content.decode()
+    newest, oldest = max(i.pk for i in items), min(i.pk for i in items)
+    assert f'href="/aid/relief/{newest}/"' in first
+    assert f'href="/aid/relief/{oldest}/"' not in first
+    second_pk = sorted(i.pk for i in items)[1]
+    assert f'href="?state=in_review&amp;before={second_pk}"' in first
+    second = client.get(f"/aid/relief/?state=in_review&before={second_pk}").content.decode()
+    assert f'href="/aid/relief/{oldest}/"' in second
+    assert 'data-testid="next-page"' not in second
 
 
 def test_the_list_query_count_does_not_grow_with_rows(world: World, policy, client_as) -> None:

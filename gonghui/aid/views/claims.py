@@ -3,12 +3,10 @@ with the workflow panel, and the documents served privately."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -21,11 +19,20 @@ from gonghui.aid.documents import (
     claim_document_open,
     required_labels,
 )
-from gonghui.aid.forms import ClaimForm, may_enter_claims, member_by_id_number
-from gonghui.aid.models import Category, ClaimDocument, MutualAidClaim, MutualAidPlan
-from gonghui.aid.selectors import enrollments_of
+from gonghui.aid.forms import ClaimForm, member_by_id_number
+from gonghui.aid.models import Category
+from gonghui.aid.permissions import may_enter_claims
+from gonghui.aid.selectors import (
+    access_claim,
+    claim_documents,
+    claim_filters,
+    claim_years,
+    claims_page,
+    enrollments_of,
+)
 from gonghui.aid.workflows import CLAIM
 from gonghui.core import pii
+from gonghui.core.actors import Actor
 from gonghui.core.formatting import yuan
 from gonghui.core.middleware import request_actor
 from gonghui.core.pii_search import pii_search_allow
@@ -34,109 +41,7 @@ from gonghui.core.workflow import State
 from gonghui.core.workflow.selectors import may_correct
 from gonghui.core.workflow.views import panel_context
 from gonghui.members.models import Member
-from gonghui.orgs.models import Union
-from gonghui.orgs.selectors import access_union, union_choices
-
-PAGE_SIZE = 50
-
-
-# --- Reads (selectors of the claim pages) ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ClaimFilters:
-    union: Union
-    state: str = ""
-    category: str = ""
-    year: int | None = None
-    before: int | None = None
-
-    def query(self, **override: Any) -> str:
-        """The filter as a query string (for the next page's link)."""
-        from urllib.parse import urlencode
-
-        values = {
-            "union": self.union.code,
-            "state": self.state,
-            "category": self.category,
-            "year": self.year or "",
-            **override,
-        }
-        return urlencode({k: v for k, v in values.items() if v not in ("", None)})
-
-
-def claim_filters(*, actor: Any, params: Any) -> ClaimFilters:
-    """The list's filters from the query string; unknown values are ignored, a union out
-    of scope is a 404."""
-    code = params.get("union", "")
-    union = access_union(actor=actor, code=code) if code else actor.union
-    state = params.get("state", "")
-    category = params.get("category", "")
-    year = params.get("year", "")
-    before = params.get("before", "")
-    return ClaimFilters(
-        union=union,
-        state=state if state in State.values else "",
-        category=category if category in Category.values else "",
-        year=int(year) if year.isdigit() and len(year) == 4 else None,
-        before=int(before) if before.isdigit() else None,
-    )
-
-
-def claims_page(
-    *, actor: Any, filters: ClaimFilters, limit: int = PAGE_SIZE
-) -> tuple[list[MutualAidClaim], int | None]:
-    """One page of claims of the chosen union's subtree, newest first, by keyset on the id
-    (no COUNT). Returns the claims and the ``before`` of the next page, or None."""
-    # By union ids, as member_page does: the (union, id) index serves the page.
-    qs: QuerySet[MutualAidClaim] = (
-        MutualAidClaim.objects.visible_under(actor, filters.union)
-        .select_related("member", "union")
-        .only(
-            "id",
-            "state",
-            "step",
-            "category",
-            "amount",
-            "submitted_at",
-            "created_at",
-            "member__name",
-            "union__name",
-        )
-    )
-    if filters.state:
-        qs = qs.filter(state=filters.state)
-    if filters.category:
-        qs = qs.filter(category=filters.category)
-    if filters.year:
-        qs = qs.filter(plan__year=filters.year)
-    if filters.before:
-        qs = qs.filter(pk__lt=filters.before)
-    rows = list(qs.order_by("-pk")[: limit + 1])
-    next_before = rows[limit - 1].pk if len(rows) > limit else None
-    return rows[:limit], next_before
-
-
-def claim_years(*, actor: Any) -> list[int]:
-    """The years of the plans the actor can read, newest first (the year filter)."""
-    years = (
-        MutualAidPlan.objects.visible_to(actor).order_by().values_list("year", flat=True).distinct()
-    )
-    return sorted(set(years), reverse=True)
-
-
-def access_claim(*, actor: Any, claim_id: int) -> MutualAidClaim:
-    return access(
-        MutualAidClaim.objects.select_related("member", "union", "plan", "submitted_by"),
-        actor=actor,
-        pk=claim_id,
-    )
-
-
-def claim_documents(claim: MutualAidClaim) -> list[ClaimDocument]:
-    order = {kind: n for n, kind in enumerate(ClaimDocument.Kind.values)}
-    return sorted(claim.documents.all(), key=lambda d: (order.get(d.kind, 99), d.pk))
-
+from gonghui.orgs.selectors import union_choices
 
 # --- Pages --------------------------------------------------------------------------------
 
@@ -166,14 +71,14 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             "states": State.choices,
             "categories": Category.choices,
             "years": claim_years(actor=actor),
-            "can_enter": may_enter_claims(actor, CLAIM),
+            "can_enter": may_enter_claims(actor),
         },
     )
 
 
 def claim_new(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    if not may_enter_claims(actor, CLAIM):
+    if not may_enter_claims(actor):
         # A redirect rather than 403: the list says who may enter claims.
         messages.warning(request, "只有基层或乡镇（街道）工会的工作人员可以录入互助金申请。")
         return redirect("aid:claim_list")
@@ -203,7 +108,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
     return render(request, "aid/claim_form.html", _form_context(form), status=200)
 
 
-def _preset_member(request: HttpRequest, actor: Any) -> Member | None:
+def _preset_member(request: HttpRequest, actor: Actor) -> Member | None:
     """The member named by ?member= (from the member's page), inside the actor's scope."""
     raw = request.GET.get("member", "")
     if not raw.isdigit():
@@ -239,7 +144,7 @@ def claim_member_lookup(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     text = request.POST.get("id_number", "").strip()[:40]
     member, error, hint = None, "", ""
-    if not may_enter_claims(actor, CLAIM):
+    if not may_enter_claims(actor):
         error = "您无权录入互助金申请。"
     elif len(text.replace(" ", "")) < 15:
         hint = "请输入完整的身份证号。"  # still typing: not an error yet

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 
 from gonghui.aid.forms import ClaimCorrectForm, ReliefCorrectForm
+from gonghui.aid.selectors import access_claim, access_relief, claim_documents
 from gonghui.aid.services.corrections import claim_correct, relief_correct
-from gonghui.aid.services.relief import access_relief
-from gonghui.aid.views.claims import _form_context, access_claim, claim_documents
+from gonghui.aid.views.claims import _form_context
 from gonghui.aid.workflows import CLAIM, RELIEF
 from gonghui.core.formatting import yuan
 from gonghui.core.middleware import request_actor

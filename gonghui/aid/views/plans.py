@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.aid import selectors
+from gonghui.aid.forms import PlanForm
 from gonghui.aid.models import MutualAidPlan
-from gonghui.aid.plan_forms import PlanForm
+from gonghui.aid.permissions import may_edit_plan
 from gonghui.aid.services.plan_tools import plan_copy_next_year, plan_preview
 from gonghui.aid.services.plans import (
     enrollment_enroll_union_start,
@@ -62,7 +63,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "terms": selectors.plan_terms_rows(plan),
             "approval_above": yuan(plan.city_approval_above),
             "enrolled": selectors.plan_enrolled_count(actor=actor, plan=plan),
-            "can_edit": selectors.plan_can_edit(actor=actor, plan=plan),
+            "can_edit": may_edit_plan(actor, plan),
             "has_claims": selectors.plan_has_claims(plan),
         },
     )
@@ -89,7 +90,7 @@ def plan_preview_view(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_copy_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     actor = request_actor(request)
     plan = selectors.access_plan(actor=actor, plan_id=plan_id)
-    if not selectors.plan_can_edit(actor=actor, plan=plan):
+    if not may_edit_plan(actor, plan):
         raise PermissionDenied("只有举办工会的管理员才能复制互助方案。")
     try:
         copy = plan_copy_next_year(actor=actor, plan=plan)
@@ -105,7 +106,7 @@ def plan_copy_view(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     actor = request_actor(request)
     plan = selectors.access_plan(actor=actor, plan_id=plan_id)
-    if not selectors.plan_can_edit(actor=actor, plan=plan):
+    if not may_edit_plan(actor, plan):
         raise PermissionDenied("只有举办工会的管理员才能修改互助方案。")
     form = PlanForm(request.POST or None, initial=_initial(plan), categories=plan.categories)
     if request.method == "POST" and form.is_valid():

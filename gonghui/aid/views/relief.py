@@ -3,23 +3,24 @@ workflow panel, and the yearly policies."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from gonghui.aid import selectors
+from gonghui.aid.forms import ApplyForm, FindForm
+from gonghui.aid.permissions import may_apply_relief, may_set_relief_policy
 from gonghui.aid.services import relief as svc
 from gonghui.aid.workflows import RELIEF
 from gonghui.core.middleware import request_actor
-from gonghui.core.models import Role
 from gonghui.core.scoping import access
 from gonghui.core.workflow import State
 from gonghui.core.workflow.selectors import may_correct
@@ -31,65 +32,38 @@ PAGE_SIZE = 50
 TIER_ROWS = 5
 
 
-def _may_apply(actor: Any) -> bool:
-    union = getattr(actor, "union", None)
-    return (
-        union is not None
-        and actor.role in RELIEF.submit_roles
-        and union.level in RELIEF.submit_levels
-    )
-
-
-def _may_set_policy(actor: Any) -> bool:
-    union = getattr(actor, "union", None)
-    return union is not None and actor.role == Role.ADMIN and union.level in svc.POLICY_LEVELS
-
-
 @require_GET
 def relief_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     state = request.GET.get("state", "")
-    page = Paginator(svc.relief_list(actor=actor, state=state), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    state = state if state in State.values else ""
+    before = request.GET.get("before", "")
+    rows, next_before = selectors.relief_page(
+        actor=actor, state=state, before=int(before) if before.isdigit() else None
     )
     return render(
         request,
         "aid/relief_list.html",
         {
-            "page": page,
-            "state": state if state in State.values else "",
+            "rows": rows,
+            "next_query": urlencode(
+                {k: v for k, v in {"state": state, "before": next_before}.items() if v}
+            )
+            if next_before
+            else "",
+            "state": state,
             "states": State.choices,
-            "may_apply": _may_apply(actor),
-            "may_set_policy": _may_set_policy(actor),
+            "may_apply": may_apply_relief(actor),
+            "may_set_policy": may_set_relief_policy(actor),
         },
     )
-
-
-class FindForm(forms.Form):
-    id_number = forms.CharField(label="会员身份证号", max_length=24)
-    year = forms.IntegerField(label="救助年度", min_value=svc.FIRST_YEAR)
-
-
-class ApplyForm(forms.Form):
-    member_id = forms.IntegerField(widget=forms.HiddenInput)
-    year = forms.IntegerField(widget=forms.HiddenInput)
-    diagnosis = forms.CharField(label="诊断（重大疾病）", max_length=64)
-    self_paid_year = forms.DecimalField(
-        label="年度个人自付医疗费用（元）",
-        max_digits=12,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-    )
-    payee_bank = forms.CharField(label="收款银行", max_length=64)
-    # Never rendered back into the page: a full account number stays out of the HTML.
-    payee_account = forms.CharField(label="收款账号", max_length=40)
 
 
 def relief_new(request: HttpRequest) -> HttpResponse:
     """Two steps: find the member by full ID number (through the keyed hash), then fill in
     the diagnosis from the applicable policy's list, the cost and the payee."""
     actor = request_actor(request)
-    context: dict[str, Any] = {"may_apply": _may_apply(actor)}
+    context: dict[str, Any] = {"may_apply": may_apply_relief(actor)}
     if request.method != "POST":
         context["find"] = FindForm(initial={"year": timezone.localdate().year})
         return render(request, "aid/relief_new.html", context)
@@ -133,7 +107,7 @@ def relief_new(request: HttpRequest) -> HttpResponse:
     if not find.is_valid():
         return render(request, "aid/relief_new.html", context)
     try:
-        member = svc.relief_member_find(actor=actor, id_number=find.cleaned_data["id_number"])
+        member = selectors.relief_member_find(actor=actor, id_number=find.cleaned_data["id_number"])
     except ValidationError as exc:
         find.add_error("id_number", exc)
         return render(request, "aid/relief_new.html", context)
@@ -161,7 +135,7 @@ def _render_apply(
 
 def relief_detail(request: HttpRequest, relief_id: int) -> HttpResponse:
     actor = request_actor(request)
-    item = svc.access_relief(actor=actor, relief_id=relief_id)
+    item = selectors.access_relief(actor=actor, relief_id=relief_id)
     return render(
         request,
         "aid/relief_detail.html",
@@ -178,12 +152,12 @@ def relief_detail(request: HttpRequest, relief_id: int) -> HttpResponse:
 @require_GET
 def relief_policy_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    may_set = _may_set_policy(actor)
+    may_set = may_set_relief_policy(actor)
     scope = actor.union.path if actor.union else "-"
     rows = [
         # An ancestor's policy applies here but is edited by the ancestor's admins.
         (p, svc.relief_tiers(p), may_set and p.union.path.startswith(str(scope)))
-        for p in svc.relief_policies(actor=actor)
+        for p in selectors.relief_policies(actor=actor)
     ]
     return render(
         request,
@@ -203,11 +177,11 @@ def relief_policy_edit(request: HttpRequest, union_code: str) -> HttpResponse:
     """The policy of one union for a year (``?year=``): admins of a city or county union."""
     actor = request_actor(request)
     union = access_union(actor=actor, code=union_code)
-    if not _may_set_policy(actor):
+    if not may_set_relief_policy(actor):
         raise PermissionDenied("只有市、区县工会的管理员可以设置大病救助政策。")
     year_raw = request.POST.get("year") or request.GET.get("year") or ""
     year = int(year_raw) if year_raw.isdigit() else timezone.localdate().year
-    existing = svc.relief_policy_of(union=union, year=year)
+    existing = selectors.relief_policy_of(union=union, year=year)
     error = ""
     if request.method == "POST":
         form = PolicyForm(request.POST)
@@ -261,7 +235,7 @@ def relief_policy_edit(request: HttpRequest, union_code: str) -> HttpResponse:
             "rows": rows[:TIER_ROWS],
             "existing": existing,
             "error": error,
-            "may_set_policy": _may_set_policy(actor),
+            "may_set_policy": may_set_relief_policy(actor),
         },
     )
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.module_loading import autodiscover_modules, import_string
 
+from gonghui.core.roles import EDITORS
 from gonghui.core.sheets.engine import ImportReport, Sheet
 
 
@@ -41,7 +42,7 @@ class SheetEntry:
     export_path: str  # (actor=, union=, path=, reveal=, **options) -> int
     options: tuple[SheetOption, ...] = ()
     # The roles that may import and export it (the pages and the menu follow this).
-    roles: tuple[str, ...] = ("admin", "staff")
+    roles: tuple[str, ...] = EDITORS
 
     @property
     def import_service(self) -> Callable[..., ImportReport]:

@@ -25,6 +25,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import autodiscover_modules, import_string
 
+from gonghui.core.roles import PAYERS, REVIEWERS, SUBMITTERS
 from gonghui.core.workflow.models import Action, State, WorkflowItem
 
 # Depth of each union level in the tree (the city is the root).
@@ -36,9 +37,9 @@ LEVEL_LABEL = {
     "grassroots": "基层工会",
 }
 
-REVIEW_ROLES = ("reviewer", "admin")
-SUBMIT_ROLES = ("staff", "reviewer", "admin")
-PAY_ROLES = ("finance",)
+REVIEW_ROLES = REVIEWERS
+SUBMIT_ROLES = SUBMITTERS
+PAY_ROLES = PAYERS
 
 
 @dataclass(frozen=True)

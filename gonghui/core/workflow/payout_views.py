@@ -20,6 +20,7 @@ from gonghui.core.models import Role
 from gonghui.core.scoping import require_role
 from gonghui.core.workflow import payables
 from gonghui.core.workflow import payouts as svc
+from gonghui.core.workflow.permissions import BATCH_LEVELS, may_pay
 from gonghui.orgs.selectors import access_union
 
 PAGE_SIZE = 50
@@ -36,7 +37,7 @@ def payout_list(request: HttpRequest) -> HttpResponse:
         "workflow/payout_list.html",
         {
             "page": page,
-            "may_pay": svc.may_pay(actor),
+            "may_pay": may_pay(actor),
             "own_union": actor.union,
             "purposes": [wf.payout.purpose for wf in payables().values() if wf.payout],
         },
@@ -73,7 +74,7 @@ def payout_new(request: HttpRequest, union_code: str) -> HttpResponse:
             "error": error,
             "name": name,
             "chosen": chosen,
-            "level_ok": union.level in svc.BATCH_LEVELS,
+            "level_ok": union.level in BATCH_LEVELS,
         },
     )
 
@@ -91,7 +92,7 @@ def payout_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
         {
             "batch": batch,
             "page": page,
-            "may_pay": svc.may_pay(actor),
+            "may_pay": may_pay(actor),
             "today": timezone.localdate(),
         },
     )

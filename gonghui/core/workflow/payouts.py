@@ -24,54 +24,29 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import xlsxwriter
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Model, OuterRef, QuerySet, Sum
-from django.http import Http404
 from django.utils import timezone
 
 from gonghui.core import pii
+from gonghui.core.actors import Actor, user_of
 from gonghui.core.audit import audit_record
 from gonghui.core.bulk import ids_reserve
-from gonghui.core.models import Role
 from gonghui.core.scoping import access
 from gonghui.core.sheets.writer import neutralise
 from gonghui.core.workflow import Action, Payout, State, Workflow, payables, workflow_get
 from gonghui.core.workflow.models import PayoutBatch, PayoutItem
+from gonghui.core.workflow.permissions import (
+    BATCH_LEVELS,
+    require_finance,
+    require_scope_or_404,
+)
 from gonghui.core.workflow.services import transition_many
 
-BATCH_LEVELS = ("city", "county")
 EXPORT_HEADERS = ["户名", "开户行", "账号", "金额", "用途"]
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
-
-FINANCE_ONLY = "只有市、区县工会的财务人员可以办理发放。"
-
-
-def _require_finance(actor: Any) -> None:
-    union = getattr(actor, "union", None)
-    if (
-        union is None
-        or not getattr(actor, "is_active", False)
-        or getattr(actor, "role", None) != Role.FINANCE
-        or union.level not in BATCH_LEVELS
-    ):
-        raise PermissionDenied(FINANCE_ONLY)
-
-
-def _require_scope(actor: Any, union: Any) -> None:
-    own = getattr(actor, "union", None)
-    if own is None or not str(union.path).startswith(own.path):
-        raise Http404("未找到该对象，或不在您的管辖范围内。")
-
-
-def may_pay(actor: Any) -> bool:
-    """Whether the pages show the finance user's buttons."""
-    try:
-        _require_finance(actor)
-    except PermissionDenied:
-        return False
-    return True
 
 
 # --- Reads ---------------------------------------------------------------------------------
@@ -126,10 +101,10 @@ def _account_source(workflow: Workflow, path: str) -> tuple[str, pii.ColumnCiphe
     return owner, pii.column_cipher(model._meta.get_field(parts[-1]))
 
 
-def payout_eligible_summary(*, actor: Any, union: Any) -> list[EligibleSummary]:
+def payout_eligible_summary(*, actor: Actor, union: Any) -> list[EligibleSummary]:
     """For each payable type: how many approved items wait for payment in ``union``'s
     subtree, and their sum (what a new batch would take)."""
-    _require_scope(actor, union)
+    require_scope_or_404(actor, union)
     out = []
     for key, workflow in payables().items():
         payout = _payout(workflow)
@@ -147,17 +122,17 @@ def payout_eligible_summary(*, actor: Any, union: Any) -> list[EligibleSummary]:
     return out
 
 
-def payout_batches(*, actor: Any) -> QuerySet[PayoutBatch]:
+def payout_batches(*, actor: Actor) -> QuerySet[PayoutBatch]:
     return PayoutBatch.objects.visible_to(actor).select_related("union", "created_by")
 
 
-def access_batch(*, actor: Any, batch_id: int) -> PayoutBatch:
+def access_batch(*, actor: Actor, batch_id: int) -> PayoutBatch:
     return access(
         PayoutBatch.objects.select_related("union", "created_by"), actor=actor, pk=batch_id
     )
 
 
-def access_line(*, actor: Any, batch: PayoutBatch, item_id: int) -> PayoutItem:
+def access_line(*, actor: Actor, batch: PayoutBatch, item_id: int) -> PayoutItem:
     """One line of ``batch`` inside the actor's scope, or Http404."""
     return access(
         PayoutItem.objects.filter(batch=batch).select_related("union"), actor=actor, pk=item_id
@@ -185,7 +160,7 @@ def _wanted_ids(
 
 def payout_batch_create(
     *,
-    actor: Any,
+    actor: Actor,
     union: Any,
     name: str,
     workflows: Iterable[str] | None = None,
@@ -195,8 +170,8 @@ def payout_batch_create(
     (every one when None): all of them, or those of ``ids`` ({workflow key: ids}, or a list
     when one type is named). Items a live batch line already holds are skipped; no item
     left is refused."""
-    _require_finance(actor)
-    _require_scope(actor, union)
+    require_finance(actor)
+    require_scope_or_404(actor, union)
     if union.level not in BATCH_LEVELS:
         raise ValidationError("发放批次须由市或区县工会建立。", code="level")
     payable = payables()
@@ -265,7 +240,7 @@ def payout_batch_create(
         batch = PayoutBatch.objects.create(
             union=union,
             name=name[:128],
-            created_by=actor,
+            created_by=user_of(actor),
             total=total,
             item_count=len(lines),
         )
@@ -304,12 +279,12 @@ def _recount(batch: PayoutBatch) -> None:
 
 
 def payout_batch_mark_paid(
-    *, actor: Any, batch: PayoutBatch, bank_reference: str, paid_on: date
+    *, actor: Actor, batch: PayoutBatch, bank_reference: str, paid_on: date
 ) -> PayoutBatch:
     """The bank paid the batch: every live line and every application becomes paid, in one
     transaction; if any application may not be paid, nothing is."""
-    _require_finance(actor)
-    _require_scope(actor, batch.union)
+    require_finance(actor)
+    require_scope_or_404(actor, batch.union)
     reference = bank_reference.strip()
     if not reference:
         raise ValidationError("请填写银行流水号。", code="bank_reference")
@@ -365,12 +340,12 @@ def payout_batch_mark_paid(
     return locked
 
 
-def payout_item_return(*, actor: Any, item: PayoutItem, reason: str) -> PayoutItem:
+def payout_item_return(*, actor: Actor, item: PayoutItem, reason: str) -> PayoutItem:
     """The bank sent a line back (wrong account): the line is returned, its application
     waits for payment again (BANK_RETURN if it had been paid), and the batch's total and
     count drop by the line."""
-    _require_finance(actor)
-    _require_scope(actor, item.union)
+    require_finance(actor)
+    require_scope_or_404(actor, item.union)
     reason = reason.strip()
     if not reason:
         raise ValidationError("请填写退回原因。", code="reason")
@@ -393,7 +368,7 @@ def payout_item_return(*, actor: Any, item: PayoutItem, reason: str) -> PayoutIt
         line.status = PayoutItem.Status.RETURNED
         line.return_reason = reason
         line.returned_at = timezone.now()
-        line.returned_by = actor
+        line.returned_by = user_of(actor)
         line.save(
             update_fields=[
                 "status",
@@ -415,12 +390,12 @@ def payout_item_return(*, actor: Any, item: PayoutItem, reason: str) -> PayoutIt
     return line
 
 
-def payout_return_confirm(*, actor: Any, item: PayoutItem) -> PayoutItem:
+def payout_return_confirm(*, actor: Actor, item: PayoutItem) -> PayoutItem:
     """A second finance user confirms that the bank really returned a paid line: only then
     may its application go into another batch. The one who recorded the return may not
     (one person alone could otherwise mark a paid line returned and pay it again)."""
-    _require_finance(actor)
-    _require_scope(actor, item.union)
+    require_finance(actor)
+    require_scope_or_404(actor, item.union)
     with transaction.atomic():
         line = PayoutItem.objects.select_for_update().get(pk=item.pk)
         if line.status != PayoutItem.Status.RETURNED or not line.return_needs_confirm:
@@ -431,7 +406,7 @@ def payout_return_confirm(*, actor: Any, item: PayoutItem) -> PayoutItem:
             raise ValidationError(
                 "退回须由另一位财务人员复核，登记退回的人不能自己复核。", code="own_return"
             )
-        line.return_confirmed_by = actor
+        line.return_confirmed_by = user_of(actor)
         line.return_confirmed_at = timezone.now()
         line.save(update_fields=["return_confirmed_by", "return_confirmed_at"])
         audit_record(
@@ -445,11 +420,11 @@ def payout_return_confirm(*, actor: Any, item: PayoutItem) -> PayoutItem:
     return line
 
 
-def payout_batch_export(*, actor: Any, batch: PayoutBatch) -> bytes:
+def payout_batch_export(*, actor: Actor, batch: PayoutBatch) -> bytes:
     """The bank-transfer workbook (户名, 开户行, 账号, 金额, 用途, then a total row) of the
     batch's live lines, with full account numbers: finance only, and audited."""
-    _require_finance(actor)
-    _require_scope(actor, batch.union)
+    require_finance(actor)
+    require_scope_or_404(actor, batch.union)
     lines = list(
         batch.items.exclude(status=PayoutItem.Status.RETURNED)
         .order_by("id")

@@ -29,6 +29,7 @@ from gonghui.core.pii import scrub_personal
 from gonghui.core.scoping import in_scope
 from gonghui.core.workflow import LEVEL_DEPTH, Action, Quota, State, Step, Workflow
 from gonghui.core.workflow.models import ReviewEntry
+from gonghui.core.workflow.permissions import may_submit
 
 CHUNK = 500
 
@@ -144,7 +145,7 @@ def check_transition(
     if action == Action.SUBMIT and isinstance(actor, SystemActor):
         pass
     elif action == Action.SUBMIT:
-        if role not in workflow.submit_roles or level not in workflow.submit_levels:
+        if not may_submit(actor, workflow):
             raise Refused(f"只有基层或乡镇（街道）工会的工作人员可以{label}申请。", denied=True)
     elif action == Action.WITHDRAW:
         # The submitting side withdraws: whoever submitted, or the owner union's staff.
@@ -474,11 +475,7 @@ def check_correction(workflow: Workflow, item: Any, actor: Actor) -> None:
         raise Refused("未找到该申请，或不在您的管辖范围内。", not_found=True)
     if item.state not in CORRECTABLE:
         raise Refused(f"该申请当前状态为“{State(item.state).label}”，不能修改。")
-    role = getattr(actor, "role", None)
-    own_union = actor.union
-    if role not in workflow.submit_roles or (
-        own_union is None or own_union.level not in workflow.submit_levels
-    ):
+    if not may_submit(actor, workflow):
         raise Refused("只有基层或乡镇（街道）工会的工作人员可以修改申请。", denied=True)
 
 

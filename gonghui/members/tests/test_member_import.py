@@ -23,6 +23,7 @@ from python_calamine import CalamineWorkbook
 
 from gonghui.conftest import World
 from gonghui.core import pii
+from gonghui.core.actors import SystemActor
 from gonghui.core.fields import cipher_get
 from gonghui.core.models import AuditEvent
 from gonghui.core.sheets import ImportReport
@@ -89,7 +90,9 @@ def do_import(
     name: str = "roster.xlsx",
 ) -> ImportReport:
     path = write_roster(tmp_path / name, rows)
-    return member_import(actor=actor, union=union or world.yuehe, path=path, dry_run=dry_run)
+    union = union or world.yuehe
+    # No actor named: the operator at the command line, scoped to the union.
+    return member_import(actor=actor or SystemActor(union), union=union, path=path, dry_run=dry_run)
 
 
 def errors(report: ImportReport) -> list[tuple[int, str, str]]:
@@ -588,7 +591,9 @@ def test_update_of_many_members_takes_a_constant_number_of_queries(
     path = write_roster(tmp_path / "changed.xlsx", changed)
     # The import, then the refresh of the cached member counts: a fixed number of queries.
     with django_assert_max_num_queries(10):
-        report = member_import(actor=None, union=world.yuehe, path=path, dry_run=False)
+        report = member_import(
+            actor=SystemActor(world.yuehe), union=world.yuehe, path=path, dry_run=False
+        )
     assert report.updated == 8
 
 
@@ -728,7 +733,7 @@ def test_export_has_the_members_of_the_subtree_only(world: World, tmp_path: Path
     MemberFactory.create(union=world.zhili, name="李四")
     MemberFactory.create(union=world.nanxun_town, name="王五")
     left = MemberFactory.create(union=world.yuehe, name="赵六")
-    member_leave(actor=None, member=left)
+    member_leave(actor=SystemActor(left.union), member=left)
     rows = export_members(tmp_path)
     assert [r[1] for r in rows[1:]] == ["张三"]
 
@@ -772,7 +777,10 @@ def test_export_reimports_unchanged(world: World, tmp_path: Path) -> None:
     MemberFactory.create(union=world.yuehe, id_number=ID_A, phone="13800138000", name="张三")
     export_members(tmp_path, "--reveal", "--user", "city_admin")
     report = member_import(
-        actor=None, union=world.yuehe, path=tmp_path / "export.xlsx", dry_run=True
+        actor=SystemActor(world.yuehe),
+        union=world.yuehe,
+        path=tmp_path / "export.xlsx",
+        dry_run=True,
     )
     assert (report.rows, report.unchanged, report.invalid) == (1, 1, 0), errors(report)
 
@@ -803,7 +811,11 @@ def test_join_stores_the_id_number_encrypted_with_its_derived_fields(world: Worl
 def test_factory_matches_what_join_stores(world: World) -> None:
     made = MemberFactory.build(union=world.yuehe, id_number=ID_B, phone="13900139000")
     joined = member_join(
-        actor=None, union=world.yuehe, name="李四", id_number=ID_B, phone="13900139000"
+        actor=SystemActor(world.yuehe),
+        union=world.yuehe,
+        name="李四",
+        id_number=ID_B,
+        phone="13900139000",
     )
     fields = [
         "id_hash",
@@ -821,13 +833,15 @@ def test_factory_matches_what_join_stores(world: World) -> None:
 def test_join_of_an_active_member_is_refused(world: World) -> None:
     MemberFactory.create(union=world.nanxun_town, id_number=ID_A)
     with pytest.raises(ValidationError) as caught:
-        member_join(actor=None, union=world.yuehe, name="张三", id_number=ID_A)
+        member_join(actor=SystemActor(world.yuehe), union=world.yuehe, name="张三", id_number=ID_A)
     assert caught.value.code == "already_member"
 
 
 def test_join_into_a_county_union_is_refused(world: World) -> None:
     with pytest.raises(ValidationError) as caught:
-        member_join(actor=None, union=world.wuxing, name="张三", id_number=ID_A)
+        member_join(
+            actor=SystemActor(world.wuxing), union=world.wuxing, name="张三", id_number=ID_A
+        )
     assert caught.value.code == "union_level"
 
 
@@ -859,14 +873,16 @@ def test_transfer_moves_the_member_and_keeps_the_history(world: World) -> None:
 def test_transfer_to_the_same_union_is_refused(world: World) -> None:
     member = MemberFactory.create(union=world.yuehe)
     with pytest.raises(ValidationError) as caught:
-        member_transfer(actor=None, member=member, to_union=world.yuehe)
+        member_transfer(actor=SystemActor(world.yuehe), member=member, to_union=world.yuehe)
     assert caught.value.code == "same_union"
 
 
 def test_transfer_of_a_member_who_left_is_refused(world: World) -> None:
-    member = member_leave(actor=None, member=MemberFactory.create(union=world.yuehe))
+    member = member_leave(
+        actor=SystemActor(world.yuehe), member=MemberFactory.create(union=world.yuehe)
+    )
     with pytest.raises(ValidationError) as caught:
-        member_transfer(actor=None, member=member, to_union=world.zhili)
+        member_transfer(actor=SystemActor(world.zhili), member=member, to_union=world.zhili)
     assert caught.value.code == "not_active"
 
 
@@ -881,15 +897,17 @@ def test_leave_records_the_date_and_an_event(world: World) -> None:
 
 
 def test_leave_twice_is_refused(world: World) -> None:
-    member = member_leave(actor=None, member=MemberFactory.create(union=world.yuehe))
+    member = member_leave(
+        actor=SystemActor(world.yuehe), member=MemberFactory.create(union=world.yuehe)
+    )
     with pytest.raises(ValidationError) as caught:
-        member_leave(actor=None, member=member)
+        member_leave(actor=SystemActor(member.union), member=member)
     assert caught.value.code == "not_active"
 
 
 def test_rejoin_through_import_reactivates_in_the_new_union(world: World, tmp_path: Path) -> None:
     member = MemberFactory.create(union=world.nanxun_town, id_number=ID_A, name="张三")
-    member_leave(actor=None, member=member, on=date(2024, 3, 1))
+    member_leave(actor=SystemActor(member.union), member=member, on=date(2024, 3, 1))
     report = do_import(
         world, tmp_path, [{"姓名": "张三", "身份证号": ID_A}], actor=world.township_staff
     )

@@ -21,6 +21,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from gonghui.conftest import build_world
+from gonghui.core.actors import SystemActor
 from gonghui.core.bulk import background_writer_available
 from gonghui.core.pii import id_number_compose
 from gonghui.members.models import Member
@@ -54,17 +55,22 @@ def test_writer_commits_every_row_or_none(settings, tmp_path: Path) -> None:
     assert background_writer_available() == (connection.vendor == "postgresql")
     world = build_world()
     good = member_import(
-        actor=None, union=world.yuehe, path=roster(tmp_path / "a.xlsx", 50), dry_run=False
+        actor=SystemActor(world.yuehe),
+        union=world.yuehe,
+        path=roster(tmp_path / "a.xlsx", 50),
+        dry_run=False,
     )
     assert (good.committed, good.created, Member.objects.count()) == (True, 50, 50)
     bad = member_import(
-        actor=None,
+        actor=SystemActor(world.yuehe),
         union=world.yuehe,
         path=roster(tmp_path / "b.xlsx", 30, bad=True, first=100),
         dry_run=False,
     )
     assert (bad.committed, bad.created, Member.objects.count()) == (False, 0, 50)
-    again = member_import(actor=None, union=world.yuehe, path=tmp_path / "a.xlsx", dry_run=False)
+    again = member_import(
+        actor=SystemActor(world.yuehe), union=world.yuehe, path=tmp_path / "a.xlsx", dry_run=False
+    )
     assert (again.created, again.unchanged) == (0, 50)
 
 

@@ -23,6 +23,7 @@ from gonghui.aid.tests.factories import (
     ReliefApplicationFactory,
 )
 from gonghui.conftest import World
+from gonghui.core.actors import SystemActor
 from gonghui.core.indicators.periods import Period
 from gonghui.core.indicators.registry import Values, indicator_get, indicator_values
 from gonghui.core.pii import uscc_compose
@@ -296,7 +297,7 @@ def members(world: World) -> Members:
     )
     MemberFactory.create(union=w.nanxun_grassroots, join_date=date(2023, 7, 1))
     m4 = MemberFactory.create(union=w.nanxun_grassroots, join_date=date(2022, 12, 31))
-    member_leave(actor=None, member=m4, on=date(2023, 3, 10))
+    member_leave(actor=SystemActor(m4.union), member=m4, on=date(2023, 3, 10))
     m5 = MemberFactory.create(
         union=w.nanxun_grassroots,
         name="会员戊",
@@ -304,7 +305,7 @@ def members(world: World) -> Members:
         occupation=Occupation.DELIVERY_RIDER,
         **new_form,
     )
-    member_leave(actor=None, member=m5, on=date(2023, 5, 20))
+    member_leave(actor=SystemActor(m5.union), member=m5, on=date(2023, 5, 20))
     m6 = MemberFactory.create(
         union=w.wuxing_grassroots,
         name="会员己",
@@ -312,9 +313,14 @@ def members(world: World) -> Members:
         occupation=Occupation.COURIER,
         **new_form,
     )
-    member_transfer(actor=None, member=m6, to_union=w.nanxun_grassroots, on=date(2023, 4, 10))
+    member_transfer(
+        actor=SystemActor(w.nanxun_grassroots),
+        member=m6,
+        to_union=w.nanxun_grassroots,
+        on=date(2023, 4, 10),
+    )
     m7 = MemberFactory.create(union=w.nanxun_grassroots, join_date=date(2021, 5, 1))
-    member_transfer(actor=None, member=m7, to_union=w.zhili, on=date(2023, 8, 1))
+    member_transfer(actor=SystemActor(w.zhili), member=m7, to_union=w.zhili, on=date(2023, 8, 1))
     MemberFactory.create(union=w.wuxing_grassroots, join_date=date(2020, 5, 1))
     return Members(w, m1, m5, m6)
 
@@ -475,7 +481,12 @@ def test_mutual_aid_enrolled_at_the_period_end(world: World) -> None:
     )
     mover = MemberFactory.create(union=world.wuxing_grassroots)
     EnrollmentFactory.create(plan=plan, member=mover, enrolled_on=date(2023, 1, 5))
-    member_transfer(actor=None, member=mover, to_union=world.nanxun_grassroots, on=date(2023, 3, 1))
+    member_transfer(
+        actor=SystemActor(world.nanxun_grassroots),
+        member=mover,
+        to_union=world.nanxun_grassroots,
+        on=date(2023, 3, 1),
+    )
     EnrollmentFactory.create(
         plan=old,
         member=MemberFactory.create(union=world.wuxing_grassroots),

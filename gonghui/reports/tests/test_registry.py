@@ -20,6 +20,7 @@ from gonghui.aid.tests.factories import (
     ReliefApplicationFactory,
 )
 from gonghui.conftest import World
+from gonghui.core.actors import SystemActor
 from gonghui.core.indicators import registry
 from gonghui.core.indicators.periods import Period
 from gonghui.core.indicators.registry import (
@@ -283,7 +284,9 @@ def _records_in(city: Union, county: Union, n: int) -> None:
         union=grassroots, join_date=date(2022, 2, 1), status="left", left_on=date(2023, 4, 1)
     )
     mover = MemberFactory.create(union=grassroots, join_date=date(2023, 1, 9))
-    member_transfer(actor=None, member=mover, to_union=township, on=date(2023, 5, 2))
+    member_transfer(
+        actor=SystemActor(township), member=mover, to_union=township, on=date(2023, 5, 2)
+    )
     plan = PlanFactory.create(year_=2023, union=city)
     EnrollmentFactory.create(plan=plan, member=mover, enrolled_on=date(2023, 1, 10))
     ApprovedClaimFactory.create(

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gonghui.aid.services.plans import plan_load_file
+from gonghui.core.actors import Actor, SystemActor
 from gonghui.core.models import User
 
 STATUS = {"created": "已新建", "updated": "已更新", "unchanged": "未变化"}
@@ -34,11 +35,13 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.exists():
             raise CommandError(f"文件不存在：{path}")
-        actor = None
+        # The operator on the server loads any plan; a named user only their union's.
+        actor: Actor = SystemActor(None)
         if options.get("user"):
-            actor = User.objects.filter(username=options["user"], is_active=True).first()
-            if actor is None:
+            user = User.objects.filter(username=options["user"], is_active=True).first()
+            if user is None:
                 raise CommandError(f"用户 {options['user']} 不存在或已停用")
+            actor = user
         try:
             result = plan_load_file(actor=actor, path=path)
         except (ValidationError, PermissionDenied) as exc:

@@ -4,6 +4,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from gonghui.core.actors import is_operator
 from gonghui.core.management.scope import resolve_scope
 from gonghui.core.sheets.registry import sheet_entries
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
                 f"没有名为 {options['sheet']} 的表格，可用：{'、'.join(sorted(entries))}"
             )
         actor, union = resolve_scope(options["union"], options.get("user"))
-        if options["reveal"] and actor is None:
+        if options["reveal"] and is_operator(actor):
             raise CommandError("导出完整个人信息须以有权限的账号运行：请加 --user 用户名")
         try:
             count = entry.export_service(

@@ -1,0 +1,28 @@
+"""A staff user's role, and the sets of roles the product names: each set once, here.
+
+Kept apart from ``core.models`` so that the engines' declarations (the workflow engine, the
+sidebar) can name role sets without importing the models."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "管理员"
+    STAFF = "staff", "工作人员"
+    REVIEWER = "reviewer", "审核员"
+    VIEWER = "viewer", "查看者"
+    FINANCE = "finance", "财务"
+
+
+# Who keys in and imports a union's records.
+EDITORS: tuple[str, ...] = (Role.ADMIN, Role.STAFF)
+# Who decides at a review step.
+REVIEWERS: tuple[str, ...] = (Role.REVIEWER, Role.ADMIN)
+# Who reads a union's records (finance reads only payouts).
+READERS: tuple[str, ...] = (Role.ADMIN, Role.STAFF, Role.REVIEWER, Role.VIEWER)
+# Who enters and submits applications at the levels that submit them.
+SUBMITTERS: tuple[str, ...] = (Role.STAFF, Role.REVIEWER, Role.ADMIN)
+# Who pays approved applications.
+PAYERS: tuple[str, ...] = (Role.FINANCE,)
