@@ -1,5 +1,6 @@
 """What happened to the demo's records after they were made: the 建会销号 behind the unions
-founded in 2022 and 2023 (with a mix of formation modes), members who moved to another union
+founded in 2022 and 2023 and the enterprises joining joint unions (with a mix of formation
+modes), members who moved to another union
 or left, and the documents attached to claims still being worked on.
 
 Each part writes what the services would have written (the task closed with its union, date
@@ -69,20 +70,23 @@ def _day_in(rng: random.Random, start: date, end: date) -> date:
 
 
 def formation_closures_write(city: Union, *, seed: int) -> dict[str, int]:
-    """A closed 应建未建 task for every enterprise of a grassroots union founded in 2022 or
-    2023: listed at the start of its year, closed the day the union was founded, with the
-    union's mode (a joint union's by its kind, a single enterprise's mostly 单独组建)."""
+    """The closed 应建未建 tasks behind the unions: an enterprise whose own union was founded
+    in 2022 or 2023 closed its task that day (mostly 单独组建, some 党群共建 and 兜底建); an
+    enterprise in a joint union closed its task the day it joined (区域联建 or 行业统建 by the
+    union's kind), some day between the union's founding and the end of June 2023, so each
+    half year has some. Tasks are listed on 1 January of the year they close; only closures
+    since 2022 are recorded (the worklist started then)."""
     if FormationTask.objects.filter(
         status=FormationTask.Status.CLOSED, township_union__path__startswith=city.path
     ).exists():
         return {"formation_closed": 0}
+    first, last = date(YEARS[0], 1, 1), HALVES[-1][1]
+    grassroots = Union.objects.filter(path__startswith=city.path, level=Union.Level.GRASSROOTS)
     unions = {
         u.pk: u
-        for u in Union.objects.filter(
-            path__startswith=city.path,
-            level=Union.Level.GRASSROOTS,
-            established_on__gte=date(YEARS[0], 1, 1),
-            established_on__lte=date(YEARS[-1], 12, 31),
+        for u in grassroots.filter(
+            Q(kind=Union.Kind.JOINT)
+            | Q(established_on__gte=first, established_on__lte=date(YEARS[-1], 12, 31))
         ).only("pk", "code", "name", "kind", "path", "established_on")
     }
     townships = {
@@ -97,10 +101,11 @@ def formation_closures_write(city: Union, *, seed: int) -> dict[str, int]:
         .order_by("pk")
         .values_list("pk", "union_id")
     )
-    for enterprise_id, union_id in enterprises:
+    for enterprise_id, union_id in enterprises.iterator(chunk_size=5000):
         union = unions[union_id]
         township_id = townships.get(union.path[: 3 * Union.steplen])
-        if township_id is None or union.established_on is None:
+        founded = union.established_on
+        if township_id is None or founded is None:
             continue
         if union.kind == Union.Kind.JOINT:
             mode = (
@@ -108,15 +113,21 @@ def formation_closures_write(city: Union, *, seed: int) -> dict[str, int]:
                 if "行业" in union.name
                 else FormationMode.REGIONAL_JOINT
             )
+            rng = random.Random(f"formation:{seed}:{enterprise_id}")
+            start = max(founded, date(2019, 1, 1))
+            closed_on = start + timedelta(days=rng.randrange(max(1, (last - start).days + 1)))
+            if closed_on < first or closed_on > last:
+                continue
         else:
             mode = _weighted(random.Random(f"formation:{seed}:{union.code}"), STANDALONE_MODES)
+            closed_on = founded
         tasks.append(
             FormationTask(
                 enterprise_id=enterprise_id,
                 township_union_id=township_id,
                 status=FormationTask.Status.CLOSED,
-                opened_on=union.established_on.replace(month=1, day=1),
-                closed_on=union.established_on,
+                opened_on=closed_on.replace(month=1, day=1),
+                closed_on=closed_on,
                 formed_union_id=union_id,
                 formation_mode=mode,
             )

@@ -14,6 +14,7 @@ from pytest_django.fixtures import Settings
 
 from gonghui.aid.models import MutualAidClaim, MutualAidEnrollment, ReliefApplication
 from gonghui.core import pii
+from gonghui.core.actors import SystemActor
 from gonghui.core.models import Job, User
 from gonghui.core.workflow.models import PayoutBatch, PayoutItem, ReviewEntry
 from gonghui.demo.generate import DemoDataResult, demo_data_generate
@@ -211,7 +212,7 @@ def test_sample_workbooks_import_except_their_known_bad_rows(
     roster = samples["members_sample.xlsx"]
     assert 50 <= len(roster.bad_rows) <= 70
     assert len(set(roster.bad_rows.values())) == 8
-    report = member_import(actor=None, union=yuehe, path=roster.path, dry_run=True)
+    report = member_import(actor=SystemActor(yuehe), union=yuehe, path=roster.path, dry_run=True)
     assert report.header_row == 3
     assert report.bad_row_numbers == set(roster.bad_rows)
     assert len(report.errors) == len(roster.bad_rows)  # one fault per bad row
@@ -220,12 +221,17 @@ def test_sample_workbooks_import_except_their_known_bad_rows(
         manifest["files"]["members_sample.xlsx"]["bad_rows"]
     )
     for name in ("members_sample_gbk.csv", "members_sample_clean.xlsx"):
-        report = member_import(actor=None, union=yuehe, path=samples[name].path, dry_run=True)
+        report = member_import(
+            actor=SystemActor(yuehe), union=yuehe, path=samples[name].path, dry_run=True
+        )
         assert report.ok and report.created == samples[name].rows
     samples["members_sample_gbk.csv"].path.read_bytes().decode("gbk")
     enterprises = samples["enterprises_sample.xlsx"]
     report = enterprise_import(
-        actor=None, union=Union.objects.get(code="330502"), path=enterprises.path, dry_run=True
+        actor=SystemActor(Union.objects.get),
+        union=Union.objects.get(code="330502"),
+        path=enterprises.path,
+        dry_run=True,
     )
     assert report.bad_row_numbers == set(enterprises.bad_rows)
     assert report.created == enterprises.rows - len(enterprises.bad_rows)
@@ -341,28 +347,38 @@ def test_last_years_first_half_is_calibrated_to_this_years_scale(tiny: DemoDataR
 
 
 def test_new_unions_carry_the_closures_of_their_enterprises(tiny: DemoDataResult) -> None:
+    from datetime import date
+
     from gonghui.orgs.models import FormationMode
 
     formed = Union.objects.filter(
         level=Union.Level.GRASSROOTS,
+        kind=Union.Kind.STANDARD,
         established_on__gte="2022-01-01",
         established_on__lte="2023-12-31",
     )
     covered = Enterprise.objects.filter(union__in=formed)
     closed = FormationTask.objects.filter(status=FormationTask.Status.CLOSED)
     assert covered.exists()
-    assert set(closed.values_list("enterprise_id", flat=True)) == set(
+    own = closed.filter(formed_union__kind=Union.Kind.STANDARD)
+    assert set(own.values_list("enterprise_id", flat=True)) == set(
         covered.values_list("pk", flat=True)
     )
+    joint_modes = (FormationMode.REGIONAL_JOINT, FormationMode.INDUSTRY_JOINT)
     for task in closed.select_related("formed_union"):
         union = task.formed_union
         assert union is not None and task.closed_on is not None
-        assert task.closed_on == union.established_on
-        assert task.opened_on <= task.closed_on
-        joint = union.kind == Union.Kind.JOINT
-        assert (
-            task.formation_mode in (FormationMode.REGIONAL_JOINT, FormationMode.INDUSTRY_JOINT)
-        ) == joint
+        assert task.opened_on == task.closed_on.replace(month=1, day=1)
+        if union.kind == Union.Kind.JOINT:
+            # Joined an existing joint union, after it was founded, since the worklist began.
+            assert task.formation_mode in joint_modes
+            assert union.established_on is not None
+            assert union.established_on <= task.closed_on <= date(2023, 6, 30)
+            assert task.closed_on >= date(2022, 1, 1)
+        else:
+            assert task.formation_mode not in joint_modes
+            assert task.closed_on == union.established_on
+    assert closed.filter(formed_union__kind=Union.Kind.JOINT).exists()
     assert tiny.events["formation_closed"] == closed.count()
 
 
