@@ -540,10 +540,11 @@ def _seal(writer: _Writer, model: Any, rows: list[Any], accounts: list[str] | No
 
 
 def _calibrate_h1(
-    writer: _Writer, plan: MutualAidPlan, count: int, amount: Decimal
+    writer: _Writer, plan: MutualAidPlan, count: int, amount: Decimal, *, spread: bool = False
 ) -> tuple[int, Decimal]:
     """Make exactly ``count`` claims of the plan's year paid in its first half (others are
-    paid in July instead), and their total just above ``amount``: the self-paid costs of
+    paid in July instead, or over July–December with ``spread``, so that a past year's
+    monthly figures run on without a July leap), and their total just above ``amount``: the self-paid costs of
     those claims are scaled by one factor, found by bisection, and their payouts recomputed
     by the plan."""
     terms = category_terms_parse(plan.categories)
@@ -564,7 +565,7 @@ def _calibrate_h1(
     )
     for index, claim in enumerate(paid):
         if index in later:
-            claim.paid_on = last.replace(month=7, day=25)
+            claim.paid_on = last.replace(month=7 + (index % 6 if spread else 0), day=25)
             claim.paid_at = _at(claim.paid_on, 15)
             step, action, before, after, to_step, _ = trails[id(claim)][-1]
             trails[id(claim)][-1] = (step, action, before, after, to_step, claim.paid_at)
@@ -706,6 +707,7 @@ def aid_demo_generate(
             plans[2022],
             last_year_goal(goal, "mutual_aid_paid_count"),
             (goal["mutual_aid_paid_amount"] * LAST_YEAR_SHARE).quantize(Decimal("0.01")),
+            spread=True,
         )
         log(f"2022 年上半年发放互助金 {count} 人次，{amount} 元（与 2023 年同一量级）。")
     reliefs_generate(

@@ -31,8 +31,14 @@ from gonghui.orgs.models import Enterprise, FormationMode, FormationTask, Union
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 YEARS = (2022, 2023)
-HALVES = tuple((date(y, 1, 1), date(y, 6, 30)) for y in YEARS)
-# Per 10,000 members in each first half: leaving (离职, 退休, …) and moving to another union.
+# The half years whose moves and leaves the demo records: 2022 whole, and 2023 up to the
+# demo's report date (July 2023).
+HALVES = (
+    (date(2022, 1, 1), date(2022, 6, 30)),
+    (date(2022, 7, 1), date(2022, 12, 31)),
+    (date(2023, 1, 1), date(2023, 6, 30)),
+)
+# Per 10,000 members in each half year: leaving (离职, 退休, …) and moving to another union.
 LEAVES_PER_10K = 60
 TRANSFERS_PER_10K = 30
 # Of the transfers, those to another county go through a 转会申请 both unions see.
@@ -158,8 +164,9 @@ def _quiet_members(city: Union, before: date) -> list[tuple[int, int, date]]:
 
 
 def member_events_write(city: Union, *, seed: int, members: int) -> dict[str, int]:
-    """In each first half of 2022 and 2023, about 0.6 % of members leave and 0.3 % move to
-    another grassroots union (one in five to another county, through an accepted 转会申请)."""
+    """In each half year from 2022 to June 2023, about 0.6 % of members leave and 0.3 % move
+    to another grassroots union (one in five to another county, through an accepted
+    转会申请)."""
     if MembershipEvent.objects.filter(union__path__startswith=city.path).exists():
         return {"members_left": 0, "members_transferred": 0}
     rng = random.Random(f"member-events:{seed}")

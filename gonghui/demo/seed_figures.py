@@ -258,6 +258,74 @@ def last_year_calibrate(city: Union, goal: dict[str, Any], rng: random.Random) -
     return {"members_moved_from_2022": sum(len(p) for p in by_day.values())}
 
 
+def second_half_2022_calibrate(
+    city: Union, goal: dict[str, Any], rng: random.Random
+) -> dict[str, int]:
+    """The second half of 2022 at the first half's pace: the generator draws more recent
+    dates more often, so July–December 2022 held several times the joins and foundings of
+    January–June, and the dashboard's monthly chart showed 2022 leaping in July. Extras
+    move to the same day of an earlier year (never before their union was founded;
+    ceremonies keep their dates); nothing is added."""
+    start, end = date(2022, 7, 1), date(2022, 12, 31)
+    grassroots = Union.objects.filter(path__startswith=city.path, level=Union.Level.GRASSROOTS)
+    new_form_unions = set(grassroots.filter(NEW_FORM_UNIONS).values_list("pk", flat=True))
+    inside = sorted(
+        grassroots.filter(established_on__gte=start, established_on__lte=end).values_list(
+            "pk", "established_on"
+        )
+    )
+    unions_out: list[tuple[int, date]] = []
+    for is_new, want in (
+        (True, last_year_goal(goal, "unions_formed_new_form")),
+        (
+            False,
+            last_year_goal(goal, "unions_formed") - last_year_goal(goal, "unions_formed_new_form"),
+        ),
+    ):
+        have = [(pk, day) for pk, day in inside if (pk in new_form_unions) == is_new]
+        if len(have) > want:
+            unions_out.extend(rng.sample(have, len(have) - want))
+    with transaction.atomic():
+        for pk, day in unions_out:
+            Union.objects.filter(pk=pk).update(established_on=day.replace(year=2021))
+    founded = dict(
+        Union.objects.filter(path__startswith=city.path).values_list("pk", "established_on")
+    )
+    rows = list(
+        Member.objects.filter(
+            union__path__startswith=city.path,
+            join_date__gte=start,
+            join_date__lte=end,
+            mass_enrollment__isnull=True,
+        )
+        .order_by("pk")
+        .values_list("pk", "union_id", "join_date", "employment_form")
+    )
+    want_new = last_year_goal(goal, "members_new_new_form")
+    want_other = last_year_goal(goal, "members_new") - want_new
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for is_new, want in ((True, want_new), (False, want_other)):
+        mine = [r for r in rows if (r[3] == EmploymentForm.NEW_FORM) == is_new]
+        rng.shuffle(mine)
+        for pk, union_id, joined, _form in mine[want:]:
+            union_founded = founded.get(union_id)
+            years = [
+                y
+                for y in range(2016, 2022)
+                if union_founded is None or joined.replace(year=y) >= union_founded
+            ]
+            if years:
+                by_day[joined.replace(year=rng.choice(years))].append(pk)
+    with transaction.atomic():
+        for day, pks in by_day.items():
+            for offset in range(0, len(pks), 5000):
+                Member.objects.filter(pk__in=pks[offset : offset + 5000]).update(join_date=day)
+    return {
+        "unions_2022_h2_moved": len(unions_out),
+        "members_2022_h2_moved": sum(len(p) for p in by_day.values()),
+    }
+
+
 def _earlier_new_form(city: Union, before: date) -> Iterator[tuple[int, int, date]]:
     """New-form workers who joined in the first half of a year before ``before``, outside a
     ceremony, the latest first: those whose joining moves least to reach 2022."""
@@ -285,6 +353,7 @@ def seed_calibrate(
     done.update(unions_last_year_calibrate(city, goal, rng))
     done.update(members_calibrate(city, goal, rng))
     done.update(last_year_calibrate(city, goal, rng))
+    done.update(second_half_2022_calibrate(city, goal, rng))
     log(
         f"按工作总结校准 2023 年上半年：新建工会 {goal['unions_formed']} 家"
         f"（新就业形态 {goal['unions_formed_new_form']} 家），新发展会员 {done['members_h1']} 人"
