@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,6 +28,7 @@ from gonghui.members.models import (
     Occupation,
     SkillGrade,
 )
+from gonghui.members.permissions import require_pii_access
 from gonghui.members.sheets import MEMBER_HOLDING_LEVELS, MemberSheet
 from gonghui.orgs.models import Union
 from gonghui.orgs.services import union_count_add, union_counts_refresh
@@ -289,8 +290,7 @@ def member_update(
 
 def member_reveal(*, actor: User, member: Member, field: str) -> str:
     """The full ID number or phone of a member, for users holding the right; audited."""
-    if not actor.pii_access:
-        raise PermissionDenied("您没有查看完整个人信息的权限。")
+    require_pii_access(actor)
     if field == "id_number":
         value = pii.column_cipher(Member.id_cipher).decrypt(member.pk, member.id_cipher)
         label = "身份证号"
@@ -322,8 +322,8 @@ def member_import(
 
 def member_export(*, actor: Actor, union: Union, path: Path, reveal: bool = False) -> int:
     """Export the active members of ``union``'s subtree; masked unless ``reveal`` is allowed."""
-    if reveal and not getattr(actor, "pii_access", False):
-        raise PermissionDenied("您没有导出完整个人信息的权限。")
+    if reveal:
+        require_pii_access(actor, "您没有导出完整个人信息的权限。")
     sheet = MemberSheet(actor=actor, union=union)
     marking = ""
     if reveal:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -14,22 +14,19 @@ from django.utils import timezone
 from gonghui.core import pii
 from gonghui.core.actors import Actor, user_of
 from gonghui.core.audit import audit_record
-from gonghui.core.models import Role
 from gonghui.core.scoping import access, in_scope
 from gonghui.members.models import Member, MemberTransfer
+from gonghui.members.permissions import (
+    require_receiving_union,
+    require_sending_union,
+    require_transfer_handler,
+)
 from gonghui.members.services import _require_holding_union, member_transfer
 from gonghui.orgs.models import Union
-
-HANDLERS = (Role.ADMIN, Role.STAFF)
 
 
 def _covers(actor: Actor, union: Union) -> bool:
     return in_scope(actor, union)
-
-
-def _require_handler(actor: Actor) -> None:
-    if getattr(actor, "role", None) not in HANDLERS:
-        raise PermissionDenied("只有管理员和工作人员可以办理转会。")
 
 
 def transfer_propose(
@@ -44,7 +41,7 @@ def transfer_propose(
 ) -> MemberTransfer | Member:
     """Transfer ``member`` to ``to_union``: done at once when the actor's scope covers the
     receiving union (the member is returned), otherwise proposed to it (the proposal is)."""
-    _require_handler(actor)
+    require_transfer_handler(actor)
     member = access(Member.objects.select_related("union"), actor=actor, pk=member.pk)
     reason = reason.strip()
     if not reason:
@@ -121,9 +118,7 @@ def transfer_decide(
 ) -> MemberTransfer:
     """The receiving union accepts (the member moves, with the new employer) or declines."""
     proposal = _lock(actor, transfer_id)  # 404 out of scope, before any role check
-    _require_handler(actor)
-    if not _covers(actor, proposal.to_union):
-        raise PermissionDenied("只有转入工会可以接收或拒绝转会。")
+    require_receiving_union(actor, proposal)
     if not accept and not comment.strip():
         raise ValidationError("拒绝转会须填写原因。", code="comment_required")
     if accept:
@@ -157,9 +152,7 @@ def transfer_decide(
 def transfer_cancel(*, actor: Actor, transfer_id: int) -> MemberTransfer:
     """The sending union withdraws its proposal before the receiver decides."""
     proposal = _lock(actor, transfer_id)
-    _require_handler(actor)
-    if not _covers(actor, proposal.from_union):
-        raise PermissionDenied("只有转出工会可以撤回转会申请。")
+    require_sending_union(actor, proposal)
     proposal.state = MemberTransfer.State.CANCELLED
     proposal.decided_by = user_of(actor)
     proposal.decided_at = timezone.now()

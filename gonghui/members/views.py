@@ -10,13 +10,12 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from gonghui.core.middleware import request_actor
-from gonghui.core.models import Role
 from gonghui.core.pii_search import GET_REFUSED, pii_query_kind, pii_search_allow
-from gonghui.core.scoping import require_role
 from gonghui.members import selectors
 from gonghui.members.extensions import member_filters, member_panels
 from gonghui.members.forms import MemberEditForm, MemberLeaveForm, MemberTransferForm
 from gonghui.members.models import MemberTransfer
+from gonghui.members.permissions import may_cancel_transfer, may_edit_members, require_member_editor
 from gonghui.members.services import member_leave, member_reveal, member_update
 from gonghui.members.transfers import (
     transfer_cancel,
@@ -120,7 +119,7 @@ def member_reveal_view(request: HttpRequest, member_id: int, field: str) -> Http
 def member_edit_view(request: HttpRequest, member_id: int) -> HttpResponse:
     actor = request_actor(request)
     member = selectors.access_member(actor=actor, member_id=member_id)
-    require_role(actor, Role.ADMIN, Role.STAFF)
+    require_member_editor(actor)
     initial = {
         "employer_name": member.employer_name,
         "employer_uscc": member.employer_uscc,
@@ -184,7 +183,7 @@ def member_transfer_view(request: HttpRequest, member_id: int) -> HttpResponse:
 def member_leave_view(request: HttpRequest, member_id: int) -> HttpResponse:
     actor = request_actor(request)
     member = selectors.access_member(actor=actor, member_id=member_id)
-    require_role(actor, Role.ADMIN, Role.STAFF)
+    require_member_editor(actor)
     form = MemberLeaveForm(request.POST)
     try:
         if not form.is_valid():
@@ -206,13 +205,9 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     transfers = list(transfers_visible(actor=actor)[:200])
     own = actor.union.path if actor.union else "-"
-    may_handle = actor.role in (Role.ADMIN, Role.STAFF)
+    may_handle = may_edit_members(actor)
     for t in transfers:
-        t.may_cancel = (  # type: ignore[attr-defined]
-            may_handle
-            and t.state == MemberTransfer.State.PROPOSED
-            and t.from_union.path.startswith(own)
-        )
+        t.may_cancel = may_cancel_transfer(actor, t)  # type: ignore[attr-defined]
     return render(
         request,
         "members/transfer_list.html",

@@ -14,12 +14,11 @@ from django.views.decorators.http import require_POST
 from gonghui.core.dates import report_today
 from gonghui.core.jobs import job_start
 from gonghui.core.middleware import request_actor
-from gonghui.core.models import Role
-from gonghui.core.scoping import require_role
 from gonghui.orgs import selectors
 from gonghui.orgs.formation import formation_close, formation_worklist_export
 from gonghui.orgs.forms import FormationCloseForm
 from gonghui.orgs.models import FormationTask
+from gonghui.orgs.permissions import require_formation_closer, require_tree_admin
 
 
 def union_tree(request: HttpRequest) -> HttpResponse:
@@ -62,7 +61,7 @@ def union_destination_pick(request: HttpRequest) -> HttpResponse:
 @require_POST
 def union_counts_rebuild_start(request: HttpRequest, union_code: str) -> HttpResponse:
     union = selectors.access_union(actor=request_actor(request), code=union_code)
-    require_role(request_actor(request), Role.ADMIN)
+    require_tree_admin(request_actor(request))
     job = job_start(
         actor=request_actor(request),
         kind="union_counts_rebuild",
@@ -123,7 +122,7 @@ def formation_close_view(request: HttpRequest, task_id: int) -> HttpResponse:
     joint = selectors.joint_unions_of(township=task.township_union)
     form = FormationCloseForm(request.POST or None, joint_unions=joint)
     if request.method == "POST":
-        require_role(actor, Role.ADMIN, Role.STAFF)
+        require_formation_closer(actor)
         if form.is_valid():
             try:
                 formation_close(
