@@ -11,7 +11,7 @@ from gonghui.core.middleware import request_actor
 from gonghui.core.pii_search import pii_query_kind, pii_search_allow
 from gonghui.members import selectors
 from gonghui.members.models import Member
-from gonghui.orgs.selectors import access_union
+from gonghui.orgs.selectors import union_asked
 
 router = Router(tags=["会员管理"])
 
@@ -61,7 +61,7 @@ def list_members(request: HttpRequest, union: str = "", q: str = "", before: int
     if pii_query_kind(q):
         raise HttpError(400, "按完整身份证号或手机号查询请使用 POST /api/v1/members/search。")
     actor = request_actor(request)
-    scope = access_union(actor=actor, code=union) if union else actor.union
+    scope = union_asked(actor=actor, code=union)
     if scope is None:
         return {"items": [], "next_before": None}
     items, next_before = selectors.member_page(actor=actor, union=scope, text=q, before=before)
@@ -84,7 +84,7 @@ def search_members(request: HttpRequest, body: MemberSearchIn):
             pii_search_allow(actor=actor, kind=kind, text=body.q, where="接口")
         except ValidationError as exc:
             raise HttpError(429, exc.messages[0]) from exc
-    scope = access_union(actor=actor, code=body.union) if body.union else actor.union
+    scope = union_asked(actor=actor, code=body.union)
     if scope is None:
         return {"items": [], "next_before": None}
     items, _ = selectors.member_page(actor=actor, union=scope, text=body.q[:50])

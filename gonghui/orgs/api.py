@@ -71,7 +71,7 @@ class EnterpriseOut(Schema):
 def list_enterprises(request: HttpRequest, union: str = "", text: str = ""):
     """Enterprises of a union's area (the actor's by default), by name or 统一社会信用代码."""
     actor = request_actor(request)
-    scope = selectors.access_union(actor=actor, code=union) if union else actor.union
+    scope = selectors.union_asked(actor=actor, code=union)
     return selectors.enterprises_of(actor=actor, union=scope, text=text[:50])
 
 
@@ -112,7 +112,7 @@ class FormationTaskOut(Schema):
 def list_formation_tasks(request: HttpRequest, union: str = "", status: str = "open"):
     """应建未建 tasks of a union's subtree: open (default) or closed."""
     actor = request_actor(request)
-    scope = selectors.access_union(actor=actor, code=union) if union else actor.union
+    scope = selectors.union_asked(actor=actor, code=union)
     if scope is None:
         return []
     return selectors.formation_tasks(actor=actor, union=scope, status=status[:16])

@@ -17,16 +17,22 @@ def access_union(*, actor: Actor, code: str) -> Union:
     return access(Union.objects.select_related("region"), actor=actor, code=code)
 
 
-def union_of_page(*, actor: Actor, code: str | None) -> Union:
-    """The union a page is about: the one ``code`` names (``?union=``; 404 outside the
-    actor's subtree), else the actor's own; 404 for a user without a union."""
+def union_asked(*, actor: Actor, code: str | None) -> Union | None:
+    """The union a request is about: the one ``code`` names (``?union=``; 404 outside the
+    actor's subtree), else the actor's own (None for an identity without a union)."""
     code = (code or "").strip()
     if code:
         return access_union(actor=actor, code=code)
     own: Union | None = getattr(actor, "union", None)
-    if own is None:
-        raise Http404("没有可查看的工会。")
     return own
+
+
+def union_of_page(*, actor: Actor, code: str | None) -> Union:
+    """``union_asked`` for a page, which has nothing to show without a union: 404."""
+    union = union_asked(actor=actor, code=code)
+    if union is None:
+        raise Http404("没有可查看的工会。")
+    return union
 
 
 def unions_visible(*, actor: Actor) -> QuerySet[Union]:
