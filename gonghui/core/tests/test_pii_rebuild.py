@@ -41,8 +41,11 @@ def rebuilt(text: str, id18: str) -> list[str]:
     """What in ``text`` shows more of ``id18`` than its mask: an empty list if nothing."""
     born = pii.id_birth_date(id18)
     found = [s for s in [id18, *birth_spellings(born)] if s in text]
-    # The month and day alone, as a page might print them beside a year shown elsewhere.
-    found += re.findall(rf"(?<!\d){born.month}月{born.day}日", text)
+    # The month and day alone, as a page might print them beside a year shown elsewhere;
+    # except on the day whose month and day they are, when a report prints them as today's
+    # date ("数据截至12月3日"), which tells nothing of the number.
+    if (born.month, born.day) not in _todays():
+        found += re.findall(rf"(?<!\d){born.month}月{born.day}日", text)
     allowed = set(range(6)) | set(range(len(id18) - 4, len(id18)))
     for token in MASK_SHAPED.findall(text):
         if len(token) != len(id18):
@@ -51,6 +54,14 @@ def rebuilt(text: str, id18: str) -> list[str]:
         if all(token[i].upper() == id18[i] for i in shown) and shown - allowed:
             found.append(token)
     return found
+
+
+def _todays() -> set[tuple[int, int]]:
+    from django.utils import timezone
+
+    from gonghui.core.dates import report_today
+
+    return {(d.month, d.day) for d in (timezone.localdate(), report_today())}
 
 
 def real_numbers() -> list[str]:
