@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "gonghui.orgs",
     "gonghui.members",
     "gonghui.aid",
+    "gonghui.activities",
     "gonghui.reports",
     "gonghui.demo",
 ]

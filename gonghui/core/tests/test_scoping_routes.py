@@ -202,6 +202,13 @@ def wuxing_api_client(world: World) -> str:
     return str(client.pk)
 
 
+def wuxing_activity(world: World) -> str:
+    """A 吴兴 township's lecture, named after the county so a leak shows."""
+    from gonghui.activities.tests.factories import ActivityFactory
+
+    return str(ActivityFactory.create(union=world.yuehe, title=f"{world.yuehe.name}宣讲").pk)
+
+
 # For each URL parameter: how to make an object that belongs to 吴兴区 and give its
 # identifier. Every sample is made before each walk, so list pages have 吴兴 rows to leak.
 SAMPLES: dict[str, Callable[[World], str]] = {
@@ -219,6 +226,7 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "token": wuxing_credentials,
     "transfer_id": wuxing_transfer,
     "client_id": wuxing_api_client,
+    "activity_id": wuxing_activity,
 }
 # Parameters that name no scoped object: a valid value.
 UNSCOPED_SAMPLES: dict[str, str] = {
