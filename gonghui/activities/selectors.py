@@ -37,6 +37,11 @@ def access_activity(*, actor: Actor, activity_id: int) -> Activity:
     return access(Activity.objects.select_related("union"), actor=actor, pk=activity_id)
 
 
+def enterprises_in_area(*, actor: Actor, union: Any) -> QuerySet[Enterprise]:
+    """The enterprises of ``union``'s register an activity of it may be held in."""
+    return Enterprise.objects.visible_to(actor).filter(owner_union__path__startswith=union.path)
+
+
 def enterprise_of_activity(*, actor: Actor, union: Any, uscc: str) -> Enterprise | None:
     """The enterprise a typed 统一社会信用代码 names in ``union``'s register (None when blank);
     a code that is invalid or not in the register is refused in Chinese."""
@@ -46,11 +51,7 @@ def enterprise_of_activity(*, actor: Actor, union: Any, uscc: str) -> Enterprise
         code = pii.normalize_uscc(uscc)
     except ValidationError as exc:
         raise ValidationError({"enterprise": exc.messages}) from exc
-    enterprise = (
-        Enterprise.objects.visible_to(actor)
-        .filter(uscc=code, owner_union__path__startswith=union.path)
-        .first()
-    )
+    enterprise = enterprises_in_area(actor=actor, union=union).filter(uscc=code).first()
     if enterprise is None:
         raise ValidationError({"enterprise": [f"{union.name}的企业名录中没有 {code}"]})
     return enterprise

@@ -11,6 +11,7 @@ from typing import Any
 from gonghui.activities.kinds import kind_get, kinds
 from gonghui.activities.models import Activity
 from gonghui.activities.permissions import require_edit
+from gonghui.activities.selectors import enterprises_in_area
 from gonghui.activities.services import MAX_ATTENDANCE, activity_problems
 from gonghui.core import pii
 from gonghui.core.actors import Actor
@@ -75,6 +76,7 @@ class ActivitySheet(Sheet):
         self.actor = actor
         self.union = union
         self._unions: dict[str, Union] | None = None
+        self._enterprises: dict[str, Enterprise] | None = None
 
     def key(self, values: dict[str, Any]) -> Hashable:
         union = values.get("union")
@@ -91,6 +93,17 @@ class ActivitySheet(Sheet):
             self._unions = table
         return self._unions
 
+    def enterprises_by_uscc(self) -> dict[str, Enterprise]:
+        # Read once per import: a query per row would be one per activity.
+        if self._enterprises is None:
+            self._enterprises = {
+                e.uscc: e
+                for e in enterprises_in_area(actor=self.actor, union=self.union).only(
+                    "id", "uscc", "name", "is_above_scale", "is_reform_pilot"
+                )
+            }
+        return self._enterprises
+
     def check(self, values: dict[str, Any]) -> None:
         errors: list[RowError] = []
         ref = values.get("union")
@@ -103,11 +116,7 @@ class ActivitySheet(Sheet):
         enterprise = None
         uscc = values.get("uscc")
         if uscc and uscc is not INVALID:
-            enterprise = (
-                Enterprise.objects.visible_to(self.actor)
-                .filter(uscc=uscc, owner_union__path__startswith=self.union.path)
-                .first()
-            )
+            enterprise = self.enterprises_by_uscc().get(uscc)
             if enterprise is None:
                 errors.append(
                     RowError(

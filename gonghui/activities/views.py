@@ -24,12 +24,14 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     rows, next_before = selectors.activity_page(
         actor=actor, before=int(before) if before.isdigit() else None
     )
+    labels = {k.key: k.label for k in kinds().values()}
+    for row in rows:
+        row.kind_label = labels.get(row.kind, row.kind)  # type: ignore[attr-defined]
     return render(
         request,
         "activities/list.html",
         {
             "rows": rows,
-            "labels": {k.key: k.label for k in kinds().values()},
             "next_before": next_before,
             "may_edit": may_edit(actor, actor.union),
         },

@@ -25,10 +25,6 @@ from gonghui.members.services import _require_holding_union, member_transfer
 from gonghui.orgs.models import Union
 
 
-def _covers(actor: Actor, union: Union) -> bool:
-    return in_scope(actor, union)
-
-
 def transfer_propose(
     *,
     actor: Actor,
@@ -49,7 +45,7 @@ def transfer_propose(
     _require_holding_union(to_union)
     if employer_uscc.strip():
         employer_uscc = pii.normalize_uscc(employer_uscc)
-    if _covers(actor, to_union):
+    if in_scope(actor, to_union):
         return member_transfer(
             actor=actor,
             member=member,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.middleware import request_actor
 from gonghui.core.pii_search import GET_REFUSED, pii_query_kind, pii_search_allow
+from gonghui.core.scoping import in_scope
 from gonghui.members import selectors
 from gonghui.members.extensions import member_filters, member_panels
 from gonghui.members.forms import MemberEditForm, MemberLeaveForm, MemberTransferForm
@@ -204,7 +205,6 @@ def member_leave_view(request: HttpRequest, member_id: int) -> HttpResponse:
 def transfer_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     transfers = list(transfers_visible(actor=actor)[:200])
-    own = actor.union.path if actor.union else "-"
     may_handle = may_edit_members(actor)
     for t in transfers:
         t.may_cancel = may_cancel_transfer(actor, t)  # type: ignore[attr-defined]
@@ -215,7 +215,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
             "incoming": [
                 t
                 for t in transfers
-                if t.to_union.path.startswith(own) and t.state == MemberTransfer.State.PROPOSED
+                if in_scope(actor, t.to_union) and t.state == MemberTransfer.State.PROPOSED
             ],
             "transfers": transfers,
             "may_handle": may_handle,

@@ -230,3 +230,36 @@ def test_the_api_lists_the_callers_scope(world: World, client_as) -> None:
     ActivityFactory.create(union=world.nanxun, title="南浔的")
     items = client_as(world.nanxun_staff).get("/api/v1/activities").json()["items"]
     assert [item["title"] for item in items] == ["南浔的"]
+
+
+def test_an_import_reads_the_register_once_whatever_its_rows(world: World, tmp_path: Path) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(rows: int) -> int:
+        for n in range(rows):
+            enterprise(world, 100 + n, is_above_scale=True)
+        path = sheet(
+            tmp_path,
+            [
+                [
+                    "班前十分钟",
+                    f"十分钟{n}",
+                    "2023-06-01",
+                    "",
+                    uscc_compose(f"91330502MA2D{100 + n:05d}"),
+                    9,
+                    "",
+                ]
+                for n in range(rows)
+            ],
+        )
+        with CaptureQueriesContext(connection) as captured:
+            report = activity_import(
+                actor=world.township_staff, union=world.yuehe, path=path, dry_run=True
+            )
+        assert report.valid == rows
+        Enterprise.objects.all().delete()
+        return len(captured.captured_queries)
+
+    assert queries(2) == queries(20)

@@ -28,6 +28,7 @@ from gonghui.aid.models import (
     MutualAidEnrollment,
     MutualAidPlan,
 )
+from gonghui.aid.permissions import may_enter_claims
 from gonghui.aid.terms import (
     MSG_CATEGORY,
     MSG_INVOICE_USED,
@@ -49,7 +50,7 @@ from gonghui.core import pii
 from gonghui.core.actors import Actor, is_operator, user_of
 from gonghui.core.audit import audit_record
 from gonghui.core.fields import cipher_set
-from gonghui.core.scoping import access
+from gonghui.core.scoping import access, in_scope
 from gonghui.core.sheets import ImportReport, run_import, write_export
 from gonghui.core.sheets.engine import CellError, ImportAudit, Progress, audit_import
 from gonghui.core.workflow import Action, State
@@ -461,13 +462,9 @@ def _check_may_import(actor: Actor, union: Union) -> None:
     """Imported claims are submitted at once: only those who may submit may import."""
     if is_operator(actor):
         return
-    scope = getattr(actor, "union", None)
-    if scope is None or not str(union.path).startswith(scope.path):
+    if not in_scope(actor, union):
         raise PermissionDenied("您无权向该工会导入互助金申请。")
-    if (
-        getattr(actor, "role", None) not in CLAIM.submit_roles
-        or scope.level not in CLAIM.submit_levels
-    ):
+    if not may_enter_claims(actor):
         raise ValidationError(
             "互助金申请导入后即提交审核：只有基层或乡镇（街道）工会的工作人员可以导入。",
             code="submit_denied",
