@@ -66,10 +66,18 @@ def county_user(world: World, role: str, name: str) -> User:
     return UserFactory.create(username=name, union=world.wuxing, role=role)
 
 
+def registry_replace(monkeypatch: pytest.MonkeyPatch, types: dict[str, Workflow]) -> None:
+    """Stand ``types`` in for the registry for one test. The apps' types are discovered
+    first: discovered while the stand-in is in place, they would register into it and be
+    lost from the real registry when it comes back (the modules are imported only once)."""
+    engine.workflows()
+    monkeypatch.setattr(engine, "_REGISTRY", types)
+
+
 @pytest.fixture
 def only_grant(monkeypatch: pytest.MonkeyPatch) -> Workflow:
     """The registry holding the test type alone, as if it were the only payable one."""
-    monkeypatch.setattr(engine, "_REGISTRY", {GRANT.key: GRANT})
+    registry_replace(monkeypatch, {GRANT.key: GRANT})
     return GRANT
 
 
@@ -128,7 +136,7 @@ def test_marking_a_batch_of_a_declared_type_paid_pays_its_items(world: World, on
 
 def test_a_type_without_a_payout_is_not_offered_to_batches(world: World, monkeypatch) -> None:
     unpaid = replace(GRANT, payout=None)
-    monkeypatch.setattr(engine, "_REGISTRY", {unpaid.key: unpaid})
+    registry_replace(monkeypatch, {unpaid.key: unpaid})
     finance = county_user(world, Role.FINANCE, "wuxing_finance")
     with pytest.raises(ValidationError, match="请选择要发放的申请类型"):
         payout_batch_create(actor=finance, union=world.wuxing, name="x", workflows=[unpaid.key])
@@ -192,7 +200,7 @@ def test_a_holder_without_a_limit_takes_every_approval(world: World) -> None:
 
 
 def test_a_type_with_a_notice_period_must_declare_its_notice_row(monkeypatch) -> None:
-    monkeypatch.setattr(engine, "_REGISTRY", {})
+    registry_replace(monkeypatch, {})
     with pytest.raises(ImproperlyConfigured, match="notice_row"):
         engine.workflow_register(replace(GRANT, notice_days=5))
 
