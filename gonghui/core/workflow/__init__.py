@@ -75,8 +75,8 @@ class Payout:
     Each reader is a field path from the item (``"member__name"``, ``"union__name"``), read in
     one query for the whole batch. The payee is whoever the path names: a member, a worker
     who has not joined, an enterprise or a union. ``account`` names an encrypted column
-    (``CipherField``) on the item or a related row; it is opened only to seal the account
-    again to the batch line."""
+    (``CipherField``) of the item itself, where the application keeps the account it is paid
+    to; it is opened only to seal the account again to the batch line."""
 
     purpose: str  # the bank transfer's 用途, e.g. 职工医疗互助金
     payee_name: str

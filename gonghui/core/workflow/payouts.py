@@ -1,8 +1,8 @@
 """发放批次: money leaves only through payout batches.
 
 A finance user of a county (or the city) gathers the approved items of the types that declare
-a payout (``Workflow.payout``) in the subtree of a union into a batch, exports the bank-transfer workbook (the only
-place where an account number appears in full), and marks the batch paid with the bank's
+a payout (``Workflow.payout``) in the subtree of a union into a batch, exports the
+bank-transfer workbook (the only place where an account number appears in full), and marks the batch paid with the bank's
 reference, which moves every line and every application to "paid" in one transaction.
 
 A line the bank sends back (a wrong account) is marked returned. If the batch was already
@@ -26,7 +26,7 @@ from typing import Any
 import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Model, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 
 from gonghui.core import pii
@@ -88,17 +88,6 @@ def _payable(key: str) -> Workflow:
     """The declaration of a payable type; a line of a type no longer payable still names
     a registered type."""
     return payables().get(key) or workflow_get(key)
-
-
-def _account_source(workflow: Workflow, path: str) -> tuple[str, pii.ColumnCipher]:
-    """Where the full account is read: the key of the row it is sealed to (the item, or
-    the related row the path ends on) and that column's cipher."""
-    model: type[Model] = workflow.model
-    parts = path.split("__")
-    for part in parts[:-1]:
-        model = model._meta.get_field(part).related_model  # type: ignore[assignment]
-    owner = "__".join([*parts[:-1], "pk"]) if len(parts) > 1 else "pk"
-    return owner, pii.column_cipher(model._meta.get_field(parts[-1]))
 
 
 def payout_eligible_summary(*, actor: Actor, union: Any) -> list[EligibleSummary]:
@@ -187,7 +176,8 @@ def payout_batch_create(
         for key in keys:
             workflow = payable[key]
             payout = _payout(workflow)
-            owner, source = _account_source(workflow, payout.account)
+            # The account is sealed to the item's row: read there, sealed again to the line's.
+            source = pii.column_cipher(workflow.model._meta.get_field(payout.account))
             candidates = _eligible(workflow, union)
             if wanted is not None:
                 candidates = candidates.filter(pk__in=wanted[key])
@@ -204,7 +194,6 @@ def payout_batch_create(
                     payout.payee_name,
                     payout.amount,
                     payout.bank,
-                    owner,
                     payout.account,
                     payout.account_masked,
                 )
@@ -214,9 +203,7 @@ def payout_batch_create(
                 .exclude(status=PayoutItem.Status.RETURNED)
                 .values_list("object_id", flat=True)
             )
-            # The account is sealed to the row it is kept on: it is read there and sealed
-            # again to the line's own row below.
-            for pk, union_id, payee_name, amount, bank, sealed_to, cipher, masked in locked:
+            for pk, union_id, payee_name, amount, bank, cipher, masked in locked:
                 if pk in taken:
                     continue
                 lines.append(
@@ -231,7 +218,7 @@ def payout_batch_create(
                         purpose=payout.purpose,
                     )
                 )
-                accounts.append(source.decrypt(sealed_to, cipher))
+                accounts.append(source.decrypt(pk, cipher))
         if not lines:
             raise ValidationError(
                 "没有可纳入批次的待发放申请（可能已被其他发放批次选取）。", code="empty"
