@@ -64,6 +64,7 @@ class DemoDataResult:
     samples: list[SampleFile] = field(default_factory=list)
     aid: dict[str, int] = field(default_factory=dict)
     events: dict[str, int] = field(default_factory=dict)
+    activities: int = 0
     seconds: float = 0.0
 
 
@@ -176,6 +177,9 @@ def demo_data_generate(
     result.events = demo_events_write(
         city=city, seed=seed, members=spec.members, log=say, recent_from=EVENTS_RECENT_FROM
     )
+    from gonghui.demo.activities import activities_demo_write
+
+    result.activities = activities_demo_write(city=city, goal=goal, seed=seed, log=say)
     # After the moves and leaves: the tree's cached member counts are of today.
     counts_rebuild(city)
     demo_targets_set(city=city, year=2023, log=say)

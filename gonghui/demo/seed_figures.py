@@ -35,6 +35,11 @@ SEED: dict[str, int | Decimal] = {
     "members_new_new_form": 6_473,
     "mutual_aid_paid_count": 22_068,
     "mutual_aid_paid_amount": Decimal("12414327.50"),
+    # The activity ledger (gonghui.demo.activities).
+    "pre_shift_talks": 1_860,
+    "lectures": 348,
+    "talk_lecture_attendance": 61_236,
+    "culture_sports_events": 636,
 }
 CITY_MEMBERS = 1_000_000
 # New members of the first half of 2022 against 2023's: a plausible year of growth.

@@ -1,5 +1,5 @@
-"""The activity ledger: kinds and their rules, scope, the pages, the sheet, the API. (Its
-indicators come with its paragraph of the reports, in the next slice of #19.)"""
+"""The activity ledger: kinds and their rules, scope, the pages, the sheet, the API (its
+indicators are in test_indicators.py)."""
 
 from __future__ import annotations
 

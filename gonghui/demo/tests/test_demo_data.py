@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from pytest_django.fixtures import Settings
 
+from gonghui.activities.models import Activity
 from gonghui.aid.models import MutualAidClaim, MutualAidEnrollment, ReliefApplication
 from gonghui.core import pii
 from gonghui.core.actors import SystemActor
@@ -164,6 +165,7 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
     assert (again.mass_enrollments, again.formation_tasks) == (0, 0)
     assert snapshot() == first
     # Wipe the generated data and generate again: the same people, unions and enterprises.
+    Activity.objects.all().delete()
     ReviewEntry.objects.all().delete()
     PayoutItem.objects.all().delete()
     PayoutBatch.objects.all().delete()
@@ -344,6 +346,25 @@ def test_last_years_first_half_is_calibrated_to_this_years_scale(tiny: DemoDataR
         assert _h1_values(key) == (goal[key], last_year_goal(goal, key)), key
     relief, relief_last = (Decimal(str(v)) for v in _h1_values("relief_paid_count"))
     assert relief_last > 0 and Decimal("0.6") <= relief_last / relief <= Decimal("1.4")
+
+
+def test_the_activity_ledger_gives_the_seeds_figures_scaled(tiny: DemoDataResult) -> None:
+    from decimal import Decimal
+
+    from gonghui.demo.seed_figures import seed_targets
+
+    goal = seed_targets(SCALES["tiny"].members)
+    keys = ("pre_shift_talks", "lectures", "talk_lecture_attendance", "culture_sports_events")
+    assert {k: _h1_values(k)[0] for k in keys} == {k: goal[k] for k in keys}
+    talks, talks_last_year = (Decimal(str(v)) for v in _h1_values("pre_shift_talks"))
+    assert 0 < talks_last_year <= talks
+
+
+def test_demo_talks_are_held_in_above_scale_or_pilot_enterprises(tiny: DemoDataResult) -> None:
+    talks = Activity.objects.filter(kind="pre_shift_talk").select_related("enterprise")
+    assert talks.exists()
+    hosts = [a.enterprise for a in talks]
+    assert all(e is not None and (e.is_above_scale or e.is_reform_pilot) for e in hosts)
 
 
 def test_new_unions_carry_the_closures_of_their_enterprises(tiny: DemoDataResult) -> None:
