@@ -1,6 +1,7 @@
-"""Ledger indicators (思想引领与职工文化): sessions of 班前十分钟 and "双百千万" 宣讲 with the
-person-times they reached, and 文体活动. An activity counts in the period of its date
-(held_on), at the union that organised it."""
+"""Ledger indicators. 思想引领与职工文化: sessions of 班前十分钟 and "双百千万" 宣讲 with the
+person-times they reached, and 文体活动; 就业帮扶与协作: 春风送岗 fairs and the posts they
+offered. An activity or a fair counts in the period of its date (held_on), at the union
+that organised it; a fair's posts count with the fair."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from gonghui.activities.kinds import CULTURE_SPORTS, LECTURE, PRE_SHIFT_TALK
-from gonghui.activities.models import Activity
+from gonghui.activities.models import Activity, JobFair, JobPosition
 from gonghui.core.indicators import (
     Indicator,
     Period,
@@ -165,5 +166,104 @@ indicator_register(
         seed="“双百引领”文体活动636场次",
         counts="活动日期在期间内的文体活动场次，计入组织工会。",
         order=40,
+    )
+)
+
+
+EMPLOYMENT = "就业帮扶与协作"
+
+
+# "线上线下举办“春风送岗”就业招聘活动131场次、推出岗位49564个".
+def _employment(w: Writer) -> list[Piece]:
+    return sentence(
+        f"{w.flow_time}，{w.area}",
+        [
+            with_(
+                w.nonzero("job_fairs", "线上线下举办“春风送岗”就业招聘活动"),
+                w.leader("job_fairs"),
+            ),
+            w.nonzero("job_positions", "推出岗位", sep="、"),
+        ],
+    )
+
+
+section_register(
+    Section(EMPLOYMENT, order=50, writer=_employment, spoken=("job_fairs", "job_positions"))
+)
+
+FAIR_COLUMNS = (
+    RecordColumn("编号", lambda f: f.pk),
+    RecordColumn("招聘会名称", lambda f: f.title),
+    RecordColumn("举办日期", lambda f: f.held_on),
+    RecordColumn("举办方式", lambda f: f.get_mode_display()),
+    RecordColumn("组织工会", lambda f: f.union.name),
+)
+
+
+def _fairs(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+    return per_period(
+        JobFair.objects.all(),
+        owner="union_id",
+        path_field="union__path",
+        path=path,
+        periods=periods,
+        condition=lambda p: within("held_on", p),
+        prefilter=any_within("held_on", periods),
+    )
+
+
+def _posts(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+    return per_period(
+        JobPosition.objects.all(),
+        owner="fair__union_id",
+        path_field="fair__union__path",
+        path=path,
+        periods=periods,
+        condition=lambda p: within("fair__held_on", p),
+        amount="posts",
+        prefilter=any_within("fair__held_on", periods),
+    )
+
+
+def _fair_records(union: Union, period: Period) -> QuerySet[JobFair]:
+    return (
+        JobFair.objects.filter(
+            union__path__startswith=union.path,
+            held_on__gte=period.start,
+            held_on__lte=period.end,
+        )
+        .select_related("union")
+        .order_by("held_on", "pk")
+    )
+
+
+indicator_register(
+    Indicator(
+        key="job_fairs",
+        label="“春风送岗”就业招聘活动场次",
+        unit="场次",
+        section=EMPLOYMENT,
+        kind="flow",
+        query=_fairs,
+        records=_fair_records,
+        record_columns=FAIR_COLUMNS,
+        seed="线上线下举办“春风送岗”就业招聘活动131场次",
+        counts="举办日期在期间内的招聘会场次（线上、线下均计），计入组织工会。",
+        order=10,
+    )
+)
+indicator_register(
+    Indicator(
+        key="job_positions",
+        label="“春风送岗”推出岗位数",
+        unit="个",
+        section=EMPLOYMENT,
+        kind="flow",
+        query=_posts,
+        records=_fair_records,
+        record_columns=FAIR_COLUMNS,
+        seed="推出岗位49564个",
+        counts="举办日期在期间内的招聘会上各岗位的招聘人数之和，计入招聘会的组织工会。",
+        order=20,
     )
 )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
-from gonghui.core.actors import Actor
+from gonghui.core.actors import Actor, is_operator
 from gonghui.core.models import Role
 from gonghui.core.scoping import in_scope, require_in_scope
 
@@ -14,10 +14,11 @@ EDIT_ROLES = (Role.ADMIN, Role.STAFF)
 
 
 def may_edit(actor: Actor, union: Any) -> bool:
-    """Whether the actor may record 活动台账 for ``union`` (their own or below it)."""
+    """Whether the actor may record the ledgers for ``union`` (their own or below it): staff
+    and administrators, and the server operator importing for the union a command names."""
     return (
         getattr(actor, "is_active", False)
-        and getattr(actor, "role", None) in EDIT_ROLES
+        and (getattr(actor, "role", None) in EDIT_ROLES or is_operator(actor))
         and in_scope(actor, union)
     )
 
@@ -25,4 +26,4 @@ def may_edit(actor: Actor, union: Any) -> bool:
 def require_edit(actor: Actor, union: Any) -> None:
     require_in_scope(actor, union, "只能为本工会及下级工会录入。")
     if not may_edit(actor, union):
-        raise PermissionDenied("您的角色无权录入活动台账。")
+        raise PermissionDenied("您的角色无权录入工作台账。")

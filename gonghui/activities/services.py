@@ -8,10 +8,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from gonghui.activities.kinds import ActivityKind, kind_get
-from gonghui.activities.models import Activity
+from gonghui.activities.models import Activity, JobFair, JobPosition
 from gonghui.activities.permissions import require_edit
 from gonghui.core.actors import Actor, user_of
 from gonghui.core.audit import audit_record
@@ -115,3 +116,94 @@ def activity_create(
             f"{attendance} 人次）",
         )
     return activity
+
+
+# --- 春风送岗 job fairs ------------------------------------------------------------------
+
+
+def fair_problems(
+    *, union: Union, title: str, held_on: date | None, today: date | None = None
+) -> list[tuple[str, str]]:
+    today = today or timezone.localdate()
+    problems: list[tuple[str, str]] = []
+    if not title.strip():
+        problems.append(("title", "请填写招聘会名称"))
+    if held_on is not None and held_on > today:
+        problems.append(("held_on", "举办日期不能晚于今天（招聘会举办后录入）"))
+    if held_on is not None and union.established_on is not None and held_on < union.established_on:
+        problems.append(
+            ("held_on", f"举办日期不能早于组织工会的成立日期（{union.established_on:%Y-%m-%d}）")
+        )
+    if (
+        held_on is not None
+        and title.strip()
+        and JobFair.objects.filter(union=union, title=title.strip(), held_on=held_on).exists()
+    ):
+        problems.append(("title", f"{held_on:%Y-%m-%d}的“{title.strip()}”已经录入"))
+    return problems
+
+
+def fair_create(
+    *,
+    actor: Actor,
+    union: Union,
+    title: str,
+    held_on: date,
+    mode: str = JobFair.Mode.ONSITE,
+    venue: str = "",
+) -> JobFair:
+    """Record a 春风送岗 fair of ``union``; its positions come by the ``job-positions`` sheet.
+    Refusals raise one ValidationError listing every problem."""
+    require_edit(actor, union)
+    problems = fair_problems(union=union, title=title, held_on=held_on)
+    if mode not in JobFair.Mode.values:
+        problems.append(("mode", "请选择举办方式"))
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for field, message in problems:
+            errors.setdefault(field, []).append(message)
+        raise ValidationError(errors)
+    with transaction.atomic():
+        fair = JobFair.objects.create(
+            union=union,
+            title=title.strip()[:128],
+            held_on=held_on,
+            mode=mode,
+            venue=venue.strip()[:128],
+            created_by=user_of(actor),
+        )
+        audit_record(
+            actor=actor,
+            action="activities.jobfair.create",
+            obj=fair,
+            union=union,
+            summary=f"新建招聘会“{fair.title}”（{held_on:%Y-%m-%d}）",
+        )
+    return fair
+
+
+def fair_close(*, actor: Actor, fair: JobFair, on: date | None = None) -> JobFair:
+    """End a fair: its positions are final; a sheet adds none after this."""
+    require_edit(actor, fair.union)
+    if fair.closed_on is not None:
+        raise ValidationError(f"招聘会“{fair.title}”已于 {fair.closed_on:%Y-%m-%d} 结束")
+    on = on or timezone.localdate()
+    if on < fair.held_on:
+        raise ValidationError("结束日期不能早于举办日期")
+    with transaction.atomic():
+        locked = JobFair.objects.select_for_update().get(pk=fair.pk)
+        if locked.closed_on is not None:
+            raise ValidationError(f"招聘会“{fair.title}”已于 {locked.closed_on:%Y-%m-%d} 结束")
+        locked.closed_on = on
+        locked.save(update_fields=["closed_on"])
+        totals = JobPosition.objects.filter(fair=locked).aggregate(
+            n=Count("pk"), posts=Sum("posts")
+        )
+        audit_record(
+            actor=actor,
+            action="activities.jobfair.close",
+            obj=locked,
+            union=locked.union,
+            summary=f"结束招聘会“{locked.title}”：岗位 {totals['n']} 个，招聘 {totals['posts'] or 0} 人",
+        )
+    return locked

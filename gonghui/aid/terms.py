@@ -21,18 +21,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
 from gonghui.aid.models import Category
 from gonghui.core.formatting import ratio_percent
+from gonghui.core.sheets.parsers import CENT
+from gonghui.core.sheets.parsers import number_of as _decimal
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-# What a DecimalField(max_digits=12, decimal_places=2) holds.
-MONEY_MAX = Decimal("9999999999.99")
 
 CATEGORY_LABEL = dict(Category.choices)
 BANDED_KEYS = {"deductible", "bands", "yearly_cap"}
@@ -126,21 +125,6 @@ class Payout:
 
 
 # --- parsing the plan's terms --------------------------------------------------------------
-
-
-def _decimal(value: Any) -> Decimal | None:
-    """A JSON number or numeric string as a Decimal; None if it is neither."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, float):
-        value = str(value)  # the shortest repr, not the binary expansion
-    if not isinstance(value, str | int | Decimal):
-        return None
-    try:
-        result = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    return result if result.is_finite() else None
 
 
 def _money(value: Any, what: str, errors: list[str]) -> Decimal:
@@ -349,10 +333,6 @@ def _lump_sum(terms: CategoryTerms, earlier_count: int) -> Payout:
 # Each rule gives (field, message): the field a form marks, and the sentence the page, the
 # import report and the API show. The sheet puts its column's header before the message.
 
-MSG_AMOUNT_FORMAT = "应为金额（元），如 1234.50"
-MSG_AMOUNT_NEGATIVE = "不能为负数"
-MSG_AMOUNT_DECIMALS = "最多两位小数"
-MSG_AMOUNT_TOO_LARGE = "金额过大"
 MSG_TOTAL_TOO_SMALL = "医疗总费用不能少于医保统筹支付与个人自付之和"
 MSG_START_FUTURE = "入院（就诊）日期不能晚于今天"
 MSG_DISCHARGE_FUTURE = "出院日期不能晚于今天"
@@ -366,26 +346,6 @@ MSG_WAITING = "在观察期内：{enrolled} 参保，观察期 {days} 天，{fir
 MSG_DEADLINE = "已超过申请时限：须在{what} {day} 后 {days} 天内提出申请"
 MSG_INVOICE_USED = "发票号 {invoice} 已被其他申请使用"
 MSG_CATEGORY = "类别应为以下之一：" + "、".join(CATEGORY_LABEL.values())
-
-
-def money(value: Any) -> Decimal:
-    """An amount in yuan as people type it ("1,234.50", "1234.5元", an Excel number), or
-    ValidationError: negative, more than two decimals, or too large."""
-    if isinstance(value, Decimal):
-        amount: Decimal | None = value
-    else:
-        text = str(value).strip().replace(",", "").replace("，", "").removesuffix("元")
-        text = text.removeprefix("¥").removeprefix("￥").strip()
-        amount = _decimal(value if isinstance(value, int | float) else text)
-    if amount is None or not amount.is_finite():
-        raise ValidationError(MSG_AMOUNT_FORMAT, code="amount_format")
-    if amount < 0:
-        raise ValidationError(MSG_AMOUNT_NEGATIVE, code="amount_negative")
-    if amount != amount.quantize(CENT):
-        raise ValidationError(MSG_AMOUNT_DECIMALS, code="amount_decimals")
-    if amount > MONEY_MAX:
-        raise ValidationError(MSG_AMOUNT_TOO_LARGE, code="amount_too_large")
-    return amount.quantize(CENT)
 
 
 def normalize_invoice_no(value: Any) -> str:

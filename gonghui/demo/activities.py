@@ -1,10 +1,12 @@
 """The demo's activity ledger: 班前十分钟 in above-scale and reform-pilot enterprises, "双百千万"
 宣讲 by county and township unions, 文体活动 at every level, and a few livestreams, campus
-visits, teacher visits and forums, from January 2022 to the demo's report date (June 2023).
+visits, teacher visits and forums; and 春风送岗 job fairs with employers of the register (and
+a few from outside it) and their positions; from January 2022 to the demo's report date
+(June 2023).
 
 The first half of 2023 holds the seed's figures exactly, scaled to the data set (1860
-talks, 348 lectures reaching 61,236 person-times, 636 culture and sports events at city
-scale); the halves before it hold about as many, so the dispatch table compares like with
+talks, 348 lectures reaching 61,236 person-times, 636 culture and sports events, 131 fairs
+offering 49,564 posts at city scale); the halves before it hold about as many, so the dispatch table compares like with
 like. Written in bulk, in one transaction, and only when the city has no activity yet.
 """
 
@@ -14,12 +16,13 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 
-from gonghui.activities.models import Activity
+from gonghui.activities.models import Activity, JobFair, JobFairEmployer, JobPosition
 from gonghui.demo.people import person_name
 from gonghui.orgs.models import Enterprise, Union
 
@@ -59,6 +62,24 @@ CULTURE_EVENTS = (
     "职工乒乓球赛",
 )
 SPEAKER_TYPES = ("劳模", "工匠", "工会干部")
+JOB_TITLES = (
+    ("普工", 4500, 6500),
+    ("操作工", 5000, 7000),
+    ("质检员", 4800, 6500),
+    ("电工", 6000, 9000),
+    ("焊工", 6500, 9500),
+    ("数控车床操作工", 6500, 10000),
+    ("仓库管理员", 4500, 6000),
+    ("销售代表", 5000, 12000),
+    ("外卖骑手", 6000, 10000),
+    ("快递员", 5500, 9000),
+    ("网约车司机", 6000, 9000),
+    ("养老护理员", 4500, 6500),
+    ("机修工", 6000, 8500),
+    ("会计", 5000, 8000),
+)
+NEW_FORM_JOBS = {"外卖骑手", "快递员", "网约车司机", "养老护理员"}
+OUTSIDE_EMPLOYERS = ("杭州", "嘉兴", "宣城", "苏州")
 SCHOOLS = ("湖州职业技术学院", "湖州市技师学院", "湖州中学", "湖州师范学院", "长兴技师学院")
 
 
@@ -70,6 +91,8 @@ class _Places:
     # (enterprise id, organising union, enterprise name) of the enterprises a talk may be
     # held in: above-scale or reform pilots.
     talk_hosts: list[tuple[int, Union, str]]
+    # (enterprise id, uscc, name) of the register, by county path: a fair's employers.
+    employers: dict[str, list[tuple[int, str, str]]]
 
 
 def _places(city: Union) -> _Places:
@@ -94,7 +117,17 @@ def _places(city: Union) -> _Places:
         own = by_id.get(union_id) if union_id else None
         organiser = own if own is not None and may_organise(own) else by_id[owner_id]
         hosts.append((pk, organiser, name))
+    employers: dict[str, list[tuple[int, str, str]]] = {}
+    county_len = len(city.path) + Union.steplen
+    for pk, uscc, name, path in (
+        Enterprise.objects.filter(owner_union__path__startswith=city.path)
+        .order_by("id")
+        .values_list("id", "uscc", "name", "owner_union__path")
+        .iterator(chunk_size=10_000)
+    ):
+        employers.setdefault(path[:county_len], []).append((pk, uscc, name))
     return _Places(
+        employers=employers,
         counties=[u for u in unions if u.level == Union.Level.COUNTY],
         townships=[u for u in unions if u.level == Union.Level.TOWNSHIP and may_organise(u)],
         grassroots=[u for u in unions if u.level == Union.Level.GRASSROOTS and may_organise(u)],
@@ -112,6 +145,8 @@ def _day(rng: random.Random, start: date, end: date) -> date:
 
 def _hit(values: list[int], total: int, rng: random.Random, low: int, high: int) -> None:
     """Nudge ``values`` by ones, inside [low, high], until they add up to ``total``."""
+    if not len(values) * low <= total <= len(values) * high:
+        raise ValueError(f"{len(values)} values in [{low}, {high}] cannot add up to {total}")
     gap = total - sum(values)
     step = 1 if gap > 0 else -1
     while gap:
@@ -230,6 +265,92 @@ class _Ledger:
             )
 
 
+class _Fairs:
+    """春风送岗 fairs with their employers and positions, written fair by fair's rows."""
+
+    def __init__(self, rng: random.Random, places: _Places) -> None:
+        self.rng = rng
+        self.places = places
+        self.fairs: list[JobFair] = []
+        self.employers: list[JobFairEmployer] = []
+        self.positions: list[JobPosition] = []
+        self.numbers: dict[int, int] = {}
+
+    def add(self, count: int, window: tuple[date, date]) -> list[JobPosition]:
+        rng = self.rng
+        organisers = self.places.counties * 3 + self.places.townships
+        made: list[JobPosition] = []
+        for _ in range(count):
+            union = rng.choice(organisers)
+            n = self.numbers.get(union.pk, 0) + 1
+            self.numbers[union.pk] = n
+            day = _day(rng, *window)
+            mode = rng.choices(
+                (JobFair.Mode.ONSITE, JobFair.Mode.ONLINE, JobFair.Mode.BOTH), (6, 3, 2)
+            )[0]
+            county = union.path[: len(self.places.counties[0].path)]
+            fair = JobFair(
+                union=union,
+                title=f"{day.year}年“春风送岗”{union.name.removesuffix('总工会')}专场招聘会"
+                f"（第{n}期）",
+                held_on=day,
+                mode=mode,
+                venue="“浙里就业”线上平台" if mode == JobFair.Mode.ONLINE else "职工服务中心",
+                closed_on=day + timedelta(days=rng.choice((0, 0, 1, 2))),
+            )
+            self.fairs.append(fair)
+            pool = self.places.employers.get(county) or []
+            chosen = rng.sample(pool, min(len(pool), rng.randint(8, 30)))
+            for city in rng.sample(OUTSIDE_EMPLOYERS, rng.randint(0, 2)):
+                chosen.append((0, "", f"{city}{rng.choice(('智造', '物流', '服务'))}有限公司"))
+            # Two employers of one name at one fair would be one employer.
+            chosen = list({name: (pk, uscc, name) for pk, uscc, name in chosen}.values())
+            for enterprise_id, uscc, name in chosen:
+                employer = JobFairEmployer(
+                    fair=fair, name=name, uscc=uscc, enterprise_id=enterprise_id or None
+                )
+                self.employers.append(employer)
+                for title, low, high in rng.sample(JOB_TITLES, rng.randint(1, 4)):
+                    posts = rng.randint(1, 15)
+                    applicants = rng.randint(0, posts * 3)
+                    position = JobPosition(
+                        fair=fair,
+                        employer=employer,
+                        title=title,
+                        posts=posts,
+                        pay_min=Decimal(low),
+                        pay_max=Decimal(high),
+                        new_form_open=title in NEW_FORM_JOBS or rng.random() < 0.1,
+                        applicants=applicants,
+                        hires=rng.randint(0, min(applicants, posts)),
+                    )
+                    self.positions.append(position)
+                    made.append(position)
+        return made
+
+    def trim(self, made: list[JobPosition], most: int) -> list[JobPosition]:
+        """Keep at most ``most`` of the positions just made (a small data set's few posts
+        cannot fill many positions), and the employers that still have one."""
+        if len(made) <= most:
+            return made
+        dropped = {id(p) for p in self.rng.sample(made, len(made) - most)}
+        self.positions = [p for p in self.positions if id(p) not in dropped]
+        kept = [p for p in made if id(p) not in dropped]
+        hiring = {id(p.employer) for p in self.positions}
+        self.employers = [e for e in self.employers if id(e) in hiring]
+        return kept
+
+    def write(self) -> None:
+        JobFair.objects.bulk_create(self.fairs, batch_size=1000)
+        for employer in self.employers:
+            employer.fair_id = employer.fair.pk
+        JobFairEmployer.objects.bulk_create(self.employers, batch_size=2000)
+        for position in self.positions:
+            position.fair_id = position.fair.pk
+            position.employer_id = position.employer.pk
+        JobPosition.objects.bulk_create(self.positions, batch_size=2000)
+
+
 def activities_demo_write(
     *, city: Union, goal: dict[str, Any], seed: int, log: Callable[[str], None]
 ) -> int:
@@ -242,13 +363,21 @@ def activities_demo_write(
     if not places.talk_hosts or not places.counties:
         return 0
     ledger = _Ledger(rng, places)
+    fairs = _Fairs(rng, places)
     for (start, end), share in zip(HALVES, (*EARLIER_SHARE, 1.0), strict=True):
         window = (start, end)
         talks = ledger.talks(round(goal["pre_shift_talks"] * share), window)
         lectures = ledger.lectures(round(goal["lectures"] * share), window)
         ledger.culture(round(goal["culture_sports_events"] * share), window)
         ledger.others(city, round(goal["lectures"] * share / 20), window)
+        positions = fairs.add(max(1, round(goal["job_fairs"] * share)), window)
         if share == 1.0:
+            positions = fairs.trim(positions, goal["job_positions"])
+            posts = [p.posts for p in positions]
+            _hit(posts, goal["job_positions"], rng, 1, 2_000)
+            for position, n in zip(positions, posts, strict=True):
+                position.posts = n
+                position.hires = min(position.hires, n)
             both = talks + lectures
             people = [a.attendance for a in both]
             _hit(people, goal["talk_lecture_attendance"], rng, 1, 2_000)
@@ -259,9 +388,11 @@ def activities_demo_write(
                 activity.showcase = True
     with transaction.atomic():
         Activity.objects.bulk_create(ledger.rows, batch_size=2000)
+        fairs.write()
     log(
         f"活动台账：{len(ledger.rows)} 条；2023 年上半年班前十分钟 {goal['pre_shift_talks']} 场次、"
         f"宣讲 {goal['lectures']} 场次（覆盖 {goal['talk_lecture_attendance']} 人次）、"
-        f"文体活动 {goal['culture_sports_events']} 场次。"
+        f"文体活动 {goal['culture_sports_events']} 场次；“春风送岗”招聘会 {len(fairs.fairs)} 场"
+        f"（2023 年上半年 {goal['job_fairs']} 场，岗位 {goal['job_positions']} 个）。"
     )
     return len(ledger.rows)

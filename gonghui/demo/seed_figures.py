@@ -40,7 +40,11 @@ SEED: dict[str, int | Decimal] = {
     "lectures": 348,
     "talk_lecture_attendance": 61_236,
     "culture_sports_events": 636,
+    "job_fairs": 131,
+    "job_positions": 49_564,
 }
+# Counts of events the smallest data set still shows one of (a fair with no fair is odd).
+AT_LEAST_ONE = ("pre_shift_talks", "lectures", "culture_sports_events", "job_fairs")
 CITY_MEMBERS = 1_000_000
 # New members of the first half of 2022 against 2023's: a plausible year of growth.
 LAST_YEAR_SHARE = Decimal("0.93")
@@ -55,6 +59,8 @@ def seed_targets(members: int) -> dict[str, Any]:
             scaled[key] = (value * share).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         else:
             scaled[key] = int((Decimal(value) * share).to_integral_value(ROUND_HALF_UP))
+            if key in AT_LEAST_ONE:
+                scaled[key] = max(1, scaled[key])
     return scaled
 
 

@@ -16,7 +16,7 @@ from gonghui.activities.kinds import kind_by_label, kinds
 from gonghui.activities.models import Activity
 from gonghui.activities.selectors import access_activity
 from gonghui.activities.services import activity_create
-from gonghui.activities.sheets import activity_import
+from gonghui.activities.sheets.activities import activity_import
 from gonghui.activities.tests.factories import ActivityFactory
 from gonghui.conftest import World
 from gonghui.core.models import AuditEvent
@@ -263,3 +263,18 @@ def test_an_import_reads_the_register_once_whatever_its_rows(world: World, tmp_p
         return len(captured.captured_queries)
 
     assert queries(2) == queries(20)
+
+
+def test_the_command_imports_a_ledger_as_the_server_operator(world: World, tmp_path: Path) -> None:
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = sheet(tmp_path, [["文体活动", "篮球赛", "2023-06-03", "", "", 10, ""]])
+    out = StringIO()
+    call_command(
+        "import", "activities", str(path), "--union", world.yuehe.code, "--json", stdout=out
+    )
+    assert json.loads(out.getvalue())["created"] == 1
+    assert Activity.objects.get().union == world.yuehe

@@ -40,7 +40,6 @@ from gonghui.aid.terms import (
     dates_check,
     enrollment_choose,
     enrollment_continuous,
-    money,
     normalize_invoice_no,
     payout_compute,
     plan_rules_check,
@@ -53,6 +52,7 @@ from gonghui.core.fields import cipher_set
 from gonghui.core.scoping import access, in_scope
 from gonghui.core.sheets import ImportReport, run_import, write_export
 from gonghui.core.sheets.engine import CellError, ImportAudit, Progress, audit_import
+from gonghui.core.sheets.parsers import money
 from gonghui.core.workflow import Action, State
 from gonghui.core.workflow.models import RELEASED_STATES
 from gonghui.core.workflow.services import transition_many, workflow_submit

@@ -11,8 +11,9 @@ from django.db import transaction
 
 from gonghui.aid.models import Category, MutualAidPlan
 from gonghui.aid.services.plans import plan_data, plan_save
-from gonghui.aid.terms import Payout, category_terms_parse, money, payout_compute
+from gonghui.aid.terms import Payout, category_terms_parse, payout_compute
 from gonghui.core.actors import Actor
+from gonghui.core.sheets.parsers import money
 
 
 def _next_year(day: date) -> date:

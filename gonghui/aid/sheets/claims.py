@@ -30,7 +30,6 @@ from gonghui.aid.terms import (
     dates_check,
     enrollment_choose,
     enrollment_continuous,
-    money,
     normalize_invoice_no,
     payout_compute,
     plan_rules_check,
@@ -48,7 +47,7 @@ from gonghui.core.sheets import (
     RowErrors,
     Sheet,
 )
-from gonghui.core.sheets.parsers import choice, parse_date, text
+from gonghui.core.sheets.parsers import choice, money, parse_date, text
 from gonghui.core.sheets.registry import SheetEntry, register_sheet
 from gonghui.core.workflow import State
 from gonghui.core.workflow.models import RELEASED_STATES

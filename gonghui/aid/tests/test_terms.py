@@ -16,10 +16,10 @@ from gonghui.aid.terms import (
     Band,
     CategoryTerms,
     category_terms_parse,
-    money,
     payout_compute,
 )
 from gonghui.aid.tests.factories import CATEGORIES_2023
+from gonghui.core.sheets.parsers import money
 
 TERMS = category_terms_parse(CATEGORIES_2023)
 INPATIENT = TERMS["inpatient"]

@@ -10,6 +10,7 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -174,3 +175,49 @@ def whole_number(minimum: int = 0, maximum: int = 10**9) -> Callable[[Any], int]
         return number
 
     return parse
+
+
+# --- Money --------------------------------------------------------------------------------
+
+CENT = Decimal("0.01")
+# What a DecimalField(max_digits=12, decimal_places=2) holds.
+MONEY_MAX = Decimal("9999999999.99")
+MSG_AMOUNT_FORMAT = "应为金额（元），如 1234.50"
+MSG_AMOUNT_NEGATIVE = "不能为负数"
+MSG_AMOUNT_DECIMALS = "最多两位小数"
+MSG_AMOUNT_TOO_LARGE = "金额过大"
+
+
+def number_of(value: Any) -> Decimal | None:
+    """A JSON number or numeric string as a Decimal; None if it is neither."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, float):
+        value = str(value)  # the shortest repr, not the binary expansion
+    if not isinstance(value, str | int | Decimal):
+        return None
+    try:
+        result = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return result if result.is_finite() else None
+
+
+def money(value: Any) -> Decimal:
+    """An amount in yuan as people type it ("1,234.50", "1234.5元", an Excel number), or
+    ValidationError: negative, more than two decimals, or too large."""
+    if isinstance(value, Decimal):
+        amount: Decimal | None = value
+    else:
+        text = str(value).strip().replace(",", "").replace("，", "").removesuffix("元")
+        text = text.removeprefix("¥").removeprefix("￥").strip()
+        amount = number_of(value if isinstance(value, int | float) else text)
+    if amount is None or not amount.is_finite():
+        raise ValidationError(MSG_AMOUNT_FORMAT, code="amount_format")
+    if amount < 0:
+        raise ValidationError(MSG_AMOUNT_NEGATIVE, code="amount_negative")
+    if amount != amount.quantize(CENT):
+        raise ValidationError(MSG_AMOUNT_DECIMALS, code="amount_decimals")
+    if amount > MONEY_MAX:
+        raise ValidationError(MSG_AMOUNT_TOO_LARGE, code="amount_too_large")
+    return amount.quantize(CENT)

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from pytest_django.fixtures import Settings
 
-from gonghui.activities.models import Activity
+from gonghui.activities.models import Activity, JobFair
 from gonghui.aid.models import MutualAidClaim, MutualAidEnrollment, ReliefApplication
 from gonghui.core import pii
 from gonghui.core.actors import SystemActor
@@ -166,6 +166,7 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
     assert snapshot() == first
     # Wipe the generated data and generate again: the same people, unions and enterprises.
     Activity.objects.all().delete()
+    JobFair.objects.all().delete()
     ReviewEntry.objects.all().delete()
     PayoutItem.objects.all().delete()
     PayoutBatch.objects.all().delete()
@@ -354,7 +355,14 @@ def test_the_activity_ledger_gives_the_seeds_figures_scaled(tiny: DemoDataResult
     from gonghui.demo.seed_figures import seed_targets
 
     goal = seed_targets(SCALES["tiny"].members)
-    keys = ("pre_shift_talks", "lectures", "talk_lecture_attendance", "culture_sports_events")
+    keys = (
+        "pre_shift_talks",
+        "lectures",
+        "talk_lecture_attendance",
+        "culture_sports_events",
+        "job_fairs",
+        "job_positions",
+    )
     assert {k: _h1_values(k)[0] for k in keys} == {k: goal[k] for k in keys}
     talks, talks_last_year = (Decimal(str(v)) for v in _h1_values("pre_shift_talks"))
     assert 0 < talks_last_year <= talks

@@ -36,7 +36,13 @@ def test_document_names_the_kinds_in_chinese() -> None:
 
 def test_document_has_a_section_per_area() -> None:
     headings = [line for line in indicators_markdown().splitlines() if line.startswith("## ")]
-    assert headings == ["## 组织建设", "## 会员发展", "## 服务保障", "## 思想引领与职工文化"]
+    assert headings == [
+        "## 组织建设",
+        "## 会员发展",
+        "## 服务保障",
+        "## 思想引领与职工文化",
+        "## 就业帮扶与协作",
+    ]
 
 
 def test_command_writes_the_document(tmp_path: Path) -> None:

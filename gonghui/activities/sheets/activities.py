@@ -248,7 +248,7 @@ register_sheet(
         name="activities",
         title=ActivitySheet.title,
         sheet=ActivitySheet,
-        import_path="gonghui.activities.sheets.activity_import",
-        export_path="gonghui.activities.sheets.activity_export",
+        import_path="gonghui.activities.sheets.activities.activity_import",
+        export_path="gonghui.activities.sheets.activities.activity_export",
     )
 )
