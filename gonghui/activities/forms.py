@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from gonghui.activities.kinds import SPEAKER_TYPES, kinds
+from gonghui.activities.models import JobFair
 from gonghui.activities.services import MAX_ATTENDANCE
 
 INPUT = {"class": "form-control"}
@@ -68,3 +69,18 @@ class ActivityForm(forms.Form):
         declared = kinds().get(self.cleaned_data["kind"])
         keys = [f.key for f in declared.extra] if declared else []
         return {k: self.cleaned_data[k] for k in keys if self.cleaned_data.get(k) not in (None, "")}
+
+
+class JobFairForm(forms.Form):
+    title = forms.CharField(label="招聘会名称", max_length=128, widget=forms.TextInput(attrs=INPUT))
+    held_on = forms.DateField(
+        label="举办日期", widget=forms.DateInput(attrs={**INPUT, "type": "date"})
+    )
+    mode = forms.ChoiceField(
+        label="举办方式",
+        choices=JobFair.Mode.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    venue = forms.CharField(
+        label="地点或平台", max_length=128, required=False, widget=forms.TextInput(attrs=INPUT)
+    )

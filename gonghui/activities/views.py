@@ -1,4 +1,5 @@
-"""Pages of 活动台账: the list, a new one, one in detail. Thin: parse, call, render."""
+"""Pages of 工作台账: activities (the list, a new one, one in detail) and 春风送岗 fairs (the
+list, a new one, one with its positions, closing it). Thin: parse, call, render."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.activities import selectors
-from gonghui.activities.forms import ActivityForm
+from gonghui.activities.forms import ActivityForm, JobFairForm
 from gonghui.activities.kinds import kinds
 from gonghui.activities.permissions import may_edit, require_edit
-from gonghui.activities.services import activity_create
+from gonghui.activities.services import activity_create, fair_close, fair_create
 from gonghui.core.middleware import request_actor
 from gonghui.orgs.selectors import union_of_page
 
@@ -84,3 +85,74 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
             "extras": [(f.header, record.extra.get(f.key)) for f in (kind.extra if kind else ())],
         },
     )
+
+
+# --- 春风送岗 job fairs ------------------------------------------------------------------
+
+
+@require_GET
+def fair_list(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    before = request.GET.get("before", "")
+    rows, next_before = selectors.fair_page(
+        actor=actor, before=int(before) if before.isdigit() else None
+    )
+    return render(
+        request,
+        "activities/fair_list.html",
+        {"rows": rows, "next_before": next_before, "may_edit": may_edit(actor, actor.union)},
+    )
+
+
+def fair_new(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    union = union_of_page(actor=actor, code=None)
+    require_edit(actor, union)
+    form = JobFairForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            fair = fair_create(
+                actor=actor,
+                union=union,
+                title=data["title"],
+                held_on=data["held_on"],
+                mode=data["mode"],
+                venue=data["venue"],
+            )
+        except ValidationError as exc:
+            for field, messages_ in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+        else:
+            messages.success(request, f"已录入招聘会“{fair.title}”，请导入岗位。")
+            return redirect("activities:fair", fair_id=fair.pk)
+    return render(request, "activities/fair_form.html", {"form": form})
+
+
+@require_GET
+def fair_detail(request: HttpRequest, fair_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    fair = selectors.access_fair(actor=actor, fair_id=fair_id)
+    return render(
+        request,
+        "activities/fair_detail.html",
+        {
+            "fair": fair,
+            "positions": selectors.fair_positions(fair=fair),
+            "totals": selectors.fair_totals(fair=fair),
+            "may_edit": may_edit(actor, fair.union),
+        },
+    )
+
+
+@require_POST
+def fair_close_view(request: HttpRequest, fair_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    fair = selectors.access_fair(actor=actor, fair_id=fair_id)
+    try:
+        fair_close(actor=actor, fair=fair)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"招聘会“{fair.title}”已结束，岗位不再增加。")
+    return redirect("activities:fair", fair_id=fair.pk)

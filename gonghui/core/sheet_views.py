@@ -67,7 +67,11 @@ def sheet_home(request: HttpRequest, sheet_name: str) -> HttpResponse:
             "error": error,
             "recent": recent,
             "can_edit": actor.role in entry.roles,
-            "options": [(o, o.choices(actor) if o.choices else []) for o in entry.options],
+            # A page linking here may choose an option (?fair=12): it is selected.
+            "options": [
+                (o, o.choices(actor) if o.choices else [], request.GET.get(o.name, ""))
+                for o in entry.options
+            ],
         },
         status=400 if error else 200,
     )

@@ -143,7 +143,12 @@ def test_positions_are_imported_and_the_employer_linked_to_the_register(
 def test_importing_the_same_positions_again_creates_nothing(world: World, tmp_path: Path) -> None:
     made = fair(world)
     path = sheet(tmp_path, [["湖州某厂", "", "普工", 10, "", "", "否", 0, 0]])
-    args = {"actor": world.township_staff, "union": world.yuehe, "path": path, "fair": str(made.pk)}
+    args: dict[str, Any] = {
+        "actor": world.township_staff,
+        "union": world.yuehe,
+        "path": path,
+        "fair": str(made.pk),
+    }
     position_import(dry_run=False, **args)
     again = position_import(dry_run=False, **args)
     assert (again.created, again.unchanged) == (0, 1)
@@ -277,3 +282,69 @@ def test_the_half_year_report_speaks_of_the_fairs_in_the_seeds_words(fairs: Worl
         "上半年，全市线上线下举办“春风送岗”就业招聘活动2场次，各区县中吴兴区最多（2场次）、"
         "推出岗位22个。"
     )
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+def test_the_fair_list_shows_the_subtree_with_totals_in_few_queries(
+    world: World, client_as, django_assert_max_num_queries
+) -> None:
+    for n in range(20):
+        JobPositionFactory.create(employer__fair__union=world.yuehe, posts=n + 1)
+    JobFairFactory.create(union=world.nanxun, title="南浔的招聘会")
+    client = client_as(world.wuxing_staff)
+    with django_assert_max_num_queries(15):
+        page = client.get("/activities/fairs/").content.decode()
+    assert page.count('data-label="招聘会名称"') == 20
+    assert "南浔的招聘会" not in page
+
+
+def test_the_new_fair_page_records_a_fair_and_opens_it(world: World, client_as) -> None:
+    response = client_as(world.township_staff).post(
+        "/activities/fairs/new/",
+        {"title": "春风送岗·月河专场", "held_on": "2023-06-15", "mode": "both", "venue": "广场"},
+    )
+    made = JobFair.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/activities/fairs/{made.pk}/"
+    assert (made.union, made.mode) == (world.yuehe, "both")
+
+
+def test_the_new_fair_page_gives_the_reason_beside_the_date(world: World, client_as) -> None:
+    page = client_as(world.township_staff).post(
+        "/activities/fairs/new/",
+        {"title": "未来的招聘会", "held_on": "2099-01-01", "mode": "onsite"},
+    )
+    assert page.status_code == 200
+    assert "举办日期不能晚于今天（招聘会举办后录入）" in page.content.decode()
+    assert not JobFair.objects.exists()
+
+
+def test_the_fair_page_lists_positions_and_links_the_import(world: World, client_as) -> None:
+    position = JobPositionFactory.create(
+        employer__fair__union=world.yuehe, employer__name="湖州某厂", title="焊工", posts=6
+    )
+    page = client_as(world.township_staff).get(f"/activities/fairs/{position.fair_id}/")
+    text = page.content.decode()
+    assert "湖州某厂" in text and "焊工" in text
+    assert f"/sheets/job-positions/?fair={position.fair_id}" in text
+
+
+def test_closing_from_the_page_ends_the_fair(world: World, client_as) -> None:
+    made = JobFairFactory.create(union=world.yuehe)
+    response = client_as(world.township_staff).post(f"/activities/fairs/{made.pk}/close/")
+    made.refresh_from_db()
+    assert response.status_code == 302
+    assert made.closed_on is not None
+
+
+def test_a_viewer_may_not_close_a_fair(world: World, client_as) -> None:
+    from gonghui.core.models import Role
+    from gonghui.core.tests.factories import UserFactory
+
+    viewer = UserFactory.create(username="yuehe_viewer", union=world.yuehe, role=Role.VIEWER)
+    made = JobFairFactory.create(union=world.yuehe)
+    response = client_as(viewer).post(f"/activities/fairs/{made.pk}/close/")
+    made.refresh_from_db()
+    assert (response.status_code, made.closed_on) == (403, None)

@@ -209,6 +209,18 @@ def wuxing_activity(world: World) -> str:
     return str(ActivityFactory.create(union=world.yuehe, title=f"{world.yuehe.name}宣讲").pk)
 
 
+def wuxing_fair(world: World) -> str:
+    """A 吴兴 township's job fair with a position, named after the county so a leak shows."""
+    from gonghui.activities.tests.factories import JobPositionFactory
+
+    position = JobPositionFactory.create(
+        employer__fair__union=world.yuehe,
+        employer__fair__title=f"{world.yuehe.name}招聘会",
+        employer__name=f"{world.yuehe.name}招聘单位",
+    )
+    return str(position.fair_id)
+
+
 # For each URL parameter: how to make an object that belongs to 吴兴区 and give its
 # identifier. Every sample is made before each walk, so list pages have 吴兴 rows to leak.
 SAMPLES: dict[str, Callable[[World], str]] = {
@@ -227,6 +239,7 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "transfer_id": wuxing_transfer,
     "client_id": wuxing_api_client,
     "activity_id": wuxing_activity,
+    "fair_id": wuxing_fair,
 }
 # Parameters that name no scoped object: a valid value.
 UNSCOPED_SAMPLES: dict[str, str] = {
