@@ -8,30 +8,32 @@ Which documents a category needs (decided here, shown on the form):
 - 意外伤害 (accident): 发票;
 - 重大疾病 (critical_illness): 发票, 诊断证明 (the lump sum depends on the diagnosis).
 
-A file is accepted when its first bytes are those of a PDF, JPEG or PNG file, whatever its
-name or the content type the browser sent, and when it is at most
-``settings.GONGHUI_ATTACHMENT_MAX_BYTES``. Files are written under
-``settings.GONGHUI_PRIVATE_ROOT`` (``PrivateStorage``) under a random name, and only
-``claim_document_open`` hands them out, after checking the claim is in the actor's scope.
+The checks on an upload and the private storage are the kernel's (``core/attachments.py``):
+PDF, JPEG or PNG by content, size-limited; only ``claim_document_open`` hands a document
+out, after checking the claim is in the actor's scope.
 """
 
 from __future__ import annotations
 
-import os
-import unicodedata
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from gonghui.aid.models import Category, ClaimDocument, MutualAidClaim, PrivateStorage
+from gonghui.aid.models import Category, ClaimDocument, MutualAidClaim
 from gonghui.aid.selectors import access_claim_document
 from gonghui.core.actors import Actor, user_of
+from gonghui.core.attachments import (  # noqa: F401  (the claim pages and tests read them here)
+    INLINE_TYPES,
+    attachment_check,
+    display_name,
+    files_delete,
+    sniff_content_type,
+    storage_name,
+)
 from gonghui.core.audit import audit_record
 
 Kind = ClaimDocument.Kind
@@ -43,15 +45,6 @@ REQUIRED_DOCUMENTS: dict[str, tuple[str, ...]] = {
     Category.CRITICAL_ILLNESS: (Kind.INVOICE, Kind.DIAGNOSIS),
 }
 
-# The content types we accept, by their leading bytes; the extension we store them under.
-SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
-EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
-# Shown in the browser rather than downloaded: none of them runs script.
-INLINE_TYPES = frozenset(EXTENSIONS)
 MAX_FILES_PER_KIND = 10
 
 
@@ -70,22 +63,6 @@ def missing_documents(category: str, kinds: Sequence[str]) -> list[str]:
     return [kind for kind in required_documents(category) if kind not in present]
 
 
-def sniff_content_type(head: bytes) -> str | None:
-    """The content type the leading bytes of a file show, or None if not an accepted one."""
-    for magic, content_type in SIGNATURES:
-        if head.startswith(magic):
-            return content_type
-    return None
-
-
-def display_name(name: str) -> str:
-    """The uploaded file's own name, kept only for display: no folders, no control
-    characters, at most 255 characters."""
-    base = os.path.basename(name.replace("\\", "/"))
-    cleaned = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip()
-    return (cleaned or "未命名文件")[-255:]
-
-
 @dataclass(frozen=True)
 class Upload:
     """An uploaded file that passed the checks: its kind and the type its content shows."""
@@ -101,31 +78,7 @@ class Upload:
 
 def upload_check(kind: str, file: UploadedFile) -> Upload:
     """The upload as an ``Upload``, or ValidationError naming the file and the rule."""
-    name = display_name(file.name or "")
-    limit = settings.GONGHUI_ATTACHMENT_MAX_BYTES
-    if file.size is None or file.size > limit:
-        raise ValidationError(
-            f"文件“{name}”超过 {limit // (1024 * 1024)} MB，请压缩或分开上传。",
-            code="document_too_large",
-        )
-    if file.size == 0:
-        raise ValidationError(f"文件“{name}”是空文件。", code="document_empty")
-    file.seek(0)
-    head = file.read(16)
-    file.seek(0)
-    content_type = sniff_content_type(head)
-    if content_type is None:
-        raise ValidationError(
-            f"文件“{name}”不是 PDF、JPEG 或 PNG 文件（按文件内容判断，与文件名无关）。",
-            code="document_type",
-        )
-    return Upload(kind=kind, file=file, content_type=content_type)
-
-
-def _storage_name(upload: Upload) -> str:
-    # A random name: the uploader's name may carry folders or characters the file system
-    # dislikes, and must not let one person guess another's file.
-    return f"{uuid.uuid4().hex}{EXTENSIONS[upload.content_type]}"
+    return Upload(kind=kind, file=file, content_type=attachment_check(file))
 
 
 def claim_documents_store(
@@ -144,18 +97,11 @@ def claim_documents_store(
             uploaded_by=user_of(actor),
         )
         upload.file.seek(0)
-        document.file.save(_storage_name(upload), upload.file, save=False)
+        document.file.save(storage_name(upload.content_type), upload.file, save=False)
         written.append(document.file.name or "")
         documents.append(document)
     ClaimDocument.objects.bulk_create(documents)
     return documents
-
-
-def _delete_files(names: Sequence[str]) -> None:
-    storage = PrivateStorage()
-    for name in names:
-        if name:
-            storage.delete(name)
 
 
 def claim_create_with_documents(
@@ -181,7 +127,7 @@ def claim_create_with_documents(
                     + "、".join(f"{Kind(d.kind).label}（{d.original_name}）" for d in documents),
                 )
     except BaseException:
-        _delete_files(written)
+        files_delete(written)
         raise
     return claim
 

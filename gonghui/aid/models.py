@@ -3,13 +3,11 @@ are the workflow engine's (``gonghui.core.workflow.models.PayoutBatch``)."""
 
 from __future__ import annotations
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 
+from gonghui.core.attachments import PrivateStorage
 from gonghui.core.fields import CipherField
 from gonghui.core.scoping import ScopedQuerySet, scope_path_of
 from gonghui.core.workflow.models import RELEASED_STATES, WorkflowItem
@@ -106,19 +104,6 @@ class MutualAidEnrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id}:{self.member_id}"
-
-
-class PrivateStorage(FileSystemStorage):
-    """Claim documents live outside static and media files: only views serve them. The
-    folder is read from settings on each use, so deployments and tests can move it."""
-
-    @property
-    def base_location(self) -> str:
-        return str(settings.GONGHUI_PRIVATE_ROOT)
-
-    @property
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
 
 
 class MutualAidClaim(WorkflowItem):

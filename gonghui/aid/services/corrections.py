@@ -18,10 +18,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 
-from gonghui.aid.documents import Upload, _delete_files, claim_documents_store
+from gonghui.aid.documents import Upload, claim_documents_store
 from gonghui.aid.models import Category, ClaimDocument, MutualAidClaim, ReliefApplication
 from gonghui.aid.workflows import CLAIM, RELIEF
 from gonghui.core.actors import Actor
+from gonghui.core.attachments import files_delete
 from gonghui.core.audit import audit_record
 from gonghui.core.fields import cipher_get, cipher_set
 from gonghui.core.workflow import State, Workflow
@@ -145,7 +146,7 @@ def claim_correct(
             if resubmit:
                 claim = workflow_submit(CLAIM, claim, actor=actor)
     except BaseException:
-        _delete_files(written)
+        files_delete(written)
         raise
     return claim
 
@@ -163,7 +164,7 @@ def _documents_replace(
     changes = [f"删除材料：{d.get_kind_display()}（{d.original_name}）" for d in removed]
     names = [d.file.name or "" for d in removed]
     ClaimDocument.objects.filter(pk__in=[d.pk for d in removed]).delete()
-    transaction.on_commit(lambda: _delete_files(names))
+    transaction.on_commit(lambda: files_delete(names))
     stored = claim_documents_store(actor=actor, claim=claim, uploads=uploads, written=written)
     changes += [f"上传材料：{d.get_kind_display()}（{d.original_name}）" for d in stored]
     if removed or stored:
