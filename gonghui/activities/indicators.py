@@ -6,12 +6,13 @@ that organised it; a fair's posts count with the fair."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 
 from gonghui.activities.kinds import CULTURE_SPORTS, LECTURE, PRE_SHIFT_TALK
-from gonghui.activities.models import Activity, JobFair, JobPosition
+from gonghui.activities.models import Activity, FollowUp, JobFair, JobPosition, ResearchVisit
 from gonghui.core.indicators import (
     Indicator,
     Period,
@@ -265,5 +266,219 @@ indicator_register(
         seed="推出岗位49564个",
         counts="举办日期在期间内的招聘会上各岗位的招聘人数之和，计入招聘会的组织工会。",
         order=20,
+    )
+)
+
+
+RESEARCH = "调研督导"
+FINDINGS = (FollowUp.Source.RESEARCH, FollowUp.Source.SUPERVISION)
+
+
+# "开展“大学习大调研大实践”活动…研究形成…对策建议": visits, and the findings followed to closure.
+def _research(w: Writer) -> list[Piece]:
+    return [
+        *sentence(
+            f"{w.flow_time}，{w.area}",
+            [
+                w.nonzero("research_visits", "开展“大学习大调研大实践”进企业走访"),
+                w.nonzero("findings_closed", "推动调研督导发现的问题办结"),
+                w.nonzero("followups_closed_on_time", "按期办结督办事项"),
+            ],
+        ),
+        *sentence(
+            f"{w.stock_time}，",
+            [
+                w.nonzero("findings_open", "调研督导发现的问题尚有", "在办"),
+                w.nonzero("followups_overdue", "逾期未办结的督办事项"),
+            ],
+        ),
+    ]
+
+
+section_register(
+    Section(
+        RESEARCH,
+        order=60,
+        writer=_research,
+        spoken=(
+            "research_visits",
+            "findings_open",
+            "findings_closed",
+            "followups_overdue",
+            "followups_closed_on_time",
+        ),
+    )
+)
+
+FOLLOWUP_COLUMNS = (
+    RecordColumn("编号", lambda f: f.pk),
+    RecordColumn("事项", lambda f: f.title),
+    RecordColumn("来源", lambda f: f.get_source_display()),
+    RecordColumn("责任工会", lambda f: f.owner.name),
+    RecordColumn("办结期限", lambda f: f.deadline),
+    RecordColumn("办结日期", lambda f: f.done_on or ""),
+)
+VISIT_COLUMNS = (
+    RecordColumn("编号", lambda v: v.pk),
+    RecordColumn("调研日期", lambda v: v.visited_on),
+    RecordColumn("带队领导", lambda v: v.leaders),
+    RecordColumn("调研企业或地点", lambda v: v.enterprise.name if v.enterprise else v.place),
+    RecordColumn("调研工会", lambda v: v.union.name),
+)
+
+
+def _not_done_by(day: date) -> Q:
+    return Q(done_on__isnull=True) | Q(done_on__gt=day)
+
+
+def _followups(condition: Any, *, findings_only: bool, prefilter: Any = None) -> Any:
+    def query(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+        items = FollowUp.objects.all()
+        if findings_only:
+            items = items.filter(source__in=FINDINGS)
+        return per_period(
+            items,
+            owner="owner_id",
+            path_field="owner__path",
+            path=path,
+            periods=periods,
+            condition=condition,
+            prefilter=prefilter(periods) if prefilter else None,
+        )
+
+    return query
+
+
+def _followup_records(condition: Any, *, findings_only: bool) -> Any:
+    def records(union: Union, period: Period) -> QuerySet[FollowUp]:
+        items = FollowUp.objects.filter(owner__path__startswith=union.path).filter(
+            condition(period)
+        )
+        if findings_only:
+            items = items.filter(source__in=FINDINGS)
+        return items.select_related("owner").order_by("deadline", "pk")
+
+    return records
+
+
+def _open_at_end(p: Period) -> Q:
+    return Q(created_on__lte=p.end) & _not_done_by(p.end)
+
+
+def _overdue_at_end(p: Period) -> Q:
+    return Q(created_on__lte=p.end, deadline__lt=p.end) & _not_done_by(p.end)
+
+
+def _closed_in(p: Period) -> Q:
+    return within("done_on", p)
+
+
+def _closed_on_time_in(p: Period) -> Q:
+    return within("done_on", p) & Q(done_on__lte=F("deadline"))
+
+
+def _visits(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+    return per_period(
+        ResearchVisit.objects.all(),
+        owner="union_id",
+        path_field="union__path",
+        path=path,
+        periods=periods,
+        condition=lambda p: within("visited_on", p),
+        prefilter=any_within("visited_on", periods),
+    )
+
+
+def _visit_records(union: Union, period: Period) -> QuerySet[ResearchVisit]:
+    return (
+        ResearchVisit.objects.filter(
+            union__path__startswith=union.path,
+            visited_on__gte=period.start,
+            visited_on__lte=period.end,
+        )
+        .select_related("union", "enterprise")
+        .order_by("visited_on", "pk")
+    )
+
+
+indicator_register(
+    Indicator(
+        key="research_visits",
+        label="大调研走访次数",
+        unit="次",
+        section=RESEARCH,
+        kind="flow",
+        query=_visits,
+        records=_visit_records,
+        record_columns=VISIT_COLUMNS,
+        seed="“大学习大调研大实践”进企业入车间实地走访（未列数字）",
+        counts="调研日期在期间内的大调研走访次数，计入调研工会。",
+        order=10,
+    )
+)
+indicator_register(
+    Indicator(
+        key="findings_open",
+        label="调研督导发现问题在办数",
+        unit="个",
+        section=RESEARCH,
+        kind="stock",
+        query=_followups(_open_at_end, findings_only=True),
+        records=_followup_records(_open_at_end, findings_only=True),
+        record_columns=FOLLOWUP_COLUMNS,
+        seed="（“找准瓶颈、补齐短板”：调研发现的问题跟踪至办结）",
+        counts="期末已交办、尚未办结的大调研和督导发现的问题，计入责任工会。",
+        order=20,
+        better="lower",
+    )
+)
+indicator_register(
+    Indicator(
+        key="findings_closed",
+        label="调研督导发现问题办结数",
+        unit="个",
+        section=RESEARCH,
+        kind="flow",
+        query=_followups(
+            _closed_in, findings_only=True, prefilter=lambda ps: any_within("done_on", ps)
+        ),
+        records=_followup_records(_closed_in, findings_only=True),
+        record_columns=FOLLOWUP_COLUMNS,
+        seed="（“推动调研出成果展实效”）",
+        counts="办结日期在期间内的大调研和督导发现的问题，计入责任工会。",
+        order=30,
+    )
+)
+indicator_register(
+    Indicator(
+        key="followups_overdue",
+        label="督办事项逾期未办结数",
+        unit="个",
+        section=RESEARCH,
+        kind="stock",
+        query=_followups(_overdue_at_end, findings_only=False),
+        records=_followup_records(_overdue_at_end, findings_only=False),
+        record_columns=FOLLOWUP_COLUMNS,
+        seed="（督导与限时任务：逾期事项）",
+        counts="期末已过办结期限、尚未办结的督办事项（调研、督导发现和限时任务），计入责任工会。",
+        order=40,
+        better="lower",
+    )
+)
+indicator_register(
+    Indicator(
+        key="followups_closed_on_time",
+        label="督办事项按期办结数",
+        unit="个",
+        section=RESEARCH,
+        kind="flow",
+        query=_followups(
+            _closed_on_time_in, findings_only=False, prefilter=lambda ps: any_within("done_on", ps)
+        ),
+        records=_followup_records(_closed_on_time_in, findings_only=False),
+        record_columns=FOLLOWUP_COLUMNS,
+        seed="（督导与限时任务：按期办结）",
+        counts="办结日期在期间内且不晚于办结期限的督办事项，计入责任工会。",
+        order=50,
     )
 )

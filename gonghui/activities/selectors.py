@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
-from gonghui.activities.models import Activity, JobFair, JobPosition
+from gonghui.activities.models import (
+    Activity,
+    FollowUp,
+    FollowUpFile,
+    FollowUpReminder,
+    JobFair,
+    JobPosition,
+    ResearchVisit,
+    SupervisionVisit,
+)
 from gonghui.core import pii
 from gonghui.core.actors import Actor
+from gonghui.core.indicators.registry import Tree
 from gonghui.core.scoping import access
 from gonghui.orgs.models import Enterprise
 
@@ -125,3 +139,182 @@ def fair_choices(actor: Actor) -> list[tuple[str, str]]:
         (str(f.pk), f"{f.held_on:%Y-%m-%d} {f.title}（{f.union.name}，编号 {f.pk}）")
         for f in fair_list(actor=actor).filter(closed_on__isnull=True)[:200]
     ]
+
+
+# --- 大调研, 督导 and follow-up items -------------------------------------------------------
+
+OPEN_STATES = (FollowUp.State.OPEN, FollowUp.State.IN_PROGRESS)
+
+
+def research_page(
+    *, actor: Actor, before: int | None = None, size: int = PAGE
+) -> tuple[list[ResearchVisit], int | None]:
+    rows = (
+        ResearchVisit.objects.visible_to(actor)
+        .select_related("union", "enterprise")
+        .annotate(finding_count=Count("findings"))
+        .order_by("-id")
+    )
+    if before:
+        rows = rows.filter(id__lt=before)
+    found: list[ResearchVisit] = list(rows[: size + 1])
+    return found[:size], (found[size - 1].pk if len(found) > size else None)
+
+
+def access_research(*, actor: Actor, visit_id: int) -> ResearchVisit:
+    return access(
+        ResearchVisit.objects.select_related("union", "enterprise"), actor=actor, pk=visit_id
+    )
+
+
+def supervision_page(
+    *, actor: Actor, before: int | None = None, size: int = PAGE
+) -> tuple[list[SupervisionVisit], int | None]:
+    rows = (
+        SupervisionVisit.objects.visible_to(actor)
+        .select_related("union", "target")
+        .annotate(finding_count=Count("findings"))
+        .order_by("-id")
+    )
+    if before:
+        rows = rows.filter(id__lt=before)
+    found: list[SupervisionVisit] = list(rows[: size + 1])
+    return found[:size], (found[size - 1].pk if len(found) > size else None)
+
+
+def access_supervision(*, actor: Actor, visit_id: int) -> SupervisionVisit:
+    return access(
+        SupervisionVisit.objects.select_related("union", "target"), actor=actor, pk=visit_id
+    )
+
+
+def findings_of(*, actor: Actor, **visit: Any) -> QuerySet[FollowUp]:
+    """The follow-up items of a visit the caller has accessed (research_visit= or
+    supervision=), those of its scope."""
+    return (
+        FollowUp.objects.visible_to(actor)
+        .filter(**visit)
+        .select_related("owner", "assigned_by")
+        .order_by("id")
+    )
+
+
+def access_followup(*, actor: Actor, followup_id: int) -> FollowUp:
+    return access(
+        FollowUp.objects.select_related("owner", "assigned_by", "research_visit", "supervision"),
+        actor=actor,
+        pk=followup_id,
+    )
+
+
+def followup_files(*, item: FollowUp) -> QuerySet[FollowUpFile]:
+    return FollowUpFile.objects.filter(follow_up=item).order_by("id")
+
+
+def access_followup_file(*, actor: Actor, file_id: int) -> FollowUpFile:
+    return access(FollowUpFile.objects.select_related("follow_up"), actor=actor, pk=file_id)
+
+
+@dataclass
+class Inbox:
+    """我的督办: what the actor's union must do, and what it must verify."""
+
+    to_do: list[FollowUp]
+    to_verify: list[FollowUp]
+    reminders: list[FollowUpReminder]
+
+
+INBOX_SIZE = 200
+
+
+def followup_inbox(*, actor: Actor, today: date | None = None) -> Inbox:
+    """The open items owned by the actor's own union (soonest deadline first), the finished
+    items it assigned that await its verification, and the week's reminders."""
+    union = getattr(actor, "union", None)
+    if union is None:
+        return Inbox([], [], [])
+    today = today or timezone.localdate()
+    scoped = FollowUp.objects.visible_to(actor).select_related("owner", "assigned_by")
+    to_do = list(
+        scoped.filter(owner=union, state__in=OPEN_STATES).order_by("deadline", "id")[:INBOX_SIZE]
+    )
+    to_verify = list(
+        scoped.filter(assigned_by=union, state=FollowUp.State.DONE).order_by("done_on", "id")[
+            :INBOX_SIZE
+        ]
+    )
+    reminders = list(
+        FollowUpReminder.objects.visible_to(actor)
+        .filter(
+            follow_up__owner=union,
+            follow_up__state__in=OPEN_STATES,
+            sent_on__gte=today - timedelta(days=7),
+        )
+        .select_related("follow_up")
+        .order_by("-sent_on", "-id")[:50]
+    )
+    for item in to_do:
+        item.overdue = item.overdue_on(today)  # type: ignore[attr-defined]
+    return Inbox(to_do, to_verify, reminders)
+
+
+def followup_inbox_count(*, actor: Actor) -> int:
+    """The sidebar's badge: open items of the actor's own union and finished ones to verify."""
+    union = getattr(actor, "union", None)
+    if union is None:
+        return 0
+    return (
+        FollowUp.objects.visible_to(actor)
+        .filter(
+            Q(owner=union, state__in=OPEN_STATES) | Q(assigned_by=union, state=FollowUp.State.DONE)
+        )
+        .count()
+    )
+
+
+@dataclass
+class BoardRow:
+    union: Any
+    open: int = 0
+    in_progress: int = 0
+    done: int = 0
+    verified: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+
+    @property
+    def light(self) -> str:
+        """Red with anything overdue, yellow with something due soon, else green."""
+        if self.overdue:
+            return "red"
+        return "yellow" if self.due_soon else "green"
+
+
+def followup_board(*, actor: Actor, union: Any, today: date | None = None) -> list[BoardRow]:
+    """The follow-up board of ``union``: one row for the union itself and one per child,
+    each counting the items owned in its subtree; one grouped query."""
+    today = today or timezone.localdate()
+    soon = today + timedelta(days=settings.GONGHUI_FOLLOWUP_REMIND_DAYS)
+    tree = Tree.of(union)
+    own = BoardRow(union)
+    rows = {child.code: BoardRow(child) for child in tree.children}
+    items = (
+        FollowUp.objects.visible_to(actor)
+        .filter(owner__path__startswith=union.path)
+        .values("owner_id", "state")
+        .annotate(
+            n=Count("pk"),
+            overdue=Count("pk", filter=Q(deadline__lt=today, state__in=OPEN_STATES)),
+            due_soon=Count(
+                "pk", filter=Q(deadline__gte=today, deadline__lte=soon, state__in=OPEN_STATES)
+            ),
+        )
+        .order_by()
+    )
+    for found in items:
+        code = tree.child_of.get(found["owner_id"])
+        row = rows[code] if code is not None else own
+        setattr(row, found["state"], getattr(row, found["state"]) + found["n"])
+        row.overdue += found["overdue"]
+        row.due_soon += found["due_soon"]
+    return [own, *rows.values()]

@@ -4,7 +4,7 @@ import datetime
 
 import factory
 
-from gonghui.activities.models import Activity, JobFair, JobFairEmployer, JobPosition
+from gonghui.activities.models import Activity, FollowUp, JobFair, JobFairEmployer, JobPosition
 
 
 class ActivityFactory(factory.django.DjangoModelFactory):
@@ -43,3 +43,14 @@ class JobPositionFactory(factory.django.DjangoModelFactory):
     fair = factory.SelfAttribute("employer.fair")
     title = factory.Sequence(lambda n: f"岗位{n}")
     posts = 10
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    title = factory.Sequence(lambda n: f"督办事项{n}")
+    source = FollowUp.Source.TASK
+    created_on = datetime.date(2023, 3, 1)
+    deadline = datetime.date(2023, 5, 31)
+    assigned_by = factory.SelfAttribute("owner")
