@@ -22,7 +22,15 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from gonghui.activities.models import Activity, JobFair, JobFairEmployer, JobPosition
+from gonghui.activities.models import (
+    Activity,
+    FollowUp,
+    JobFair,
+    JobFairEmployer,
+    JobPosition,
+    ResearchVisit,
+    SupervisionVisit,
+)
 from gonghui.demo.people import person_name
 from gonghui.orgs.models import Enterprise, Union
 
@@ -97,9 +105,9 @@ class _Places:
 
 def _places(city: Union) -> _Places:
     unions = list(
-        Union.objects.filter(path__startswith=city.path).only(
-            "id", "path", "level", "name", "established_on"
-        )
+        Union.objects.filter(path__startswith=city.path)
+        .only("id", "path", "level", "name", "code", "established_on")
+        .order_by("code")
     )
     by_id = {u.pk: u for u in unions}
     early = date(2022, 1, 1)
@@ -351,6 +359,153 @@ class _Fairs:
         JobPosition.objects.bulk_create(self.positions, batch_size=2000)
 
 
+RESEARCH_FINDINGS = (
+    "企业工会规范化建设有短板，部分企业工会委员会未按期换届",
+    "能级工资集体协商覆盖面不够，技能等级与工资挂钩不紧",
+    "新就业形态劳动者入会渠道不畅，平台企业工会未全覆盖",
+    "户外劳动者服务站点利用率不高，部分站点设施缺失",
+    "职工技能培训需求大，培训资源不足",
+    "企业厂务公开内容不全，公开频次不够",
+)
+SUPERVISION_TOPICS = (
+    "新就业形态劳动者建会入会专项督导",
+    "“四个一”工作推进情况专题督导",
+)
+TASKS = (
+    "6月底前完成新就业形态劳动者集中入会活动",
+    "上报能级工资集体协商扩面工作台账",
+    "完成户外劳动者服务站点年度检查",
+)
+# Findings are assigned on this day of the demo (the report date is July 2023): items due
+# before it and not done are overdue there.
+DEMO_REPORT_DAY = date(2023, 6, 30)
+
+
+class _FollowUps:
+    """大调研 at the start of 2023 by the city's and the counties' leaders, a 督导 of each
+    county in May, and tasks the city assigned: their findings mostly done, some late, some
+    still open, a few overdue at the end of June."""
+
+    def __init__(self, rng: random.Random, city: Union, places: _Places) -> None:
+        self.rng = rng
+        self.city = city
+        self.places = places
+        self.items: list[FollowUp] = []
+
+    def _item(self, title: str, owner: Union, by: Union, created: date, **links: Any) -> None:
+        rng = self.rng
+        deadline = created + timedelta(days=rng.choice((30, 45, 60, 90)))
+        fate = rng.random()
+        done_on = verified_on = None
+        state = FollowUp.State.OPEN
+        if fate < 0.6 and deadline <= DEMO_REPORT_DAY + timedelta(days=30):
+            done_on = min(deadline - timedelta(days=rng.randint(0, 10)), DEMO_REPORT_DAY)
+            done_on = max(done_on, created)
+            state, verified_on = (
+                FollowUp.State.VERIFIED,
+                min(done_on + timedelta(days=3), DEMO_REPORT_DAY),
+            )
+        elif fate < 0.75:
+            done_on = min(deadline + timedelta(days=rng.randint(3, 20)), DEMO_REPORT_DAY)
+            done_on = max(done_on, created)
+            state = FollowUp.State.DONE
+        elif fate < 0.9:
+            state = FollowUp.State.IN_PROGRESS
+        self.items.append(
+            FollowUp(
+                title=title,
+                source=links.pop("source"),
+                assigned_by=by,
+                owner=owner,
+                owner_person=person_name(rng, rng.random() < 0.5),
+                created_on=created,
+                deadline=deadline,
+                state=state,
+                started_on=created if state != FollowUp.State.OPEN else None,
+                done_on=done_on,
+                verified_on=verified_on,
+                evidence="已召开专题会议研究，制定整改措施并落实到位。" if done_on else "",
+                **links,
+            )
+        )
+
+    def write(self) -> dict[str, int]:
+        rng = self.rng
+        townships_of: dict[str, list[Union]] = {}
+        for t in self.places.townships:
+            townships_of.setdefault(t.path[: len(self.places.counties[0].path)], []).append(t)
+        visits = []
+        leaders = (self.city, *self.places.counties)
+        gave_first: set[int] = set()
+        hosts = {
+            u.pk: [pk for pk, host, _ in self.places.talk_hosts if host.path.startswith(u.path)]
+            for u in leaders
+        }
+        for union in leaders:
+            below = townships_of.get(union.path, []) or [union]
+            for _ in range(4 if union is self.city else 5):
+                day = _day(rng, date(2023, 1, 4), date(2023, 3, 31))
+                enterprise_id = rng.choice(hosts[union.pk]) if hosts[union.pk] else None
+                visit = ResearchVisit.objects.create(
+                    union=union,
+                    visited_on=day,
+                    leaders=f"{union.name.removesuffix('总工会')}总工会主席 {person_name(rng, True)}",
+                    enterprise_id=enterprise_id,
+                    place="" if enterprise_id else f"{union.name}辖区企业",
+                    people_met="一线职工代表、基层工会干部",
+                    answers={
+                        "enterprise": "订单回暖，技术工人紧缺",
+                        "workers": "希望增加技能培训和子女暑期托管",
+                        "union": "希望简化工会经费缓减办理流程",
+                        "service": "户外劳动者服务站点宣传不够",
+                    },
+                )
+                visits.append(visit)
+                for title in rng.sample(RESEARCH_FINDINGS, rng.randint(1, 3)):
+                    owner = rng.choice(self.places.counties if union is self.city else below)
+                    if union is not self.city and union.pk not in gave_first:
+                        owner = below[0]  # the first township has something to do
+                        gave_first.add(union.pk)
+                    self._item(
+                        title,
+                        owner,
+                        union,
+                        day + timedelta(days=3),
+                        source=FollowUp.Source.RESEARCH,
+                        research_visit=visit,
+                    )
+        for county in self.places.counties:
+            below = townships_of.get(county.path, []) or [county]
+            day = _day(rng, date(2023, 5, 4), date(2023, 5, 31))
+            supervision = SupervisionVisit.objects.create(
+                union=self.city,
+                target=county,
+                topic=rng.choice(SUPERVISION_TOPICS),
+                visited_on=day,
+                leaders="市总工会督导组",
+            )
+            for title in rng.sample(RESEARCH_FINDINGS, 2):
+                self._item(
+                    title,
+                    rng.choice([county, *below]),
+                    self.city,
+                    day + timedelta(days=2),
+                    source=FollowUp.Source.SUPERVISION,
+                    supervision=supervision,
+                )
+            for title in TASKS[:2]:
+                self._item(
+                    title,
+                    county,
+                    self.city,
+                    _day(rng, date(2023, 3, 1), date(2023, 5, 15)),
+                    source=FollowUp.Source.TASK,
+                )
+        FollowUp.objects.bulk_create(self.items)
+        overdue = sum(1 for i in self.items if i.overdue_on(DEMO_REPORT_DAY))
+        return {"research_visits": len(visits), "followups": len(self.items), "overdue": overdue}
+
+
 def activities_demo_write(
     *, city: Union, goal: dict[str, Any], seed: int, log: Callable[[str], None]
 ) -> int:
@@ -389,10 +544,13 @@ def activities_demo_write(
     with transaction.atomic():
         Activity.objects.bulk_create(ledger.rows, batch_size=2000)
         fairs.write()
+        followed = _FollowUps(rng, city, places).write()
     log(
         f"活动台账：{len(ledger.rows)} 条；2023 年上半年班前十分钟 {goal['pre_shift_talks']} 场次、"
         f"宣讲 {goal['lectures']} 场次（覆盖 {goal['talk_lecture_attendance']} 人次）、"
         f"文体活动 {goal['culture_sports_events']} 场次；“春风送岗”招聘会 {len(fairs.fairs)} 场"
-        f"（2023 年上半年 {goal['job_fairs']} 场，岗位 {goal['job_positions']} 个）。"
+        f"（2023 年上半年 {goal['job_fairs']} 场，岗位 {goal['job_positions']} 个）；"
+        f"大调研走访 {followed['research_visits']} 次，督办事项 {followed['followups']} 个"
+        f"（2023 年 6 月底逾期 {followed['overdue']} 个）。"
     )
     return len(ledger.rows)

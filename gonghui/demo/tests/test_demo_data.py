@@ -12,7 +12,13 @@ import pytest
 from django.core.management import call_command
 from pytest_django.fixtures import Settings
 
-from gonghui.activities.models import Activity, JobFair
+from gonghui.activities.models import (
+    Activity,
+    FollowUp,
+    JobFair,
+    ResearchVisit,
+    SupervisionVisit,
+)
 from gonghui.aid.models import MutualAidClaim, MutualAidEnrollment, ReliefApplication
 from gonghui.core import pii
 from gonghui.core.actors import SystemActor
@@ -167,6 +173,9 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
     # Wipe the generated data and generate again: the same people, unions and enterprises.
     Activity.objects.all().delete()
     JobFair.objects.all().delete()
+    FollowUp.objects.all().delete()
+    ResearchVisit.objects.all().delete()
+    SupervisionVisit.objects.all().delete()
     ReviewEntry.objects.all().delete()
     PayoutItem.objects.all().delete()
     PayoutBatch.objects.all().delete()
@@ -366,6 +375,17 @@ def test_the_activity_ledger_gives_the_seeds_figures_scaled(tiny: DemoDataResult
     assert {k: _h1_values(k)[0] for k in keys} == {k: goal[k] for k in keys}
     talks, talks_last_year = (Decimal(str(v)) for v in _h1_values("pre_shift_talks"))
     assert 0 < talks_last_year <= talks
+
+
+def test_demo_follow_ups_are_mostly_closed_and_some_overdue(tiny: DemoDataResult) -> None:
+    from datetime import date
+
+    items = list(FollowUp.objects.all())
+    overdue = [i for i in items if i.overdue_on(date(2023, 6, 30))]
+    closed = [i for i in items if i.done_on is not None]
+    assert 0 < len(overdue) < len(closed) < len(items)
+    assert all(i.deadline >= i.created_on for i in items)
+    assert FollowUp.objects.filter(owner__code="330502001").exists()  # 月河 has work
 
 
 def test_demo_talks_are_held_in_above_scale_or_pilot_enterprises(tiny: DemoDataResult) -> None:
