@@ -8,8 +8,9 @@ from typing import Any
 from django import forms
 
 from gonghui.activities.kinds import SPEAKER_TYPES, kinds
-from gonghui.activities.models import JobFair
+from gonghui.activities.models import FOUR_QUESTIONS, JobFair
 from gonghui.activities.services import MAX_ATTENDANCE
+from gonghui.activities.services.followups import Finding
 
 INPUT = {"class": "form-control"}
 
@@ -83,4 +84,158 @@ class JobFairForm(forms.Form):
     )
     venue = forms.CharField(
         label="地点或平台", max_length=128, required=False, widget=forms.TextInput(attrs=INPUT)
+    )
+
+
+# --- 大调研, 督导 and follow-up items -------------------------------------------------------
+
+FINDING_ROWS = 5
+DATE = {**INPUT, "type": "date"}
+SELECT = {"class": "form-select"}
+
+
+class FindingsForm(forms.Form):
+    """A form with up to FINDING_ROWS findings, each a row of 事项, 责任工会, 办结期限, 责任人;
+    a row with no 事项 is left out."""
+
+    def findings_fields(self, owners: list[Any]) -> None:
+        choices = [("", "请选择"), *((u.code, u.name) for u in owners)]
+        self.owner_by_code = {u.code: u for u in owners}
+        for i in range(1, FINDING_ROWS + 1):
+            self.fields[f"finding_{i}_title"] = forms.CharField(
+                label=f"问题{i}",
+                max_length=200,
+                required=False,
+                widget=forms.TextInput(attrs=INPUT),
+            )
+            self.fields[f"finding_{i}_owner"] = forms.ChoiceField(
+                label="责任工会", choices=choices, required=False, widget=forms.Select(attrs=SELECT)
+            )
+            self.fields[f"finding_{i}_deadline"] = forms.DateField(
+                label="办结期限", required=False, widget=forms.DateInput(attrs=DATE)
+            )
+            self.fields[f"finding_{i}_person"] = forms.CharField(
+                label="责任人", max_length=50, required=False, widget=forms.TextInput(attrs=INPUT)
+            )
+
+    def finding_rows(self) -> list[list[Any]]:
+        """The bound fields of each row, for the template."""
+        return [
+            [self[f"finding_{i}_{part}"] for part in ("title", "owner", "deadline", "person")]
+            for i in range(1, FINDING_ROWS + 1)
+        ]
+
+    def findings(self) -> list[Finding]:
+        found = []
+        for i in range(1, FINDING_ROWS + 1):
+            title = (self.cleaned_data.get(f"finding_{i}_title") or "").strip()
+            if not title:
+                continue
+            owner = self.owner_by_code.get(self.cleaned_data.get(f"finding_{i}_owner") or "")
+            if owner is None:
+                self.add_error(f"finding_{i}_owner", "请选择责任工会")
+                continue
+            found.append(
+                Finding(
+                    title=title,
+                    owner=owner,
+                    deadline=self.cleaned_data.get(f"finding_{i}_deadline"),
+                    owner_person=self.cleaned_data.get(f"finding_{i}_person") or "",
+                )
+            )
+        return found
+
+
+class ResearchVisitForm(FindingsForm):
+    visited_on = forms.DateField(label="调研日期", widget=forms.DateInput(attrs=DATE))
+    leaders = forms.CharField(label="带队领导", max_length=200, widget=forms.TextInput(attrs=INPUT))
+    uscc = forms.CharField(
+        label="调研企业统一社会信用代码",
+        max_length=18,
+        required=False,
+        widget=forms.TextInput(attrs=INPUT),
+    )
+    place = forms.CharField(
+        label="调研地点（无企业时填写）",
+        max_length=128,
+        required=False,
+        widget=forms.TextInput(attrs=INPUT),
+    )
+    people_met = forms.CharField(
+        label="座谈对象", max_length=200, required=False, widget=forms.TextInput(attrs=INPUT)
+    )
+
+    def __init__(self, *args: Any, owners: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, question in FOUR_QUESTIONS:
+            self.fields[f"answer_{key}"] = forms.CharField(
+                label=question,
+                required=False,
+                widget=forms.Textarea(attrs={**INPUT, "rows": 2}),
+            )
+        self.findings_fields(owners)
+
+    def answer_fields(self) -> list[Any]:
+        return [self[f"answer_{key}"] for key, _ in FOUR_QUESTIONS]
+
+    def answers(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(f"answer_{key}") or "" for key, _ in FOUR_QUESTIONS}
+
+
+class SupervisionForm(FindingsForm):
+    target = forms.ChoiceField(label="被督导工会", widget=forms.Select(attrs=SELECT))
+    topic = forms.CharField(label="督导事项", max_length=200, widget=forms.TextInput(attrs=INPUT))
+    visited_on = forms.DateField(label="督导日期", widget=forms.DateInput(attrs=DATE))
+    leaders = forms.CharField(
+        label="督导组成员", max_length=200, widget=forms.TextInput(attrs=INPUT)
+    )
+
+    def __init__(self, *args: Any, targets: list[Any], owners: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.target_by_code = {u.code: u for u in targets}
+        target: Any = self.fields["target"]
+        target.choices = [("", "请选择"), *((u.code, u.name) for u in targets)]
+        self.findings_fields(owners)
+
+    def target_union(self) -> Any:
+        return self.target_by_code.get(self.cleaned_data.get("target") or "")
+
+
+class FollowUpTaskForm(forms.Form):
+    title = forms.CharField(label="任务", max_length=200, widget=forms.TextInput(attrs=INPUT))
+    detail = forms.CharField(
+        label="具体要求", required=False, widget=forms.Textarea(attrs={**INPUT, "rows": 3})
+    )
+    owner = forms.ChoiceField(label="责任工会", widget=forms.Select(attrs=SELECT))
+    owner_person = forms.CharField(
+        label="责任人", max_length=50, required=False, widget=forms.TextInput(attrs=INPUT)
+    )
+    deadline = forms.DateField(label="办结期限", widget=forms.DateInput(attrs=DATE))
+
+    def __init__(self, *args: Any, owners: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner_by_code = {u.code: u for u in owners}
+        owner: Any = self.fields["owner"]
+        owner.choices = [("", "请选择"), *((u.code, u.name) for u in owners)]
+
+    def finding(self) -> Finding:
+        data = self.cleaned_data
+        return Finding(
+            title=data["title"],
+            owner=self.owner_by_code[data["owner"]],
+            deadline=data["deadline"],
+            owner_person=data["owner_person"],
+            detail=data["detail"],
+        )
+
+
+class CompleteForm(forms.Form):
+    evidence = forms.CharField(
+        label="办理情况", widget=forms.Textarea(attrs={**INPUT, "rows": 4}), required=False
+    )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="退回理由", max_length=200, required=False, widget=forms.TextInput(attrs=INPUT)
     )

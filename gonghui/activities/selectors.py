@@ -25,7 +25,7 @@ from gonghui.core import pii
 from gonghui.core.actors import Actor
 from gonghui.core.indicators.registry import Tree
 from gonghui.core.scoping import access
-from gonghui.orgs.models import Enterprise
+from gonghui.orgs.models import Enterprise, Union
 
 PAGE = 50
 
@@ -318,3 +318,18 @@ def followup_board(*, actor: Actor, union: Any, today: date | None = None) -> li
         row.overdue += found["overdue"]
         row.due_soon += found["due_soon"]
     return [own, *rows.values()]
+
+
+def followup_owners(*, actor: Actor, union: Any, levels_down: int = 1) -> list[Any]:
+    """The unions ``union`` may assign an item to on a page: itself and those up to
+    ``levels_down`` levels below (not every grassroots union of a city)."""
+    below = list(
+        Union.objects.visible_to(actor)
+        .filter(
+            path__startswith=union.path,
+            depth__gt=union.depth,
+            depth__lte=union.depth + levels_down,
+        )
+        .order_by("path")
+    )
+    return [union, *below]

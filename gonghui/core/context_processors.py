@@ -4,16 +4,14 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from gonghui.core.models import User
-from gonghui.core.navigation import areas_for
+from gonghui.core.navigation import areas_for, badges_for
 
 
 def _badges(request: HttpRequest) -> dict[str, int]:
-    from gonghui.core.workflow.selectors import inbox_count
-
     user = request.user
     if not getattr(user, "is_authenticated", False) or getattr(user, "union", None) is None:
         return {}
-    return {"inbox": inbox_count(cast(User, user))}
+    return badges_for(cast(User, user))
 
 
 def gonghui(request: HttpRequest) -> dict[str, Any]:

@@ -1,7 +1,18 @@
 """The kernel's entries in the sidebar: the review inbox, payout batches, jobs, audit log,
 notice settings."""
 
-from gonghui.core.navigation import EDITORS, REVIEWERS, NavItem, nav_register
+from typing import Any
+
+from gonghui.core.navigation import EDITORS, REVIEWERS, NavItem, badge_register, nav_register
+
+
+def _inbox_badge(user: Any) -> int:
+    from gonghui.core.workflow.selectors import inbox_count
+
+    return inbox_count(user)
+
+
+badge_register("inbox", _inbox_badge)
 
 nav_register(
     "services",

@@ -7,6 +7,7 @@ The areas are the product's frame, declared here; their entries come from each a
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -95,6 +96,20 @@ def nav_register(area: str, order: int, item: NavItem) -> NavItem:
     _ENTRIES[:] = [e for e in _ENTRIES if not (e[0] == area and e[2] == item)]
     _ENTRIES.append((area, order, item))
     return item
+
+
+# Counts shown beside entries (NavItem.badge): key -> (user) -> int, from each app's nav.py.
+_BADGES: dict[str, Callable[[Any], int]] = {}
+
+
+def badge_register(key: str, count: Callable[[Any], int]) -> None:
+    _BADGES[key] = count
+
+
+def badges_for(user: Any) -> dict[str, int]:
+    """The counts of the badges the user's sidebar shows (only those: each is a query)."""
+    shown = {i.badge for area in areas_for(user) for i in area.items if i.badge}
+    return {key: _BADGES[key](user) for key in shown if key in _BADGES}
 
 
 @functools.cache

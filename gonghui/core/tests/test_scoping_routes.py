@@ -221,6 +221,69 @@ def wuxing_fair(world: World) -> str:
     return str(position.fair_id)
 
 
+def wuxing_research(world: World) -> str:
+    """A 吴兴 大调研 visit with a finding for 月河, named after the township so a leak shows."""
+    from gonghui.activities.models import ResearchVisit
+    from gonghui.activities.tests.factories import FollowUpFactory
+
+    name = world.yuehe.name
+    research = ResearchVisit.objects.create(
+        union=world.wuxing, visited_on=date(2023, 2, 1), leaders=f"{name}领导", place=name
+    )
+    FollowUpFactory.create(
+        owner=world.yuehe,
+        assigned_by=world.wuxing,
+        title=f"{name}调研问题",
+        research_visit=research,
+    )
+    return str(research.pk)
+
+
+def wuxing_supervision(world: World) -> str:
+    """吴兴's 督导 of 月河 with a finding."""
+    from gonghui.activities.models import SupervisionVisit
+    from gonghui.activities.tests.factories import FollowUpFactory
+
+    name = world.yuehe.name
+    supervision = SupervisionVisit.objects.create(
+        union=world.wuxing,
+        target=world.yuehe,
+        topic=f"{name}督导",
+        visited_on=date(2023, 5, 1),
+        leaders=f"{name}督导组",
+    )
+    FollowUpFactory.create(
+        owner=world.yuehe,
+        assigned_by=world.wuxing,
+        title=f"{name}督导问题",
+        supervision=supervision,
+    )
+    return str(supervision.pk)
+
+
+def wuxing_followup(world: World) -> str:
+    """A task 吴兴 assigned to 月河 (in 月河's inbox and on 吴兴's board)."""
+    from gonghui.activities.tests.factories import FollowUpFactory
+
+    item = FollowUpFactory.create(
+        owner=world.yuehe, assigned_by=world.wuxing, title=f"{world.yuehe.name}督办事项"
+    )
+    return str(item.pk)
+
+
+def wuxing_followup_file(world: World) -> str:
+    """An evidence file of a 月河 item."""
+    from gonghui.activities.models import FollowUpFile
+    from gonghui.activities.tests.factories import FollowUpFactory
+
+    item = FollowUpFactory.create(owner=world.yuehe, title=f"{world.yuehe.name}已办事项")
+    stored = FollowUpFile(
+        follow_up=item, original_name=f"{world.yuehe.name}.png", content_type="image/png", size=8
+    )
+    stored.file.save("evidence.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    return str(stored.pk)
+
+
 # For each URL parameter: how to make an object that belongs to 吴兴区 and give its
 # identifier. Every sample is made before each walk, so list pages have 吴兴 rows to leak.
 SAMPLES: dict[str, Callable[[World], str]] = {
@@ -240,6 +303,10 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "client_id": wuxing_api_client,
     "activity_id": wuxing_activity,
     "fair_id": wuxing_fair,
+    "research_id": wuxing_research,
+    "supervision_id": wuxing_supervision,
+    "followup_id": wuxing_followup,
+    "file_id": wuxing_followup_file,
 }
 # Parameters that name no scoped object: a valid value.
 UNSCOPED_SAMPLES: dict[str, str] = {
