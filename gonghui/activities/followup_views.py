@@ -34,7 +34,7 @@ from gonghui.activities.services.followups import (
     research_visit_create,
     supervision_create,
 )
-from gonghui.core.attachments import INLINE_TYPES
+from gonghui.core.attachments import private_file_response
 from gonghui.core.middleware import request_actor
 from gonghui.orgs.selectors import union_of_page
 
@@ -71,7 +71,7 @@ def research_new(request: HttpRequest) -> HttpResponse:
     owners = selectors.followup_owners(actor=actor, union=union)
     form = ResearchVisitForm(request.POST or None, owners=owners)
     if request.method == "POST" and form.is_valid():
-        findings = form.findings()
+        findings = form.findings(assigned_by=union)
         if not form.errors:
             data = form.cleaned_data
             try:
@@ -135,7 +135,7 @@ def supervision_new(request: HttpRequest) -> HttpResponse:
     targets = [u for u in owners if u.depth == union.depth + 1]
     form = SupervisionForm(request.POST or None, targets=targets, owners=owners[1:])
     if request.method == "POST" and form.is_valid():
-        findings = form.findings()
+        findings = form.findings(assigned_by=union)
         target = form.target_union()
         if target is None:
             form.add_error("target", "请选择被督导工会")
@@ -279,13 +279,4 @@ def followup_detail(request: HttpRequest, followup_id: int) -> HttpResponse:
 def followup_file(request: HttpRequest, file_id: int) -> FileResponse:
     """An evidence file, for users who may see its item."""
     stored = selectors.access_followup_file(actor=request_actor(request), file_id=file_id)
-    inline = stored.content_type in INLINE_TYPES
-    response = FileResponse(
-        stored.file.open("rb"),
-        content_type=stored.content_type,
-        as_attachment=not inline,
-        filename=stored.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(stored.file, stored.content_type, stored.original_name)

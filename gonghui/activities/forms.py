@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from gonghui.activities.kinds import SPEAKER_TYPES, kinds
-from gonghui.activities.models import FOUR_QUESTIONS, JobFair
+from gonghui.activities.models import FOUR_QUESTIONS, JobFair, Partnership
 from gonghui.activities.services import MAX_ATTENDANCE
-from gonghui.activities.services.followups import Finding
+from gonghui.activities.services.followups import Finding, finding_problems
 
 INPUT = {"class": "form-control"}
 
@@ -125,8 +126,11 @@ class FindingsForm(forms.Form):
             for i in range(1, FINDING_ROWS + 1)
         ]
 
-    def findings(self) -> list[Finding]:
+    def findings(self, *, assigned_by: Any) -> list[Finding]:
+        """The rows with a 事项 as findings; each row's problems (no union, a deadline before
+        today…) are added beside it, with the service's sentences."""
         found = []
+        today = timezone.localdate()
         for i in range(1, FINDING_ROWS + 1):
             title = (self.cleaned_data.get(f"finding_{i}_title") or "").strip()
             if not title:
@@ -135,14 +139,17 @@ class FindingsForm(forms.Form):
             if owner is None:
                 self.add_error(f"finding_{i}_owner", "请选择责任工会")
                 continue
-            found.append(
-                Finding(
-                    title=title,
-                    owner=owner,
-                    deadline=self.cleaned_data.get(f"finding_{i}_deadline"),
-                    owner_person=self.cleaned_data.get(f"finding_{i}_person") or "",
-                )
+            finding = Finding(
+                title=title,
+                owner=owner,
+                deadline=self.cleaned_data.get(f"finding_{i}_deadline"),
+                owner_person=self.cleaned_data.get(f"finding_{i}_person") or "",
             )
+            problems = finding_problems(finding, assigned_by=assigned_by, created_on=today)
+            for _, message in problems:
+                part = "owner" if "责任工会" in message else "deadline"
+                self.add_error(f"finding_{i}_{part}", message.removeprefix(f"“{title}”"))
+            found.append(finding)
         return found
 
 
@@ -238,4 +245,74 @@ class CompleteForm(forms.Form):
 class ReturnForm(forms.Form):
     reason = forms.CharField(
         label="退回理由", max_length=200, required=False, widget=forms.TextInput(attrs=INPUT)
+    )
+
+
+# --- the city's selections -------------------------------------------------------------------
+
+
+class SelectForm(forms.Form):
+    showcase = forms.BooleanField(label="选为优秀活动案例", required=False)
+    lead_speaker = forms.BooleanField(label="主讲人选为领讲员", required=False)
+
+
+class CaseForm(forms.Form):
+    title = forms.CharField(label="案例名称", max_length=128, widget=forms.TextInput(attrs=INPUT))
+    union = forms.ChoiceField(label="案例工会", widget=forms.Select(attrs=SELECT))
+    year = forms.IntegerField(label="年度", widget=forms.NumberInput(attrs=INPUT))
+    summary = forms.CharField(label="案例简介", widget=forms.Textarea(attrs={**INPUT, "rows": 6}))
+    activities = forms.MultipleChoiceField(
+        label="关联的优秀活动案例",
+        required=False,
+        widget=forms.SelectMultiple(attrs={**SELECT, "size": 6}),
+    )
+
+    def __init__(self, *args: Any, unions: list[Any], activities: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.union_by_code = {u.code: u for u in unions}
+        self.activity_by_id = {str(a.pk): a for a in activities}
+        union: Any = self.fields["union"]
+        union.choices = [("", "请选择"), *((u.code, u.name) for u in unions)]
+        chosen: Any = self.fields["activities"]
+        chosen.choices = [
+            (str(a.pk), f"{a.held_on:%Y-%m-%d} {a.title}（{a.union.name}）") for a in activities
+        ]
+        year: Any = self.fields["year"]
+        year.initial = timezone.localdate().year
+
+    def chosen_union(self) -> Any:
+        return self.union_by_code[self.cleaned_data["union"]]
+
+    def chosen_activities(self) -> list[Any]:
+        return [self.activity_by_id[pk] for pk in self.cleaned_data["activities"]]
+
+
+class PartnershipForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="类型",
+        choices=[("", "请选择"), *Partnership.Kind.choices],
+        widget=forms.Select(attrs=SELECT),
+    )
+    partner = forms.CharField(
+        label="合作地区",
+        max_length=64,
+        widget=forms.TextInput(attrs={**INPUT, "placeholder": "如 柯坪县"}),
+    )
+    title = forms.CharField(label="协议名称", max_length=128, widget=forms.TextInput(attrs=INPUT))
+    signed_on = forms.DateField(label="签订日期", widget=forms.DateInput(attrs=DATE))
+    money = forms.DecimalField(
+        label="资金（元）",
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={**INPUT, "step": "0.01"}),
+    )
+    base_name = forms.CharField(
+        label="疗休养基地名称（疗休养基地填写）",
+        max_length=128,
+        required=False,
+        widget=forms.TextInput(attrs=INPUT),
+    )
+    items = forms.CharField(
+        label="合作事项", required=False, widget=forms.Textarea(attrs={**INPUT, "rows": 4})
     )

@@ -9,10 +9,17 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from gonghui.activities.kinds import CULTURE_SPORTS, LECTURE, PRE_SHIFT_TALK
-from gonghui.activities.models import Activity, FollowUp, JobFair, JobPosition, ResearchVisit
+from gonghui.activities.models import (
+    Activity,
+    FollowUp,
+    JobFair,
+    JobPosition,
+    Partnership,
+    ResearchVisit,
+)
 from gonghui.core.indicators import (
     Indicator,
     Period,
@@ -176,20 +183,29 @@ EMPLOYMENT = "就业帮扶与协作"
 
 # "线上线下举办“春风送岗”就业招聘活动131场次、推出岗位49564个".
 def _employment(w: Writer) -> list[Piece]:
-    return sentence(
-        f"{w.flow_time}，{w.area}",
-        [
-            with_(
-                w.nonzero("job_fairs", "线上线下举办“春风送岗”就业招聘活动"),
-                w.leader("job_fairs"),
-            ),
-            w.nonzero("job_positions", "推出岗位", sep="、"),
-        ],
+    # The leader comes last: "…131场次、推出岗位49564个，各区县中吴兴区最多（40场次）".
+    fairs = w.nonzero("job_fairs", "线上线下举办“春风送岗”就业招聘活动")
+    posts = w.nonzero("job_positions", "推出岗位", sep="、")
+    last = posts if posts is not None and fairs is not None else fairs
+    with_(last, w.leader("job_fairs"))
+    # "加大东西部协作和对口支援，与柯坪、乌兰县分别签订框架合作协议".
+    agreements = with_(
+        w.nonzero("partnership_agreements", "加大东西部协作和对口支援，签订框架合作协议"),
+        w.parts("partnership_agreements", opening="（", closing="）"),
     )
+    return [
+        *sentence(f"{w.flow_time}，{w.area}", [fairs, posts]),
+        *sentence(f"{w.flow_time}，{w.area}", [agreements]),
+    ]
 
 
 section_register(
-    Section(EMPLOYMENT, order=50, writer=_employment, spoken=("job_fairs", "job_positions"))
+    Section(
+        EMPLOYMENT,
+        order=50,
+        writer=_employment,
+        spoken=("job_fairs", "job_positions", "partnership_agreements"),
+    )
 )
 
 FAIR_COLUMNS = (
@@ -266,6 +282,74 @@ indicator_register(
         seed="推出岗位49564个",
         counts="举办日期在期间内的招聘会上各岗位的招聘人数之和，计入招聘会的组织工会。",
         order=20,
+    )
+)
+
+
+AGREEMENTS = (Partnership.Kind.EAST_WEST, Partnership.Kind.PAIRED_SUPPORT)
+
+
+def _agreements(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+    return per_period(
+        Partnership.objects.filter(kind__in=AGREEMENTS),
+        owner="union_id",
+        path_field="union__path",
+        path=path,
+        periods=periods,
+        condition=lambda p: within("signed_on", p),
+        prefilter=any_within("signed_on", periods),
+    )
+
+
+def _agreements_by_partner(path: str, period: Period) -> dict[str, Any]:
+    rows = (
+        Partnership.objects.filter(
+            kind__in=AGREEMENTS,
+            union__path__startswith=path,
+            signed_on__gte=period.start,
+            signed_on__lte=period.end,
+        )
+        .values("partner")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["partner"]: r["n"] for r in rows}
+
+
+def _agreement_records(union: Union, period: Period) -> QuerySet[Partnership]:
+    return (
+        Partnership.objects.filter(
+            kind__in=AGREEMENTS,
+            union__path__startswith=union.path,
+            signed_on__gte=period.start,
+            signed_on__lte=period.end,
+        )
+        .select_related("union")
+        .order_by("signed_on", "pk")
+    )
+
+
+indicator_register(
+    Indicator(
+        key="partnership_agreements",
+        label="东西部协作和对口支援协议数",
+        unit="份",
+        section=EMPLOYMENT,
+        kind="flow",
+        query=_agreements,
+        breakdown=_agreements_by_partner,
+        breakdown_label="合作地区",
+        records=_agreement_records,
+        record_columns=(
+            RecordColumn("合作地区", lambda a: a.partner),
+            RecordColumn("协议名称", lambda a: a.title),
+            RecordColumn("类型", lambda a: a.get_kind_display()),
+            RecordColumn("签订日期", lambda a: a.signed_on),
+            RecordColumn("签约工会", lambda a: a.union.name),
+        ),
+        seed="与柯坪、乌兰县分别签订框架合作协议",
+        counts="签订日期在期间内的东西部协作和对口支援协议份数（不含疗休养基地），计入签约工会。",
+        order=30,
     )
 )
 

@@ -35,7 +35,10 @@ class Activity(models.Model):
     speakers = models.CharField("主讲人", max_length=200, blank=True)
     # The kind's own fields (主讲人类型, 观看人次, 学校…), as its declaration names them.
     extra = models.JSONField("类型字段", default=dict, blank=True)
+    # The city's two selections (the seed's 优秀活动案例 and 领讲员): this activity as a case
+    # to follow, its speaker as a lead speaker.
     showcase = models.BooleanField("优秀活动案例", default=False)
+    lead_speaker = models.BooleanField("领讲员", default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -57,6 +60,68 @@ class Activity(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["kind", "held_on"], name="activity_kind_day")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ThroughActivityQuerySet(ScopedQuerySet):
+    scope_path_field = "activity__union__path"
+
+
+class ActivityPhoto(models.Model):
+    """A photo of an activity (JPEG or PNG, judged by content), kept privately."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField("照片", storage=PrivateStorage(), upload_to="activities/%Y/%m/")
+    original_name = models.CharField("文件名", max_length=255)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ThroughActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "活动照片"
+        verbose_name_plural = "活动照片"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ShowcaseCase(models.Model):
+    """典型工作案例 (一区一品): a union's way of working the city picked as an example, told in
+    a text with a cover photo and linked to the activities that show it."""
+
+    title = models.CharField("案例名称", max_length=128)
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="案例工会", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    summary = models.TextField("案例简介")
+    cover = models.FileField(
+        "封面照片", storage=PrivateStorage(), upload_to="cases/%Y/", blank=True
+    )
+    cover_type = models.CharField(max_length=64, blank=True)
+    activities = models.ManyToManyField(Activity, blank=True, related_name="cases")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "典型工作案例"
+        verbose_name_plural = "典型工作案例"
+        ordering = ["-year", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["union", "year", "title"], name="showcase_case_once")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -383,3 +448,50 @@ class FollowUpReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.sent_on:%Y-%m-%d}"
+
+
+# --- 东西部协作 and 对口支援 ------------------------------------------------------------------
+
+
+class Partnership(models.Model):
+    """An agreement of a union with a union or region elsewhere: 东西部协作 and 对口支援
+    framework agreements (柯坪县, 乌兰县), and recuperation bases opened elsewhere (白山市),
+    with what was agreed and the money it carries."""
+
+    class Kind(models.TextChoices):
+        EAST_WEST = "east_west", "东西部协作"
+        PAIRED_SUPPORT = "paired_support", "对口支援"
+        RECUPERATION_BASE = "recuperation_base", "疗休养基地"
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="签约工会", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    partner = models.CharField("合作地区", max_length=64)
+    title = models.CharField("协议名称", max_length=128)
+    signed_on = models.DateField("签订日期")
+    items = models.TextField("合作事项", blank=True)
+    money = models.DecimalField(
+        "资金（元）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    # A recuperation base's name, until the care module's bases exist to link to (#13).
+    base_name = models.CharField("疗休养基地", max_length=128, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "协作协议"
+        verbose_name_plural = "协作协议"
+        ordering = ["-signed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["union", "partner", "title", "signed_on"], name="partnership_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner}：{self.title}"

@@ -1,5 +1,6 @@
-"""The sidebar entries of the ledgers: under 工作台账 the activity ledger, the 春风送岗 fairs
-and 大调研; under 督导与报告 the follow-up inbox (with its count), the board and 督导."""
+"""The sidebar entries of the ledgers: under 工作台账 the activity ledger, the 春风送岗 fairs,
+大调研, the showcase gallery and the partnerships; under 督导与报告 the follow-up inbox (with
+its count), the board and 督导."""
 
 from typing import Any
 

@@ -27,3 +27,19 @@ def require_edit(actor: Actor, union: Any) -> None:
     require_in_scope(actor, union, "只能为本工会及下级工会录入。")
     if not may_edit(actor, union):
         raise PermissionDenied("您的角色无权录入工作台账。")
+
+
+def may_select(actor: Actor) -> bool:
+    """The city's staff pick the 优秀活动案例, the 领讲员 and the 典型工作案例."""
+    union = getattr(actor, "union", None)
+    return (
+        getattr(actor, "is_active", False)
+        and getattr(actor, "role", None) in EDIT_ROLES
+        and union is not None
+        and union.level == "city"
+    )
+
+
+def require_select(actor: Actor) -> None:
+    if not may_select(actor):
+        raise PermissionDenied("优秀案例和领讲员由市总工会选定。")

@@ -13,16 +13,20 @@ from django.utils import timezone
 
 from gonghui.activities.models import (
     Activity,
+    ActivityPhoto,
     FollowUp,
     FollowUpFile,
     FollowUpReminder,
     JobFair,
     JobPosition,
+    Partnership,
     ResearchVisit,
+    ShowcaseCase,
     SupervisionVisit,
 )
 from gonghui.core import pii
 from gonghui.core.actors import Actor
+from gonghui.core.indicators.periods import parse_month
 from gonghui.core.indicators.registry import Tree
 from gonghui.core.scoping import access
 from gonghui.orgs.models import Enterprise, Union
@@ -30,20 +34,120 @@ from gonghui.orgs.models import Enterprise, Union
 PAGE = 50
 
 
-def activity_list(*, actor: Actor) -> QuerySet[Activity]:
-    return Activity.objects.visible_to(actor).select_related("union").order_by("-id")
+@dataclass
+class ActivityFilters:
+    """The ledger's filters: a union of the actor's subtree, a kind, a month."""
+
+    union: Any
+    kind: str = ""
+    month: tuple[int, int] | None = None
+    before: int | None = None
+
+    @property
+    def month_text(self) -> str:
+        return f"{self.month[0]}-{self.month[1]:02d}" if self.month else ""
+
+    def query(self, **override: Any) -> str:
+        """The filter as a query string (for links to the next page or the other view)."""
+        from urllib.parse import urlencode
+
+        values = {
+            "union": self.union.code,
+            "kind": self.kind,
+            "month": self.month_text,
+            **override,
+        }
+        return urlencode({k: v for k, v in values.items() if v not in ("", None)})
+
+
+def activity_filters(*, actor: Actor, params: Any) -> ActivityFilters:
+    """The filters from the query string; unknown values are ignored, a union out of scope
+    is a 404."""
+    from gonghui.activities.kinds import kinds
+    from gonghui.orgs.selectors import union_of_page
+
+    union = union_of_page(actor=actor, code=params.get("union") or None)
+    kind = params.get("kind", "")
+    month = None
+    if params.get("month"):
+        try:
+            month = parse_month(params["month"])
+        except ValueError:
+            month = None  # a month mistyped in the address shows every month
+    before = params.get("before", "")
+    return ActivityFilters(
+        union=union,
+        kind=kind if kind in kinds() else "",
+        month=month,
+        before=int(before) if before.isdigit() else None,
+    )
+
+
+def _filtered(actor: Actor, filters: ActivityFilters) -> QuerySet[Activity]:
+    rows = Activity.objects.visible_under(actor, filters.union).select_related("union")
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    if filters.month:
+        year, month = filters.month
+        rows = rows.filter(held_on__year=year, held_on__month=month)
+    return rows
 
 
 def activity_page(
-    *, actor: Actor, before: int | None = None, size: int = PAGE
+    *, actor: Actor, filters: ActivityFilters, size: int = PAGE
 ) -> tuple[list[Activity], int | None]:
-    """One page, newest first, by keyset on the id (no COUNT over the table); the id to
-    continue before, or None on the last page."""
-    rows = activity_list(actor=actor)
-    if before:
-        rows = rows.filter(id__lt=before)
+    """One page of the filtered ledger, newest first, by keyset on the id (no COUNT over the
+    table); the id to continue before, or None on the last page."""
+    rows = _filtered(actor, filters).order_by("-id")
+    if filters.before:
+        rows = rows.filter(id__lt=filters.before)
     found = list(rows[: size + 1])
     return found[:size], (found[size - 1].pk if len(found) > size else None)
+
+
+CALENDAR_SHOWN = 4  # activities named in a day's cell; the rest are counted
+
+
+@dataclass
+class CalendarDay:
+    day: date | None  # None: a blank cell before the 1st or after the month's end
+    activities: list[Activity]
+    count: int = 0
+
+
+def activity_calendar(*, actor: Actor, filters: ActivityFilters) -> list[list[CalendarDay]]:
+    """The month's weeks (Monday first), each day with its first activities and its count:
+    two queries whatever the month holds."""
+    import calendar
+
+    assert filters.month is not None
+    year, month = filters.month
+    rows = _filtered(actor, filters)
+    counts = dict(
+        rows.order_by().values_list("held_on").annotate(n=Count("pk")).values_list("held_on", "n")
+    )
+    shown: dict[date, list[Activity]] = {}
+    for activity in rows.order_by("held_on", "id").only(
+        "id", "title", "kind", "held_on", "union__name"
+    )[:2000]:
+        day_list = shown.setdefault(activity.held_on, [])
+        if len(day_list) < CALENDAR_SHOWN:
+            day_list.append(activity)
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        weeks.append(
+            [
+                CalendarDay(d, shown.get(d, []), counts.get(d, 0))
+                if d.month == month
+                else CalendarDay(None, [])
+                for d in week
+            ]
+        )
+    return weeks
+
+
+def activity_list(*, actor: Actor) -> QuerySet[Activity]:
+    return Activity.objects.visible_to(actor).select_related("union").order_by("-id")
 
 
 def access_activity(*, actor: Actor, activity_id: int) -> Activity:
@@ -258,18 +362,23 @@ def followup_inbox(*, actor: Actor, today: date | None = None) -> Inbox:
     return Inbox(to_do, to_verify, reminders)
 
 
+BADGE_MOST = 99
+
+
 def followup_inbox_count(*, actor: Actor) -> int:
-    """The sidebar's badge: open items of the actor's own union and finished ones to verify."""
+    """The sidebar's badge: open items of the actor's own union and finished ones to verify,
+    up to BADGE_MOST + 1 (read by index, never counted over the table: it is on every page)."""
     union = getattr(actor, "union", None)
     if union is None:
         return 0
-    return (
+    ids = (
         FollowUp.objects.visible_to(actor)
         .filter(
             Q(owner=union, state__in=OPEN_STATES) | Q(assigned_by=union, state=FollowUp.State.DONE)
         )
-        .count()
+        .values_list("pk", flat=True)[: BADGE_MOST + 1]
     )
+    return len(ids)
 
 
 @dataclass
@@ -317,7 +426,9 @@ def followup_board(*, actor: Actor, union: Any, today: date | None = None) -> li
         setattr(row, found["state"], getattr(row, found["state"]) + found["n"])
         row.overdue += found["overdue"]
         row.due_soon += found["due_soon"]
-    return [own, *rows.values()]
+    # Red rows first, then yellow: what needs attention is at the top of a long board.
+    order = {"red": 0, "yellow": 1, "green": 2}
+    return [own, *sorted(rows.values(), key=lambda r: (order[r.light], r.union.code))]
 
 
 def followup_owners(*, actor: Actor, union: Any, levels_down: int = 1) -> list[Any]:
@@ -333,3 +444,72 @@ def followup_owners(*, actor: Actor, union: Any, levels_down: int = 1) -> list[A
         .order_by("path")
     )
     return [union, *below]
+
+
+# --- photos, 优秀活动案例 and 典型工作案例 -------------------------------------------------------
+
+
+def activity_photos(*, activity: Activity) -> QuerySet[ActivityPhoto]:
+    return ActivityPhoto.objects.filter(activity=activity).order_by("id")
+
+
+def access_photo(*, actor: Actor, photo_id: int) -> ActivityPhoto:
+    return access(ActivityPhoto.objects.all(), actor=actor, pk=photo_id)
+
+
+GALLERY_SIZE = 60
+
+
+@dataclass
+class Gallery:
+    cases: list[ShowcaseCase]
+    activities: list[Activity]  # the 优秀活动案例, each with ``cover`` (a photo or None)
+
+
+def showcase_gallery(*, actor: Actor, year: int | None = None) -> Gallery:
+    """The cases and the showcase activities of the actor's scope, newest first, each
+    activity with its first photo (three queries)."""
+    cases = ShowcaseCase.objects.visible_to(actor).select_related("union")
+    activities = Activity.objects.visible_to(actor).filter(showcase=True).select_related("union")
+    if year:
+        cases = cases.filter(year=year)
+        activities = activities.filter(held_on__year=year)
+    shown = list(activities.order_by("-held_on", "-id")[:GALLERY_SIZE])
+    first: dict[int, ActivityPhoto] = {}
+    for photo in ActivityPhoto.objects.filter(activity__in=shown).order_by("id"):
+        first.setdefault(photo.activity_id, photo)
+    for a in shown:
+        a.cover = first.get(a.pk)  # type: ignore[attr-defined]
+    return Gallery(list(cases.order_by("-year", "-id")[:GALLERY_SIZE]), shown)
+
+
+def access_case(*, actor: Actor, case_id: int) -> ShowcaseCase:
+    return access(ShowcaseCase.objects.select_related("union"), actor=actor, pk=case_id)
+
+
+def case_activities(*, actor: Actor, case: ShowcaseCase) -> QuerySet[Activity]:
+    return Activity.objects.visible_to(actor).filter(cases=case).select_related("union")
+
+
+def case_activity_choices(*, actor: Actor) -> list[Activity]:
+    """The 优秀活动案例 a case may be linked to, newest first."""
+    return list(
+        Activity.objects.visible_to(actor)
+        .filter(showcase=True)
+        .select_related("union")
+        .order_by("-held_on", "-id")[:200]
+    )
+
+
+def partnership_page(
+    *, actor: Actor, before: int | None = None, size: int = PAGE
+) -> tuple[list[Partnership], int | None]:
+    rows = Partnership.objects.visible_to(actor).select_related("union").order_by("-id")
+    if before:
+        rows = rows.filter(id__lt=before)
+    found: list[Partnership] = list(rows[: size + 1])
+    return found[:size], (found[size - 1].pk if len(found) > size else None)
+
+
+def access_partnership(*, actor: Actor, partnership_id: int) -> Partnership:
+    return access(Partnership.objects.select_related("union"), actor=actor, pk=partnership_id)

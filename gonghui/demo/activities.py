@@ -13,6 +13,7 @@ like. Written in bulk, in one transaction, and only when the city has no activit
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -24,11 +25,14 @@ from django.db.models import Q
 
 from gonghui.activities.models import (
     Activity,
+    ActivityPhoto,
     FollowUp,
     JobFair,
     JobFairEmployer,
     JobPosition,
+    Partnership,
     ResearchVisit,
+    ShowcaseCase,
     SupervisionVisit,
 )
 from gonghui.demo.people import person_name
@@ -506,6 +510,111 @@ class _FollowUps:
         return {"research_visits": len(visits), "followups": len(self.items), "overdue": overdue}
 
 
+def _png(rgb: tuple[int, int, int], width: int = 160, height: int = 120) -> bytes:
+    """A plain-colour PNG, for the demo's photos (no imaging library needed)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\0" + bytes(rgb) * width
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
+
+
+PHOTO_COLOURS = ((178, 34, 34), (205, 92, 92), (218, 165, 32), (70, 130, 180), (46, 139, 87))
+
+
+def _showcase_write(rng: random.Random, city: Union, places: _Places) -> dict[str, int]:
+    """The city's selections of the first half of 2023: a photo on each 优秀活动案例, some of
+    their speakers as 领讲员, a 典型工作案例 per county, and the partnerships the seed names
+    (柯坪县, 乌兰县; the base in 白山市)."""
+    from django.core.files.base import ContentFile
+
+    chosen = list(
+        Activity.objects.filter(union__path__startswith=city.path, showcase=True)
+        .select_related("union")
+        .order_by("id")
+    )
+    for n, activity in enumerate(chosen):
+        photo = ActivityPhoto(
+            activity=activity,
+            original_name=f"活动现场{n + 1}.png",
+            content_type="image/png",
+            size=0,
+        )
+        data = _png(PHOTO_COLOURS[n % len(PHOTO_COLOURS)])
+        photo.size = len(data)
+        photo.file.save(f"demo-{uuid.uuid4().hex}.png", ContentFile(data), save=False)
+        photo.save()
+    speakers = [a.pk for a in chosen if a.speakers and rng.random() < 0.5]
+    Activity.objects.filter(pk__in=speakers).update(lead_speaker=True)
+    cases = 0
+    for county in places.counties:
+        linked = [a for a in chosen if a.union.path.startswith(county.path)][:3]
+        case = ShowcaseCase.objects.create(
+            union=county,
+            title=f"{county.name.removesuffix('总工会')}“一区一品”：班前十分钟进车间",
+            year=2023,
+            summary="把思政课搬进车间、讲到班组，劳模工匠和工会干部轮流领讲，"
+            "职工听得懂、记得住、用得上。",
+        )
+        case.activities.set(linked)
+        cases += 1
+    for partner, kind, title, day, money, base in (
+        (
+            "乌兰县",
+            Partnership.Kind.PAIRED_SUPPORT,
+            "对口支援工作备忘录",
+            date(2022, 9, 16),
+            None,
+            "",
+        ),
+        (
+            "柯坪县",
+            Partnership.Kind.EAST_WEST,
+            "东西部协作框架合作协议",
+            date(2023, 4, 11),
+            Decimal("500000.00"),
+            "",
+        ),
+        (
+            "乌兰县",
+            Partnership.Kind.PAIRED_SUPPORT,
+            "对口支援框架合作协议",
+            date(2023, 5, 23),
+            Decimal("300000.00"),
+            "",
+        ),
+        (
+            "白山市",
+            Partnership.Kind.RECUPERATION_BASE,
+            "职工疗休养基地挂牌",
+            date(2023, 6, 8),
+            None,
+            "白山市职工疗休养基地",
+        ),
+    ):
+        Partnership.objects.create(
+            union=city,
+            partner=partner,
+            kind=kind,
+            title=title,
+            signed_on=day,
+            money=money,
+            base_name=base,
+            items="职工疗休养、劳模工匠交流、技能人才培训、帮扶资金",
+        )
+    return {"photos": len(chosen), "lead_speakers": len(speakers), "cases": cases}
+
+
 def activities_demo_write(
     *, city: Union, goal: dict[str, Any], seed: int, log: Callable[[str], None]
 ) -> int:
@@ -545,6 +654,7 @@ def activities_demo_write(
         Activity.objects.bulk_create(ledger.rows, batch_size=2000)
         fairs.write()
         followed = _FollowUps(rng, city, places).write()
+        _showcase_write(rng, city, places)
     log(
         f"活动台账：{len(ledger.rows)} 条；2023 年上半年班前十分钟 {goal['pre_shift_talks']} 场次、"
         f"宣讲 {goal['lectures']} 场次（覆盖 {goal['talk_lecture_attendance']} 人次）、"

@@ -279,8 +279,8 @@ def test_the_half_year_report_speaks_of_the_fairs_in_the_seeds_words(fairs: Worl
     report = half_year_report(union=fairs.city, year=2023)
     paragraph = next(p for p in report.paragraphs if p.section == "就业帮扶与协作")
     assert paragraph.text == (
-        "上半年，全市线上线下举办“春风送岗”就业招聘活动2场次，各区县中吴兴区最多（2场次）、"
-        "推出岗位22个。"
+        "上半年，全市线上线下举办“春风送岗”就业招聘活动2场次、推出岗位22个，"
+        "各区县中吴兴区最多（2场次）。"
     )
 
 
@@ -348,3 +348,65 @@ def test_a_viewer_may_not_close_a_fair(world: World, client_as) -> None:
     response = client_as(viewer).post(f"/activities/fairs/{made.pk}/close/")
     made.refresh_from_db()
     assert (response.status_code, made.closed_on) == (403, None)
+
+
+# --- 东西部协作 and 对口支援 ------------------------------------------------------------------
+
+
+def test_agreements_count_by_signing_day_and_name_their_partners(world: World) -> None:
+    from gonghui.activities.models import Partnership
+
+    for partner, kind, day in (
+        ("柯坪县", "east_west", datetime.date(2023, 4, 11)),
+        ("乌兰县", "paired_support", datetime.date(2023, 6, 30)),
+        ("乌兰县", "paired_support", datetime.date(2022, 9, 16)),
+        ("白山市", "recuperation_base", datetime.date(2023, 6, 8)),
+    ):
+        Partnership.objects.create(
+            union=world.city, partner=partner, kind=kind, title=f"{partner}协议", signed_on=day
+        )
+    h1 = indicator_values(
+        indicator_get("partnership_agreements"), world.city, [Period.half(2023, 1)]
+    )[0]
+    assert h1.total == 2  # the base in 白山市 is not an agreement
+    report = half_year_report(union=world.city, year=2023)
+    paragraph = next(p for p in report.paragraphs if p.section == "就业帮扶与协作")
+    assert paragraph.text == (
+        "上半年，全市加大东西部协作和对口支援，签订框架合作协议2份（乌兰县1份、柯坪县1份）。"
+    )
+
+
+def test_an_agreement_in_the_future_or_a_base_without_a_name_is_refused(world: World) -> None:
+    from gonghui.activities.services import partnership_create
+
+    with pytest.raises(ValidationError) as caught:
+        partnership_create(
+            actor=world.city_admin,
+            union=world.city,
+            kind="recuperation_base",
+            partner="白山市",
+            title="疗休养基地挂牌",
+            signed_on=datetime.date(2099, 1, 1),
+        )
+    assert caught.value.message_dict == {
+        "signed_on": ["签订日期不能晚于今天"],
+        "base_name": ["疗休养基地须填写基地名称"],
+    }
+
+
+def test_the_partnership_page_records_an_agreement(world: World, client_as) -> None:
+    from gonghui.activities.models import Partnership
+
+    response = client_as(world.city_admin).post(
+        "/activities/partnerships/new/",
+        {
+            "kind": "east_west",
+            "partner": "柯坪县",
+            "title": "东西部协作框架合作协议",
+            "signed_on": "2023-04-11",
+            "money": "500000",
+        },
+    )
+    agreement = Partnership.objects.get()
+    assert response.status_code == 302
+    assert (agreement.union, agreement.money) == (world.city, Decimal("500000.00"))

@@ -70,7 +70,11 @@ def test_a_finding_due_before_today_is_refused_on_the_page(world: World, client_
             "finding_1_deadline": "2023-01-01",
         },
     )
-    assert "办结期限（2023-01-01）不能早于交办日期" in page.content.decode()
+    text = page.content.decode()
+    row = text[text.index('id="id_finding_1_deadline"') :]
+    assert row.index("办结期限（2023-01-01）不能早于交办日期") < row.index(
+        'id="id_finding_2_title"'
+    )
 
 
 def test_a_supervision_is_recorded_for_a_township(world: World, client_as) -> None:

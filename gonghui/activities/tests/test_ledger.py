@@ -278,3 +278,39 @@ def test_the_command_imports_a_ledger_as_the_server_operator(world: World, tmp_p
     )
     assert json.loads(out.getvalue())["created"] == 1
     assert Activity.objects.get().union == world.yuehe
+
+
+def test_the_list_filters_by_kind_month_and_union(world: World, client_as) -> None:
+    ActivityFactory.create(union=world.yuehe, title="六月宣讲", held_on=datetime.date(2023, 6, 2))
+    ActivityFactory.create(union=world.yuehe, title="五月宣讲", held_on=datetime.date(2023, 5, 2))
+    ActivityFactory.create(union=world.zhili, title="织里宣讲", held_on=datetime.date(2023, 6, 3))
+    ActivityFactory.create(
+        union=world.yuehe, kind="forum", title="六月座谈", held_on=datetime.date(2023, 6, 4)
+    )
+    page = client_as(world.wuxing_staff).get(
+        "/activities/", {"union": world.yuehe.code, "kind": "lecture", "month": "2023-06"}
+    )
+    text = page.content.decode()
+    assert [t for t in ("六月宣讲", "五月宣讲", "织里宣讲", "六月座谈") if t in text] == [
+        "六月宣讲"
+    ]
+
+
+def test_a_union_outside_the_scope_is_not_found(world: World, client_as) -> None:
+    page = client_as(world.nanxun_staff).get("/activities/", {"union": world.yuehe.code})
+    assert page.status_code == 404
+
+
+def test_the_calendar_places_each_activity_on_its_day(world: World, client_as) -> None:
+    ActivityFactory.create(union=world.yuehe, title="月初宣讲", held_on=datetime.date(2023, 6, 1))
+    for n in range(6):
+        ActivityFactory.create(union=world.yuehe, title=f"同日{n}", held_on=JUNE)
+    page = client_as(world.township_staff).get(
+        "/activities/", {"view": "calendar", "month": "2023-06"}
+    )
+    weeks = page.context["weeks"]
+    days = {cell.day: cell for week in weeks for cell in week if cell.day}
+    assert len(days) == 30
+    assert [a.title for a in days[datetime.date(2023, 6, 1)].activities] == ["月初宣讲"]
+    assert (len(days[JUNE].activities), days[JUNE].count) == (4, 6)
+    assert "等 6 场" in page.content.decode()

@@ -284,6 +284,46 @@ def wuxing_followup_file(world: World) -> str:
     return str(stored.pk)
 
 
+def wuxing_photo(world: World) -> str:
+    """A photo of a 月河 activity."""
+    from gonghui.activities.models import ActivityPhoto
+    from gonghui.activities.tests.factories import ActivityFactory
+
+    activity = ActivityFactory.create(
+        union=world.yuehe, title=f"{world.yuehe.name}文体活动", showcase=True
+    )
+    photo = ActivityPhoto(
+        activity=activity, original_name=f"{world.yuehe.name}.png", content_type="image/png", size=8
+    )
+    photo.file.save("photo.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    return str(photo.pk)
+
+
+def wuxing_case(world: World) -> str:
+    """吴兴's 典型工作案例 with a cover."""
+    from gonghui.activities.models import ShowcaseCase
+
+    case = ShowcaseCase(
+        union=world.wuxing, title=f"{world.yuehe.name}案例", year=2023, summary="做法"
+    )
+    case.cover_type = "image/png"
+    case.cover.save("cover.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    return str(case.pk)
+
+
+def wuxing_partnership(world: World) -> str:
+    from gonghui.activities.models import Partnership
+
+    agreement = Partnership.objects.create(
+        union=world.wuxing,
+        kind="east_west",
+        partner=f"{world.yuehe.name}协作地区",
+        title=f"{world.yuehe.name}协议",
+        signed_on=date(2023, 4, 1),
+    )
+    return str(agreement.pk)
+
+
 # For each URL parameter: how to make an object that belongs to 吴兴区 and give its
 # identifier. Every sample is made before each walk, so list pages have 吴兴 rows to leak.
 SAMPLES: dict[str, Callable[[World], str]] = {
@@ -307,6 +347,9 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "supervision_id": wuxing_supervision,
     "followup_id": wuxing_followup,
     "file_id": wuxing_followup_file,
+    "photo_id": wuxing_photo,
+    "case_id": wuxing_case,
+    "partnership_id": wuxing_partnership,
 }
 # Parameters that name no scoped object: a valid value.
 UNSCOPED_SAMPLES: dict[str, str] = {

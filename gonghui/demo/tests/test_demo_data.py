@@ -16,7 +16,9 @@ from gonghui.activities.models import (
     Activity,
     FollowUp,
     JobFair,
+    Partnership,
     ResearchVisit,
+    ShowcaseCase,
     SupervisionVisit,
 )
 from gonghui.aid.models import MutualAidClaim, MutualAidEnrollment, ReliefApplication
@@ -171,6 +173,8 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
     assert (again.mass_enrollments, again.formation_tasks) == (0, 0)
     assert snapshot() == first
     # Wipe the generated data and generate again: the same people, unions and enterprises.
+    ShowcaseCase.objects.all().delete()
+    Partnership.objects.all().delete()
     Activity.objects.all().delete()
     JobFair.objects.all().delete()
     FollowUp.objects.all().delete()
@@ -386,6 +390,20 @@ def test_demo_follow_ups_are_mostly_closed_and_some_overdue(tiny: DemoDataResult
     assert 0 < len(overdue) < len(closed) < len(items)
     assert all(i.deadline >= i.created_on for i in items)
     assert FollowUp.objects.filter(owner__code="330502001").exists()  # 月河 has work
+
+
+def test_demo_showcase_has_photos_cases_and_the_seeds_partners(tiny: DemoDataResult) -> None:
+    from gonghui.activities.models import ActivityPhoto
+
+    showcase = Activity.objects.filter(showcase=True)
+    assert ActivityPhoto.objects.filter(activity__in=showcase).count() == showcase.count() > 0
+    assert ShowcaseCase.objects.count() == 5  # one per county
+    partners = set(
+        Partnership.objects.filter(
+            signed_on__year=2023, kind__in=("east_west", "paired_support")
+        ).values_list("partner", flat=True)
+    )
+    assert partners == {"柯坪县", "乌兰县"}
 
 
 def test_demo_talks_are_held_in_above_scale_or_pilot_enterprises(tiny: DemoDataResult) -> None:
