@@ -36,6 +36,10 @@ KEY_FIGURES = (
     "mutual_aid_paid_count",
     "mutual_aid_paid_amount",
     "relief_paid_amount",
+    "pre_shift_talks",
+    "talk_lecture_attendance",
+    "job_positions",
+    "followups_overdue",
 )
 DEFAULT_INDICATOR = "members_new"
 # A township may have hundreds of grassroots unions: the ranked chart shows the first ones.
