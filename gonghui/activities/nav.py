@@ -13,6 +13,10 @@ nav_register("activities", 910, NavItem("春风送岗", "activities:fairs", "bri
 nav_register(
     "activities", 920, NavItem("大调研", "activities:research_list", "search", roles=READERS)
 )
+nav_register("activities", 930, NavItem("优秀案例", "activities:showcase", "stars", roles=READERS))
+nav_register(
+    "activities", 940, NavItem("东西部协作", "activities:partnerships", "signpost-2", roles=READERS)
+)
 nav_register(
     "reports",
     60,

@@ -188,3 +188,18 @@ def test_the_research_list_stays_within_a_few_queries(
     with django_assert_max_num_queries(15):
         page = client.get("/activities/research/").content.decode()
     assert page.count('data-label="调研日期"') == 25
+
+
+def test_every_list_page_of_the_ledgers_is_in_the_menu(world: World, client_as) -> None:
+    page = client_as(world.wuxing_staff).get("/activities/").content.decode()
+    for href in (
+        "/activities/",
+        "/activities/fairs/",
+        "/activities/research/",
+        "/activities/showcase/",
+        "/activities/partnerships/",
+        "/activities/followups/",
+        "/activities/followups/board/",
+        "/activities/supervision/",
+    ):
+        assert f'href="{href}"' in page, href
