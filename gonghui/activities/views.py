@@ -55,7 +55,13 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "labels": labels,
     }
     if calendar:
+        assert filters.month is not None
+        year, month = filters.month
+        before = (year - 1, 12) if month == 1 else (year, month - 1)
+        after = (year + 1, 1) if month == 12 else (year, month + 1)
         context["weeks"] = selectors.activity_calendar(actor=actor, filters=filters)
+        context["month_before"] = filters.query(month=f"{before[0]}-{before[1]:02d}")
+        context["month_after"] = filters.query(month=f"{after[0]}-{after[1]:02d}")
     else:
         rows, next_before = selectors.activity_page(actor=actor, filters=filters)
         for row in rows:

@@ -313,4 +313,6 @@ def test_the_calendar_places_each_activity_on_its_day(world: World, client_as) -
     assert len(days) == 30
     assert [a.title for a in days[datetime.date(2023, 6, 1)].activities] == ["月初宣讲"]
     assert (len(days[JUNE].activities), days[JUNE].count) == (4, 6)
-    assert "等 6 场" in page.content.decode()
+    text = page.content.decode()
+    assert "等 6 场" in text
+    assert "month=2023-05" in text and "month=2023-07" in text  # the months either side
