@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "gonghui.members",
     "gonghui.aid",
     "gonghui.activities",
+    "gonghui.sites",
     "gonghui.reports",
     "gonghui.demo",
 ]
@@ -304,3 +305,7 @@ GONGHUI_REPORTS_TODAY = os.environ.get("GONGHUI_REPORTS_TODAY", "")
 # Follow-up items (督办事项): the owner is reminded this many days before the deadline, and
 # every day once it has passed; the board's light is yellow when one is due this soon.
 GONGHUI_FOLLOWUP_REMIND_DAYS = int(os.environ.get("GONGHUI_FOLLOWUP_REMIND_DAYS", "3"))
+
+# The city's bounding box (west,south,east,north in GCJ-02 degrees): a site's coordinates
+# outside it are refused as mistyped. The default is Huzhou's.
+GONGHUI_CITY_BBOX = os.environ.get("GONGHUI_CITY_BBOX", "119.14,30.37,120.50,31.19")

@@ -65,6 +65,7 @@ class DemoDataResult:
     aid: dict[str, int] = field(default_factory=dict)
     events: dict[str, int] = field(default_factory=dict)
     activities: int = 0
+    sites: int = 0
     seconds: float = 0.0
 
 
@@ -180,6 +181,9 @@ def demo_data_generate(
     from gonghui.demo.activities import activities_demo_write
 
     result.activities = activities_demo_write(city=city, goal=goal, seed=seed, log=say)
+    from gonghui.demo.sites import sites_demo_write
+
+    result.sites = sites_demo_write(city=city, goal=goal, members=spec.members, seed=seed, log=say)
     # After the moves and leaves: the tree's cached member counts are of today.
     counts_rebuild(city)
     demo_targets_set(city=city, year=2023, log=say)

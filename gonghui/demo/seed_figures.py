@@ -42,9 +42,17 @@ SEED: dict[str, int | Decimal] = {
     "culture_sports_events": 636,
     "job_fairs": 131,
     "job_positions": 49_564,
+    # Sites (gonghui.demo.sites).
+    "outdoor_stations_new": 22,
 }
 # Counts of events the smallest data set still shows one of (a fair with no fair is odd).
-AT_LEAST_ONE = ("pre_shift_talks", "lectures", "culture_sports_events", "job_fairs")
+AT_LEAST_ONE = (
+    "pre_shift_talks",
+    "lectures",
+    "culture_sports_events",
+    "job_fairs",
+    "outdoor_stations_new",
+)
 CITY_MEMBERS = 1_000_000
 # New members of the first half of 2022 against 2023's: a plausible year of growth.
 LAST_YEAR_SHARE = Decimal("0.93")

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
-from gonghui.core.actors import Actor
+from gonghui.core.actors import Actor, is_operator
 from gonghui.core.models import Role
 from gonghui.core.scoping import in_scope, require_in_scope
 
@@ -17,7 +17,7 @@ def may_edit(actor: Actor, union: Any) -> bool:
     """Whether the actor may record %%title%% for ``union`` (their own or below it)."""
     return (
         getattr(actor, "is_active", False)
-        and getattr(actor, "role", None) in EDIT_ROLES
+        and (getattr(actor, "role", None) in EDIT_ROLES or is_operator(actor))
         and in_scope(actor, union)
     )
 

@@ -10,9 +10,8 @@ from django.db import transaction
 
 from %%package%%.models import %%Entity%%
 from %%package%%.permissions import require_edit
-from gonghui.core.actors import Actor
+from gonghui.core.actors import Actor, user_of
 from gonghui.core.audit import audit_record
-from gonghui.core.models import User
 
 
 def %%entity%%_create(*, actor: Actor, union: Any, name: str, held_on: date) -> %%Entity%%:
@@ -27,7 +26,7 @@ def %%entity%%_create(*, actor: Actor, union: Any, name: str, held_on: date) -> 
             union=union,
             name=name[:128],
             held_on=held_on,
-            created_by=actor if isinstance(actor, User) else None,
+            created_by=user_of(actor),
         )
         audit_record(
             actor=actor,

@@ -324,6 +324,13 @@ def wuxing_partnership(world: World) -> str:
     return str(agreement.pk)
 
 
+def wuxing_site(world: World) -> str:
+    """A station in 月河, named after it so a leak shows."""
+    from gonghui.sites.tests.factories import SiteFactory
+
+    return str(SiteFactory.create(union=world.yuehe, name=f"{world.yuehe.name}驿站").pk)
+
+
 # For each URL parameter: how to make an object that belongs to 吴兴区 and give its
 # identifier. Every sample is made before each walk, so list pages have 吴兴 rows to leak.
 SAMPLES: dict[str, Callable[[World], str]] = {
@@ -350,6 +357,7 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "photo_id": wuxing_photo,
     "case_id": wuxing_case,
     "partnership_id": wuxing_partnership,
+    "site_id": wuxing_site,
 }
 # Parameters that name no scoped object: a valid value.
 UNSCOPED_SAMPLES: dict[str, str] = {

@@ -35,6 +35,7 @@ from gonghui.orgs.formation import should_form_q
 from gonghui.orgs.models import Enterprise, FormationTask, Union
 from gonghui.orgs.services import regions_load, union_tree_build
 from gonghui.orgs.sheets import enterprise_import
+from gonghui.sites.models import Site
 
 CITY = "3305"
 COUNTIES = {"330502", "330503", "330521", "330522", "330523"}
@@ -173,6 +174,7 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
     assert (again.mass_enrollments, again.formation_tasks) == (0, 0)
     assert snapshot() == first
     # Wipe the generated data and generate again: the same people, unions and enterprises.
+    Site.objects.all().delete()
     ShowcaseCase.objects.all().delete()
     Partnership.objects.all().delete()
     Activity.objects.all().delete()
@@ -375,6 +377,7 @@ def test_the_activity_ledger_gives_the_seeds_figures_scaled(tiny: DemoDataResult
         "culture_sports_events",
         "job_fairs",
         "job_positions",
+        "outdoor_stations_new",
     )
     assert {k: _h1_values(k)[0] for k in keys} == {k: goal[k] for k in keys}
     talks, talks_last_year = (Decimal(str(v)) for v in _h1_values("pre_shift_talks"))
@@ -404,6 +407,17 @@ def test_demo_showcase_has_photos_cases_and_the_seeds_partners(tiny: DemoDataRes
         ).values_list("partner", flat=True)
     )
     assert partners == {"柯坪县", "乌兰县"}
+
+
+def test_demo_sites_stand_in_the_city_with_facilities(tiny: DemoDataResult) -> None:
+    from gonghui.sites.geo import city_box
+
+    box = city_box()
+    sites = list(Site.objects.prefetch_related("facilities"))
+    assert sites and all(box.holds(s.gcj_lng, s.gcj_lat) for s in sites)
+    assert all(s.facilities.all() for s in sites)
+    counties = {s.union.code[:6] for s in Site.objects.select_related("union")}
+    assert counties == COUNTIES
 
 
 def test_demo_talks_are_held_in_above_scale_or_pilot_enterprises(tiny: DemoDataResult) -> None:

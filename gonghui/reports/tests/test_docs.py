@@ -43,6 +43,7 @@ def test_document_has_a_section_per_area() -> None:
         "## 思想引领与职工文化",
         "## 就业帮扶与协作",
         "## 调研督导",
+        "## 阵地建设",
     ]
 
 

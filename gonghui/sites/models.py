@@ -1,0 +1,134 @@
+"""服务阵地: outdoor-worker stations, 职工之家, 五有 culture sites, counselling stations,
+service centres and livestream rooms, each with its place on the map, its hours and its
+facilities; owned (for scoping) by the township union of the township it stands in."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from gonghui.core.scoping import ScopedQuerySet
+from gonghui.sites.geo import GCJ02, SYSTEMS
+
+
+class SiteKind(models.TextChoices):
+    OUTDOOR_STATION = "outdoor_station", "户外劳动者服务站点"
+    WORKERS_HOME = "workers_home", "职工之家"
+    CULTURE_SITE = "culture_site", "五有职工文化活动阵地"
+    COUNSELING_STATION = "counseling_station", "心理健康服务站"
+    SERVICE_CENTER = "service_center", "职工综合服务中心"
+    LIVESTREAM_ROOM = "livestream_room", "工会直播间"
+
+
+# The facilities every site may list; a county adds its own (Facility rows of its union).
+STANDARD_FACILITIES = (
+    "饮水",
+    "休息座椅",
+    "充电",
+    "微波炉",
+    "卫生间",
+    "药箱",
+    "空调",
+    "无线网络",
+)
+
+
+class Facility(models.Model):
+    """A facility a site may have: the standard ones (no union) and those a county adds for
+    its subtree."""
+
+    name = models.CharField("设施", max_length=32)
+    union = models.ForeignKey(
+        "orgs.Union", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "设施"
+        verbose_name_plural = "设施"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["union", "name"], name="facility_once"),
+            models.UniqueConstraint(
+                fields=["name"], condition=models.Q(union__isnull=True), name="facility_standard"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SiteQuerySet(ScopedQuerySet):
+    def open_on(self, day: date) -> SiteQuerySet:
+        """Sites open on ``day``: opened by then, not closed, not suspended."""
+        return self.filter(opened_on__lte=day, suspended=False).filter(
+            models.Q(closed_on__isnull=True) | models.Q(closed_on__gt=day)
+        )
+
+
+class Site(models.Model):
+    code = models.CharField("站点编号", max_length=32, unique=True)
+    name = models.CharField("站点名称", max_length=128)
+    kind = models.CharField("类型", max_length=24, choices=SiteKind.choices, db_index=True)
+    # The township union of the township the site stands in: who sees and keeps it.
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="所在乡镇（街道）", on_delete=models.PROTECT, related_name="+"
+    )
+    host_enterprise = models.ForeignKey(
+        "orgs.Enterprise",
+        verbose_name="依托企业",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    address = models.CharField("地址", max_length=200, blank=True)
+    # The coordinates as given, in their system, and the GCJ-02 position the map and the
+    # distances use.
+    lng = models.DecimalField("经度", max_digits=10, decimal_places=6)
+    lat = models.DecimalField("纬度", max_digits=10, decimal_places=6)
+    system = models.CharField("坐标系", max_length=8, choices=SYSTEMS, default=GCJ02)
+    gcj_lng = models.FloatField()
+    gcj_lat = models.FloatField()
+    hours = models.CharField("开放时间", max_length=64, blank=True)
+    facilities = models.ManyToManyField(Facility, blank=True, related_name="sites")
+    opened_on = models.DateField("启用日期")
+    closed_on = models.DateField("停用日期", null=True, blank=True)
+    suspended = models.BooleanField("暂停开放", default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SiteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "服务阵地"
+        verbose_name_plural = "服务阵地"
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closed_on__isnull=True)
+                | models.Q(closed_on__gte=models.F("opened_on")),
+                name="site_closed_after_opened",
+            )
+        ]
+        indexes = [
+            # The nearest-site search narrows by a box on these two before measuring.
+            models.Index(fields=["gcj_lat", "gcj_lng"], name="site_position"),
+            models.Index(fields=["opened_on"], name="site_opened"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        today = timezone.localdate()
+        return (
+            self.opened_on <= today
+            and not self.suspended
+            and (self.closed_on is None or self.closed_on > today)
+        )

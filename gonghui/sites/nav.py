@@ -1,0 +1,5 @@
+"""The sidebar entry of 服务阵地."""
+
+from gonghui.core.navigation import READERS, NavItem, nav_register
+
+nav_register("funds", 900, NavItem("服务阵地", "sites:list", "geo-alt", roles=READERS))

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from gonghui.sites import views
+
+app_name = "sites"
+
+urlpatterns = [
+    path("", views.site_list, name="list"),
+    path("<int:site_id>/", views.site_detail, name="detail"),
+]
