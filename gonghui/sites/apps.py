@@ -14,5 +14,6 @@ class SitesConfig(modules.ModuleConfig):
                 "sites.site.create": "新建服务阵地",
                 "sites.site.import": "导入服务阵地",
                 "sites.site.export": "导出服务阵地",
+                "sites.inspection.create": "检查服务阵地",
             }
         )

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from gonghui.core.attachments import PrivateStorage
 from gonghui.core.scoping import ScopedQuerySet
 from gonghui.sites.geo import GCJ02, SYSTEMS
 
@@ -132,3 +133,72 @@ class Site(models.Model):
             and not self.suspended
             and (self.closed_on is None or self.closed_on > today)
         )
+
+
+# The 五有 checklist of a culture site; other sites are checked against their facilities.
+FIVE_HAS = ("有场所", "有设施", "有制度", "有人员", "有活动")
+
+
+def checklist_of(site: Site) -> list[str]:
+    """What an inspection of ``site`` checks, item by item."""
+    if site.kind == SiteKind.CULTURE_SITE:
+        return list(FIVE_HAS)
+    return [f.name for f in site.facilities.all()]
+
+
+class ThroughSiteQuerySet(ScopedQuerySet):
+    scope_path_field = "site__union__path"
+
+
+class Inspection(models.Model):
+    """A check of a site on a day: who checked, each checklist item passed or failed, a note
+    and photos."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="inspections")
+    inspected_on = models.DateField("检查日期")
+    inspector = models.CharField("检查人", max_length=50)
+    results = models.JSONField("检查结果", default=dict)
+    passed = models.BooleanField("全部合格")
+    note = models.TextField("情况说明", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ThroughSiteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "阵地检查"
+        verbose_name_plural = "阵地检查"
+        ordering = ["-inspected_on", "-id"]
+        indexes = [models.Index(fields=["site", "inspected_on"], name="inspection_site_day")]
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.inspected_on:%Y-%m-%d}"
+
+    @property
+    def failed_items(self) -> list[str]:
+        return [item for item, ok in self.results.items() if not ok]
+
+
+class ThroughInspectionQuerySet(ScopedQuerySet):
+    scope_path_field = "inspection__site__union__path"
+
+
+class InspectionPhoto(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField("照片", storage=PrivateStorage(), upload_to="inspections/%Y/%m/")
+    original_name = models.CharField("文件名", max_length=255)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ThroughInspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "检查照片"
+        verbose_name_plural = "检查照片"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from gonghui.core.actors import Actor
 from gonghui.core.scoping import access
 from gonghui.sites.geo import box_around, haversine_m
-from gonghui.sites.models import Site
+from gonghui.sites.models import Inspection, InspectionPhoto, Site
 
 PAGE = 50
 
@@ -106,3 +107,72 @@ def sites_nearest(
             key=lambda n: (n.distance_m, n.code),
         )
     return within[:limit]
+
+
+# --- inspections and the board ------------------------------------------------------------------
+
+
+def site_inspections(*, site: Site) -> QuerySet[Inspection]:
+    return (
+        Inspection.objects.filter(site=site)
+        .prefetch_related("photos")
+        .order_by("-inspected_on", "-id")
+    )
+
+
+def access_inspection_photo(*, actor: Actor, photo_id: int) -> InspectionPhoto:
+    return access(InspectionPhoto.objects.all(), actor=actor, pk=photo_id)
+
+
+def last_inspections(sites: QuerySet[Site], day: date) -> Any:
+    """``sites`` with ``last_on`` (the last inspection on or before ``day``) and
+    ``last_passed`` (whether it passed every item)."""
+    latest = Inspection.objects.filter(site=OuterRef("pk"), inspected_on__lte=day).order_by(
+        "-inspected_on", "-id"
+    )
+    return sites.annotate(
+        last_on=Subquery(latest.values("inspected_on")[:1]),
+        last_passed=Subquery(latest.values("passed")[:1]),
+    )
+
+
+@dataclass
+class SiteBoardRow:
+    union: Any
+    open: int = 0
+    flagged: int = 0
+    failed: int = 0
+    stale: int = 0  # never inspected, or not for too long
+
+    @property
+    def light(self) -> str:
+        if self.failed:
+            return "red"
+        return "yellow" if self.stale else "green"
+
+
+def site_board(*, actor: Actor, union: Any, day: date | None = None) -> list[SiteBoardRow]:
+    """Per child of ``union`` (and the union itself): its open sites, how many failed their
+    last inspection and how many are not inspected recently; one query."""
+    from gonghui.core.indicators.registry import Tree
+
+    day = day or timezone.localdate()
+    tree = Tree.of(union)
+    own = SiteBoardRow(union)
+    rows = {child.code: SiteBoardRow(child) for child in tree.children}
+    sites = last_inspections(
+        Site.objects.visible_to(actor).open_on(day).filter(union__path__startswith=union.path),
+        day,
+    ).values_list("union_id", "last_on", "last_passed")
+    limit = day - timedelta(days=settings.GONGHUI_SITE_INSPECTION_DAYS)
+    for union_id, last_on, last_passed in sites.iterator(chunk_size=5000):
+        code = tree.child_of.get(union_id)
+        row = rows[code] if code is not None else own
+        row.open += 1
+        if last_passed is False:
+            row.failed += 1
+        elif last_on is None or last_on < limit:
+            row.stale += 1
+        row.flagged = row.failed + row.stale
+    order = {"red": 0, "yellow": 1, "green": 2}
+    return [own, *sorted(rows.values(), key=lambda r: (order[r.light], r.union.code))]

@@ -5,19 +5,30 @@ opening), shared by the page and the sheet; one transaction; audited."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from gonghui.core.actors import Actor, user_of
+from gonghui.core.attachments import attachment_check, display_name, files_delete, storage_name
 from gonghui.core.audit import audit_record
 from gonghui.orgs.models import Union
 from gonghui.sites.geo import GCJ02, WGS84, city_box, to_gcj02
-from gonghui.sites.models import Facility, Site, SiteKind
+from gonghui.sites.models import (
+    Facility,
+    Inspection,
+    InspectionPhoto,
+    Site,
+    SiteKind,
+    checklist_of,
+)
 from gonghui.sites.permissions import require_edit
 
 ALL_DAY = "00:00-24:00"
@@ -161,3 +172,86 @@ def site_build(fields: SiteFields, *, actor: Any = None) -> Site:
         closed_on=fields.closed_on,
         created_by=user_of(actor) if actor is not None else None,
     )
+
+
+# --- inspections ------------------------------------------------------------------------------
+
+MAX_PHOTOS = 9
+
+
+def inspection_record(
+    *,
+    actor: Actor,
+    site: Site,
+    inspected_on: date,
+    inspector: str,
+    results: dict[str, bool],
+    note: str = "",
+    photos: Sequence[UploadedFile] = (),
+) -> Inspection:
+    """Record a check of ``site``: every checklist item passed or failed (each must be
+    answered, no other), on a day between its opening and today; every problem at once."""
+    require_edit(actor, site.union)
+    items = checklist_of(site)
+    problems: list[tuple[str, str]] = []
+    if inspected_on > timezone.localdate():
+        problems.append(("inspected_on", "检查日期不能晚于今天"))
+    if inspected_on < site.opened_on:
+        problems.append(("inspected_on", f"检查日期不能早于启用日期（{site.opened_on:%Y-%m-%d}）"))
+    if not inspector.strip():
+        problems.append(("inspector", "请填写检查人"))
+    unknown = [item for item in results if item not in items]
+    if unknown:
+        problems.append(("results", f"检查清单中没有：{'、'.join(unknown)}"))
+    if not items:
+        problems.append(("results", "该站点没有登记设施，无可检查项，请先补全设施"))
+    if len(photos) > MAX_PHOTOS:
+        problems.append(("photos", f"最多 {MAX_PHOTOS} 张照片"))
+    checked = []
+    for f in photos:
+        try:
+            checked.append((f, attachment_check(f, images_only=True)))
+        except ValidationError as exc:
+            problems += [("photos", m) for m in exc.messages]
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for field, message in problems:
+            errors.setdefault(field, []).append(message)
+        raise ValidationError(errors)
+    # An item not ticked is an item that failed: the form sends only the ticked ones.
+    answers = {item: bool(results.get(item, False)) for item in items}
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            inspection = Inspection.objects.create(
+                site=site,
+                inspected_on=inspected_on,
+                inspector=inspector.strip()[:50],
+                results=answers,
+                passed=all(answers.values()),
+                note=note.strip(),
+                created_by=user_of(actor),
+            )
+            for upload, content_type in checked:
+                photo = InspectionPhoto(
+                    inspection=inspection,
+                    original_name=display_name(upload.name or ""),
+                    content_type=content_type,
+                    size=upload.size or 0,
+                )
+                upload.seek(0)
+                photo.file.save(storage_name(content_type), upload, save=False)
+                written.append(photo.file.name or "")
+                photo.save()
+            failed = [i for i, ok in answers.items() if not ok]
+            audit_record(
+                actor=actor,
+                action="sites.inspection.create",
+                obj=inspection,
+                union=site.union,
+                summary=f"检查“{site.name}”：{'全部合格' if not failed else '不合格项 ' + '、'.join(failed)}",
+            )
+    except BaseException:
+        files_delete(written)
+        raise
+    return inspection

@@ -7,4 +7,10 @@ app_name = "sites"
 urlpatterns = [
     path("", views.site_list, name="list"),
     path("<int:site_id>/", views.site_detail, name="detail"),
+    path("board/", views.site_board, name="board"),
+    path(
+        "inspections/photos/<int:inspection_photo_id>/",
+        views.inspection_photo,
+        name="inspection_photo",
+    ),
 ]

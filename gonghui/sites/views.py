@@ -1,16 +1,24 @@
-"""Pages of 服务阵地: the registry (by kind and state) and a site with its facilities.
-Sites come in by the ``sites`` sheet. Thin: parse, call, render."""
+"""Pages of 服务阵地: the registry (by kind), a site with its facilities and inspections (and
+the form to record one), an inspection photo, the board per union. Sites come in by the
+``sites`` sheet. Thin: parse, call, render."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from gonghui.core.attachments import private_file_response
 from gonghui.core.middleware import request_actor
+from gonghui.orgs.selectors import union_of_page
 from gonghui.sites import selectors
-from gonghui.sites.models import SiteKind
+from gonghui.sites.forms import InspectionForm
+from gonghui.sites.models import SiteKind, checklist_of
 from gonghui.sites.permissions import may_edit
+from gonghui.sites.services import MAX_PHOTOS, inspection_record
 
 
 @require_GET
@@ -35,11 +43,68 @@ def site_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
 def site_detail(request: HttpRequest, site_id: int) -> HttpResponse:
-    site = selectors.access_site(actor=request_actor(request), site_id=site_id)
+    """A site with its facilities and inspection history; its staff record an inspection."""
+    actor = request_actor(request)
+    site = selectors.access_site(actor=actor, site_id=site_id)
+    items = checklist_of(site)
+    form = InspectionForm(request.POST or None, items=items)
+    photo_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection_record(
+                actor=actor,
+                site=site,
+                inspected_on=form.cleaned_data["inspected_on"],
+                inspector=form.cleaned_data["inspector"],
+                results=form.results(),
+                note=form.cleaned_data["note"],
+                photos=request.FILES.getlist("photos"),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                if field == "photos":
+                    photo_errors.extend(errors)
+                else:
+                    form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "已记录检查。")
+            return redirect("sites:detail", site_id=site.pk)
     return render(
         request,
         "sites/detail.html",
-        {"site": site, "facilities": [f.name for f in site.facilities.all()]},
+        {
+            "site": site,
+            "facilities": [f.name for f in site.facilities.all()],
+            "inspections": selectors.site_inspections(site=site),
+            "form": form,
+            "photo_errors": photo_errors,
+            "max_photos": MAX_PHOTOS,
+            "may_edit": may_edit(actor, site.union),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+def inspection_photo(request: HttpRequest, inspection_photo_id: int) -> FileResponse:
+    photo = selectors.access_inspection_photo(
+        actor=request_actor(request), photo_id=inspection_photo_id
+    )
+    return private_file_response(photo.file, photo.content_type, photo.original_name)
+
+
+@require_GET
+def site_board(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    union = union_of_page(actor=actor, code=request.GET.get("union") or None)
+    return render(
+        request,
+        "sites/board.html",
+        {
+            "union": union,
+            "rows": selectors.site_board(actor=actor, union=union),
+            "own_union": actor.union,
+            "days": settings.GONGHUI_SITE_INSPECTION_DAYS,
+        },
     )

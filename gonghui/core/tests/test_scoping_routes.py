@@ -331,6 +331,22 @@ def wuxing_site(world: World) -> str:
     return str(SiteFactory.create(union=world.yuehe, name=f"{world.yuehe.name}驿站").pk)
 
 
+def wuxing_inspection_photo(world: World) -> str:
+    """A photo of an inspection of a 月河 station."""
+    from gonghui.sites.models import Inspection, InspectionPhoto
+    from gonghui.sites.tests.factories import SiteFactory
+
+    site = SiteFactory.create(union=world.yuehe, name=f"{world.yuehe.name}检查站")
+    inspection = Inspection.objects.create(
+        site=site, inspected_on=date(2023, 6, 1), inspector=world.yuehe.name, passed=True
+    )
+    photo = InspectionPhoto(
+        inspection=inspection, original_name="检查.png", content_type="image/png", size=8
+    )
+    photo.file.save("inspection.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    return str(photo.pk)
+
+
 # For each URL parameter: how to make an object that belongs to 吴兴区 and give its
 # identifier. Every sample is made before each walk, so list pages have 吴兴 rows to leak.
 SAMPLES: dict[str, Callable[[World], str]] = {
@@ -358,6 +374,7 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "case_id": wuxing_case,
     "partnership_id": wuxing_partnership,
     "site_id": wuxing_site,
+    "inspection_photo_id": wuxing_inspection_photo,
 }
 # Parameters that name no scoped object: a valid value.
 UNSCOPED_SAMPLES: dict[str, str] = {
@@ -449,10 +466,14 @@ def nanxun_users(world: World) -> list[User]:
     ]
 
 
+# Routes that need a query to answer at all: asked where 吴兴's samples are.
+ROUTE_QUERIES = {"api/v1/sites/nearest": "?lng=120.093&lat=30.871"}
+
+
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.pattern or "/")
 def test_sibling_county_sees_nothing_of_wuxing(route: Route, world: World, client) -> None:
     values, scoped = sample_values(route, world)
-    url = route.url(values)
+    url = route.url(values) + ROUTE_QUERIES.get(route.pattern, "")
     users = nanxun_users(world)
     accounts = ("is_active", "role", "union_id", "pii_access", "password")
     active_before = list(User.objects.order_by("pk").values_list(*accounts))

@@ -1,0 +1,114 @@
+"""Inspections of sites: the checklist (五有 for culture sites, the facilities for others),
+every rule at once, photos, and the board that flags failed and stale sites."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from pytest_django.fixtures import Settings
+
+from gonghui.conftest import World
+from gonghui.sites.models import FIVE_HAS, Facility, Inspection, Site, SiteKind, checklist_of
+from gonghui.sites.selectors import site_board
+from gonghui.sites.services import inspection_record
+from gonghui.sites.tests.factories import SiteFactory
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+DAY = datetime.date(2023, 6, 20)
+
+
+def station(world: World, **kwargs: object) -> Site:
+    site = SiteFactory.create(union=world.yuehe, opened_on=datetime.date(2023, 1, 1), **kwargs)
+    site.facilities.set(Facility.objects.filter(name__in=["饮水", "充电", "卫生间"]))
+    return site
+
+
+def test_a_culture_site_is_checked_against_the_five_has(world: World) -> None:
+    site = SiteFactory.create(union=world.yuehe, kind=SiteKind.CULTURE_SITE)
+    assert checklist_of(site) == list(FIVE_HAS)
+
+
+def test_a_station_is_checked_against_its_facilities(world: World) -> None:
+    assert sorted(checklist_of(station(world))) == ["充电", "卫生间", "饮水"]
+
+
+def test_an_unticked_item_fails_the_inspection(world: World) -> None:
+    site = station(world)
+    made = inspection_record(
+        actor=world.township_staff,
+        site=site,
+        inspected_on=DAY,
+        inspector="张检查",
+        results={"饮水": True, "卫生间": True},
+        photos=[SimpleUploadedFile("现场.png", PNG)],
+    )
+    assert (made.passed, made.failed_items, made.photos.count()) == (False, ["充电"], 1)
+
+
+def test_every_problem_of_an_inspection_is_given_at_once(world: World) -> None:
+    site = station(world)
+    with pytest.raises(ValidationError) as caught:
+        inspection_record(
+            actor=world.township_staff,
+            site=site,
+            inspected_on=datetime.date(2022, 12, 31),
+            inspector=" ",
+            results={"游泳池": True},
+            photos=[SimpleUploadedFile("x.png", b"%PDF-1.4")],
+        )
+    assert caught.value.message_dict == {
+        "inspected_on": ["检查日期不能早于启用日期（2023-01-01）"],
+        "inspector": ["请填写检查人"],
+        "results": ["检查清单中没有：游泳池"],
+        "photos": ["文件“x.png”不是图片（JPEG 或 PNG）（按文件内容判断，与文件名无关）。"],
+    }
+    assert not Inspection.objects.exists()
+
+
+def test_the_board_lights_failed_and_stale_sites(world: World, settings: Settings) -> None:
+    settings.GONGHUI_SITE_INSPECTION_DAYS = 90
+    today = timezone.localdate()
+    failed = station(world)
+    Inspection.objects.create(
+        site=failed, inspected_on=today, inspector="甲", results={"饮水": False}, passed=False
+    )
+    stale = SiteFactory.create(union=world.zhili, opened_on=datetime.date(2023, 1, 1))
+    Inspection.objects.create(
+        site=stale,
+        inspected_on=today - datetime.timedelta(days=91),
+        inspector="乙",
+        results={},
+        passed=True,
+    )
+    rows = {r.union.code: r for r in site_board(actor=world.wuxing_staff, union=world.wuxing)}
+    assert (rows[world.yuehe.code].failed, rows[world.yuehe.code].light) == (1, "red")
+    assert (rows[world.zhili.code].stale, rows[world.zhili.code].light) == (1, "yellow")
+
+
+def test_the_site_page_records_an_inspection(world: World, client_as) -> None:
+    site = station(world)
+    response = client_as(world.township_staff).post(
+        f"/sites/{site.pk}/",
+        {
+            "inspected_on": "2023-06-20",
+            "inspector": "张检查",
+            "item_0": "on",
+            "item_1": "on",
+            "item_2": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert Inspection.objects.get().passed is True
+
+
+def test_the_site_page_gives_the_reason_beside_the_date(world: World, client_as) -> None:
+    site = station(world)
+    page = client_as(world.township_staff).post(
+        f"/sites/{site.pk}/", {"inspected_on": "2099-01-01", "inspector": "张检查"}
+    )
+    assert page.status_code == 400
+    assert "检查日期不能晚于今天" in page.content.decode()
