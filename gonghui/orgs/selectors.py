@@ -229,3 +229,20 @@ def joint_unions_of(*, township: Union) -> QuerySet[Union]:
     return Union.objects.filter(path__startswith=township.path, kind=Union.Kind.JOINT).order_by(
         "code"
     )
+
+
+# Cities whose district map we serve (ECharts map name, registered by the vendored file).
+MAPS = {"3305": "湖州"}
+
+
+def map_names(children: list[Union]) -> dict[str, str]:
+    """The map's district names of a city's children: their region's name (吴兴区), which is
+    how the map file names its features; one query."""
+    from gonghui.orgs.models import Region
+
+    regions = dict(
+        Region.objects.filter(pk__in=[c.region_id for c in children if c.region_id]).values_list(
+            "pk", "name"
+        )
+    )
+    return {c.code: regions.get(c.region_id) or c.name.removesuffix("总工会") for c in children}

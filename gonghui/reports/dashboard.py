@@ -23,7 +23,8 @@ from gonghui.core.indicators.registry import (
     indicator_values,
     indicators,
 )
-from gonghui.orgs.models import Region, Union
+from gonghui.orgs.models import Union
+from gonghui.orgs.selectors import MAPS, map_names
 from gonghui.reports.dispatch import DispatchRow, dispatch_table
 
 # The figures on the cards, in registry order; keys not registered (yet) are left out.
@@ -44,8 +45,6 @@ KEY_FIGURES = (
 DEFAULT_INDICATOR = "members_new"
 # A township may have hundreds of grassroots unions: the ranked chart shows the first ones.
 RANKED_LIMIT = 20
-# Cities whose district map we serve (ECharts map name, registered by the vendored file).
-MAPS = {"3305": "湖州"}
 
 
 def month_parse(text: str, today: date) -> tuple[int, int] | None:
@@ -163,17 +162,6 @@ def _competition_ranks(values: list[tuple[str, Decimal]], lower_first: bool) -> 
     return ranks
 
 
-def _map_names(children: list[Union]) -> dict[str, str]:
-    """The map's district names of the children: their region's name (吴兴区), which is
-    how the map file names its features; one query."""
-    regions = dict(
-        Region.objects.filter(pk__in=[c.region_id for c in children if c.region_id]).values_list(
-            "pk", "name"
-        )
-    )
-    return {c.code: regions.get(c.region_id) or c.name.removesuffix("总工会") for c in children}
-
-
 def dashboard_charts(
     *, union: Union, year: int, month: int, indicator: Indicator, tree: Tree | None = None
 ) -> dict[str, Any]:
@@ -193,7 +181,7 @@ def dashboard_charts(
     known = [(c.code, v) for c in tree.children if (v := ytd_values.child(c.code)) is not None]
     ranks = _competition_ranks(known, lower)
     map_name = MAPS.get(union.code)
-    names = _map_names(tree.children) if map_name else {}
+    names = map_names(tree.children) if map_name else {}
     children = [
         {
             "code": c.code,

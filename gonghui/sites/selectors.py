@@ -13,7 +13,7 @@ from django.utils import timezone
 from gonghui.core.actors import Actor
 from gonghui.core.scoping import access
 from gonghui.sites.geo import box_around, haversine_m
-from gonghui.sites.models import Inspection, InspectionPhoto, Site
+from gonghui.sites.models import Inspection, InspectionPhoto, Site, SiteKind
 
 PAGE = 50
 
@@ -176,3 +176,70 @@ def site_board(*, actor: Actor, union: Any, day: date | None = None) -> list[Sit
         row.flagged = row.failed + row.stale
     order = {"red": 0, "yellow": 1, "green": 2}
     return [own, *sorted(rows.values(), key=lambda r: (order[r.light], r.union.code))]
+
+
+# --- the map ----------------------------------------------------------------------------------
+
+MAP_POINTS = 5000
+MAP_LIST = 100
+STATES = (("open", "开放"), ("closed", "未开放或停用"), ("all", "全部"))
+
+
+@dataclass
+class MapFilters:
+    union: Any
+    kind: str = ""
+    facility: str = ""
+    state: str = "open"
+
+
+def map_filters(*, actor: Actor, params: Any) -> MapFilters:
+    from gonghui.orgs.selectors import union_of_page
+
+    union = union_of_page(actor=actor, code=params.get("union") or None)
+    kind = params.get("kind", "")
+    state = params.get("state", "open")
+    return MapFilters(
+        union=union,
+        kind=kind if kind in SiteKind.values else "",
+        facility=str(params.get("facility", ""))[:32],
+        state=state if state in dict(STATES) else "open",
+    )
+
+
+def map_sites(*, actor: Actor, filters: MapFilters, day: date | None = None) -> QuerySet[Site]:
+    day = day or timezone.localdate()
+    sites = Site.objects.visible_to(actor).filter(union__path__startswith=filters.union.path)
+    if filters.state == "open":
+        sites = sites.open_on(day)
+    elif filters.state == "closed":
+        sites = sites.exclude(pk__in=Site.objects.open_on(day).values("pk"))
+    if filters.kind:
+        sites = sites.filter(kind=filters.kind)
+    if filters.facility:
+        sites = sites.filter(facilities__name=filters.facility)
+    return sites.select_related("union").order_by("code")
+
+
+def map_points(*, actor: Actor, filters: MapFilters) -> list[dict[str, Any]]:
+    """The filtered sites as the map draws them (at most MAP_POINTS)."""
+    labels = dict(SiteKind.choices)
+    return [
+        {
+            "id": pk,
+            "code": code,
+            "name": name,
+            "kind": kind,
+            "kind_label": labels.get(kind, kind),
+            "value": [lng, lat],
+        }
+        for pk, code, name, kind, lng, lat in map_sites(actor=actor, filters=filters).values_list(
+            "pk", "code", "name", "kind", "gcj_lng", "gcj_lat"
+        )[:MAP_POINTS]
+    ]
+
+
+def facility_names(*, union: Any) -> list[str]:
+    from gonghui.sites.services import facilities_for
+
+    return list(facilities_for(union))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.site_list, name="list"),
     path("<int:site_id>/", views.site_detail, name="detail"),
     path("board/", views.site_board, name="board"),
+    path("map/", views.site_map, name="map"),
     path(
         "inspections/photos/<int:inspection_photo_id>/",
         views.inspection_photo,

@@ -9,11 +9,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from gonghui.core.attachments import private_file_response
 from gonghui.core.middleware import request_actor
-from gonghui.orgs.selectors import union_of_page
+from gonghui.orgs.selectors import MAPS, map_names, union_children, union_choices, union_of_page
 from gonghui.sites import selectors
 from gonghui.sites.forms import InspectionForm
 from gonghui.sites.models import SiteKind, checklist_of
@@ -106,5 +107,36 @@ def site_board(request: HttpRequest) -> HttpResponse:
             "rows": selectors.site_board(actor=actor, union=union),
             "own_union": actor.union,
             "days": settings.GONGHUI_SITE_INSPECTION_DAYS,
+        },
+    )
+
+
+@require_GET
+def site_map(request: HttpRequest) -> HttpResponse:
+    """The staff map: the sites of a union's subtree as points on the city's offline map,
+    by kind, facility and state, with a list beside it; a county drills down."""
+    actor = request_actor(request)
+    filters = selectors.map_filters(actor=actor, params=request.GET)
+    union = filters.union
+    city = union if union.level == "city" else None
+    children = list(union_children(actor=actor, union=city)) if city is not None else []
+    names = map_names(children) if city is not None and MAPS.get(city.code) else {}
+    return render(
+        request,
+        "sites/map.html",
+        {
+            "filters": filters,
+            "kinds": SiteKind.choices,
+            "states": selectors.STATES,
+            "facilities": selectors.facility_names(union=union),
+            "unions": union_choices(actor=actor),
+            "rows": selectors.map_sites(actor=actor, filters=filters)[: selectors.MAP_LIST],
+            "map_data": {
+                "map": MAPS.get(union.code[:4], ""),
+                "points": selectors.map_points(actor=actor, filters=filters),
+                "regions": {names[c.code]: c.code for c in children if c.code in names},
+                "drill": union.level != "city",
+                "site_url": reverse("sites:detail", args=[0]),
+            },
         },
     )

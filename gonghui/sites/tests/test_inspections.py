@@ -112,3 +112,29 @@ def test_the_site_page_gives_the_reason_beside_the_date(world: World, client_as)
     )
     assert page.status_code == 400
     assert "检查日期不能晚于今天" in page.content.decode()
+
+
+# --- the staff map --------------------------------------------------------------------------
+
+
+def test_the_map_gives_the_points_of_the_scope_filtered(world: World, client_as) -> None:
+    water = station(world, code="W1", name="有水的站")
+    SiteFactory.create(union=world.yuehe, code="N1", name="无设施的站")
+    SiteFactory.create(union=world.nanxun_town, code="X1", name="南浔的站")
+    page = client_as(world.wuxing_staff).get("/sites/map/", {"facility": "饮水"})
+    points = page.context["map_data"]["points"]
+    assert [p["code"] for p in points] == [water.code]
+    assert points[0]["value"] == [water.gcj_lng, water.gcj_lat]
+    assert "南浔的站" not in page.content.decode()
+
+
+def test_the_city_map_names_its_counties_for_the_drill_down(world: World, client_as) -> None:
+    from gonghui.orgs.models import Region
+
+    region, _ = Region.objects.get_or_create(
+        code="330502", defaults={"name": "吴兴区", "level": Region.Level.COUNTY}
+    )
+    world.wuxing.region = region
+    world.wuxing.save(update_fields=["region"])
+    data = client_as(world.city_admin).get("/sites/map/").context["map_data"]
+    assert (data["map"], data["regions"]["吴兴区"], data["drill"]) == ("湖州", "330502", False)

@@ -1,0 +1,43 @@
+"""The staff map in real Chromium at 375 px and 1440 px: the points are drawn on the
+vendored map, nothing is fetched from outside the server, the page does not spill."""
+
+from __future__ import annotations
+
+import pytest
+
+from gonghui.conftest import World, build_world
+from gonghui.sites.tests.factories import SiteFactory
+from gonghui.testing.browser import SCREENSHOTS, log_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def live_world(transactional_db: None) -> World:
+    world = build_world()
+    SiteFactory.create(union=world.yuehe, code="WX1", name="月河骑手驿站")
+    return world
+
+
+@pytest.mark.parametrize("width", [375, 1440])
+def test_the_map_draws_from_our_own_server(
+    live_world: World, live_server, browser, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None,
+    )
+    try:
+        log_in(page, live_server.url, "wuxing_staff")
+        page.goto(f"{live_server.url}/sites/map/")
+        page.wait_for_selector("[data-testid=site-map] canvas")
+        assert "月河骑手驿站" in page.inner_text("[data-testid=map-list]")
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"sites-map-{width}.png"), full_page=True)
+    finally:
+        context.close()
+    assert outside == []
