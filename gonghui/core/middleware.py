@@ -23,6 +23,7 @@ PUBLIC_PREFIXES = (
     "/favicon.ico",
     "/healthz",
     "/notice/",
+    "/sites/public/",  # the public station map (gonghui.sites)
 )
 
 

@@ -243,3 +243,68 @@ def facility_names(*, union: Any) -> list[str]:
     from gonghui.sites.services import facilities_for
 
     return list(facilities_for(union))
+
+
+# --- the public station map ----------------------------------------------------------------
+
+PUBLIC_SIZE = 50
+
+
+@dataclass
+class PublicStation:
+    site: Site
+    facilities: list[str]
+    distance_m: int | None = None
+
+    @property
+    def distance_text(self) -> str:
+        """850 米, 1.2 公里: as a person reads a distance."""
+        if self.distance_m is None:
+            return ""
+        if self.distance_m < 1000:
+            return f"{self.distance_m} 米"
+        return f"{self.distance_m / 1000:.1f} 公里"
+
+
+def public_stations(
+    *,
+    kind: str = SiteKind.OUTDOOR_STATION,
+    township: Any = None,
+    near: tuple[float, float] | None = None,
+    limit: int = 10,
+) -> list[PublicStation]:
+    """Open sites for anyone (no login): near a GCJ-02 point, or of a township, or the
+    first of all by code. Only what a station shows at its door: name, address, hours,
+    facilities; nothing of who keeps it."""
+    today = timezone.localdate()
+    distances: dict[str, int] = {}
+    if near is not None:
+        found = sites_nearest(lng=near[0], lat=near[1], kind=kind, limit=limit, day=today)
+        distances = {n.code: round(n.distance_m) for n in found}
+        rows = list(
+            Site.objects.filter(code__in=distances)
+            .prefetch_related("facilities")
+            .only("id", "code", "name", "kind", "address", "hours", "gcj_lng", "gcj_lat")
+        )
+        rows.sort(key=lambda s: (distances[s.code], s.code))
+    else:
+        sites = Site.objects.open_on(today).filter(kind=kind)
+        if township is not None:
+            sites = sites.filter(union=township)
+        rows = list(
+            sites.prefetch_related("facilities")
+            .only("id", "code", "name", "kind", "address", "hours", "gcj_lng", "gcj_lat")
+            .order_by("code")[:PUBLIC_SIZE]
+        )
+    return [
+        PublicStation(s, [f.name for f in s.facilities.all()], distances.get(s.code)) for s in rows
+    ]
+
+
+def public_townships() -> list[Any]:
+    """The townships with an open station, for the public page's chooser."""
+    from gonghui.orgs.models import Union
+
+    today = timezone.localdate()
+    ids = Site.objects.open_on(today).values("union_id")
+    return list(Union.objects.filter(pk__in=ids).only("id", "code", "name").order_by("code"))

@@ -433,9 +433,11 @@ def sample_values(route: Route, world: World) -> tuple[dict[str, str], bool]:
     return values, scoped
 
 
-def test_public_routes_are_only_login_health_and_notices() -> None:
-    # The public notice (公示) shows masked names only: see test_workflow_pages.py.
+def test_public_routes_are_only_login_health_notices_and_stations() -> None:
+    # The public notice (公示) shows masked names only: see test_workflow_pages.py; the
+    # station map shows stations only: see sites/tests/test_inspections.py.
     assert {r.pattern for r in PUBLIC_ROUTES} == {
+        "sites/public/",
         "accounts/login/",
         "accounts/reset/",
         "favicon.ico",

@@ -41,3 +41,33 @@ def test_the_map_draws_from_our_own_server(
     finally:
         context.close()
     assert outside == []
+
+
+@pytest.mark.parametrize("width", [375, 1440])
+def test_the_public_map_finds_the_nearest_from_the_browsers_position(
+    live_world: World, live_server, browser, width: int
+) -> None:
+    # The browser says it stands (WGS-84) where the station is (GCJ-02, about 500 m away).
+    context = browser.new_context(
+        viewport={"width": width, "height": 900},
+        locale="zh-CN",
+        geolocation={"longitude": 120.0884, "latitude": 30.8734},
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None,
+    )
+    try:
+        page.goto(f"{live_server.url}/sites/public/")
+        page.click("[data-testid=near-me]")
+        page.wait_for_selector("[data-testid=distance]")
+        assert "月河骑手驿站" in page.inner_text("[data-testid=stations]")
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"sites-public-{width}.png"), full_page=True)
+    finally:
+        context.close()
+    assert outside == []

@@ -138,3 +138,45 @@ def test_the_city_map_names_its_counties_for_the_drill_down(world: World, client
     world.wuxing.save(update_fields=["region"])
     data = client_as(world.city_admin).get("/sites/map/").context["map_data"]
     assert (data["map"], data["regions"]["吴兴区"], data["drill"]) == ("湖州", "330502", False)
+
+
+# --- the public station map ------------------------------------------------------------------
+
+
+def test_the_public_map_needs_no_login_and_lists_open_stations(world: World, client) -> None:
+    station(world, code="P1", name="月河骑手驿站", address="红丰路1号")
+    SiteFactory.create(
+        union=world.yuehe, code="P2", name="已停用的站", closed_on=datetime.date(2023, 7, 1)
+    )
+    page = client.get("/sites/public/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "月河骑手驿站" in text and "红丰路1号" in text and "饮水" in text
+    assert "已停用的站" not in text
+
+
+def test_the_public_map_shows_no_one_and_nothing_internal(world: World, client) -> None:
+    station(world, code="P1", name="月河骑手驿站")
+    text = client.get("/sites/public/").content.decode()
+    for internal in (world.township_staff.username, "created_by", "P1"):
+        assert internal not in text
+
+
+def test_nearest_to_a_browser_position_converts_it_from_wgs84(world: World, client) -> None:
+    from gonghui.sites.geo import gcj02_to_wgs84
+
+    station(world, code="P1", name="近的站", gcj_lng=120.1, gcj_lat=30.9)
+    station(world, code="P2", name="远的站", gcj_lng=120.2, gcj_lat=30.9)
+    lng, lat = gcj02_to_wgs84(120.1, 30.9)
+    page = client.get(
+        "/sites/public/", {"lng": f"{lng:.6f}", "lat": f"{lat:.6f}", "system": "wgs84"}
+    )
+    stations = page.context["stations"]
+    assert [s.site.name for s in stations] == ["近的站", "远的站"]
+    assert stations[0].distance_text == "0 米"
+    assert stations[1].distance_text == "9.5 公里"  # 0.1° of longitude at 30.9°N
+
+
+def test_a_position_outside_the_city_asks_for_a_township(world: World, client) -> None:
+    page = client.get("/sites/public/", {"lng": "116.4", "lat": "39.9"})
+    assert "您的位置不在本市范围内" in page.content.decode()
