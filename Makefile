@@ -75,7 +75,7 @@ check: lint typecheck test
 # Each benchmark prints its table and writes bench/results/<name>.json (see bench/README.md).
 # (bench.dispatch measures the configured database; here, a fresh PostgreSQL with the city
 # data set.)
-BENCHMARKS := import_members approvals load
+BENCHMARKS := import_members approvals load nearest
 bench: setup system-deps
 	@for b in $(BENCHMARKS); do $(RUN) python -m bench.$$b || exit $$?; done
 	$(RUN) python -m bench.dispatch --fresh-postgres --scale city
