@@ -15,5 +15,6 @@ class SitesConfig(modules.ModuleConfig):
                 "sites.site.import": "导入服务阵地",
                 "sites.site.export": "导出服务阵地",
                 "sites.inspection.create": "检查服务阵地",
+                "sites.visitors.record": "登记服务人次",
             }
         )

@@ -30,3 +30,8 @@ class InspectionForm(forms.Form):
 
     def results(self) -> dict[str, bool]:
         return {item: bool(self.cleaned_data.get(f"item_{n}")) for n, item in enumerate(self.items)}
+
+
+class VisitorsForm(forms.Form):
+    day = forms.DateField(label="日期", widget=forms.DateInput(attrs={**INPUT, "type": "date"}))
+    count = forms.IntegerField(label="服务人次", min_value=0, widget=forms.NumberInput(attrs=INPUT))

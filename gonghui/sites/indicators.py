@@ -4,9 +4,11 @@ day they opened, and the sites open at a period's end, at the township they stan
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from gonghui.core.indicators import (
     Indicator,
@@ -21,7 +23,7 @@ from gonghui.core.indicators import (
 )
 from gonghui.core.indicators.writing import Piece, Writer, sentence, with_
 from gonghui.orgs.models import Union
-from gonghui.sites.models import Site, SiteKind
+from gonghui.sites.models import Inspection, Site, SiteKind, SiteVisitors
 
 SECTION = "阵地建设"
 
@@ -41,8 +43,13 @@ def _sites(w: Writer) -> list[Piece]:
         ),
         *sentence(
             f"{w.stock_time}，{w.area}",
-            [w.nonzero("outdoor_stations_open", "开放户外劳动者服务站点")],
+            [
+                with_(w.nonzero("sites_open", "开放各类服务阵地"), w.parts("sites_open")),
+                w.optional("sites_compliance_rate", "检查合格率"),
+                w.optional("sites_inspection_overdue", "尚有", "个未按时检查", sep="；"),
+            ],
         ),
+        *sentence(f"{w.flow_time}，", [w.optional("site_visitors", "各阵地服务职工")]),
     ]
 
 
@@ -51,7 +58,16 @@ section_register(
         SECTION,
         order=70,
         writer=_sites,
-        spoken=("outdoor_stations_new", "worker_sites_new", "outdoor_stations_open"),
+        spoken=(
+            "outdoor_stations_new",
+            "worker_sites_new",
+            "outdoor_stations_open",
+            "sites_open",
+            "sites_inspection_overdue",
+            "sites_inspected_ok",
+            "sites_compliance_rate",
+            "site_visitors",
+        ),
     )
 )
 
@@ -152,5 +168,153 @@ indicator_register(
         seed="（站点总数，半年报未单列）",
         counts="期末已启用、未停用的户外劳动者服务站点（暂停开放的也计入）。",
         order=30,
+    )
+)
+
+
+def _open_by_kind(path: str, period: Period) -> dict[str, Any]:
+    labels = dict(SiteKind.choices)
+    rows = (
+        Site.objects.filter(union__path__startswith=path)
+        .filter(_open_at_end(period))
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {labels.get(r["kind"], r["kind"]): r["n"] for r in rows}
+
+
+def _sites_open(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+    return per_period(
+        Site.objects.all(),
+        owner="union_id",
+        path_field="union__path",
+        path=path,
+        periods=periods,
+        condition=_open_at_end,
+    )
+
+
+def _last_inspection(p: Period) -> Any:
+    """Per site: its last inspection on or before the period's end, and whether it passed."""
+    latest = Inspection.objects.filter(site=OuterRef("pk"), inspected_on__lte=p.end).order_by(
+        "-inspected_on", "-id"
+    )
+    return latest
+
+
+def _inspections(kind: str) -> Any:
+    """Open sites at each period's end that are ``stale`` (not inspected within
+    GONGHUI_SITE_INSPECTION_DAYS of it) or ``ok`` (their last inspection in that window passed
+    every item): one grouped query per period."""
+
+    def query(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+        result: list[dict[int, Any]] = []
+        for p in periods:
+            limit = p.end - timedelta(days=settings.GONGHUI_SITE_INSPECTION_DAYS)
+            latest = _last_inspection(p)
+            sites = Site.objects.filter(_open_at_end(p)).annotate(
+                last_on=Subquery(latest.values("inspected_on")[:1]),
+                last_passed=Subquery(latest.values("passed")[:1]),
+            )
+            if len(path) > Union.steplen:
+                sites = sites.filter(union__path__startswith=path)
+            if kind == "stale":
+                sites = sites.filter(Q(last_on__isnull=True) | Q(last_on__lt=limit))
+            else:
+                sites = sites.filter(last_on__gte=limit, last_passed=True)
+            result.append(
+                dict(
+                    sites.order_by()
+                    .values_list("union_id")
+                    .annotate(n=Count("pk"))
+                    .values_list("union_id", "n")
+                )
+            )
+        return result
+
+    return query
+
+
+def _visitors(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+    return per_period(
+        SiteVisitors.objects.all(),
+        owner="site__union_id",
+        path_field="site__union__path",
+        path=path,
+        periods=periods,
+        condition=lambda p: within("day", p),
+        amount="count",
+        prefilter=any_within("day", periods),
+    )
+
+
+indicator_register(
+    Indicator(
+        key="sites_open",
+        label="开放的服务阵地",
+        unit="个",
+        section=SECTION,
+        kind="stock",
+        query=_sites_open,
+        breakdown=_open_by_kind,
+        breakdown_label="类型",
+        seed="（各类阵地总数，半年报未单列）",
+        counts="期末已启用、未停用的各类服务阵地，按类型细分。",
+        order=40,
+    )
+)
+indicator_register(
+    Indicator(
+        key="sites_inspection_overdue",
+        label="未按时检查的阵地",
+        unit="个",
+        section=SECTION,
+        kind="stock",
+        query=_inspections("stale"),
+        better="lower",
+        seed="（阵地管理：检查逾期）",
+        counts="期末开放、此前规定天数内没有检查记录的阵地（天数见 GONGHUI_SITE_INSPECTION_DAYS）。",
+        order=50,
+    )
+)
+indicator_register(
+    Indicator(
+        key="sites_inspected_ok",
+        label="按时检查且合格的阵地",
+        unit="个",
+        section=SECTION,
+        kind="stock",
+        query=_inspections("ok"),
+        seed="（阵地管理：检查合格）",
+        counts="期末开放、规定天数内最近一次检查全部合格的阵地。",
+        order=60,
+    )
+)
+indicator_register(
+    Indicator(
+        key="sites_compliance_rate",
+        label="阵地检查合格率",
+        unit="%",
+        section=SECTION,
+        kind="ratio",
+        numerator="sites_inspected_ok",
+        denominator="sites_open",
+        seed="（五有阵地、站点设施达标）",
+        counts="按时检查且合格的阵地 ÷ 开放的阵地。",
+        order=70,
+    )
+)
+indicator_register(
+    Indicator(
+        key="site_visitors",
+        label="阵地服务人次",
+        unit="人次",
+        section=SECTION,
+        kind="flow",
+        query=_visitors,
+        seed="（站点使用情况，半年报未单列）",
+        counts="日期在期间内的各阵地登记的服务人次之和，计入阵地所在乡镇（街道）。",
+        order=80,
     )
 )

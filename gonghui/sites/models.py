@@ -202,3 +202,31 @@ class InspectionPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class SiteVisitors(models.Model):
+    """How many people a site served on a day (a count its keeper records)."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="visitor_days")
+    day = models.DateField("日期")
+    count = models.PositiveIntegerField("服务人次")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ThroughSiteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "服务人次"
+        verbose_name_plural = "服务人次"
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "day"], name="site_visitors_daily"),
+            models.CheckConstraint(
+                condition=models.Q(count__lte=100_000), name="site_visitors_bounded"
+            ),
+        ]
+        indexes = [models.Index(fields=["day"], name="site_visitors_day")]
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.day:%Y-%m-%d} {self.count}"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from gonghui.core.actors import Actor
 from gonghui.core.scoping import access
 from gonghui.sites.geo import box_around, haversine_m
-from gonghui.sites.models import Inspection, InspectionPhoto, Site, SiteKind
+from gonghui.sites.models import Inspection, InspectionPhoto, Site, SiteKind, SiteVisitors
 
 PAGE = 50
 
@@ -308,3 +308,8 @@ def public_townships() -> list[Any]:
     today = timezone.localdate()
     ids = Site.objects.open_on(today).values("union_id")
     return list(Union.objects.filter(pk__in=ids).only("id", "code", "name").order_by("code"))
+
+
+def site_visitor_days(*, site: Site, days: int = 14) -> list[SiteVisitors]:
+    """The latest days with a visitor count."""
+    return list(SiteVisitors.objects.filter(site=site).order_by("-day")[:days])

@@ -27,6 +27,7 @@ from gonghui.sites.models import (
     InspectionPhoto,
     Site,
     SiteKind,
+    SiteVisitors,
     checklist_of,
 )
 from gonghui.sites.permissions import require_edit
@@ -255,3 +256,38 @@ def inspection_record(
         files_delete(written)
         raise
     return inspection
+
+
+# --- visitors ---------------------------------------------------------------------------------
+
+MAX_VISITORS = 100_000
+
+
+def visitors_record(*, actor: Actor, site: Site, day: date, count: int) -> SiteVisitors:
+    """The number of people ``site`` served on ``day``; a second entry for the day replaces
+    the first (the keeper corrects a count)."""
+    require_edit(actor, site.union)
+    problems: list[tuple[str, str]] = []
+    if day > timezone.localdate():
+        problems.append(("day", "日期不能晚于今天"))
+    if day < site.opened_on or (site.closed_on is not None and day >= site.closed_on):
+        problems.append(("day", "这一天站点未开放"))
+    if not 0 <= count <= MAX_VISITORS:
+        problems.append(("count", f"服务人次应在 0 至 {MAX_VISITORS} 之间"))
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for field, message in problems:
+            errors.setdefault(field, []).append(message)
+        raise ValidationError(errors)
+    with transaction.atomic():
+        row, created = SiteVisitors.objects.update_or_create(
+            site=site, day=day, defaults={"count": count, "recorded_by": user_of(actor)}
+        )
+        audit_record(
+            actor=actor,
+            action="sites.visitors.record",
+            obj=site,
+            union=site.union,
+            summary=f"“{site.name}”{day:%Y-%m-%d}服务 {count} 人次{'' if created else '（更正）'}",
+        )
+    return row

@@ -16,10 +16,10 @@ from gonghui.core.attachments import private_file_response
 from gonghui.core.middleware import request_actor
 from gonghui.orgs.selectors import MAPS, map_names, union_children, union_choices, union_of_page
 from gonghui.sites import selectors
-from gonghui.sites.forms import InspectionForm
+from gonghui.sites.forms import InspectionForm, VisitorsForm
 from gonghui.sites.models import SiteKind, checklist_of
 from gonghui.sites.permissions import may_edit
-from gonghui.sites.services import MAX_PHOTOS, inspection_record
+from gonghui.sites.services import MAX_PHOTOS, inspection_record, visitors_record
 
 
 @require_GET
@@ -45,14 +45,17 @@ def site_list(request: HttpRequest) -> HttpResponse:
 
 
 def site_detail(request: HttpRequest, site_id: int) -> HttpResponse:
-    """A site with its facilities and inspection history; its staff record an inspection."""
+    """A site with its facilities, inspection history and visitor counts; its staff record
+    an inspection or a day's visitors."""
     actor = request_actor(request)
     site = selectors.access_site(actor=actor, site_id=site_id)
     items = checklist_of(site)
-    form = InspectionForm(request.POST or None, items=items)
+    action = request.POST.get("action", "inspection") if request.method == "POST" else ""
+    form = InspectionForm(request.POST if action == "inspection" else None, items=items)
+    visitors = VisitorsForm(request.POST if action == "visitors" else None)
     photo_errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        try:
+    try:
+        if action == "inspection" and form.is_valid():
             inspection_record(
                 actor=actor,
                 site=site,
@@ -62,15 +65,19 @@ def site_detail(request: HttpRequest, site_id: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 photos=request.FILES.getlist("photos"),
             )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                if field == "photos":
-                    photo_errors.extend(errors)
-                else:
-                    form.add_error(field if field in form.fields else None, errors)
-        else:
             messages.success(request, "已记录检查。")
             return redirect("sites:detail", site_id=site.pk)
+        if action == "visitors" and visitors.is_valid():
+            visitors_record(actor=actor, site=site, **visitors.cleaned_data)
+            messages.success(request, "已登记服务人次。")
+            return redirect("sites:detail", site_id=site.pk)
+    except ValidationError as exc:
+        target = form if action == "inspection" else visitors
+        for field, errors in exc.message_dict.items():
+            if field == "photos":
+                photo_errors.extend(errors)
+            else:
+                target.add_error(field if field in target.fields else None, errors)
     return render(
         request,
         "sites/detail.html",
@@ -78,7 +85,9 @@ def site_detail(request: HttpRequest, site_id: int) -> HttpResponse:
             "site": site,
             "facilities": [f.name for f in site.facilities.all()],
             "inspections": selectors.site_inspections(site=site),
+            "visitor_days": selectors.site_visitor_days(site=site),
             "form": form,
+            "visitors": visitors,
             "photo_errors": photo_errors,
             "max_photos": MAX_PHOTOS,
             "may_edit": may_edit(actor, site.union),

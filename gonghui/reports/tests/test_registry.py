@@ -305,8 +305,10 @@ def _count_queries(union: Union) -> int:
 
 # Tree.of 2, one per indicator, two for the ratio (its parts) and for the member flows
 # and stocks that follow transfers (a second query over the transfers), one per period
-# for the plans covering its end (mutual_aid_enrolled), two for the days to payment.
-MAX_QUERIES = 43
+# for the plans covering its end (mutual_aid_enrolled), two for the days to payment, one
+# per period for each of the sites' inspection stocks (their last inspection before the
+# period's end), and the ratio's parts again.
+MAX_QUERIES = 55
 
 
 @pytest.mark.parametrize("more_counties", [0, 4], ids=["2 children", "6 children"])

@@ -180,3 +180,66 @@ def test_nearest_to_a_browser_position_converts_it_from_wgs84(world: World, clie
 def test_a_position_outside_the_city_asks_for_a_township(world: World, client) -> None:
     page = client.get("/sites/public/", {"lng": "116.4", "lat": "39.9"})
     assert "您的位置不在本市范围内" in page.content.decode()
+
+
+# --- visitors and the inspection indicators ---------------------------------------------------
+
+
+def test_a_days_visitors_are_recorded_and_corrected(world: World) -> None:
+    from gonghui.sites.models import SiteVisitors
+    from gonghui.sites.services import visitors_record
+
+    site = station(world)
+    visitors_record(actor=world.township_staff, site=site, day=DAY, count=30)
+    visitors_record(actor=world.township_staff, site=site, day=DAY, count=35)
+    assert list(SiteVisitors.objects.values_list("count", flat=True)) == [35]
+
+
+def test_visitors_on_a_day_the_site_was_not_open_are_refused(world: World) -> None:
+    from gonghui.sites.services import visitors_record
+
+    with pytest.raises(ValidationError, match="这一天站点未开放"):
+        visitors_record(
+            actor=world.township_staff, site=station(world), day=datetime.date(2022, 12, 1), count=3
+        )
+
+
+def test_inspection_stocks_at_the_end_of_june(world: World, settings: Settings) -> None:
+    """Three open stations at June's end: one passed on 06-01, one failed on 06-10, one last
+    inspected 2023-01-02 (over 90 days before 06-30); a fourth closed in May is left out."""
+    from gonghui.core.indicators.periods import Period
+    from gonghui.core.indicators.registry import indicator_get, indicator_values
+    from gonghui.sites.models import SiteVisitors
+
+    settings.GONGHUI_SITE_INSPECTION_DAYS = 90
+    for n, (day, passed) in enumerate(
+        (
+            (datetime.date(2023, 6, 1), True),
+            (datetime.date(2023, 6, 10), False),
+            (datetime.date(2023, 1, 2), True),
+        )
+    ):
+        site = station(world, code=f"I{n}")
+        Inspection.objects.create(site=site, inspected_on=day, inspector="甲", passed=passed)
+        SiteVisitors.objects.create(site=site, day=datetime.date(2023, 6, 15), count=10 * (n + 1))
+    station(world, code="CLOSED", closed_on=datetime.date(2023, 5, 1))
+    june = Period.month(2023, 6)
+
+    def total(key: str) -> object:
+        return indicator_values(indicator_get(key), world.city, [june])[0].total
+
+    assert (total("sites_open"), total("sites_inspected_ok")) == (3, 1)
+    assert total("sites_inspection_overdue") == 1
+    assert str(total("sites_compliance_rate")) == "33.3"
+    assert total("site_visitors") == 60
+
+
+def test_the_site_page_records_visitors(world: World, client_as) -> None:
+    from gonghui.sites.models import SiteVisitors
+
+    site = station(world)
+    response = client_as(world.township_staff).post(
+        f"/sites/{site.pk}/", {"action": "visitors", "day": "2023-06-20", "count": "42"}
+    )
+    assert response.status_code == 302
+    assert SiteVisitors.objects.get().count == 42
