@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 
 from gonghui.orgs.models import Union
-from gonghui.sites.models import Facility, Site, SiteKind
+from gonghui.sites.models import FIVE_HAS, Facility, Inspection, Site, SiteKind, SiteVisitors
 
 # County centres of Huzhou (GCJ-02) and how far their townships spread, in degrees.
 COUNTY_CENTRES = {
@@ -130,8 +130,44 @@ def sites_demo_write(
             ],
             batch_size=2000,
         )
+        inspections, visitors = _use_write(rng, made, chosen)
     log(
         f"服务阵地：{len(made)} 个；2023 年上半年新建户外劳动者服务站点 "
-        f"{goal['outdoor_stations_new']} 家。"
+        f"{goal['outdoor_stations_new']} 家；检查 {inspections} 次，服务人次 {visitors} 条。"
     )
     return len(made)
+
+
+def _use_write(rng: random.Random, sites: list[Site], chosen: list[list[str]]) -> tuple[int, int]:
+    """Inspections in the first half of 2023 (most sites once, a few failing an item, some
+    not inspected) and the stations' visitors on the weekdays of June 2023."""
+    inspections = []
+    for site, names in zip(sites, chosen, strict=True):
+        if rng.random() < 0.2:
+            continue  # not inspected: stale on the board
+        start = max(site.opened_on, date(2023, 1, 3))
+        if start > date(2023, 6, 28):
+            continue
+        items = list(FIVE_HAS) if site.kind == SiteKind.CULTURE_SITE else names
+        failed = rng.random() < 0.12
+        results = {item: not (failed and n == 0) for n, item in enumerate(items)}
+        inspections.append(
+            Inspection(
+                site=site,
+                inspected_on=_day(rng, start, date(2023, 6, 28)),
+                inspector=rng.choice(("区总工会检查组", "乡镇（街道）工会", "市总工会督查组")),
+                results=results,
+                passed=all(results.values()),
+                note="" if not failed else "设施损坏，已要求限期整改",
+            )
+        )
+    Inspection.objects.bulk_create(inspections, batch_size=2000)
+    visitors = []
+    june = [date(2023, 6, d) for d in range(1, 31) if date(2023, 6, d).weekday() < 5]
+    for site in sites:
+        if site.kind != SiteKind.OUTDOOR_STATION or site.opened_on > date(2023, 6, 1):
+            continue
+        for day in june:
+            visitors.append(SiteVisitors(site=site, day=day, count=rng.randint(5, 60)))
+    SiteVisitors.objects.bulk_create(visitors, batch_size=5000)
+    return len(inspections), len(visitors)

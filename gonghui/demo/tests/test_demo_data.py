@@ -420,6 +420,15 @@ def test_demo_sites_stand_in_the_city_with_facilities(tiny: DemoDataResult) -> N
     assert counties == COUNTIES
 
 
+def test_demo_sites_are_inspected_and_used(tiny: DemoDataResult) -> None:
+    from gonghui.sites.models import Inspection, SiteVisitors
+
+    inspections = Inspection.objects.all()
+    assert inspections.exists() and inspections.filter(passed=True).exists()
+    assert all(i.inspected_on >= i.site.opened_on for i in inspections.select_related("site"))
+    assert SiteVisitors.objects.exists()
+
+
 def test_demo_talks_are_held_in_above_scale_or_pilot_enterprises(tiny: DemoDataResult) -> None:
     talks = Activity.objects.filter(kind="pre_shift_talk").select_related("enterprise")
     assert talks.exists()
