@@ -46,7 +46,7 @@ def _sites(w: Writer) -> list[Piece]:
             [
                 with_(w.nonzero("sites_open", "开放各类服务阵地"), w.parts("sites_open")),
                 w.optional("sites_compliance_rate", "检查合格率"),
-                w.optional("sites_inspection_overdue", "尚有", "个未按时检查", sep="；"),
+                w.optional("sites_inspection_overdue", "尚有", "未按时检查", sep="；"),
             ],
         ),
         *sentence(f"{w.flow_time}，", [w.optional("site_visitors", "各阵地服务职工")]),
