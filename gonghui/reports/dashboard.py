@@ -41,6 +41,7 @@ KEY_FIGURES = (
     "talk_lecture_attendance",
     "job_positions",
     "followups_overdue",
+    "outdoor_stations_new",
 )
 DEFAULT_INDICATOR = "members_new"
 # A township may have hundreds of grassroots unions: the ranked chart shows the first ones.

@@ -16,5 +16,7 @@ class SitesConfig(modules.ModuleConfig):
                 "sites.site.export": "导出服务阵地",
                 "sites.inspection.create": "检查服务阵地",
                 "sites.visitors.record": "登记服务人次",
+                "sites.site.photos": "上传阵地照片",
+                "sites.facility.create": "增加阵地设施",
             }
         )

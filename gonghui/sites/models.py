@@ -181,6 +181,27 @@ class Inspection(models.Model):
         return [item for item, ok in self.results.items() if not ok]
 
 
+class SitePhoto(models.Model):
+    """A photo of a site (its sign, its room), kept privately."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField("照片", storage=PrivateStorage(), upload_to="sites/%Y/%m/")
+    original_name = models.CharField("文件名", max_length=255)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ThroughSiteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "阵地照片"
+        verbose_name_plural = "阵地照片"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class ThroughInspectionQuerySet(ScopedQuerySet):
     scope_path_field = "inspection__site__union__path"
 

@@ -13,7 +13,14 @@ from django.utils import timezone
 from gonghui.core.actors import Actor
 from gonghui.core.scoping import access
 from gonghui.sites.geo import box_around, haversine_m
-from gonghui.sites.models import Inspection, InspectionPhoto, Site, SiteKind, SiteVisitors
+from gonghui.sites.models import (
+    Inspection,
+    InspectionPhoto,
+    Site,
+    SiteKind,
+    SitePhoto,
+    SiteVisitors,
+)
 
 PAGE = 50
 
@@ -313,3 +320,25 @@ def public_townships() -> list[Any]:
 def site_visitor_days(*, site: Site, days: int = 14) -> list[SiteVisitors]:
     """The latest days with a visitor count."""
     return list(SiteVisitors.objects.filter(site=site).order_by("-day")[:days])
+
+
+def access_site_photo(*, actor: Actor, photo_id: int) -> SitePhoto:
+    return access(SitePhoto.objects.all(), actor=actor, pk=photo_id)
+
+
+def townships_of(*, actor: Actor, union: Any) -> list[Any]:
+    """The townships of ``union``'s subtree a site may stand in (itself, if a township)."""
+    from gonghui.orgs.models import Union
+
+    return list(
+        Union.objects.visible_to(actor)
+        .filter(path__startswith=union.path, level=Union.Level.TOWNSHIP)
+        .order_by("code")
+    )
+
+
+def facility_rows(*, union: Any) -> list[Any]:
+    """The facilities of ``union``'s sites: the standard ones, then those added above or by it."""
+    from gonghui.sites.services import facilities_for
+
+    return sorted(facilities_for(union).values(), key=lambda f: (f.union_id is not None, f.pk))

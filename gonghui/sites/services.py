@@ -27,6 +27,7 @@ from gonghui.sites.models import (
     InspectionPhoto,
     Site,
     SiteKind,
+    SitePhoto,
     SiteVisitors,
     checklist_of,
 )
@@ -175,6 +176,65 @@ def site_build(fields: SiteFields, *, actor: Any = None) -> Site:
     )
 
 
+# --- photos -----------------------------------------------------------------------------------
+
+
+def _photos_checked(
+    photos: Sequence[UploadedFile], already: int = 0
+) -> tuple[list[Any], list[str]]:
+    problems: list[str] = []
+    if already + len(photos) > MAX_PHOTOS:
+        problems.append(f"最多 {MAX_PHOTOS} 张照片")
+    checked = []
+    for f in photos:
+        try:
+            checked.append((f, attachment_check(f, images_only=True)))
+        except ValidationError as exc:
+            problems += exc.messages
+    return checked, problems
+
+
+def _photos_store(
+    model: Any, owner: dict[str, Any], checked: list[Any], written: list[str]
+) -> None:
+    for upload, content_type in checked:
+        photo = model(
+            **owner,
+            original_name=display_name(upload.name or ""),
+            content_type=content_type,
+            size=upload.size or 0,
+        )
+        upload.seek(0)
+        photo.file.save(storage_name(content_type), upload, save=False)
+        written.append(photo.file.name or "")
+        photo.save()
+
+
+def site_photos_add(*, actor: Actor, site: Site, photos: Sequence[UploadedFile]) -> int:
+    """Add photos of a site (JPEG or PNG by content, within the size limit): all or none."""
+    require_edit(actor, site.union)
+    if not photos:
+        raise ValidationError({"photos": ["请选择照片"]})
+    checked, problems = _photos_checked(photos, already=site.photos.count())
+    if problems:
+        raise ValidationError({"photos": problems})
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            _photos_store(SitePhoto, {"site": site}, checked, written)
+            audit_record(
+                actor=actor,
+                action="sites.site.photos",
+                obj=site,
+                union=site.union,
+                summary=f"为“{site.name}”上传照片 {len(checked)} 张",
+            )
+    except BaseException:
+        files_delete(written)
+        raise
+    return len(checked)
+
+
 # --- inspections ------------------------------------------------------------------------------
 
 MAX_PHOTOS = 9
@@ -206,14 +266,8 @@ def inspection_record(
         problems.append(("results", f"检查清单中没有：{'、'.join(unknown)}"))
     if not items:
         problems.append(("results", "该站点没有登记设施，无可检查项，请先补全设施"))
-    if len(photos) > MAX_PHOTOS:
-        problems.append(("photos", f"最多 {MAX_PHOTOS} 张照片"))
-    checked = []
-    for f in photos:
-        try:
-            checked.append((f, attachment_check(f, images_only=True)))
-        except ValidationError as exc:
-            problems += [("photos", m) for m in exc.messages]
+    checked, photo_problems = _photos_checked(photos)
+    problems += [("photos", m) for m in photo_problems]
     if problems:
         errors: dict[str, list[str]] = {}
         for field, message in problems:
@@ -233,17 +287,7 @@ def inspection_record(
                 note=note.strip(),
                 created_by=user_of(actor),
             )
-            for upload, content_type in checked:
-                photo = InspectionPhoto(
-                    inspection=inspection,
-                    original_name=display_name(upload.name or ""),
-                    content_type=content_type,
-                    size=upload.size or 0,
-                )
-                upload.seek(0)
-                photo.file.save(storage_name(content_type), upload, save=False)
-                written.append(photo.file.name or "")
-                photo.save()
+            _photos_store(InspectionPhoto, {"inspection": inspection}, checked, written)
             failed = [i for i, ok in answers.items() if not ok]
             audit_record(
                 actor=actor,
@@ -291,3 +335,27 @@ def visitors_record(*, actor: Actor, site: Site, day: date, count: int) -> SiteV
             summary=f"“{site.name}”{day:%Y-%m-%d}服务 {count} 人次{'' if created else '（更正）'}",
         )
     return row
+
+
+# --- facilities a union adds -------------------------------------------------------------------
+
+
+def facility_add(*, actor: Actor, union: Union, name: str) -> Facility:
+    """A facility the sites of ``union``'s subtree may list besides the standard ones (a
+    county adds 母婴室, 雨具…)."""
+    require_edit(actor, union)
+    name = name.strip()
+    if not name or len(name) > 16:
+        raise ValidationError({"name": ["设施名称应为 1 至 16 个字"]})
+    if name in facilities_for(union):
+        raise ValidationError({"name": [f"“{name}”已经是可选设施"]})
+    with transaction.atomic():
+        facility = Facility.objects.create(name=name, union=union)
+        audit_record(
+            actor=actor,
+            action="sites.facility.create",
+            obj=facility,
+            union=union,
+            summary=f"{union.name}增加设施“{name}”",
+        )
+    return facility

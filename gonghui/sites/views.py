@@ -16,10 +16,18 @@ from gonghui.core.attachments import private_file_response
 from gonghui.core.middleware import request_actor
 from gonghui.orgs.selectors import MAPS, map_names, union_children, union_choices, union_of_page
 from gonghui.sites import selectors
-from gonghui.sites.forms import InspectionForm, VisitorsForm
+from gonghui.sites.forms import InspectionForm, SiteForm, VisitorsForm
 from gonghui.sites.models import SiteKind, checklist_of
-from gonghui.sites.permissions import may_edit
-from gonghui.sites.services import MAX_PHOTOS, inspection_record, visitors_record
+from gonghui.sites.permissions import may_edit, require_edit
+from gonghui.sites.services import (
+    MAX_PHOTOS,
+    SiteFields,
+    facility_add,
+    inspection_record,
+    site_create,
+    site_photos_add,
+    visitors_record,
+)
 
 
 @require_GET
@@ -54,6 +62,7 @@ def site_detail(request: HttpRequest, site_id: int) -> HttpResponse:
     form = InspectionForm(request.POST if action == "inspection" else None, items=items)
     visitors = VisitorsForm(request.POST if action == "visitors" else None)
     photo_errors: list[str] = []
+    site_photo_errors: list[str] = []
     try:
         if action == "inspection" and form.is_valid():
             inspection_record(
@@ -67,6 +76,10 @@ def site_detail(request: HttpRequest, site_id: int) -> HttpResponse:
             )
             messages.success(request, "已记录检查。")
             return redirect("sites:detail", site_id=site.pk)
+        if action == "photos":
+            added = site_photos_add(actor=actor, site=site, photos=request.FILES.getlist("photos"))
+            messages.success(request, f"已上传照片 {added} 张。")
+            return redirect("sites:detail", site_id=site.pk)
         if action == "visitors" and visitors.is_valid():
             visitors_record(actor=actor, site=site, **visitors.cleaned_data)
             messages.success(request, "已登记服务人次。")
@@ -74,7 +87,9 @@ def site_detail(request: HttpRequest, site_id: int) -> HttpResponse:
     except ValidationError as exc:
         target = form if action == "inspection" else visitors
         for field, errors in exc.message_dict.items():
-            if field == "photos":
+            if field == "photos" and action == "photos":
+                site_photo_errors.extend(errors)
+            elif field == "photos":
                 photo_errors.extend(errors)
             else:
                 target.add_error(field if field in target.fields else None, errors)
@@ -86,14 +101,22 @@ def site_detail(request: HttpRequest, site_id: int) -> HttpResponse:
             "facilities": [f.name for f in site.facilities.all()],
             "inspections": selectors.site_inspections(site=site),
             "visitor_days": selectors.site_visitor_days(site=site),
+            "photos": list(site.photos.all()),
             "form": form,
             "visitors": visitors,
             "photo_errors": photo_errors,
+            "site_photo_errors": site_photo_errors,
             "max_photos": MAX_PHOTOS,
             "may_edit": may_edit(actor, site.union),
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@require_GET
+def site_photo(request: HttpRequest, site_photo_id: int) -> FileResponse:
+    photo = selectors.access_site_photo(actor=request_actor(request), photo_id=site_photo_id)
+    return private_file_response(photo.file, photo.content_type, photo.original_name)
 
 
 @require_GET
@@ -184,4 +207,74 @@ def public_map(request: HttpRequest) -> HttpResponse:
             "near": near,
             "problem": problem,
         },
+    )
+
+
+def site_new(request: HttpRequest) -> HttpResponse:
+    """Key in one site; without coordinates at hand, a click on the map gives them."""
+    actor = request_actor(request)
+    union = union_of_page(actor=actor, code=None)
+    require_edit(actor, union)
+    townships = selectors.townships_of(actor=actor, union=union)
+    form = SiteForm(
+        request.POST or None,
+        townships=townships,
+        facilities=selectors.facility_names(union=union),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = SiteFields(
+            code=data["code"].strip(),
+            name=data["name"].strip(),
+            kind=data["kind"],
+            union=form.township_by_code[data["township"]],
+            address=data["address"],
+            lng=data["lng"],
+            lat=data["lat"],
+            system=data["system"],
+            hours=data["hours"],
+            facilities=data["facilities"],
+            opened_on=data["opened_on"],
+            closed_on=data["closed_on"],
+        )
+        try:
+            site = site_create(actor=actor, importing=union, fields=fields)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                name = {"union": "township"}.get(field, field)
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, f"已登记“{site.name}”。")
+            return redirect("sites:detail", site_id=site.pk)
+    return render(
+        request,
+        "sites/form.html",
+        {"form": form, "map_data": {"map": MAPS.get(union.code[:4], "")}},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def facility_list(request: HttpRequest) -> HttpResponse:
+    """The facilities a site of the actor's union may list; its staff add their own."""
+    actor = request_actor(request)
+    union = union_of_page(actor=actor, code=None)
+    error = ""
+    if request.method == "POST":
+        try:
+            facility_add(actor=actor, union=union, name=request.POST.get("name", ""))
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+        else:
+            messages.success(request, "已增加设施。")
+            return redirect("sites:facilities")
+    return render(
+        request,
+        "sites/facilities.html",
+        {
+            "facilities": selectors.facility_rows(union=union),
+            "may_edit": may_edit(actor, union),
+            "error": error,
+            "union": union,
+        },
+        status=400 if error else 200,
     )

@@ -347,6 +347,16 @@ def wuxing_inspection_photo(world: World) -> str:
     return str(photo.pk)
 
 
+def wuxing_site_photo(world: World) -> str:
+    from gonghui.sites.models import SitePhoto
+    from gonghui.sites.tests.factories import SiteFactory
+
+    site = SiteFactory.create(union=world.yuehe, name=f"{world.yuehe.name}有照片的站")
+    photo = SitePhoto(site=site, original_name="站点.png", content_type="image/png", size=8)
+    photo.file.save("site.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    return str(photo.pk)
+
+
 # For each URL parameter: how to make an object that belongs to 吴兴区 and give its
 # identifier. Every sample is made before each walk, so list pages have 吴兴 rows to leak.
 SAMPLES: dict[str, Callable[[World], str]] = {
@@ -375,6 +385,7 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "partnership_id": wuxing_partnership,
     "site_id": wuxing_site,
     "inspection_photo_id": wuxing_inspection_photo,
+    "site_photo_id": wuxing_site_photo,
 }
 # Parameters that name no scoped object: a valid value.
 UNSCOPED_SAMPLES: dict[str, str] = {

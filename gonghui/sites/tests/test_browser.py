@@ -71,3 +71,36 @@ def test_the_public_map_finds_the_nearest_from_the_browsers_position(
     finally:
         context.close()
     assert outside == []
+
+
+@pytest.mark.parametrize("width", [375, 1440])
+def test_a_site_is_placed_by_clicking_the_map(
+    live_world: World, live_server, browser, width: int
+) -> None:
+    from gonghui.sites.models import Site
+
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "township_staff")
+        page.goto(f"{live_server.url}/sites/new/")
+        page.fill("#id_code", f"PICK{width}")
+        page.fill("#id_name", "点选的驿站")
+        page.select_option("#id_kind", "outdoor_station")
+        page.select_option("#id_township", index=1)
+        page.fill("#id_opened_on", "2023-06-01")
+        page.wait_for_selector("[data-testid=pick-map] canvas")
+        canvas = page.locator("[data-testid=pick-map] canvas").first
+        canvas.scroll_into_view_if_needed()
+        box = canvas.bounding_box()
+        assert box is not None
+        canvas.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
+        assert page.input_value("#id_lng") != ""
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        page.click("[data-testid=site-save]")
+        page.wait_for_load_state("networkidle")
+        assert "已登记“点选的驿站”" in page.inner_text("main")
+    finally:
+        context.close()
+    site = Site.objects.get(code=f"PICK{width}")
+    assert 119.14 < site.gcj_lng < 120.5 and 30.37 < site.gcj_lat < 31.19

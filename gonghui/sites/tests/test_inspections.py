@@ -243,3 +243,81 @@ def test_the_site_page_records_visitors(world: World, client_as) -> None:
     )
     assert response.status_code == 302
     assert SiteVisitors.objects.get().count == 42
+
+
+# --- photos and the new-site page -------------------------------------------------------------
+
+
+def test_site_photos_are_images_only(world: World, client_as) -> None:
+    site = station(world)
+    client = client_as(world.township_staff)
+    bad = client.post(
+        f"/sites/{site.pk}/",
+        {"action": "photos", "photos": [SimpleUploadedFile("x.png", b"%PDF-1.4")]},
+    )
+    good = client.post(
+        f"/sites/{site.pk}/", {"action": "photos", "photos": [SimpleUploadedFile("门头.png", PNG)]}
+    )
+    assert (bad.status_code, good.status_code, site.photos.count()) == (400, 302, 1)
+    assert "不是图片（JPEG 或 PNG）" in bad.content.decode()
+
+
+def test_the_new_site_page_records_a_site_with_its_facilities(world: World, client_as) -> None:
+    response = client_as(world.wuxing_staff).post(
+        "/sites/new/",
+        {
+            "code": "NEW1",
+            "name": "织里骑手驿站",
+            "kind": "outdoor_station",
+            "township": world.zhili.code,
+            "lng": "120.2561",
+            "lat": "30.8412",
+            "system": "gcj02",
+            "hours": "全天",
+            "facilities": ["饮水", "充电"],
+            "opened_on": "2023-06-01",
+        },
+    )
+    site = Site.objects.get(code="NEW1")
+    assert response.status_code == 302
+    assert (site.union, site.hours) == (world.zhili, "00:00-24:00")
+    assert sorted(f.name for f in site.facilities.all()) == ["充电", "饮水"]
+
+
+def test_the_new_site_page_says_when_the_coordinates_are_swapped(world: World, client_as) -> None:
+    page = client_as(world.wuxing_staff).post(
+        "/sites/new/",
+        {
+            "code": "NEW2",
+            "name": "填反的站",
+            "kind": "outdoor_station",
+            "township": world.zhili.code,
+            "lng": "30.8412",
+            "lat": "120.2561",
+            "system": "gcj02",
+            "opened_on": "2023-06-01",
+        },
+    )
+    assert page.status_code == 400
+    assert "经度和纬度可能填反了" in page.content.decode()
+
+
+def test_a_county_adds_a_facility_its_sites_may_list(world: World, client_as) -> None:
+    from gonghui.sites.services import facilities_for
+
+    response = client_as(world.wuxing_staff).post("/sites/facilities/", {"name": "母婴室"})
+    assert response.status_code == 302
+    assert "母婴室" in facilities_for(world.yuehe)
+    assert "母婴室" not in facilities_for(world.nanxun_town)
+
+
+def test_a_standard_facility_is_not_added_twice(world: World, client_as) -> None:
+    page = client_as(world.wuxing_staff).post("/sites/facilities/", {"name": "饮水"})
+    assert page.status_code == 400
+    assert "“饮水”已经是可选设施" in page.content.decode()
+
+
+def test_the_sites_pages_are_in_the_menu(world: World, client_as) -> None:
+    page = client_as(world.wuxing_staff).get("/sites/").content.decode()
+    for href in ("/sites/", "/sites/map/", "/sites/board/", "/sites/new/", "/sites/facilities/"):
+        assert f'href="{href}"' in page, href
