@@ -2,8 +2,8 @@
 stations and service centres across the townships, opened from 2019 to June 2023; at city
 scale the first half of 2023 opens the seed's 22 stations (scaled at smaller scales).
 
-No township boundaries are vendored: a site is placed near its county's centre (GCJ-02),
-scattered over the county's usual extent, not inside its township's own shape."""
+A site stands at a random point inside its county's shape (the vendored map's; GCJ-02). No
+township boundaries are vendored, so it is not placed inside its own township's shape."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from typing import Any
 
 from django.db import transaction
 
+from gonghui.demo.shapes import point_in_county
 from gonghui.orgs.models import Union
 from gonghui.sites.models import FIVE_HAS, Facility, Inspection, Site, SiteKind, SiteVisitors
 
-# County centres of Huzhou (GCJ-02) and how far their townships spread, in degrees.
+# County centres of Huzhou (GCJ-02) and their spread in degrees: where sites go when the map
+# file (node_modules) is missing.
 COUNTY_CENTRES = {
     "330502": (120.09, 30.87, 0.07),  # 吴兴区
     "330503": (120.42, 30.80, 0.08),  # 南浔区
@@ -80,9 +82,14 @@ def sites_demo_write(
     numbers: dict[str, int] = {}
 
     def add(kind: SiteKind, county: str, opened: date, township: Union | None = None) -> None:
-        lng0, lat0, spread = COUNTY_CENTRES[county]
-        lng = round(lng0 + rng.uniform(-spread, spread), 6)
-        lat = round(lat0 + rng.uniform(-spread, spread) * 0.8, 6)
+        placed = point_in_county(rng, county)
+        if placed is None:  # the map file missing: near the county's centre
+            lng0, lat0, spread = COUNTY_CENTRES[county]
+            placed = (
+                round(lng0 + rng.uniform(-spread, spread), 6),
+                round(lat0 + rng.uniform(-spread, spread) * 0.8, 6),
+            )
+        lng, lat = placed
         union = township or rng.choice(by_county[county])
         numbers[county] = numbers.get(county, 0) + 1
         sites.append(

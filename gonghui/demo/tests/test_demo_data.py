@@ -420,6 +420,16 @@ def test_demo_sites_stand_in_the_city_with_facilities(tiny: DemoDataResult) -> N
     assert counties == COUNTIES
 
 
+def test_demo_sites_stand_inside_their_countys_shape(tiny: DemoDataResult) -> None:
+    from gonghui.demo.shapes import county_rings, inside
+
+    rings = county_rings()
+    assert set(rings) == COUNTIES
+    for site in Site.objects.select_related("union"):
+        county = rings[site.union.code[:6]]
+        assert any(inside(ring, site.gcj_lng, site.gcj_lat) for ring in county), site.code
+
+
 def test_demo_sites_are_inspected_and_used(tiny: DemoDataResult) -> None:
     from gonghui.sites.models import Inspection, SiteVisitors
 

