@@ -113,3 +113,42 @@ def private_file_response(file: Any, content_type: str, name: str) -> FileRespon
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def attachments_check(
+    files: Sequence[UploadedFile], *, images_only: bool = False, most: int, already: int = 0
+) -> tuple[list[tuple[UploadedFile, str]], list[str]]:
+    """The files that pass ``attachment_check`` with their content types, and the problems
+    of the others (and of too many files: at most ``most`` beside the ``already`` stored)."""
+    problems: list[str] = []
+    if already + len(files) > most:
+        problems.append(f"最多 {most} 个文件" if not images_only else f"最多 {most} 张照片")
+    checked = []
+    for f in files:
+        try:
+            checked.append((f, attachment_check(f, images_only=images_only)))
+        except ValidationError as exc:
+            problems += exc.messages
+    return checked, problems
+
+
+def attachments_store(
+    model: Any,
+    checked: Sequence[tuple[UploadedFile, str]],
+    written: list[str],
+    **fields: Any,
+) -> None:
+    """A row of ``model`` (a FileField ``file`` and the display fields) per checked file,
+    with ``fields`` (its owner, who uploaded). Each stored file's name goes to ``written`` as
+    soon as it exists, so the caller deletes them if its transaction fails."""
+    for upload, content_type in checked:
+        row = model(
+            **fields,
+            original_name=display_name(upload.name or ""),
+            content_type=content_type,
+            size=upload.size or 0,
+        )
+        upload.seek(0)
+        row.file.save(storage_name(content_type), upload, save=False)
+        written.append(row.file.name or "")
+        row.save()

@@ -17,8 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from gonghui.core.actors import Actor, user_of
-from gonghui.core.attachments import attachment_check, display_name, files_delete, storage_name
+from gonghui.core.attachments import attachments_check, attachments_store, files_delete
 from gonghui.core.audit import audit_record
+from gonghui.core.problems import problems_raise
 from gonghui.orgs.models import Union
 from gonghui.sites.geo import GCJ02, WGS84, city_box, to_gcj02
 from gonghui.sites.models import (
@@ -137,11 +138,7 @@ def site_create(*, actor: Actor, importing: Union, fields: SiteFields) -> Site:
     problems = site_problems(fields, known=known, importing=importing)
     if Site.objects.filter(code=fields.code).exists():
         problems.append(("code", f"站点编号 {fields.code} 已经使用"))
-    if problems:
-        errors: dict[str, list[str]] = {}
-        for field, message in problems:
-            errors.setdefault(field, []).append(message)
-        raise ValidationError(errors)
+    problems_raise(problems)
     with transaction.atomic():
         site = site_build(fields, actor=actor)
         site.save()
@@ -179,49 +176,20 @@ def site_build(fields: SiteFields, *, actor: Any = None) -> Site:
 # --- photos -----------------------------------------------------------------------------------
 
 
-def _photos_checked(
-    photos: Sequence[UploadedFile], already: int = 0
-) -> tuple[list[Any], list[str]]:
-    problems: list[str] = []
-    if already + len(photos) > MAX_PHOTOS:
-        problems.append(f"最多 {MAX_PHOTOS} 张照片")
-    checked = []
-    for f in photos:
-        try:
-            checked.append((f, attachment_check(f, images_only=True)))
-        except ValidationError as exc:
-            problems += exc.messages
-    return checked, problems
-
-
-def _photos_store(
-    model: Any, owner: dict[str, Any], checked: list[Any], written: list[str]
-) -> None:
-    for upload, content_type in checked:
-        photo = model(
-            **owner,
-            original_name=display_name(upload.name or ""),
-            content_type=content_type,
-            size=upload.size or 0,
-        )
-        upload.seek(0)
-        photo.file.save(storage_name(content_type), upload, save=False)
-        written.append(photo.file.name or "")
-        photo.save()
-
-
 def site_photos_add(*, actor: Actor, site: Site, photos: Sequence[UploadedFile]) -> int:
     """Add photos of a site (JPEG or PNG by content, within the size limit): all or none."""
     require_edit(actor, site.union)
     if not photos:
         raise ValidationError({"photos": ["请选择照片"]})
-    checked, problems = _photos_checked(photos, already=site.photos.count())
+    checked, problems = attachments_check(
+        photos, images_only=True, most=MAX_PHOTOS, already=site.photos.count()
+    )
     if problems:
         raise ValidationError({"photos": problems})
     written: list[str] = []
     try:
         with transaction.atomic():
-            _photos_store(SitePhoto, {"site": site}, checked, written)
+            attachments_store(SitePhoto, checked, written, site=site)
             audit_record(
                 actor=actor,
                 action="sites.site.photos",
@@ -266,13 +234,9 @@ def inspection_record(
         problems.append(("results", f"检查清单中没有：{'、'.join(unknown)}"))
     if not items:
         problems.append(("results", "该站点没有登记设施，无可检查项，请先补全设施"))
-    checked, photo_problems = _photos_checked(photos)
+    checked, photo_problems = attachments_check(photos, images_only=True, most=MAX_PHOTOS)
     problems += [("photos", m) for m in photo_problems]
-    if problems:
-        errors: dict[str, list[str]] = {}
-        for field, message in problems:
-            errors.setdefault(field, []).append(message)
-        raise ValidationError(errors)
+    problems_raise(problems)
     # An item not ticked is an item that failed: the form sends only the ticked ones.
     answers = {item: bool(results.get(item, False)) for item in items}
     written: list[str] = []
@@ -287,7 +251,7 @@ def inspection_record(
                 note=note.strip(),
                 created_by=user_of(actor),
             )
-            _photos_store(InspectionPhoto, {"inspection": inspection}, checked, written)
+            attachments_store(InspectionPhoto, checked, written, inspection=inspection)
             failed = [i for i, ok in answers.items() if not ok]
             audit_record(
                 actor=actor,
@@ -318,11 +282,7 @@ def visitors_record(*, actor: Actor, site: Site, day: date, count: int) -> SiteV
         problems.append(("day", "这一天站点未开放"))
     if not 0 <= count <= MAX_VISITORS:
         problems.append(("count", f"服务人次应在 0 至 {MAX_VISITORS} 之间"))
-    if problems:
-        errors: dict[str, list[str]] = {}
-        for field, message in problems:
-            errors.setdefault(field, []).append(message)
-        raise ValidationError(errors)
+    problems_raise(problems)
     with transaction.atomic():
         row, created = SiteVisitors.objects.update_or_create(
             site=site, day=day, defaults={"count": count, "recorded_by": user_of(actor)}

@@ -29,8 +29,9 @@ from gonghui.activities.models import (
 )
 from gonghui.activities.permissions import may_edit, require_edit
 from gonghui.core.actors import Actor, user_of
-from gonghui.core.attachments import attachment_check, display_name, files_delete, storage_name
+from gonghui.core.attachments import attachments_check, attachments_store, files_delete
 from gonghui.core.audit import audit_record
+from gonghui.core.problems import problems_raise
 from gonghui.orgs.models import Enterprise, Union
 
 State = FollowUp.State
@@ -46,14 +47,6 @@ class Finding:
     deadline: date | None
     owner_person: str = ""
     detail: str = ""
-
-
-def _raise(problems: Sequence[tuple[str, str]]) -> None:
-    if problems:
-        errors: dict[str, list[str]] = {}
-        for field, message in problems:
-            errors.setdefault(field, []).append(message)
-        raise ValidationError(errors)
 
 
 def finding_problems(
@@ -155,7 +148,7 @@ def research_visit_create(
     answers = {k: v.strip() for k, v in (answers or {}).items() if k in keys and v.strip()}
     for f in findings:
         problems += finding_problems(f, assigned_by=union, created_on=today)
-    _raise(problems)
+    problems_raise(problems)
     with transaction.atomic():
         visit = ResearchVisit.objects.create(
             union=union,
@@ -210,7 +203,7 @@ def supervision_create(
         problems += finding_problems(f, assigned_by=union, created_on=today)
         if not f.owner.path.startswith(target.path):
             problems.append(("findings", f"“{f.title}”的责任工会须为{target.name}或其下级工会"))
-    _raise(problems)
+    problems_raise(problems)
     with transaction.atomic():
         visit = SupervisionVisit.objects.create(
             union=union,
@@ -244,7 +237,9 @@ def followup_assign(
     """A 限时任务 a union assigns to itself or a union below it."""
     require_edit(actor, assigned_by)
     created_on = created_on or timezone.localdate()
-    _raise(finding_problems(finding, assigned_by=assigned_by, created_on=created_on, field="title"))
+    problems_raise(
+        finding_problems(finding, assigned_by=assigned_by, created_on=created_on, field="title")
+    )
     with transaction.atomic():
         return _findings_create(
             actor=actor,
@@ -300,15 +295,9 @@ def followup_complete(
     problems: list[tuple[str, str]] = []
     if not evidence.strip():
         problems.append(("evidence", "请填写办理情况"))
-    if len(files) > MAX_FILES:
-        problems.append(("files", f"佐证材料最多 {MAX_FILES} 个文件"))
-    checked: list[tuple[UploadedFile, str]] = []
-    for f in files[:MAX_FILES]:
-        try:
-            checked.append((f, attachment_check(f)))
-        except ValidationError as exc:
-            problems += [("files", m) for m in exc.messages]
-    _raise(problems)
+    checked, file_problems = attachments_check(files, most=MAX_FILES)
+    problems += [("files", m) for m in file_problems]
+    problems_raise(problems)
     written: list[str] = []
     try:
         with transaction.atomic():
@@ -324,18 +313,9 @@ def followup_complete(
             item.save(
                 update_fields=["state", "started_on", "done_on", "evidence", "returned_reason"]
             )
-            for upload, content_type in checked:
-                row = FollowUpFile(
-                    follow_up=item,
-                    original_name=display_name(upload.name or ""),
-                    content_type=content_type,
-                    size=upload.size or 0,
-                    uploaded_by=user_of(actor),
-                )
-                upload.seek(0)
-                row.file.save(storage_name(content_type), upload, save=False)
-                written.append(row.file.name or "")
-                row.save()
+            attachments_store(
+                FollowUpFile, checked, written, follow_up=item, uploaded_by=user_of(actor)
+            )
             late = "（逾期办结）" if today > item.deadline else ""
             audit_record(
                 actor=actor,

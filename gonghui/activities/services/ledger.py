@@ -25,8 +25,15 @@ from gonghui.activities.models import (
 )
 from gonghui.activities.permissions import require_edit, require_select
 from gonghui.core.actors import Actor, user_of
-from gonghui.core.attachments import attachment_check, display_name, files_delete, storage_name
+from gonghui.core.attachments import (
+    attachment_check,
+    attachments_check,
+    attachments_store,
+    files_delete,
+    storage_name,
+)
 from gonghui.core.audit import audit_record
+from gonghui.core.problems import problems_raise
 from gonghui.orgs.models import Enterprise, Union
 
 MAX_ATTENDANCE = 100_000
@@ -103,11 +110,7 @@ def activity_create(
         problems.insert(0, ("title", "请填写活动名称"))
     elif Activity.objects.filter(union=union, kind=kind, title=title, held_on=held_on).exists():
         problems.insert(0, ("title", f"{held_on:%Y-%m-%d}的“{title}”已经录入"))
-    if problems:
-        errors: dict[str, list[str]] = {}
-        for field, message in problems:
-            errors.setdefault(field, []).append(message)
-        raise ValidationError(errors)
+    problems_raise(problems)
     written: list[str] = []
     try:
         with transaction.atomic():
@@ -123,7 +126,9 @@ def activity_create(
                 extra=extra,
                 created_by=user_of(actor),
             )
-            _photos_store(actor, activity, checked, written)
+            attachments_store(
+                ActivityPhoto, checked, written, activity=activity, uploaded_by=user_of(actor)
+            )
             audit_record(
                 actor=actor,
                 action="activities.activity.create",
@@ -146,36 +151,8 @@ def photos_check(
 ) -> tuple[list[tuple[UploadedFile, str]], list[tuple[str, str]]]:
     """The photos that pass (images by content, within the size limit) and the problems of
     the others, as ("photos", message) pairs."""
-    problems: list[tuple[str, str]] = []
-    if already + len(files) > MAX_PHOTOS:
-        problems.append(("photos", f"每场活动最多 {MAX_PHOTOS} 张照片"))
-    checked = []
-    for f in files:
-        try:
-            checked.append((f, attachment_check(f, images_only=True)))
-        except ValidationError as exc:
-            problems += [("photos", m) for m in exc.messages]
-    return checked, problems
-
-
-def _photos_store(
-    actor: Actor,
-    activity: Activity,
-    checked: Sequence[tuple[UploadedFile, str]],
-    written: list[str],
-) -> None:
-    for upload, content_type in checked:
-        photo = ActivityPhoto(
-            activity=activity,
-            original_name=display_name(upload.name or ""),
-            content_type=content_type,
-            size=upload.size or 0,
-            uploaded_by=user_of(actor),
-        )
-        upload.seek(0)
-        photo.file.save(storage_name(content_type), upload, save=False)
-        written.append(photo.file.name or "")
-        photo.save()
+    checked, problems = attachments_check(files, images_only=True, most=MAX_PHOTOS, already=already)
+    return checked, [("photos", m) for m in problems]
 
 
 def activity_photos_add(*, actor: Actor, activity: Activity, photos: Sequence[UploadedFile]) -> int:
@@ -189,7 +166,9 @@ def activity_photos_add(*, actor: Actor, activity: Activity, photos: Sequence[Up
     written: list[str] = []
     try:
         with transaction.atomic():
-            _photos_store(actor, activity, checked, written)
+            attachments_store(
+                ActivityPhoto, checked, written, activity=activity, uploaded_by=user_of(actor)
+            )
             audit_record(
                 actor=actor,
                 action="activities.activity.photos",
@@ -267,11 +246,7 @@ def case_create(
             cover_type = attachment_check(cover, images_only=True)
         except ValidationError as exc:
             problems += [("cover", m) for m in exc.messages]
-    if problems:
-        errors: dict[str, list[str]] = {}
-        for field, message in problems:
-            errors.setdefault(field, []).append(message)
-        raise ValidationError(errors)
+    problems_raise(problems)
     written: list[str] = []
     try:
         with transaction.atomic():
@@ -342,11 +317,7 @@ def fair_create(
     problems = fair_problems(union=union, title=title, held_on=held_on)
     if mode not in JobFair.Mode.values:
         problems.append(("mode", "请选择举办方式"))
-    if problems:
-        errors: dict[str, list[str]] = {}
-        for field, message in problems:
-            errors.setdefault(field, []).append(message)
-        raise ValidationError(errors)
+    problems_raise(problems)
     with transaction.atomic():
         fair = JobFair.objects.create(
             union=union,
@@ -433,11 +404,7 @@ def partnership_create(
         problems.append(
             ("title", f"{signed_on:%Y-%m-%d}与{partner.strip()}的“{title.strip()}”已经录入")
         )
-    if problems:
-        errors: dict[str, list[str]] = {}
-        for field, message in problems:
-            errors.setdefault(field, []).append(message)
-        raise ValidationError(errors)
+    problems_raise(problems)
     with transaction.atomic():
         agreement = Partnership.objects.create(
             union=union,

@@ -1,0 +1,19 @@
+"""A service's refusals: every problem of what was typed, as (field, Chinese message) pairs,
+raised at once as one ValidationError ({field: [messages]}) that a form puts beside its fields
+and a sheet beside its cells."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+
+
+def problems_raise(problems: Sequence[tuple[str, str]]) -> None:
+    """Raise the problems, if there are any, as one ValidationError by field."""
+    if not problems:
+        return
+    errors: dict[str, list[str]] = {}
+    for field, message in problems:
+        errors.setdefault(field, []).append(message)
+    raise ValidationError(errors)
