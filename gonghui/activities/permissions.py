@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from gonghui.core.actors import Actor, is_operator
 from gonghui.core.models import Role
 from gonghui.core.scoping import in_scope, require_in_scope
+from gonghui.orgs.models import Union
 
 EDIT_ROLES = (Role.ADMIN, Role.STAFF)
 
@@ -36,7 +37,7 @@ def may_select(actor: Actor) -> bool:
         getattr(actor, "is_active", False)
         and getattr(actor, "role", None) in EDIT_ROLES
         and union is not None
-        and union.level == "city"
+        and union.level == Union.Level.CITY
     )
 
 

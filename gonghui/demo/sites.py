@@ -14,19 +14,10 @@ from typing import Any
 
 from django.db import transaction
 
-from gonghui.demo.shapes import point_in_county
+from gonghui.demo.shapes import county_rings, point_in_county
 from gonghui.orgs.models import Union
 from gonghui.sites.models import FIVE_HAS, Facility, Inspection, Site, SiteKind, SiteVisitors
 
-# County centres of Huzhou (GCJ-02) and their spread in degrees: where sites go when the map
-# file (node_modules) is missing.
-COUNTY_CENTRES = {
-    "330502": (120.09, 30.87, 0.07),  # 吴兴区
-    "330503": (120.42, 30.80, 0.08),  # 南浔区
-    "330521": (119.98, 30.55, 0.10),  # 德清县
-    "330522": (119.90, 31.01, 0.12),  # 长兴县
-    "330523": (119.67, 30.64, 0.12),  # 安吉县
-}
 # Before 2023, per county, at city scale (stations, homes, culture sites, counselling).
 EARLIER = {
     SiteKind.OUTDOOR_STATION: 24,
@@ -73,7 +64,8 @@ def sites_demo_write(
     by_county: dict[str, list[Union]] = {}
     for t in townships:
         by_county.setdefault(t.code[:6], []).append(t)
-    counties = [c for c in sorted(by_county) if c in COUNTY_CENTRES]
+    # Counties whose shape the vendored map has (make setup installs it with npm).
+    counties = [c for c in sorted(by_county) if c in county_rings()]
     if not counties:
         return 0
     facilities = {f.name: f for f in Facility.objects.filter(union__isnull=True)}
@@ -83,12 +75,7 @@ def sites_demo_write(
 
     def add(kind: SiteKind, county: str, opened: date, township: Union | None = None) -> None:
         placed = point_in_county(rng, county)
-        if placed is None:  # the map file missing: near the county's centre
-            lng0, lat0, spread = COUNTY_CENTRES[county]
-            placed = (
-                round(lng0 + rng.uniform(-spread, spread), 6),
-                round(lat0 + rng.uniform(-spread, spread) * 0.8, 6),
-            )
+        assert placed is not None  # counties checked below
         lng, lat = placed
         union = township or rng.choice(by_county[county])
         numbers[county] = numbers.get(county, 0) + 1

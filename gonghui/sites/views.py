@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from gonghui.core.attachments import private_file_response
 from gonghui.core.middleware import request_actor
+from gonghui.orgs.models import Union
 from gonghui.orgs.selectors import MAPS, map_names, union_children, union_choices, union_of_page
 from gonghui.sites import selectors
 from gonghui.sites.forms import InspectionForm, SiteForm, VisitorsForm
@@ -150,7 +151,7 @@ def site_map(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     filters = selectors.map_filters(actor=actor, params=request.GET)
     union = filters.union
-    city = union if union.level == "city" else None
+    city = union if union.level == Union.Level.CITY else None
     children = list(union_children(actor=actor, union=city)) if city is not None else []
     names = map_names(children) if city is not None and MAPS.get(city.code) else {}
     return render(
@@ -167,7 +168,7 @@ def site_map(request: HttpRequest) -> HttpResponse:
                 "map": MAPS.get(union.code[:4], ""),
                 "points": selectors.map_points(actor=actor, filters=filters),
                 "regions": {names[c.code]: c.code for c in children if c.code in names},
-                "drill": union.level != "city",
+                "drill": union.level != Union.Level.CITY,
                 "site_url": reverse("sites:detail", args=[0]),
             },
         },
