@@ -309,5 +309,8 @@ GONGHUI_FOLLOWUP_REMIND_DAYS = int(os.environ.get("GONGHUI_FOLLOWUP_REMIND_DAYS"
 # The city's bounding box (west,south,east,north in GCJ-02 degrees): a site's coordinates
 # outside it are refused as mistyped. The default is Huzhou's.
 GONGHUI_CITY_BBOX = os.environ.get("GONGHUI_CITY_BBOX", "119.14,30.37,120.50,31.19")
+# The federation's township boundaries (GeoJSON in GCJ-02, features with a 9- or 12-digit
+# `adcode` or `code`): the demo places sites inside their township's shape. None are vendored.
+GONGHUI_TOWNSHIP_SHAPES = os.environ.get("GONGHUI_TOWNSHIP_SHAPES", "")
 # A site whose last inspection is older than this many days is flagged on the board.
 GONGHUI_SITE_INSPECTION_DAYS = int(os.environ.get("GONGHUI_SITE_INSPECTION_DAYS", "90"))

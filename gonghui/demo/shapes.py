@@ -3,8 +3,13 @@ dashboard and the site map draw), so the demo can place a site inside its county
 
 The file stores each ring as ECharts' compressed string: pairs of characters, each minus 64,
 zigzag-decoded, added to the previous point (starting from the ring's encode offset) and
-divided by 1024. No township shapes are vendored: a site lands in the right county, at a
-random point of it."""
+divided by 1024.
+
+No township boundaries are published in any package reachable here (the ECharts, DataV and
+PyPI map packages stop at counties), so none is vendored. A federation that has them (from
+its 自然资源局, as GeoJSON in GCJ-02) names the file in ``GONGHUI_TOWNSHIP_SHAPES``, and the
+demo then places each site inside its own township's shape; without it, inside the right
+county's."""
 
 from __future__ import annotations
 
@@ -54,6 +59,34 @@ def county_rings() -> dict[str, list[Ring]]:
     return rings
 
 
+@cache
+def _township_file(path: str) -> dict[str, list[Ring]]:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    rings: dict[str, list[Ring]] = {}
+    for feature in data.get("features", []):
+        props = feature.get("properties") or {}
+        code = str(props.get("adcode") or props.get("code") or "")[:9]
+        geometry = feature.get("geometry") or {}
+        polygons = geometry.get("coordinates") or []
+        if geometry.get("type") == "Polygon":
+            polygons = [polygons]
+        elif geometry.get("type") != "MultiPolygon":
+            continue
+        if len(code) == 9 and polygons:
+            rings.setdefault(code, []).extend(
+                [(float(x), float(y)) for x, y, *_ in polygon[0]] for polygon in polygons
+            )
+    return rings
+
+
+def township_rings() -> dict[str, list[Ring]]:
+    """The outer rings of each township's polygons by its 9-digit division code, from the
+    GeoJSON named in ``GONGHUI_TOWNSHIP_SHAPES`` (a feature's ``adcode`` or ``code``
+    property; 12-digit codes are cut to 9). {} when no file is configured."""
+    path = settings.GONGHUI_TOWNSHIP_SHAPES
+    return _township_file(str(path)) if path else {}
+
+
 def inside(ring: Ring, lng: float, lat: float) -> bool:
     """Ray casting: whether the point is inside the ring."""
     hit = False
@@ -68,7 +101,18 @@ def inside(ring: Ring, lng: float, lat: float) -> bool:
 
 def point_in_county(rng: random.Random, code: str) -> tuple[float, float] | None:
     """A random point inside the county's shape (None when its shape is not known)."""
-    rings = county_rings().get(code)
+    return point_in(rng, county_rings().get(code))
+
+
+def point_in_township(rng: random.Random, code: str) -> tuple[float, float] | None:
+    """A random point inside the township's shape, or else inside its county's (None
+    when neither is known)."""
+    return point_in(rng, township_rings().get(code)) or point_in_county(rng, code[:6])
+
+
+def point_in(rng: random.Random, rings: list[Ring] | None) -> tuple[float, float] | None:
+    """A random point inside one of the rings (None when there are none, or after 200
+    misses, as for a sliver)."""
     if not rings:
         return None
     points = [p for ring in rings for p in ring]

@@ -2,8 +2,9 @@
 stations and service centres across the townships, opened from 2019 to June 2023; at city
 scale the first half of 2023 opens the seed's 22 stations (scaled at smaller scales).
 
-A site stands at a random point inside its county's shape (the vendored map's; GCJ-02). No
-township boundaries are vendored, so it is not placed inside its own township's shape."""
+A site stands at a random point inside its township's shape when the federation's township
+boundaries are configured (``GONGHUI_TOWNSHIP_SHAPES``), else inside its county's shape (the
+vendored map's); both GCJ-02. See ``gonghui.demo.shapes``."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
-from gonghui.demo.shapes import county_rings, point_in_county
+from gonghui.demo.shapes import county_rings, point_in_township
 from gonghui.orgs.models import Union
 from gonghui.sites.models import FIVE_HAS, Facility, Inspection, Site, SiteKind, SiteVisitors
 
@@ -74,10 +75,10 @@ def sites_demo_write(
     numbers: dict[str, int] = {}
 
     def add(kind: SiteKind, county: str, opened: date, township: Union | None = None) -> None:
-        placed = point_in_county(rng, county)
+        union = township or rng.choice(by_county[county])
+        placed = point_in_township(rng, union.code)
         assert placed is not None  # counties checked below
         lng, lat = placed
-        union = township or rng.choice(by_county[county])
         numbers[county] = numbers.get(county, 0) + 1
         sites.append(
             Site(

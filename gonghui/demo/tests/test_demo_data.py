@@ -543,3 +543,41 @@ def test_claims_being_worked_on_have_their_documents(
     with document.file.open("rb") as stored:
         assert stored.read(5) == b"%PDF-"
     assert tiny.events["claim_documents"] == ClaimDocument.objects.count()
+
+
+def test_demo_sites_stand_inside_their_townships_shape_when_the_shapes_are_configured(
+    db: None, tmp_path: Path, settings: Settings
+) -> None:
+    import random
+
+    from gonghui.demo.shapes import inside, point_in_county
+    from gonghui.demo.sites import sites_demo_write
+
+    regions_load(city_code=CITY)
+    union_tree_build(city_code=CITY)
+    townships = list(Union.objects.filter(level=Union.Level.TOWNSHIP, code__startswith="330502"))
+    # A small square for each of Wuxing's townships (12-digit codes, as DataV writes them).
+    rng = random.Random(1)
+    squares = {}
+    for t in townships:
+        lng, lat = point_in_county(rng, "330502") or (0.0, 0.0)
+        squares[t.code] = [(lng, lat), (lng + 0.01, lat), (lng + 0.01, lat + 0.01), (lng, lat)]
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"adcode": code + "000"},
+            "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in ring]]},
+        }
+        for code, ring in squares.items()
+    ]
+    shapes = tmp_path / "townships.geojson"
+    shapes.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    settings.GONGHUI_TOWNSHIP_SHAPES = str(shapes)
+    city = Union.objects.get(code=CITY)
+    sites_demo_write(
+        city=city, goal={"outdoor_stations_new": 5}, members=500_000, seed=7, log=lambda _: None
+    )
+    wuxing = list(Site.objects.filter(union__code__startswith="330502").select_related("union"))
+    assert len({s.union_id for s in wuxing}) > 5
+    for site in wuxing:
+        assert inside(squares[site.union.code], site.gcj_lng, site.gcj_lat), site.code
