@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "gonghui.aid",
     "gonghui.activities",
     "gonghui.sites",
+    "gonghui.skills",
     "gonghui.reports",
     "gonghui.demo",
 ]
@@ -309,6 +310,21 @@ GONGHUI_FOLLOWUP_REMIND_DAYS = int(os.environ.get("GONGHUI_FOLLOWUP_REMIND_DAYS"
 # The city's bounding box (west,south,east,north in GCJ-02 degrees): a site's coordinates
 # outside it are refused as mistyped. The default is Huzhou's.
 GONGHUI_CITY_BBOX = os.environ.get("GONGHUI_CITY_BBOX", "119.14,30.37,120.50,31.19")
+# The industry chains skill competitions are filed under (the city's eight emerging chains;
+# the default is Huzhou's), separated by commas.
+GONGHUI_INDUSTRY_CHAINS = env_list(
+    "GONGHUI_INDUSTRY_CHAINS",
+    [
+        "新能源汽车及关键零部件",
+        "半导体及光电",
+        "生物医药",
+        "地理信息",
+        "高端装备",
+        "新材料",
+        "绿色家居",
+        "数字经济",
+    ],
+)
 # The federation's township boundaries (GeoJSON in GCJ-02, features with a 9- or 12-digit
 # `adcode` or `code`): the demo places sites inside their township's shape. None are vendored.
 GONGHUI_TOWNSHIP_SHAPES = os.environ.get("GONGHUI_TOWNSHIP_SHAPES", "")

@@ -29,6 +29,9 @@ class SheetOption:
     required: bool = True
     # (actor) -> [(value, label)] for the upload page's select.
     choices: Callable[[Any], list[tuple[str, str]]] | None = None
+    # (value) -> the union that owns what the value names (a competition's organiser), or
+    # None when it names nothing: the command line then needs no --union.
+    owner: Callable[[str], Any] | None = None
 
 
 @dataclass(frozen=True)

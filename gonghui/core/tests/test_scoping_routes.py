@@ -357,6 +357,14 @@ def wuxing_site_photo(world: World) -> str:
     return str(photo.pk)
 
 
+def wuxing_competition(world: World) -> str:
+    from gonghui.skills.tests.factories import CompetitionFactory, EntryFactory
+
+    made = CompetitionFactory.create(union=world.yuehe, name=f"{world.yuehe.name}技能竞赛")
+    EntryFactory.create(competition=made, talent__name="吴兴选手")
+    return str(made.pk)
+
+
 # For each URL parameter: how to make an object that belongs to 吴兴区 and give its
 # identifier. Every sample is made before each walk, so list pages have 吴兴 rows to leak.
 SAMPLES: dict[str, Callable[[World], str]] = {
@@ -386,6 +394,7 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "site_id": wuxing_site,
     "inspection_photo_id": wuxing_inspection_photo,
     "site_photo_id": wuxing_site_photo,
+    "competition_id": wuxing_competition,
 }
 # Parameters that name no scoped object: a valid value.
 UNSCOPED_SAMPLES: dict[str, str] = {

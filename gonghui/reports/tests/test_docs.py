@@ -44,6 +44,7 @@ def test_document_has_a_section_per_area() -> None:
         "## 就业帮扶与协作",
         "## 调研督导",
         "## 阵地建设",
+        "## 技能提升",
     ]
 
 

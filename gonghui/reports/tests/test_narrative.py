@@ -349,6 +349,7 @@ def test_the_table_sets_each_indicator_against_its_target(records: World) -> Non
         "就业帮扶与协作",
         "调研督导",
         "阵地建设",
+        "技能提升",
     ]
     assert sum(len(g.rows) for g in report.table_groups) == len(indicators())
 

@@ -33,7 +33,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("sheet", help="表格名称：" + "、".join(sorted(sheet_entries())))
         parser.add_argument("file", type=Path)
-        parser.add_argument("--union", required=True, help="导入到哪个工会（工会代码）")
+        parser.add_argument(
+            "--union",
+            help="导入到哪个工会（工会代码）；表格的选项指明所属工会时（如竞赛）可省略",
+        )
         parser.add_argument("--user", help="以哪个账号的身份导入（默认：服务器操作员）")
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
         parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
@@ -49,6 +52,17 @@ class Command(BaseCommand):
                     seen.add(option.name)
                     parser.add_argument(f"--{option.name}", help=option.help or option.label)
 
+    @staticmethod
+    def _owner_code(entry: Any, extra: dict[str, Any]) -> str:
+        """The union of the record an option names, when --union is left out."""
+        for option in entry.options:
+            if option.owner is not None and extra[option.name]:
+                union = option.owner(extra[option.name])
+                if union is None:
+                    raise CommandError(f"找不到{option.label} {extra[option.name]}")
+                return str(union.code)
+        raise CommandError("请用 --union 指定导入到哪个工会（工会代码）")
+
     def handle(self, *args: Any, **options: Any) -> None:
         entries = sheet_entries()
         name = options["sheet"].replace("_", "-")
@@ -58,11 +72,12 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.exists():
             raise CommandError(f"文件不存在：{path}")
-        actor, union = resolve_scope(options["union"], options.get("user"))
         extra = {o.name: options.get(o.name) for o in entry.options}
         missing = [f"--{o.name}" for o in entry.options if o.required and not extra[o.name]]
         if missing:
             raise CommandError(f"导入{entry.title}须指定 {'、'.join(missing)}")
+        union_code = options["union"] or self._owner_code(entry, extra)
+        actor, union = resolve_scope(union_code, options.get("user"))
         try:
             report = entry.import_service(
                 actor=actor,

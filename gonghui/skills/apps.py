@@ -1,0 +1,22 @@
+from gonghui.core import modules
+
+
+class SkillsConfig(modules.ModuleConfig):
+    name = "gonghui.skills"
+    label = "skills"
+    verbose_name = "技能提升"
+
+    def ready(self) -> None:
+        from gonghui.core.audit import audit_actions_register
+
+        audit_actions_register(
+            {
+                "skills.competition.load": "载入技能竞赛",
+                "skills.competition.publish": "公布竞赛名次",
+                "skills.title.grant": "授予技能称号",
+                "skills.entry.import": "导入参赛成绩",
+                "skills.entry.export": "导出参赛成绩",
+                "skills.promotion.import": "导入技能晋级",
+                "skills.promotion.export": "导出技能晋级",
+            }
+        )

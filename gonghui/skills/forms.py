@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from gonghui.skills.services.competitions import chains
+
+
+class CompetitionForm(forms.Form):
+    """A competition, typed: the same fields as the competition file of `skills
+    load-competition`, given to the same service."""
+
+    code = forms.CharField(
+        label="竞赛编号", max_length=32, help_text="字母、数字或 - _ .，如 BYQJ-2023-001"
+    )
+    name = forms.CharField(label="竞赛名称", max_length=128)
+    series = forms.CharField(label="系列赛", max_length=128, required=False)
+    trade = forms.CharField(label="工种（职业）", max_length=64)
+    chain = forms.ChoiceField(label="产业链", required=False)
+    co_organisers = forms.CharField(label="协办单位", max_length=200, required=False)
+    date = forms.DateField(label="举办日期", widget=forms.DateInput(attrs={"type": "date"}))
+    venue = forms.CharField(label="地点", max_length=128, required=False)
+    theory = forms.IntegerField(label="理论成绩权重（%）", min_value=0, max_value=100, initial=30)
+    practical = forms.IntegerField(
+        label="实操成绩权重（%）", min_value=0, max_value=100, initial=70
+    )
+    pass_mark = forms.DecimalField(
+        label="合格线", min_value=0, max_value=100, decimal_places=2, initial=60
+    )
+    prize1 = forms.DecimalField(
+        label="第一名奖金（元）", min_value=0, decimal_places=2, required=False
+    )
+    prize2 = forms.DecimalField(
+        label="第二名奖金（元）", min_value=0, decimal_places=2, required=False
+    )
+    prize3 = forms.DecimalField(
+        label="第三名奖金（元）", min_value=0, decimal_places=2, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chain: forms.ChoiceField = self.fields["chain"]  # type: ignore[assignment]
+        chain.choices = [("", "（不属于产业链）"), *((c, c) for c in chains())]
+        for field in self.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs.setdefault("class", "form-select" if select else "form-control")
+
+    def file_data(self, union_code: str) -> dict[str, Any]:
+        """The competition file these fields make."""
+        d = self.cleaned_data
+        return {
+            "code": d["code"],
+            "name": d["name"],
+            "series": d["series"],
+            "trade": d["trade"],
+            "chain": d["chain"],
+            "co_organisers": d["co_organisers"],
+            "date": d["date"].isoformat(),
+            "venue": d["venue"],
+            "union": union_code,
+            "weights": {"theory": d["theory"], "practical": d["practical"]},
+            "pass_mark": str(d["pass_mark"]),
+            "prizes": {
+                str(n): str(d[f"prize{n}"]) for n in (1, 2, 3) if d[f"prize{n}"] is not None
+            },
+        }

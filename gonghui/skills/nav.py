@@ -1,0 +1,5 @@
+"""The sidebar entries of 技能提升."""
+
+from gonghui.core.navigation import READERS, NavItem, nav_register
+
+nav_register("skills", 10, NavItem("技能竞赛", "skills:list", "trophy", roles=READERS))

@@ -1,0 +1,131 @@
+"""Every read of 技能提升, inside the actor's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+
+from gonghui.core.actors import Actor
+from gonghui.core.scoping import access
+from gonghui.orgs.models import Union
+from gonghui.skills.models import (
+    CRAFTSMAN_TITLES,
+    Competition,
+    SkillPromotion,
+    SkillTitle,
+    Talent,
+    Tier,
+)
+
+PAGE = 50
+
+
+def competition_list(*, actor: Actor) -> QuerySet[Competition]:
+    return (
+        Competition.objects.visible_to(actor)
+        .select_related("union", "series")
+        .annotate(entry_count=Count("entries"))
+        .order_by("-id")
+    )
+
+
+def competition_page(
+    *, actor: Actor, before: int | None = None, size: int = PAGE
+) -> tuple[list[Competition], int | None]:
+    """One page, newest first, by keyset on the id (no COUNT over the table); the id to
+    continue before, or None on the last page."""
+    rows = competition_list(actor=actor)
+    if before:
+        rows = rows.filter(id__lt=before)
+    found = list(rows[: size + 1])
+    return found[:size], (found[size - 1].pk if len(found) > size else None)
+
+
+def access_competition(*, actor: Actor, competition_id: int) -> Competition:
+    """One competition in the actor's scope, or 404."""
+    return access(
+        Competition.objects.select_related("union", "series"), actor=actor, pk=competition_id
+    )
+
+
+def competition_by_code(*, scope: Any, code: str) -> Competition:
+    """The competition a file or a command names by its code; out of scope reads as
+    missing."""
+    found = (
+        Competition.objects.visible_to(scope)
+        .select_related("union")
+        .filter(code=str(code).strip())
+        .first()
+    )
+    if found is None:
+        raise ValidationError(f"没有编号为 {code} 的竞赛，或不在您的管辖范围内。")
+    return found
+
+
+def competition_union(code: str) -> Union | None:
+    """The organising union of the competition with this code (the import command's
+    default union), or None."""
+    found = Competition.objects.select_related("union").filter(code=str(code).strip()).first()
+    return found.union if found else None
+
+
+def competition_choices(actor: Actor) -> list[tuple[str, str]]:
+    """(code, label) of the competitions still taking entries, newest first: the select of
+    the entries sheet's upload page."""
+    return [
+        (c.code, f"{c.held_on:%Y-%m-%d} {c.name}（{c.union.name}，编号 {c.code}）")
+        for c in Competition.objects.visible_to(actor)
+        .filter(published_at__isnull=True)
+        .select_related("union")
+        .order_by("-held_on", "-id")[:200]
+    ]
+
+
+def talent_tier(talent: Talent, title_kinds: set[str] | None = None) -> str | None:
+    """The talent's tier, derived: 工匠人才 with a craftsman title, 高技能人才 at 高级工 or
+    above, 技能人才 with any certified grade; None without a grade or title."""
+    kinds = (
+        title_kinds
+        if title_kinds is not None
+        else set(talent.titles.values_list("kind", flat=True))
+    )
+    if kinds & CRAFTSMAN_TITLES:
+        return Tier.CRAFTSMAN
+    if talent.grade is not None and talent.grade <= 3:
+        return Tier.HIGHLY_SKILLED
+    if talent.grade is not None:
+        return Tier.SKILLED
+    return None
+
+
+def title_page(
+    *, actor: Actor, before: int | None = None, size: int = PAGE
+) -> tuple[list[SkillTitle], int | None]:
+    rows = SkillTitle.objects.visible_to(actor).select_related("talent", "union").order_by("-id")
+    if before:
+        rows = rows.filter(id__lt=before)
+    found = list(rows[: size + 1])
+    return found[:size], (found[size - 1].pk if len(found) > size else None)
+
+
+def promotion_page(
+    *, actor: Actor, before: int | None = None, size: int = PAGE
+) -> tuple[list[SkillPromotion], int | None]:
+    rows = (
+        SkillPromotion.objects.visible_to(actor).select_related("talent", "union").order_by("-id")
+    )
+    if before:
+        rows = rows.filter(id__lt=before)
+    found = list(rows[: size + 1])
+    return found[:size], (found[size - 1].pk if len(found) > size else None)
+
+
+def competition_titles(competition: Competition) -> dict[int, SkillTitle]:
+    """The titles granted from a competition, by entry."""
+    return {
+        t.entry_id: t
+        for t in SkillTitle.objects.filter(entry__competition=competition)
+        if t.entry_id is not None
+    }

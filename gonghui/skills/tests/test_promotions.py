@@ -1,0 +1,195 @@
+"""Skill promotions (技能晋级): the sheet's rules, the grade on file and on the roster, and
+the talent tier derived from grades and titles."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from gonghui.conftest import World
+from gonghui.core import pii
+from gonghui.members.models import Member, SkillGrade
+from gonghui.members.tests.factories import MemberFactory
+from gonghui.skills.models import SkillPromotion, SkillTitle, Talent, TitleKind
+from gonghui.skills.selectors import talent_tier
+from gonghui.skills.sheets.promotions import grade_step_problem, promotion_import
+from gonghui.skills.tests.factories import TalentFactory
+
+HEADERS = [
+    "身份证号",
+    "姓名",
+    "工作单位",
+    "原等级",
+    "晋升等级",
+    "晋级日期",
+    "认定机构",
+    "晋级途径",
+    "新就业形态劳动者",
+]
+BODY = "湖州市职业技能鉴定中心"
+
+
+def person(n: int) -> str:
+    return pii.id_number_compose("330502", datetime.date(1992, 5, 1), 300 + n)
+
+
+def workbook(tmp_path: Path, rows: list[list[Any]], name: str = "p.xlsx") -> Path:
+    book = openpyxl.Workbook()
+    book.active.append(HEADERS)
+    for row in rows:
+        book.active.append(row)
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+def row(
+    n: int, name: str, low: str, high: str, route: str = "导师帮带", new_form: str = ""
+) -> list[Any]:
+    return [person(n), name, "湖州某厂", low, high, "2023-05-10", BODY, route, new_form]
+
+
+def imported(world: World, path: Path, *, dry_run: bool = False):
+    return promotion_import(
+        actor=world.township_staff, union=world.yuehe, path=path, dry_run=dry_run
+    )
+
+
+def test_one_grade_up_is_recorded_and_moves_the_file(world: World, tmp_path: Path) -> None:
+    report = imported(
+        world, workbook(tmp_path, [row(1, "张三", "初级工", "中级工", new_form="是")])
+    )
+    promotion = SkillPromotion.objects.get()
+    assert report.created == 1
+    assert (promotion.from_grade, promotion.to_grade, promotion.route, promotion.new_form) == (
+        SkillGrade.JUNIOR,
+        SkillGrade.INTERMEDIATE,
+        "mentorship",
+        True,
+    )
+    assert (promotion.talent.grade, promotion.talent.union, promotion.union) == (
+        SkillGrade.INTERMEDIATE,
+        world.yuehe,
+        world.yuehe,
+    )
+
+
+def test_a_first_certification_is_junior_without_a_grade_before(
+    world: World, tmp_path: Path
+) -> None:
+    imported(world, workbook(tmp_path, [row(1, "张三", "", "初级工", route="技能培训")]))
+    assert Talent.objects.get().grade == SkillGrade.JUNIOR
+
+
+def test_a_members_roster_grade_follows_the_promotion(world: World, tmp_path: Path) -> None:
+    member = MemberFactory.create(
+        union=world.wuxing_grassroots,
+        name="张三",
+        id_number=person(1),
+        skill_grade=SkillGrade.SENIOR,
+        employment_form="new_form",
+    )
+    imported(world, workbook(tmp_path, [row(1, "张三", "高级工", "技师")]))
+    member.refresh_from_db()
+    promotion = SkillPromotion.objects.get()
+    assert (member.skill_grade, promotion.new_form) == (SkillGrade.TECHNICIAN, True)
+
+
+def test_one_file_may_carry_two_steps_of_one_person(world: World, tmp_path: Path) -> None:
+    report = imported(
+        world,
+        workbook(
+            tmp_path, [row(1, "张三", "初级工", "中级工"), row(1, "张三", "中级工", "高级工")]
+        ),
+    )
+    assert (report.created, Talent.objects.get().grade) == (2, SkillGrade.SENIOR)
+
+
+def test_importing_the_same_file_again_creates_nothing(world: World, tmp_path: Path) -> None:
+    path = workbook(tmp_path, [row(1, "张三", "初级工", "中级工")])
+    imported(world, path)
+    again = imported(world, path)
+    assert (again.created, again.unchanged, SkillPromotion.objects.count()) == (0, 1, 1)
+
+
+def test_a_skipped_grade_and_a_step_down_are_refused_in_chinese(
+    world: World, tmp_path: Path
+) -> None:
+    report = imported(
+        world,
+        workbook(
+            tmp_path,
+            [
+                row(1, "张三", "初级工", "高级工"),
+                row(2, "李四", "技师", "高级工"),
+                row(3, "王五", "", "中级工"),
+                row(4, "赵六", "初级工", "中级工"),
+            ],
+        ),
+    )
+    assert [(e.row, e.message) for e in report.errors] == [
+        (2, "晋升等级：从初级工只能晋升为中级工，不能跳级到高级工"),
+        (3, "晋升等级：高级工不高于原等级技师，晋级只能向上"),
+        (4, "晋升等级：无原等级的首次认定只能是初级工，不能直接认定为中级工"),
+    ]
+    assert not SkillPromotion.objects.exists() and not Talent.objects.exists()
+
+
+def test_a_grade_before_that_differs_from_the_file_is_refused(world: World, tmp_path: Path) -> None:
+    TalentFactory.create(
+        union=world.yuehe, name="张三", id_number=person(1), grade=SkillGrade.SENIOR
+    )
+    report = imported(world, workbook(tmp_path, [row(1, "张三", "初级工", "中级工")]))
+    assert [e.message for e in report.errors] == ["原等级：与档案中的当前等级“高级工”不一致"]
+
+
+def test_a_township_cannot_import_for_a_sibling(world: World, tmp_path: Path) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        promotion_import(
+            actor=world.township_staff,
+            union=world.zhili,
+            path=workbook(tmp_path, [row(1, "张三", "", "初级工")]),
+            dry_run=True,
+        )
+
+
+def test_grade_steps_count_down_from_junior() -> None:
+    assert grade_step_problem(SkillGrade.TECHNICIAN, SkillGrade.SENIOR_TECHNICIAN) is None
+    assert grade_step_problem(None, SkillGrade.JUNIOR) is None
+
+
+@pytest.mark.parametrize(
+    ("grade", "titles", "tier"),
+    [
+        (None, set(), None),
+        (SkillGrade.JUNIOR, set(), "skilled"),
+        (SkillGrade.INTERMEDIATE, set(), "skilled"),
+        (SkillGrade.SENIOR, set(), "highly_skilled"),
+        (SkillGrade.SENIOR_TECHNICIAN, set(), "highly_skilled"),
+        (SkillGrade.SENIOR, {TitleKind.TECHNICAL_EXPERT}, "highly_skilled"),
+        (SkillGrade.SENIOR, {TitleKind.HUZHOU_CRAFTSMAN}, "craftsman"),
+        (None, {TitleKind.ZHEJIANG_YOUNG_CRAFTSMAN}, "craftsman"),
+    ],
+)
+def test_the_tier_is_derived_from_grade_and_titles(grade: Any, titles: set[str], tier: Any) -> None:
+    assert talent_tier(Talent(grade=grade), titles) == tier
+
+
+def test_the_tier_reads_the_titles_on_file(world: World) -> None:
+    talent = TalentFactory.create(union=world.yuehe, grade=SkillGrade.JUNIOR)
+    SkillTitle.objects.create(
+        union=world.city,
+        talent=talent,
+        kind=TitleKind.HUZHOU_CRAFTSMAN,
+        granted_on=datetime.date(2023, 5, 1),
+        issuers="湖州市总工会",
+        certificate_no="HZGJ-2023-0001",
+    )
+    assert talent_tier(talent) == "craftsman"
+    assert Member.objects.count() == 0

@@ -1,0 +1,94 @@
+"""Pages of 技能竞赛: the list, a new one, one with its ranking; publishing the ranking and
+granting the titles. Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from gonghui.core.middleware import request_actor
+from gonghui.orgs.selectors import union_of_page
+from gonghui.skills import selectors
+from gonghui.skills.forms import CompetitionForm
+from gonghui.skills.permissions import may_edit, require_edit
+from gonghui.skills.services import competition_load, competition_publish, competition_ranking
+from gonghui.skills.services.competitions import competition_titles_grant
+
+
+@require_GET
+def competition_list(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    before = request.GET.get("before", "")
+    rows, next_before = selectors.competition_page(
+        actor=actor, before=int(before) if before.isdigit() else None
+    )
+    return render(
+        request,
+        "skills/list.html",
+        {"rows": rows, "next_before": next_before, "may_edit": may_edit(actor, actor.union)},
+    )
+
+
+def competition_new(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    union = union_of_page(actor=actor, code=None)  # one's own union; 404 without one
+    require_edit(actor, union)
+    form = CompetitionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            loaded = competition_load(actor=actor, data=form.file_data(union.code))
+        except ValidationError as exc:
+            # The service names the file's keys; a page has no field for some of them.
+            form.add_error(None, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已录入竞赛“{loaded.competition.name}”。")
+            return redirect("skills:detail", competition_id=loaded.competition.pk)
+    return render(request, "skills/form.html", {"form": form})
+
+
+@require_GET
+def competition_detail(request: HttpRequest, competition_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    competition = selectors.access_competition(actor=actor, competition_id=competition_id)
+    ranking = competition_ranking(competition)
+    titles = selectors.competition_titles(competition)
+    return render(
+        request,
+        "skills/detail.html",
+        {
+            "record": competition,
+            "ranking": ranking,
+            "titles": titles,
+            "proposed": sum(1 for _, r in ranking if r.title),
+            "may_edit": may_edit(actor, competition.union),
+        },
+    )
+
+
+@require_POST
+def competition_publish_view(request: HttpRequest, competition_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    competition = selectors.access_competition(actor=actor, competition_id=competition_id)
+    try:
+        count = competition_publish(actor=actor, competition=competition)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已公布 {count} 名选手的名次。")
+    return redirect("skills:detail", competition_id=competition.pk)
+
+
+@require_POST
+def competition_grant_view(request: HttpRequest, competition_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    competition = selectors.access_competition(actor=actor, competition_id=competition_id)
+    try:
+        titles = competition_titles_grant(actor=actor, competition=competition)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已授予 {len(titles)} 人湖州市技术能手称号。")
+    return redirect("skills:detail", competition_id=competition.pk)
