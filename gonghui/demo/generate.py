@@ -66,6 +66,7 @@ class DemoDataResult:
     events: dict[str, int] = field(default_factory=dict)
     activities: int = 0
     sites: int = 0
+    competitions: int = 0
     seconds: float = 0.0
 
 
@@ -184,6 +185,9 @@ def demo_data_generate(
     from gonghui.demo.sites import sites_demo_write
 
     result.sites = sites_demo_write(city=city, goal=goal, members=spec.members, seed=seed, log=say)
+    from gonghui.demo.skills import skills_demo_write
+
+    result.competitions = skills_demo_write(city=city, goal=goal, seed=seed, log=say)
     # After the moves and leaves: the tree's cached member counts are of today.
     counts_rebuild(city)
     demo_targets_set(city=city, year=2023, log=say)

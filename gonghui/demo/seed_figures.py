@@ -44,6 +44,10 @@ SEED: dict[str, int | Decimal] = {
     "job_positions": 49_564,
     # Sites (gonghui.demo.sites).
     "outdoor_stations_new": 22,
+    # Skills (gonghui.demo.skills).
+    "competitions_held": 408,
+    "competition_entries": 21_100,
+    "skill_promotions": 7_300,
 }
 # Counts of events the smallest data set still shows one of (a fair with no fair is odd).
 AT_LEAST_ONE = (
@@ -52,6 +56,8 @@ AT_LEAST_ONE = (
     "culture_sports_events",
     "job_fairs",
     "outdoor_stations_new",
+    "competitions_held",
+    "skill_promotions",
 )
 CITY_MEMBERS = 1_000_000
 # New members of the first half of 2022 against 2023's: a plausible year of growth.

@@ -174,6 +174,21 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
     assert (again.mass_enrollments, again.formation_tasks) == (0, 0)
     assert snapshot() == first
     # Wipe the generated data and generate again: the same people, unions and enterprises.
+    from gonghui.skills.models import (
+        CertificateSeries,
+        Competition,
+        CompetitionSeries,
+        SkillPromotion,
+        SkillTitle,
+        Talent,
+    )
+
+    SkillTitle.objects.all().delete()
+    SkillPromotion.objects.all().delete()
+    Competition.objects.all().delete()
+    CompetitionSeries.objects.all().delete()
+    CertificateSeries.objects.all().delete()
+    Talent.objects.all().delete()
     Site.objects.all().delete()
     ShowcaseCase.objects.all().delete()
     Partnership.objects.all().delete()
@@ -378,6 +393,9 @@ def test_the_activity_ledger_gives_the_seeds_figures_scaled(tiny: DemoDataResult
         "job_fairs",
         "job_positions",
         "outdoor_stations_new",
+        "competitions_held",
+        "competition_entries",
+        "skill_promotions",
     )
     assert {k: _h1_values(k)[0] for k in keys} == {k: goal[k] for k in keys}
     talks, talks_last_year = (Decimal(str(v)) for v in _h1_values("pre_shift_talks"))
@@ -581,3 +599,39 @@ def test_demo_sites_stand_inside_their_townships_shape_when_the_shapes_are_confi
     assert len({s.union_id for s in wuxing}) > 5
     for site in wuxing:
         assert inside(squares[site.union.code], site.gcj_lng, site.gcj_lat), site.code
+
+
+def test_demo_competitions_are_ranked_and_the_citys_top_three_titled(
+    tiny: DemoDataResult,
+) -> None:
+    from gonghui.skills.models import Competition, CompetitionEntry, SkillTitle, Talent
+    from gonghui.skills.services import competition_ranking
+
+    launch = Competition.objects.get(held_on="2023-04-16")
+    assert (launch.union.code, launch.trade) == (CITY, "机动车检测工")
+    published = Competition.objects.filter(published_at__isnull=False)
+    assert published.exists()
+    for competition in published[:5]:
+        stored = list(
+            CompetitionEntry.objects.filter(competition=competition).values_list("pk", "rank")
+        )
+        computed = {e.pk: r.rank for e, r in competition_ranking(competition)}
+        assert dict(stored) == computed
+    titled = SkillTitle.objects.filter(kind="technical_expert")
+    ranks = [t.entry.rank if t.entry else None for t in titled.select_related("entry")]
+    assert ranks and all(rank is not None and rank <= 3 for rank in ranks)
+    # Every skills file is of a member, with the member's ID number sealed to its row.
+    talent = Talent.objects.select_related("member").first()
+    assert talent is not None and talent.member is not None
+    from gonghui.core.fields import cipher_get
+
+    assert pii.id_indexer().digest(cipher_get(talent, "id_cipher")) == talent.member.id_hash
+
+
+def test_demo_promotions_move_the_members_grade_one_step(tiny: DemoDataResult) -> None:
+    from gonghui.skills.models import SkillPromotion
+
+    for promotion in SkillPromotion.objects.select_related("talent__member")[:50]:
+        assert promotion.from_grade is None or promotion.to_grade == promotion.from_grade - 1
+        member = promotion.talent.member
+        assert member is not None and member.skill_grade == promotion.talent.grade
