@@ -3,3 +3,7 @@
 from gonghui.core.navigation import READERS, NavItem, nav_register
 
 nav_register("skills", 10, NavItem("技能竞赛", "skills:list", "trophy", roles=READERS))
+nav_register("skills", 20, NavItem("技能称号", "skills:titles", "award", roles=READERS))
+nav_register(
+    "skills", 30, NavItem("技能晋级", "skills:promotions", "graph-up-arrow", roles=READERS)
+)

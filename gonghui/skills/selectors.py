@@ -101,9 +101,9 @@ def talent_tier(talent: Talent, title_kinds: set[str] | None = None) -> str | No
 
 
 def title_page(
-    *, actor: Actor, before: int | None = None, size: int = PAGE
+    *, actor: Actor, kind: str = "", before: int | None = None, size: int = PAGE
 ) -> tuple[list[SkillTitle], int | None]:
-    rows = SkillTitle.objects.visible_to(actor).select_related("talent", "union").order_by("-id")
+    rows = title_list(actor=actor, kind=kind)
     if before:
         rows = rows.filter(id__lt=before)
     found = list(rows[: size + 1])
@@ -128,4 +128,40 @@ def competition_titles(competition: Competition) -> dict[int, SkillTitle]:
         t.entry_id: t
         for t in SkillTitle.objects.filter(entry__competition=competition)
         if t.entry_id is not None
+    }
+
+
+def title_list(*, actor: Actor, kind: str = "") -> QuerySet[SkillTitle]:
+    rows = (
+        SkillTitle.objects.visible_to(actor)
+        .select_related("talent", "union", "entry__competition")
+        .order_by("-id")
+    )
+    return rows.filter(kind=kind) if kind else rows
+
+
+def access_title(*, actor: Actor, title_id: int) -> SkillTitle:
+    """One title in the actor's scope (the granting union's subtree), or 404."""
+    return access(
+        SkillTitle.objects.select_related("talent", "union", "entry__competition__series"),
+        actor=actor,
+        pk=title_id,
+    )
+
+
+def access_talent(*, actor: Actor, talent_id: int) -> Talent:
+    """One skills file in the actor's scope (the union keeping it), or 404."""
+    return access(Talent.objects.select_related("union", "member"), actor=actor, pk=talent_id)
+
+
+def talent_history(talent: Talent) -> dict[str, Any]:
+    """A skills file's titles, promotions and entries, newest first, with its tier."""
+    titles = list(talent.titles.select_related("union").order_by("-granted_on"))
+    return {
+        "titles": titles,
+        "promotions": list(talent.promotions.select_related("union").order_by("-promoted_on")),
+        "entries": list(
+            talent.entries.select_related("competition").order_by("-competition__held_on")
+        ),
+        "tier": talent_tier(talent, {t.kind for t in titles}),
     }

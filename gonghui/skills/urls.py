@@ -10,4 +10,13 @@ urlpatterns = [
     path("<int:competition_id>/", views.competition_detail, name="detail"),
     path("<int:competition_id>/publish/", views.competition_publish_view, name="publish"),
     path("<int:competition_id>/grant/", views.competition_grant_view, name="grant"),
+    path("titles/", views.title_list, name="titles"),
+    path("titles/<int:title_id>/certificate/", views.title_certificate, name="certificate"),
+    path(
+        "titles/<int:title_id>/certificate.docx",
+        views.title_certificate_docx,
+        name="certificate_docx",
+    ),
+    path("promotions/", views.promotion_list, name="promotions"),
+    path("talents/<int:talent_id>/", views.talent_detail, name="talent"),
 ]

@@ -3,6 +3,8 @@ granting the titles. Thin: parse, call, render."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 from gonghui.core.middleware import request_actor
 from gonghui.orgs.selectors import union_of_page
 from gonghui.skills import selectors
+from gonghui.skills.certificates import certificate_docx, certificate_of
 from gonghui.skills.forms import CompetitionForm
+from gonghui.skills.models import TitleKind
 from gonghui.skills.permissions import may_edit, require_edit
 from gonghui.skills.services import competition_load, competition_publish, competition_ranking
 from gonghui.skills.services.competitions import competition_titles_grant
@@ -92,3 +96,60 @@ def competition_grant_view(request: HttpRequest, competition_id: int) -> HttpRes
     else:
         messages.success(request, f"已授予 {len(titles)} 人湖州市技术能手称号。")
     return redirect("skills:detail", competition_id=competition.pk)
+
+
+def _before(request: HttpRequest) -> int | None:
+    before = request.GET.get("before", "")
+    return int(before) if before.isdigit() else None
+
+
+@require_GET
+def title_list(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in TitleKind.values else ""
+    rows, next_before = selectors.title_page(actor=actor, kind=kind, before=_before(request))
+    return render(
+        request,
+        "skills/title_list.html",
+        {"rows": rows, "next_before": next_before, "kind": kind, "kinds": TitleKind.choices},
+    )
+
+
+@require_GET
+def title_certificate(request: HttpRequest, title_id: int) -> HttpResponse:
+    title = selectors.access_title(actor=request_actor(request), title_id=title_id)
+    return render(request, "skills/certificate.html", {"title": title, "c": certificate_of(title)})
+
+
+@require_GET
+def title_certificate_docx(request: HttpRequest, title_id: int) -> HttpResponse:
+    title = selectors.access_title(actor=request_actor(request), title_id=title_id)
+    response = HttpResponse(
+        certificate_docx(title),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    name = quote(f"证书-{title.certificate_no}-{title.talent.name}.docx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+@require_GET
+def promotion_list(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    rows, next_before = selectors.promotion_page(actor=actor, before=_before(request))
+    return render(
+        request,
+        "skills/promotion_list.html",
+        {"rows": rows, "next_before": next_before, "may_edit": may_edit(actor, actor.union)},
+    )
+
+
+@require_GET
+def talent_detail(request: HttpRequest, talent_id: int) -> HttpResponse:
+    talent = selectors.access_talent(actor=request_actor(request), talent_id=talent_id)
+    return render(
+        request,
+        "skills/talent_detail.html",
+        {"talent": talent, **selectors.talent_history(talent)},
+    )

@@ -365,6 +365,27 @@ def wuxing_competition(world: World) -> str:
     return str(made.pk)
 
 
+def wuxing_title(world: World) -> str:
+    from gonghui.skills.models import SkillTitle
+    from gonghui.skills.tests.factories import TalentFactory
+
+    made = SkillTitle.objects.create(
+        union=world.wuxing,
+        talent=TalentFactory.create(union=world.yuehe, name="吴兴工匠"),
+        kind="huzhou_craftsman",
+        granted_on=date(2023, 4, 28),
+        issuers=world.wuxing.name,
+        certificate_no="HZGJ-2023-9999",
+    )
+    return str(made.pk)
+
+
+def wuxing_talent(world: World) -> str:
+    from gonghui.skills.tests.factories import TalentFactory
+
+    return str(TalentFactory.create(union=world.yuehe, name="吴兴能手").pk)
+
+
 # For each URL parameter: how to make an object that belongs to 吴兴区 and give its
 # identifier. Every sample is made before each walk, so list pages have 吴兴 rows to leak.
 SAMPLES: dict[str, Callable[[World], str]] = {
@@ -395,6 +416,8 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "inspection_photo_id": wuxing_inspection_photo,
     "site_photo_id": wuxing_site_photo,
     "competition_id": wuxing_competition,
+    "title_id": wuxing_title,
+    "talent_id": wuxing_talent,
 }
 # Parameters that name no scoped object: a valid value.
 UNSCOPED_SAMPLES: dict[str, str] = {
