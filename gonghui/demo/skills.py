@@ -29,10 +29,14 @@ from gonghui.skills.models import (
     Competition,
     CompetitionEntry,
     CompetitionSeries,
+    InnovationStudio,
     Level,
+    Mentorship,
     PromotionRoute,
     SkillPromotion,
     SkillTitle,
+    StudioAlliance,
+    StudioLevel,
     Talent,
     TitleKind,
 )
@@ -238,9 +242,12 @@ def skills_demo_write(
             if this_half:
                 entries_h1, promotions_h1 = entries, promotions
         _craftsmen_write(rng, city, people)
+        studios = _studios_write(rng, city, people, share=goal["competitions_held"] / 408)
+        mentorships = _mentorships_write(rng, people)
     log(
         f"技能提升：2023 年上半年“百业千匠”竞赛 {goal['competitions_held']} 场次、参赛 "
-        f"{entries_h1} 人次，技能晋级 {promotions_h1} 人次（共 {made} 场竞赛）。"
+        f"{entries_h1} 人次，技能晋级 {promotions_h1} 人次（共 {made} 场竞赛）；"
+        f"创新工作室 {studios} 个，导师帮带 {mentorships} 对。"
     )
     return made
 
@@ -480,3 +487,149 @@ def _craftsmen_write(rng: random.Random, city: Union, people: _People) -> None:
     SkillTitle.objects.bulk_create(rows)
     for kind, last in numbers.items():
         CertificateSeries.objects.update_or_create(kind=kind, year=2023, defaults={"last": last})
+
+
+STUDIO_LEVELS = (
+    (StudioLevel.NATIONAL, 0.03),
+    (StudioLevel.PROVINCIAL, 0.17),
+    (StudioLevel.CITY, 0.4),
+    (StudioLevel.COUNTY, 0.4),
+)
+# The seed's craftsman: 谈敏 of 湖州南丰机械制造有限公司, who leads a provincial studio and
+# formed the casting industry's alliance of studios. Not on the demo roster.
+TAN_MIN = ("谈敏", "湖州南丰机械制造有限公司")
+
+
+def _county_of(city: Union, union_id: int) -> Union:
+    union = Union.objects.only("code", "path").get(pk=union_id)
+    return Union.objects.filter(code=union.code[:6]).first() or city
+
+
+def _studios_write(rng: random.Random, city: Union, people: _People, *, share: float) -> int:
+    """Studios led by the most skilled of the files (at least one), the seed's casting
+    studio of 谈敏, and the casting alliance it leads (founded June 2023)."""
+    leaders = sorted(
+        (t for t in people.talents.values() if t.grade is not None and t.grade <= 2),
+        key=lambda t: (t.grade, t.pk),
+    )[: max(1, round(60 * share))]
+    levels, weights = [lv for lv, _ in STUDIO_LEVELS], [w for _, w in STUDIO_LEVELS]
+    rows = []
+    for talent in leaders:
+        rows.append(
+            InnovationStudio(
+                union=_county_of(city, talent.union_id),
+                name=f"{talent.name}劳模工匠创新工作室",
+                level=rng.choices(levels, weights)[0],
+                leader=talent,
+                enterprise_name=talent.employer_name or "湖州市某制造企业",
+                founded_on=_day(rng, date(2016, 1, 1), date(2023, 5, 31)),
+                members_count=rng.randint(5, 30),
+                patents=rng.randint(0, 12),
+                innovations=rng.randint(1, 40),
+                savings=Decimal(rng.randrange(10, 800)) * 10_000,
+            )
+        )
+    # 谈敏: a skills file of his own (an ID number not on the roster).
+    name, employer = TAN_MIN
+    for sequence in range(500, 600):
+        id18 = pii.id_number_compose("330503", date(1984, 9, 12), sequence)
+        digest = pii.id_indexer().digest(id18)
+        if not Member.objects.filter(id_hash=digest).exists():
+            break
+    [tan_pk] = ids_reserve(Talent, 1)
+    tan = Talent.objects.create(
+        pk=tan_pk,
+        union=city,
+        name=name,
+        id_cipher=pii.column_cipher(Talent.id_cipher).encrypt(tan_pk, id18),
+        id_hash=digest,
+        id_masked=pii.mask_id_number(id18),
+        employer_name=employer,
+        grade=SkillGrade.TECHNICIAN,
+    )
+    for kind, prefix in (
+        (TitleKind.ZHEJIANG_YOUNG_CRAFTSMAN, "ZJQNGJ"),
+        (TitleKind.HUZHOU_CRAFTSMAN, "HZGJ"),
+    ):
+        series, _ = CertificateSeries.objects.get_or_create(kind=kind, year=2022)
+        series.last += 1
+        series.save(update_fields=["last"])
+        SkillTitle.objects.create(
+            union=city,
+            talent=tan,
+            kind=kind,
+            trade="铸造工",
+            granted_on=date(2022, 4, 28),
+            issuers="浙江省总工会"
+            if kind == TitleKind.ZHEJIANG_YOUNG_CRAFTSMAN
+            else "湖州市总工会",
+            certificate_no=f"{prefix}-2022-{series.last:04d}",
+        )
+    rows.append(
+        InnovationStudio(
+            union=city,
+            name="谈敏浙江省高技能人才劳模创新工作室",
+            level=StudioLevel.PROVINCIAL,
+            leader=tan,
+            enterprise_name=employer,
+            founded_on=date(2021, 9, 1),
+            members_count=18,
+            patents=9,
+            innovations=26,
+            savings=Decimal("3600000.00"),
+        )
+    )
+    made = InnovationStudio.objects.bulk_create(rows)
+    lead = made[-1]
+    alliance = StudioAlliance.objects.create(
+        union=city,
+        name="湖州市铸造行业劳模工匠创新工作室联盟",
+        industry="铸造",
+        founded_on=date(2023, 6, 8),
+        lead_studio=lead,
+    )
+    alliance.studios.set([lead, *made[: min(4, len(made) - 1)]])
+    return len(made)
+
+
+def _mentorships_write(rng: random.Random, people: _People) -> int:
+    """Most promotions by 导师帮带 get the pair they came from: a mentor of 技师 or above
+    (or the best at hand), paired some months before, still running or ended after."""
+    mentors = [t for t in people.talents.values() if t.grade is not None and t.grade <= 2]
+    if not mentors:
+        return 0
+    promotions = list(
+        SkillPromotion.objects.filter(
+            route=PromotionRoute.MENTORSHIP, talent_id__in=[t.pk for t in people.talents.values()]
+        ).order_by("pk")
+    )
+    pairs: dict[tuple[int, int], Mentorship] = {}
+    linked = []
+    for promotion in promotions:
+        if rng.random() > 0.8:
+            continue
+        mentor = rng.choice(mentors)
+        if mentor.pk == promotion.talent_id:
+            continue
+        key = (mentor.pk, promotion.talent_id)
+        if key not in pairs:
+            started = promotion.promoted_on - timedelta(days=rng.randint(90, 420))
+            ended = (
+                None
+                if rng.random() < 0.6
+                else promotion.promoted_on + timedelta(days=rng.randint(10, 150))
+            )
+            pairs[key] = Mentorship(
+                union_id=promotion.union_id,
+                mentor=mentor,
+                apprentice_id=promotion.talent_id,
+                started_on=started,
+                ended_on=ended,
+                outcome="徒弟通过技能等级认定" if ended else "",
+            )
+        linked.append((promotion, key))
+    Mentorship.objects.bulk_create(list(pairs.values()), batch_size=2000)
+    for promotion, key in linked:
+        promotion.mentorship = pairs[key]
+    SkillPromotion.objects.bulk_update([p for p, _ in linked], ["mentorship"], batch_size=2000)
+    return len(pairs)

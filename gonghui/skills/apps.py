@@ -18,5 +18,8 @@ class SkillsConfig(modules.ModuleConfig):
                 "skills.entry.export": "导出参赛成绩",
                 "skills.promotion.import": "导入技能晋级",
                 "skills.promotion.export": "导出技能晋级",
+                "skills.mentorship.create": "登记导师帮带",
+                "skills.studio.create": "登记创新工作室",
+                "skills.alliance.create": "登记创新工作室联盟",
             }
         )

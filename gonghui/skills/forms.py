@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from gonghui.skills.models import InnovationStudio, StudioLevel
 from gonghui.skills.services.competitions import chains
 
 
@@ -65,3 +66,66 @@ class CompetitionForm(forms.Form):
                 str(n): str(d[f"prize{n}"]) for n in (1, 2, 3) if d[f"prize{n}"] is not None
             },
         }
+
+
+def _styled(form: forms.Form) -> None:
+    for field in form.fields.values():
+        select = isinstance(field.widget, forms.Select)
+        field.widget.attrs.setdefault("class", "form-select" if select else "form-control")
+
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class MentorshipForm(forms.Form):
+    mentor_name = forms.CharField(label="导师姓名", max_length=30)
+    mentor_id = forms.CharField(label="导师身份证号", max_length=24)
+    apprentice_name = forms.CharField(label="徒弟姓名", max_length=30)
+    apprentice_id = forms.CharField(label="徒弟身份证号", max_length=24)
+    started_on = forms.DateField(label="结对日期", widget=DATE)
+    ended_on = forms.DateField(label="结束日期", widget=DATE, required=False)
+    outcome = forms.CharField(label="帮带成效", max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class StudioForm(forms.Form):
+    name = forms.CharField(label="工作室名称", max_length=128)
+    level = forms.ChoiceField(label="级别", choices=StudioLevel.choices)
+    leader_name = forms.CharField(label="领衔人姓名", max_length=30)
+    leader_id = forms.CharField(label="领衔人身份证号", max_length=24)
+    uscc = forms.CharField(label="所在企业统一社会信用代码", max_length=24, required=False)
+    enterprise_name = forms.CharField(label="所在企业", max_length=128, required=False)
+    founded_on = forms.DateField(label="命名日期", widget=DATE)
+    members_count = forms.IntegerField(label="成员人数", min_value=0, initial=0)
+    patents = forms.IntegerField(label="专利（项）", min_value=0, initial=0)
+    innovations = forms.IntegerField(label="技术革新（项）", min_value=0, initial=0)
+    savings = forms.DecimalField(
+        label="创造经济效益（元）", min_value=0, decimal_places=2, initial=0
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class AllianceForm(forms.Form):
+    name = forms.CharField(label="联盟名称", max_length=128)
+    industry = forms.CharField(label="行业", max_length=64, required=False)
+    founded_on = forms.DateField(label="成立日期", widget=DATE)
+    lead_studio = forms.ModelChoiceField(
+        label="牵头工作室", queryset=InnovationStudio.objects.none()
+    )
+    studios = forms.ModelMultipleChoiceField(
+        label="成员工作室", queryset=InnovationStudio.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, studios: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lead: forms.ModelChoiceField = self.fields["lead_studio"]  # type: ignore[assignment]
+        members: forms.ModelMultipleChoiceField = self.fields["studios"]  # type: ignore[assignment]
+        lead.queryset = members.queryset = studios
+        _styled(self)
+        members.widget.attrs["size"] = "8"

@@ -22,7 +22,18 @@ from gonghui.core.indicators import (
 )
 from gonghui.core.indicators.writing import Piece, Writer, sentence, with_
 from gonghui.orgs.models import Union
-from gonghui.skills.models import Competition, CompetitionEntry, SkillPromotion, SkillTitle
+from gonghui.skills.models import (
+    CRAFTSMAN_TITLES,
+    Competition,
+    CompetitionEntry,
+    InnovationStudio,
+    Mentorship,
+    SkillPromotion,
+    SkillTitle,
+    StudioAlliance,
+    StudioLevel,
+    Talent,
+)
 
 SECTION = "技能提升"
 
@@ -47,6 +58,16 @@ def _skills(w: Writer) -> list[Piece]:
             [
                 w.nonzero("skill_promotions", "获得技能晋级"),
                 w.optional("skill_promotions_new_form", "其中新就业形态劳动者"),
+                w.optional("highly_skilled_new", "晋升高级工及以上"),
+            ],
+        ),
+        *sentence(
+            f"{w.stock_time}，{w.area}",
+            [
+                w.nonzero("active_mentorships", "在册“导师帮带”"),
+                w.nonzero("innovation_studios", "有劳模工匠创新工作室"),
+                w.optional("studio_alliances", "工作室联盟"),
+                w.optional("craftsman_talents", "工匠人才"),
             ],
         ),
     ]
@@ -63,6 +84,11 @@ section_register(
             "skill_titles_granted",
             "skill_promotions",
             "skill_promotions_new_form",
+            "highly_skilled_new",
+            "active_mentorships",
+            "innovation_studios",
+            "studio_alliances",
+            "craftsman_talents",
         ),
     )
 )
@@ -252,5 +278,138 @@ indicator_register(
         seed="（2025年目标：新增技能晋级5000人）",
         counts="晋级日期在期间内、登记为新就业形态劳动者的技能晋级，计入登记的工会。",
         order=50,
+    )
+)
+
+indicator_register(
+    Indicator(
+        key="highly_skilled_new",
+        label="新晋高技能人才",
+        unit="人次",
+        section=SECTION,
+        kind="flow",
+        query=_flow(lambda: SkillPromotion.objects.filter(to_grade__lte=3), "union", "promoted_on"),
+        seed="（“技能人才—高技能人才—工匠人才”三级培训体系）",
+        counts="晋级日期在期间内、晋升为高级工及以上的技能晋级，计入登记的工会。",
+        order=60,
+    )
+)
+
+
+def _stock(
+    records: Callable[[], QuerySet[Any]], start: str, end: str | None = None
+) -> Callable[[str, Sequence[Period]], list[dict[int, Any]]]:
+    """Records running at each period's end: begun by then and (if they end) not ended
+    before it."""
+
+    def condition(p: Period) -> Q:
+        began = Q(**{f"{start}__lte": p.end})
+        if end is None:
+            return began
+        return began & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": p.end}))
+
+    def query(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+        return per_period(
+            records(),
+            owner="union_id",
+            path_field="union__path",
+            path=path,
+            periods=periods,
+            condition=condition,
+        )
+
+    return query
+
+
+indicator_register(
+    Indicator(
+        key="active_mentorships",
+        label="在册导师帮带",
+        unit="对",
+        section=SECTION,
+        kind="stock",
+        query=_stock(Mentorship.objects.all, "started_on", "ended_on"),
+        seed="（以“导师帮带”为载体抓手）",
+        counts="期末已结对、未结束的导师帮带，计入登记的工会。",
+        order=70,
+    )
+)
+indicator_register(
+    Indicator(
+        key="innovation_studios",
+        label="劳模工匠创新工作室",
+        unit="个",
+        section=SECTION,
+        kind="stock",
+        query=_stock(InnovationStudio.objects.all, "founded_on"),
+        breakdown=lambda path, p: {
+            dict(StudioLevel.choices)[r["level"]]: r["n"]
+            for r in InnovationStudio.objects.filter(
+                union__path__startswith=path, founded_on__lte=p.end
+            )
+            .values("level")
+            .annotate(n=Count("pk"))
+            .order_by("level")
+        },
+        breakdown_label="按级别",
+        seed="（劳模工匠创新工作室为载体抓手）",
+        counts="期末已命名的劳模工匠创新工作室，计入所属工会。",
+        order=80,
+    )
+)
+indicator_register(
+    Indicator(
+        key="studio_alliances",
+        label="创新工作室联盟",
+        unit="个",
+        section=SECTION,
+        kind="stock",
+        query=_stock(StudioAlliance.objects.all, "founded_on"),
+        seed="（创建铸造行业劳模工匠创新工作室联盟）",
+        counts="期末已成立的劳模工匠创新工作室联盟，计入所属工会。",
+        order=90,
+    )
+)
+
+
+def _craftsmen(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+    """Distinct holders of a craftsman title granted by each period's end, at the union
+    keeping their skills file (a holder of two such titles counts once)."""
+    if not periods:
+        return []
+    talents = Talent.objects.filter(union__path__startswith=path)
+    aggregates = {
+        f"p{i}": Count(
+            "pk",
+            filter=Q(titles__kind__in=CRAFTSMAN_TITLES, titles__granted_on__lte=p.end),
+            distinct=True,
+        )
+        for i, p in enumerate(periods)
+    }
+    rows: Any = (
+        talents.filter(titles__kind__in=CRAFTSMAN_TITLES)
+        .order_by()
+        .values("union_id")
+        .annotate(**aggregates)
+    )
+    result: list[dict[int, Any]] = [{} for _ in periods]
+    for row in rows:
+        for i in range(len(periods)):
+            if row[f"p{i}"]:
+                result[i][row["union_id"]] = row[f"p{i}"]
+    return result
+
+
+indicator_register(
+    Indicator(
+        key="craftsman_talents",
+        label="工匠人才",
+        unit="人",
+        section=SECTION,
+        kind="stock",
+        query=_craftsmen,
+        seed="（湖州工匠、浙江青年工匠等称号获得者）",
+        counts="期末持有湖州工匠、浙江青年工匠等工匠称号的人（一人多个称号计一人），计入建档工会。",
+        order=100,
     )
 )

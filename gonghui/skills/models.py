@@ -296,6 +296,15 @@ class SkillPromotion(models.Model):
     certifier = models.CharField("认定机构", max_length=128)
     route = models.CharField("晋级途径", max_length=16, choices=PromotionRoute.choices)
     new_form = models.BooleanField("新就业形态劳动者", default=False)
+    # The 导师帮带 the promotion came from (the apprentice's running mentorship).
+    mentorship = models.ForeignKey(
+        "Mentorship",
+        verbose_name="导师帮带",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="promotions",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -312,3 +321,122 @@ class SkillPromotion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.talent} {self.get_to_grade_display()}"
+
+
+class Mentorship(models.Model):
+    """导师帮带: a mentor and an apprentice from a date, with what came of it; promotions of
+    the apprentice while it runs are linked to it."""
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="登记工会", on_delete=models.PROTECT, related_name="+"
+    )
+    mentor = models.ForeignKey(
+        Talent, verbose_name="导师", on_delete=models.PROTECT, related_name="mentoring"
+    )
+    apprentice = models.ForeignKey(
+        Talent, verbose_name="徒弟", on_delete=models.PROTECT, related_name="mentored"
+    )
+    started_on = models.DateField("结对日期")
+    ended_on = models.DateField("结束日期", null=True, blank=True)
+    outcome = models.CharField("帮带成效", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "导师帮带"
+        verbose_name_plural = "导师帮带"
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentor", "apprentice", "started_on"], name="skills_mentorship_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="skills_mentorship_dates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} → {self.apprentice}"
+
+
+class StudioLevel(models.TextChoices):
+    NATIONAL = "national", "国家级"
+    PROVINCIAL = "provincial", "省级"
+    CITY = "city", "市级"
+    COUNTY = "county", "区县级"
+
+
+class InnovationStudio(models.Model):
+    """劳模工匠创新工作室: led by a model worker or craftsman, in an enterprise, with its
+    achievements."""
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="所属工会", on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField("工作室名称", max_length=128)
+    level = models.CharField("级别", max_length=16, choices=StudioLevel.choices)
+    leader = models.ForeignKey(
+        Talent, verbose_name="领衔人", on_delete=models.PROTECT, related_name="studios"
+    )
+    enterprise = models.ForeignKey(
+        "orgs.Enterprise",
+        verbose_name="所在企业",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    enterprise_name = models.CharField("所在企业", max_length=128)
+    founded_on = models.DateField("命名日期")
+    members_count = models.PositiveIntegerField("成员人数", default=0)
+    patents = models.PositiveIntegerField("专利（项）", default=0)
+    innovations = models.PositiveIntegerField("技术革新（项）", default=0)
+    savings = models.DecimalField(
+        "创造经济效益（元）", max_digits=14, decimal_places=2, default=Decimal(0)
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "劳模工匠创新工作室"
+        verbose_name_plural = "劳模工匠创新工作室"
+        ordering = ["-founded_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["name"], name="skills_studio_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StudioAlliance(models.Model):
+    """An alliance of studios (such as the casting industry's 劳模工匠创新工作室联盟)."""
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="所属工会", on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField("联盟名称", max_length=128, unique=True)
+    industry = models.CharField("行业", max_length=64, blank=True)
+    founded_on = models.DateField("成立日期")
+    lead_studio = models.ForeignKey(
+        InnovationStudio,
+        verbose_name="牵头工作室",
+        on_delete=models.PROTECT,
+        related_name="led_alliances",
+    )
+    studios = models.ManyToManyField(
+        InnovationStudio, verbose_name="成员工作室", related_name="alliances"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "创新工作室联盟"
+        verbose_name_plural = "创新工作室联盟"
+        ordering = ["-founded_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.name

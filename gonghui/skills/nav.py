@@ -7,3 +7,5 @@ nav_register("skills", 20, NavItem("技能称号", "skills:titles", "award", rol
 nav_register(
     "skills", 30, NavItem("技能晋级", "skills:promotions", "graph-up-arrow", roles=READERS)
 )
+nav_register("skills", 40, NavItem("导师帮带", "skills:mentorships", "people", roles=READERS))
+nav_register("skills", 50, NavItem("创新工作室", "skills:studios", "lightbulb", roles=READERS))

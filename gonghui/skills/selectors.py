@@ -13,8 +13,11 @@ from gonghui.orgs.models import Union
 from gonghui.skills.models import (
     CRAFTSMAN_TITLES,
     Competition,
+    InnovationStudio,
+    Mentorship,
     SkillPromotion,
     SkillTitle,
+    StudioAlliance,
     Talent,
     Tier,
 )
@@ -165,3 +168,35 @@ def talent_history(talent: Talent) -> dict[str, Any]:
         ),
         "tier": talent_tier(talent, {t.kind for t in titles}),
     }
+
+
+def mentorship_page(
+    *, actor: Actor, before: int | None = None, size: int = PAGE
+) -> tuple[list[Mentorship], int | None]:
+    rows: QuerySet[Mentorship] = (
+        Mentorship.objects.visible_to(actor)
+        .select_related("mentor", "apprentice", "union")
+        .annotate(promotion_count=Count("promotions"))
+        .order_by("-id")
+    )
+    if before:
+        rows = rows.filter(id__lt=before)
+    found = list(rows[: size + 1])
+    return found[:size], (found[size - 1].pk if len(found) > size else None)
+
+
+def studio_list(*, actor: Actor) -> QuerySet[InnovationStudio]:
+    return (
+        InnovationStudio.objects.visible_to(actor)
+        .select_related("leader", "union")
+        .order_by("-founded_on", "-id")
+    )
+
+
+def alliance_list(*, actor: Actor) -> QuerySet[StudioAlliance]:
+    return (
+        StudioAlliance.objects.visible_to(actor)
+        .select_related("lead_studio", "union")
+        .prefetch_related("studios")
+        .order_by("-founded_on", "-id")
+    )

@@ -19,4 +19,9 @@ urlpatterns = [
     ),
     path("promotions/", views.promotion_list, name="promotions"),
     path("talents/<int:talent_id>/", views.talent_detail, name="talent"),
+    path("mentorships/", views.mentorship_list, name="mentorships"),
+    path("mentorships/new/", views.mentorship_new, name="mentorship_new"),
+    path("studios/", views.studio_list, name="studios"),
+    path("studios/new/", views.studio_new, name="studio_new"),
+    path("studios/alliances/new/", views.alliance_new, name="alliance_new"),
 ]

@@ -3,6 +3,7 @@ granting the titles. Thin: parse, call, render."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -15,11 +16,12 @@ from gonghui.core.middleware import request_actor
 from gonghui.orgs.selectors import union_of_page
 from gonghui.skills import selectors
 from gonghui.skills.certificates import certificate_docx, certificate_of
-from gonghui.skills.forms import CompetitionForm
+from gonghui.skills.forms import AllianceForm, CompetitionForm, MentorshipForm, StudioForm
 from gonghui.skills.models import TitleKind
 from gonghui.skills.permissions import may_edit, require_edit
 from gonghui.skills.services import competition_load, competition_publish, competition_ranking
 from gonghui.skills.services.competitions import competition_titles_grant
+from gonghui.skills.services.studios import alliance_create, mentorship_create, studio_create
 
 
 @require_GET
@@ -153,3 +155,107 @@ def talent_detail(request: HttpRequest, talent_id: int) -> HttpResponse:
         "skills/talent_detail.html",
         {"talent": talent, **selectors.talent_history(talent)},
     )
+
+
+def _form_page(
+    request: HttpRequest, form: Any, save: Any, *, title: str, back: str
+) -> HttpResponse | None:
+    """Run a form through its service; None when it was saved (the caller redirects)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            by_field = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+            for field, errors in by_field.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            return None
+    return render(request, "skills/simple_form.html", {"form": form, "title": title, "back": back})
+
+
+@require_GET
+def mentorship_list(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    rows, next_before = selectors.mentorship_page(actor=actor, before=_before(request))
+    return render(
+        request,
+        "skills/mentorship_list.html",
+        {"rows": rows, "next_before": next_before, "may_edit": may_edit(actor, actor.union)},
+    )
+
+
+def mentorship_new(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    union = union_of_page(actor=actor, code=None)
+    require_edit(actor, union)
+    form = MentorshipForm(request.POST or None)
+    page = _form_page(
+        request,
+        form,
+        lambda data: mentorship_create(actor=actor, union=union, **data),
+        title="登记导师帮带",
+        back="skills:mentorships",
+    )
+    if page is not None:
+        return page
+    messages.success(request, "已登记导师帮带。")
+    return redirect("skills:mentorships")
+
+
+@require_GET
+def studio_list(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    return render(
+        request,
+        "skills/studio_list.html",
+        {
+            "studios": selectors.studio_list(actor=actor)[:500],
+            "alliances": selectors.alliance_list(actor=actor)[:100],
+            "may_edit": may_edit(actor, actor.union),
+        },
+    )
+
+
+def studio_new(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    union = union_of_page(actor=actor, code=None)
+    require_edit(actor, union)
+    form = StudioForm(request.POST or None)
+    page = _form_page(
+        request,
+        form,
+        lambda data: studio_create(actor=actor, union=union, **data),
+        title="登记劳模工匠创新工作室",
+        back="skills:studios",
+    )
+    if page is not None:
+        return page
+    messages.success(request, "已登记创新工作室。")
+    return redirect("skills:studios")
+
+
+def alliance_new(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    union = union_of_page(actor=actor, code=None)
+    require_edit(actor, union)
+    form = AllianceForm(request.POST or None, studios=selectors.studio_list(actor=actor))
+    page = _form_page(
+        request,
+        form,
+        lambda data: alliance_create(
+            actor=actor,
+            union=union,
+            name=data["name"],
+            industry=data["industry"],
+            founded_on=data["founded_on"],
+            lead_studio=data["lead_studio"],
+            studios=list(data["studios"]),
+        ),
+        title="登记创新工作室联盟",
+        back="skills:studios",
+    )
+    if page is not None:
+        return page
+    messages.success(request, "已登记创新工作室联盟。")
+    return redirect("skills:studios")

@@ -178,13 +178,19 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
         CertificateSeries,
         Competition,
         CompetitionSeries,
+        InnovationStudio,
+        Mentorship,
         SkillPromotion,
         SkillTitle,
+        StudioAlliance,
         Talent,
     )
 
     SkillTitle.objects.all().delete()
     SkillPromotion.objects.all().delete()
+    Mentorship.objects.all().delete()
+    StudioAlliance.objects.all().delete()
+    InnovationStudio.objects.all().delete()
     Competition.objects.all().delete()
     CompetitionSeries.objects.all().delete()
     CertificateSeries.objects.all().delete()
@@ -620,8 +626,9 @@ def test_demo_competitions_are_ranked_and_the_citys_top_three_titled(
     titled = SkillTitle.objects.filter(kind="technical_expert")
     ranks = [t.entry.rank if t.entry else None for t in titled.select_related("entry")]
     assert ranks and all(rank is not None and rank <= 3 for rank in ranks)
-    # Every skills file is of a member, with the member's ID number sealed to its row.
-    talent = Talent.objects.select_related("member").first()
+    # A competitor's skills file is a member's, with the member's ID number sealed to its row.
+    assert not Talent.objects.filter(member__isnull=True).exclude(name="谈敏").exists()
+    talent = Talent.objects.filter(member__isnull=False).select_related("member").first()
     assert talent is not None and talent.member is not None
     from gonghui.core.fields import cipher_get
 
@@ -635,3 +642,18 @@ def test_demo_promotions_move_the_members_grade_one_step(tiny: DemoDataResult) -
         assert promotion.from_grade is None or promotion.to_grade == promotion.from_grade - 1
         member = promotion.talent.member
         assert member is not None and member.skill_grade == promotion.talent.grade
+
+
+def test_demo_has_the_seeds_casting_alliance_and_mentorships(tiny: DemoDataResult) -> None:
+    from gonghui.skills.models import Mentorship, SkillPromotion, StudioAlliance
+
+    alliance = StudioAlliance.objects.get()
+    assert alliance.lead_studio.leader.name == "谈敏"
+    assert alliance.studios.count() >= 2
+    linked = SkillPromotion.objects.filter(mentorship__isnull=False).select_related("mentorship")
+    assert Mentorship.objects.exists() and linked.exists()
+    for promotion in linked:
+        m = promotion.mentorship
+        assert m is not None and m.apprentice_id == promotion.talent_id
+        assert m.started_on <= promotion.promoted_on
+        assert m.ended_on is None or m.ended_on >= promotion.promoted_on

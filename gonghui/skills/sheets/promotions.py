@@ -30,7 +30,7 @@ from gonghui.core.sheets.parsers import choice, past_date, person_name, text, ye
 from gonghui.core.sheets.registry import SheetEntry, register_sheet
 from gonghui.members.models import Member, SkillGrade
 from gonghui.orgs.models import Union
-from gonghui.skills.models import PromotionRoute, SkillPromotion, Talent
+from gonghui.skills.models import Mentorship, PromotionRoute, SkillPromotion, Talent
 from gonghui.skills.permissions import require_edit
 from gonghui.skills.services.talents import Person, talents_resolve
 
@@ -185,6 +185,7 @@ class PromotionSheet(Sheet):
             return outcome
         for promotion in new:
             promotion.talent_id = promotion.talent.pk
+        _mentorships_link(new)
         SkillPromotion.objects.bulk_create(new, batch_size=1000)
         moved = {}
         for promotion in new:
@@ -221,6 +222,26 @@ class PromotionSheet(Sheet):
                 p.get_route_display(),
                 "是" if p.new_form else "否",
             ]
+
+
+def _mentorships_link(promotions: list[SkillPromotion]) -> None:
+    """A promotion by 导师帮带 is linked to the apprentice's mentorship running that day."""
+    by_mentorship = [p for p in promotions if p.route == PromotionRoute.MENTORSHIP]
+    running: dict[int, list[Mentorship]] = {}
+    for m in Mentorship.objects.filter(
+        apprentice_id__in={p.talent_id for p in by_mentorship}
+    ).order_by("-started_on"):
+        running.setdefault(m.apprentice_id, []).append(m)
+    for p in by_mentorship:
+        p.mentorship = next(
+            (
+                m
+                for m in running.get(p.talent_id, [])
+                if m.started_on <= p.promoted_on
+                and (m.ended_on is None or m.ended_on >= p.promoted_on)
+            ),
+            None,
+        )
 
 
 def promotion_import(
