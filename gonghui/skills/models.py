@@ -11,6 +11,7 @@ from django.db import models
 
 from gonghui.core.fields import CipherField
 from gonghui.core.scoping import ScopedQuerySet
+from gonghui.core.workflow.models import WorkflowItem
 from gonghui.members.models import SkillGrade
 
 
@@ -440,3 +441,193 @@ class StudioAlliance(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Honours (劳模, 五一奖章/奖状, 工人先锋号, 湖州工匠) ------------------------------------------
+
+
+class HonourKind(models.TextChoices):
+    MODEL_WORKER = "model_worker", "劳动模范"
+    MAY_DAY_MEDAL = "may_day_medal", "五一劳动奖章"
+    MAY_DAY_AWARD = "may_day_award", "五一劳动奖状"
+    PIONEER = "pioneer", "工人先锋号"
+    CRAFTSMAN = "craftsman", "湖州工匠"
+
+
+class HonourSubject(models.TextChoices):
+    PERSON = "person", "个人"
+    UNIT = "unit", "集体（单位）"
+    TEAM = "team", "班组（团队）"
+
+
+# Who each honour is given to.
+HONOUR_SUBJECTS = {
+    HonourKind.MODEL_WORKER: HonourSubject.PERSON,
+    HonourKind.MAY_DAY_MEDAL: HonourSubject.PERSON,
+    HonourKind.MAY_DAY_AWARD: HonourSubject.UNIT,
+    HonourKind.PIONEER: HonourSubject.TEAM,
+    HonourKind.CRAFTSMAN: HonourSubject.PERSON,
+}
+
+
+class HonourLevel(models.TextChoices):
+    NATIONAL = "national", "全国"
+    PROVINCIAL = "provincial", "省级"
+    CITY = "city", "市级"
+
+
+class NominationRound(models.Model):
+    """A year's nomination of one honour at one level (推荐评选), with places per county and
+    the conditions nominations must meet."""
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="组织工会", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    kind = models.CharField("荣誉", max_length=16, choices=HonourKind.choices)
+    level = models.CharField("级别", max_length=16, choices=HonourLevel.choices)
+    name = models.CharField("评选名称", max_length=128)
+    conditions = models.TextField("推荐条件", blank=True)
+    frontline_min_pct = models.PositiveSmallIntegerField("一线职工比例不低于（%）", default=0)
+    closes_on = models.DateField("推荐截止日期")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "荣誉评选"
+        verbose_name_plural = "荣誉评选"
+        ordering = ["-year", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["union", "year", "kind", "level"], name="skills_round_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(frontline_min_pct__lte=100), name="skills_round_pct"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def subject(self) -> str:
+        return HONOUR_SUBJECTS[HonourKind(self.kind)]
+
+
+class RoundPlaces(models.Model):
+    """A county's places in a round: the row the nomination workflow's quota counts."""
+
+    round = models.ForeignKey(
+        NominationRound, verbose_name="评选", on_delete=models.CASCADE, related_name="places"
+    )
+    county = models.ForeignKey(
+        "orgs.Union", verbose_name="区县", on_delete=models.PROTECT, related_name="+"
+    )
+    places = models.PositiveSmallIntegerField("名额")
+
+    class Meta:
+        verbose_name = "推荐名额"
+        verbose_name_plural = "推荐名额"
+        ordering = ["round", "county__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "county"], name="skills_places_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round.name}（{self.county.name}）"
+
+
+class Nomination(WorkflowItem):
+    """A nomination (推荐对象): proposed by a grassroots or township union, reviewed by the
+    county and the city, publicly noticed, within its county's places."""
+
+    round = models.ForeignKey(
+        NominationRound, verbose_name="评选", on_delete=models.PROTECT, related_name="nominations"
+    )
+    places = models.ForeignKey(
+        RoundPlaces, verbose_name="名额", on_delete=models.PROTECT, related_name="nominations"
+    )
+    talent = models.ForeignKey(
+        Talent,
+        verbose_name="推荐个人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+    )
+    unit_name = models.CharField("单位", max_length=128, blank=True)
+    team_name = models.CharField("班组（团队）", max_length=128, blank=True)
+    frontline = models.BooleanField("一线职工", default=False)
+    deeds = models.TextField("主要事迹")
+
+    class Meta:
+        verbose_name = "荣誉推荐"
+        verbose_name_plural = "荣誉推荐"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["union", "id"], name="skills_nomination_union_id")]
+
+    def __str__(self) -> str:
+        return self.nominee
+
+    @property
+    def nominee(self) -> str:
+        if self.talent_id is not None:
+            return self.talent.name  # type: ignore[union-attr]
+        return (self.team_name and f"{self.unit_name}{self.team_name}") or self.unit_name
+
+
+class Honour(models.Model):
+    """The honours registry: granted through a nomination, or recorded from earlier years;
+    other modules read it (model-worker lectures, recuperation priority, care visits)."""
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="所属工会", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("荣誉", max_length=16, choices=HonourKind.choices)
+    level = models.CharField("级别", max_length=16, choices=HonourLevel.choices)
+    year = models.PositiveSmallIntegerField("年度")
+    granted_on = models.DateField("授予日期")
+    talent = models.ForeignKey(
+        Talent,
+        verbose_name="获得者",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="honours",
+    )
+    unit_name = models.CharField("单位", max_length=128, blank=True)
+    team_name = models.CharField("班组（团队）", max_length=128, blank=True)
+    nomination = models.OneToOneField(
+        Nomination,
+        verbose_name="推荐",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="honour",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "荣誉"
+        verbose_name_plural = "荣誉"
+        ordering = ["-granted_on", "-id"]
+        constraints = [
+            # A person holds an honour at a level once.
+            models.UniqueConstraint(
+                fields=["talent", "kind", "level"],
+                condition=models.Q(talent__isnull=False),
+                name="skills_honour_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder} {self.get_level_display()}{self.get_kind_display()}"
+
+    @property
+    def holder(self) -> str:
+        if self.talent_id is not None:
+            return self.talent.name  # type: ignore[union-attr]
+        return f"{self.unit_name}{self.team_name}"

@@ -123,8 +123,15 @@ class Workflow:
     before_final: Callable[[list[Any]], dict[int, str]] | str | None = None
     # Called in the same transaction after items were rejected or withdrawn.
     on_release: Callable[[list[Any]], None] | str | None = None
+    # Called in the same transaction after items reached approval (after their notice, or
+    # at the last review step without one): a type with no payout records its outcome here
+    # (an honour in the registry).
+    on_approved: Callable[[list[Any]], None] | str | None = None
+    # The type's own words for a state ({"approved": "已授予"}): an honour is not 待发放.
+    state_labels: dict[str, str] = field(default_factory=dict)
     # The item as the public notice lists it: person_name, id_masked (the engine decides how
-    # much of both it shows), union, summary, amount, notice_until.
+    # much of both it shows), union, summary, amount, notice_until; ``name_public``: True
+    # publishes the name in full and no ID number (an honour's nominee).
     notice_row: Callable[[Any], dict[str, Any]] | None = None
     payout: Payout | None = None
     quota: Quota | None = None
@@ -159,6 +166,14 @@ class Workflow:
         hook = _hook(self.on_release)
         if hook:
             hook(items)
+
+    def run_on_approved(self, items: list[Any]) -> None:
+        hook = _hook(self.on_approved)
+        if hook:
+            hook(items)
+
+    def state_label(self, state: str) -> str:
+        return self.state_labels.get(state) or State(state).label
 
 
 _REGISTRY: dict[str, Workflow] = {}

@@ -79,8 +79,13 @@ def notice_board(union: Union) -> NoticeBoard:
         rows = []
         for item in notice_items(workflow, union)[:NOTICE_LIMIT]:
             row = dict(workflow.notice_row(item))
-            row["name"] = _shown_name(str(row.pop("person_name")), setting)
-            row["id_shown"] = _shown_id(str(row.pop("id_masked")), setting)
+            # An honour's nominee is published by name, as honour notices are; an aid
+            # applicant only as far as the setting allows.
+            public = row.pop("name_public", False)
+            name = str(row.pop("person_name"))
+            row["name"] = name if public else _shown_name(name, setting)
+            row["id_shown"] = "—" if public else _shown_id(str(row.pop("id_masked")), setting)
+            row.pop("id_masked", None)
             rows.append(row)
         if rows:
             board.groups.append(NoticeGroup(workflow, rows))

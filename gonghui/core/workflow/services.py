@@ -462,6 +462,9 @@ def _transition_chunk(
     released = [m.item for m in moves if m.to_state in (State.REJECTED, State.WITHDRAWN)]
     if released and workflow.on_release:
         workflow.run_on_release(released)
+    approved = [m.item for m in moves if m.to_state == State.APPROVED]
+    if approved and workflow.on_approved:
+        workflow.run_on_approved(approved)
     report.done.extend(m.item.pk for m in moves)
 
 

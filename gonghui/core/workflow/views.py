@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gonghui.core.middleware import request_actor
-from gonghui.core.workflow import Action, State, Workflow, workflow_get
+from gonghui.core.workflow import Action, Workflow, workflow_get
 from gonghui.core.workflow import selectors as wf
 from gonghui.core.workflow.notice import (
     notice_board,
@@ -46,7 +46,7 @@ def panel_context(request: HttpRequest, workflow: Workflow, item: Any) -> dict[s
     return {
         "wf": workflow,
         "wf_item": item,
-        "wf_state": State(item.state).label,
+        "wf_state": workflow.state_label(item.state),
         "wf_step": workflow.step_label(item.step),
         "wf_steps": wf.step_path(workflow, item),
         "wf_trail": [
@@ -80,7 +80,7 @@ def transition_view(request: HttpRequest, workflow_key: str, item_id: int) -> Ht
     else:
         messages.success(
             request,
-            f"已{Action(action).label}。当前状态：{State(item.state).label}"
+            f"已{Action(action).label}。当前状态：{workflow.state_label(item.state)}"
             + (f"（{workflow.step_label(item.step)}）" if item.step else ""),
         )
     if request.POST.get("next") == "inbox":

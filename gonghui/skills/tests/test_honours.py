@@ -1,0 +1,250 @@
+"""Honours: rounds with places per county, nominations through review and public notice
+into the registry, the places as the engine's quota, the frontline share, and bad input."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+
+from gonghui.conftest import World
+from gonghui.core import pii
+from gonghui.core.models import Role, User
+from gonghui.core.tests.factories import UserFactory
+from gonghui.core.workflow import Action, State
+from gonghui.core.workflow.notice import notice_board
+from gonghui.core.workflow.services import notice_expire, transition, transition_many
+from gonghui.skills.models import Honour, Nomination, NominationRound
+from gonghui.skills.services.honours import honour_record, nomination_create, round_create
+from gonghui.skills.workflows import NOMINATION
+
+TODAY = datetime.date(2023, 3, 1)
+
+
+def person(n: int) -> str:
+    return pii.id_number_compose("330502", datetime.date(1979, 4, 1), 600 + n)
+
+
+def reviewers(world: World) -> dict[str, User]:
+    return {
+        "township": UserFactory.create(username="r_yuehe", union=world.yuehe, role=Role.REVIEWER),
+        "county": UserFactory.create(username="r_wuxing", union=world.wuxing, role=Role.REVIEWER),
+        "city": UserFactory.create(username="r_city", union=world.city, role=Role.REVIEWER),
+    }
+
+
+def medal_round(world: World, places: int = 2, pct: int = 0) -> NominationRound:
+    return round_create(
+        actor=world.city_admin,
+        union=world.city,
+        year=2023,
+        kind="may_day_medal",
+        level="city",
+        name="2023年湖州市五一劳动奖章",
+        closes_on=datetime.date(2023, 3, 31),
+        places={world.wuxing.code: places, world.nanxun.code: 1},
+        frontline_min_pct=pct,
+    )
+
+
+def nominate(
+    world: World, round_: NominationRound, n: int, *, frontline: bool = True, **kw: Any
+) -> Nomination:
+    fields: dict[str, Any] = {
+        "id_number": person(n),
+        "name": f"候选{'〇一二三四五'[n]}",
+        "unit_name": "湖州某厂",
+        "frontline": frontline,
+        "deeds": "岗位练兵成绩突出",
+        "today": TODAY,
+    }
+    fields.update(kw)
+    return nomination_create(actor=world.township_staff, union=world.yuehe, round_=round_, **fields)
+
+
+def approve_all_steps(item: Nomination, people: dict[str, User]) -> Nomination:
+    for level in ("township", "county", "city"):
+        item = transition(NOMINATION, item.pk, Action.APPROVE, actor=people[level])
+    return item
+
+
+def test_a_round_gives_places_to_the_counties(world: World) -> None:
+    made = medal_round(world)
+    assert sorted((p.county.code, p.places) for p in made.places.all()) == [
+        ("330502", 2),
+        ("330503", 1),
+    ]
+
+
+def test_a_township_cannot_organise_a_round(world: World) -> None:
+    with pytest.raises(PermissionDenied):
+        round_create(
+            actor=world.township_staff,
+            union=world.yuehe,
+            year=2023,
+            kind="may_day_medal",
+            level="city",
+            name="x",
+            closes_on=TODAY,
+            places={},
+        )
+
+
+def test_a_nomination_goes_through_review_and_notice_into_the_registry(world: World) -> None:
+    people = reviewers(world)
+    item = nominate(world, medal_round(world), 1)
+    assert (item.state, item.step) == (State.IN_REVIEW, "township_review")
+    item = approve_all_steps(item, people)
+    assert item.state == State.NOTICE
+    board = notice_board(world.wuxing)
+    [group] = [g for g in board.groups if g.workflow.key == "honour_nomination"]
+    assert [(r["name"], r["id_shown"], r["summary"]) for r in group.rows] == [
+        ("候选一", "—", "拟推荐市级五一劳动奖章（湖州某厂）")
+    ]
+    assert notice_expire(NOMINATION, today=item.notice_until) == 1
+    honour = Honour.objects.get()
+    assert honour.talent is not None
+    assert (honour.talent.name, honour.kind, honour.level, honour.year, honour.union) == (
+        "候选一",
+        "may_day_medal",
+        "city",
+        2023,
+        world.yuehe,
+    )
+    assert NOMINATION.state_label(Nomination.objects.get().state) == "已授予"
+
+
+def test_approvals_beyond_the_countys_places_are_refused(world: World) -> None:
+    people = reviewers(world)
+    round_ = medal_round(world, places=1)
+    first, second = nominate(world, round_, 1), nominate(world, round_, 2)
+    for item in (first, second):
+        for level in ("township", "county"):
+            transition(NOMINATION, item.pk, Action.APPROVE, actor=people[level])
+    transition(NOMINATION, first.pk, Action.APPROVE, actor=people["city"])
+    report = transition_many(NOMINATION, [second.pk], Action.APPROVE, actor=people["city"])
+    assert report.refused[second.pk] == (
+        "名额已满：“2023年湖州市五一劳动奖章（吴兴区总工会）”共 1 个名额，已全部批准，不能再批准。"
+    )
+
+
+def test_a_nomination_beyond_full_places_is_refused_at_once(world: World) -> None:
+    people = reviewers(world)
+    round_ = medal_round(world, places=1)
+    approve_all_steps(nominate(world, round_, 1), people)
+    with pytest.raises(ValidationError) as refused:
+        nominate(world, round_, 2)
+    assert refused.value.messages == ["吴兴区总工会的 1 个名额已全部批准，不能再推荐"]
+
+
+def test_the_frontline_share_holds_back_other_nominations(world: World) -> None:
+    people = reviewers(world)
+    round_ = medal_round(world, places=2, pct=50)
+    manager = nominate(world, round_, 1, frontline=False)
+    other = nominate(world, round_, 2, frontline=False)
+    approve_all_steps(manager, people)
+    for level in ("township", "county"):
+        transition(NOMINATION, other.pk, Action.APPROVE, actor=people[level])
+    report = transition_many(NOMINATION, [other.pk], Action.APPROVE, actor=people["city"])
+    assert report.refused[other.pk] == (
+        "一线职工比例不得低于 50%：吴兴区总工会的 2 个名额中，非一线职工最多 1 个，已全部批准。"
+    )
+    frontline = nominate(world, round_, 3, frontline=True)
+    assert approve_all_steps(frontline, people).state == State.NOTICE
+
+
+def test_a_person_holding_the_honour_at_that_level_is_refused(world: World) -> None:
+    honour_record(
+        actor=world.city_admin,
+        union=world.city,
+        kind="may_day_medal",
+        level="city",
+        year=2021,
+        granted_on=datetime.date(2021, 4, 28),
+        id_number=person(1),
+        name="候选一",
+    )
+    with pytest.raises(ValidationError) as refused:
+        nominate(world, medal_round(world), 1)
+    assert refused.value.messages == ["候选一已获得市级五一劳动奖章，不能重复推荐"]
+
+
+def test_a_person_nominated_twice_in_a_round_is_refused(world: World) -> None:
+    round_ = medal_round(world)
+    nominate(world, round_, 1)
+    with pytest.raises(ValidationError) as refused:
+        nominate(world, round_, 1)
+    assert refused.value.messages == ["候选一已在本次评选中被推荐"]
+
+
+def test_a_nomination_after_the_closing_day_and_without_deeds_is_refused(world: World) -> None:
+    with pytest.raises(ValidationError) as refused:
+        nominate(world, medal_round(world), 1, deeds="", today=datetime.date(2023, 4, 1))
+    assert refused.value.message_dict == {
+        "round": ["“2023年湖州市五一劳动奖章”已于 2023-03-31 截止推荐"],
+        "deeds": ["请填写主要事迹"],
+    }
+    assert not Nomination.objects.exists()
+
+
+def test_a_team_honour_needs_the_unit_and_the_team(world: World) -> None:
+    round_ = round_create(
+        actor=world.city_admin,
+        union=world.city,
+        year=2023,
+        kind="pioneer",
+        level="city",
+        name="2023年湖州市工人先锋号",
+        closes_on=datetime.date(2023, 3, 31),
+        places={world.wuxing.code: 2},
+    )
+    with pytest.raises(ValidationError) as refused:
+        nomination_create(
+            actor=world.township_staff,
+            union=world.yuehe,
+            round_=round_,
+            deeds="班组攻关",
+            unit_name="湖州某厂",
+            today=TODAY,
+        )
+    assert refused.value.messages == ["请填写班组（团队）名称"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_final_approvals_never_exceed_the_places() -> None:
+    from gonghui.conftest import build_world
+
+    world = build_world()
+    people = reviewers(world)
+    second_city = UserFactory.create(username="r_city2", union=world.city, role=Role.REVIEWER)
+    round_ = medal_round(world, places=1)
+    items = [nominate(world, round_, n) for n in (1, 2)]
+    for item in items:
+        for level in ("township", "county"):
+            transition(NOMINATION, item.pk, Action.APPROVE, actor=people[level])
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def act(actor: User, item: Nomination) -> None:
+        try:
+            barrier.wait()
+            report = transition_many(NOMINATION, [item.pk], Action.APPROVE, actor=actor)
+            outcomes.append("done" if report.done else report.refused[item.pk])
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=act, args=(people["city"], items[0])),
+        threading.Thread(target=act, args=(second_city, items[1])),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count("done") == 1
+    assert Nomination.objects.filter(state=State.NOTICE).count() == 1
