@@ -21,5 +21,8 @@ class SkillsConfig(modules.ModuleConfig):
                 "skills.mentorship.create": "登记导师帮带",
                 "skills.studio.create": "登记创新工作室",
                 "skills.alliance.create": "登记创新工作室联盟",
+                "skills.round.create": "建立荣誉评选",
+                "skills.nomination.create": "荣誉推荐",
+                "skills.honour.record": "登记荣誉",
             }
         )

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from gonghui.skills.models import InnovationStudio, StudioLevel
+from gonghui.skills.models import HonourKind, HonourLevel, InnovationStudio, StudioLevel
 from gonghui.skills.services.competitions import chains
 
 
@@ -129,3 +129,66 @@ class AllianceForm(forms.Form):
         lead.queryset = members.queryset = studios
         _styled(self)
         members.widget.attrs["size"] = "8"
+
+
+class RoundForm(forms.Form):
+    """A nomination round, with a places field for each county the union gives places to."""
+
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    kind = forms.ChoiceField(label="荣誉", choices=HonourKind.choices)
+    level = forms.ChoiceField(label="级别", choices=HonourLevel.choices)
+    name = forms.CharField(label="评选名称", max_length=128)
+    closes_on = forms.DateField(label="推荐截止日期", widget=DATE)
+    frontline_min_pct = forms.IntegerField(
+        label="一线职工比例不低于（%）", min_value=0, max_value=100, initial=0
+    )
+    conditions = forms.CharField(
+        label="推荐条件", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args: Any, counties: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.counties = counties
+        for county in counties:
+            self.fields[f"places_{county.code}"] = forms.IntegerField(
+                label=f"{county.name}名额", min_value=0, initial=0
+            )
+        _styled(self)
+
+    def places(self) -> dict[str, int]:
+        return {c.code: self.cleaned_data[f"places_{c.code}"] or 0 for c in self.counties}
+
+
+class NominationForm(forms.Form):
+    name = forms.CharField(label="被推荐人姓名", max_length=30, required=False)
+    id_number = forms.CharField(label="被推荐人身份证号", max_length=24, required=False)
+    unit_name = forms.CharField(label="单位名称", max_length=128, required=False)
+    team_name = forms.CharField(label="班组（团队）名称", max_length=128, required=False)
+    frontline = forms.BooleanField(label="一线职工", required=False)
+    deeds = forms.CharField(label="主要事迹", widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args: Any, subject: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if subject != "person":
+            for name in ("name", "id_number", "frontline"):
+                del self.fields[name]
+        if subject != "team":
+            del self.fields["team_name"]
+        _styled(self)
+        if "frontline" in self.fields:
+            self.fields["frontline"].widget.attrs["class"] = "form-check-input"
+
+
+class HonourRecordForm(forms.Form):
+    kind = forms.ChoiceField(label="荣誉", choices=HonourKind.choices)
+    level = forms.ChoiceField(label="级别", choices=HonourLevel.choices)
+    year = forms.IntegerField(label="年度", min_value=1950, max_value=2100)
+    granted_on = forms.DateField(label="授予日期", widget=DATE)
+    name = forms.CharField(label="获得者姓名（个人）", max_length=30, required=False)
+    id_number = forms.CharField(label="身份证号（个人）", max_length=24, required=False)
+    unit_name = forms.CharField(label="单位名称", max_length=128, required=False)
+    team_name = forms.CharField(label="班组（团队）名称", max_length=128, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)

@@ -9,3 +9,5 @@ nav_register(
 )
 nav_register("skills", 40, NavItem("导师帮带", "skills:mentorships", "people", roles=READERS))
 nav_register("skills", 50, NavItem("创新工作室", "skills:studios", "lightbulb", roles=READERS))
+nav_register("skills", 60, NavItem("荣誉评选", "skills:rounds", "patch-check", roles=READERS))
+nav_register("skills", 70, NavItem("荣誉名录", "skills:honours", "star", roles=READERS))

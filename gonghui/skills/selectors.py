@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 
 from gonghui.core.actors import Actor
 from gonghui.core.scoping import access
@@ -13,8 +14,11 @@ from gonghui.orgs.models import Union
 from gonghui.skills.models import (
     CRAFTSMAN_TITLES,
     Competition,
+    Honour,
     InnovationStudio,
     Mentorship,
+    Nomination,
+    NominationRound,
     SkillPromotion,
     SkillTitle,
     StudioAlliance,
@@ -199,4 +203,60 @@ def alliance_list(*, actor: Actor) -> QuerySet[StudioAlliance]:
         .select_related("lead_studio", "union")
         .prefetch_related("studios")
         .order_by("-founded_on", "-id")
+    )
+
+
+def honour_page(
+    *, actor: Actor, kind: str = "", level: str = "", before: int | None = None, size: int = PAGE
+) -> tuple[list[Honour], int | None]:
+    rows = Honour.objects.visible_to(actor).select_related("talent", "union").order_by("-id")
+    if kind:
+        rows = rows.filter(kind=kind)
+    if level:
+        rows = rows.filter(level=level)
+    if before:
+        rows = rows.filter(id__lt=before)
+    found = list(rows[: size + 1])
+    return found[:size], (found[size - 1].pk if len(found) > size else None)
+
+
+def round_list(*, actor: Actor) -> QuerySet[NominationRound]:
+    """Rounds organised in the actor's subtree or above it (a township nominates to the
+    city's round)."""
+    from gonghui.core.scoping import scope_path_of
+
+    path = scope_path_of(actor) or ""
+    ancestors = [path[:n] for n in range(Union.steplen, len(path) + 1, Union.steplen)]
+    return (
+        NominationRound.objects.filter(
+            Q(union__path__startswith=path) | Q(union__path__in=ancestors)
+        )
+        .select_related("union")
+        .order_by("-year", "-id")
+        if path
+        else NominationRound.objects.none()
+    )
+
+
+def access_round(*, actor: Actor, round_id: int) -> NominationRound:
+    found = round_list(actor=actor).filter(pk=round_id).first()
+    if found is None:
+        raise Http404("未找到该评选，或不在您的管辖范围内。")
+    return found
+
+
+def round_nominations(*, actor: Actor, round_: NominationRound) -> QuerySet[Nomination]:
+    return (
+        Nomination.objects.visible_to(actor)
+        .filter(round=round_)
+        .select_related("talent", "union", "places__county")
+        .order_by("places__county__code", "-id")
+    )
+
+
+def access_nomination(*, actor: Actor, nomination_id: int) -> Nomination:
+    return access(
+        Nomination.objects.select_related("round", "talent", "union", "places__county"),
+        actor=actor,
+        pk=nomination_id,
     )

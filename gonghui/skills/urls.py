@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gonghui.skills import views
+from gonghui.skills import honour_views, views
 
 app_name = "skills"
 
@@ -24,4 +24,15 @@ urlpatterns = [
     path("studios/", views.studio_list, name="studios"),
     path("studios/new/", views.studio_new, name="studio_new"),
     path("studios/alliances/new/", views.alliance_new, name="alliance_new"),
+    path("honours/", honour_views.honour_list, name="honours"),
+    path("honours/new/", honour_views.honour_new, name="honour_new"),
+    path("honours/rounds/", honour_views.round_list, name="rounds"),
+    path("honours/rounds/new/", honour_views.round_new, name="round_new"),
+    path("honours/rounds/<int:round_id>/", honour_views.round_detail, name="round"),
+    path("honours/rounds/<int:round_id>/nominate/", honour_views.nominate, name="nominate"),
+    path(
+        "honours/nominations/<int:nomination_id>/",
+        honour_views.nomination_detail,
+        name="nomination",
+    ),
 ]

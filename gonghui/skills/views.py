@@ -100,7 +100,7 @@ def competition_grant_view(request: HttpRequest, competition_id: int) -> HttpRes
     return redirect("skills:detail", competition_id=competition.pk)
 
 
-def _before(request: HttpRequest) -> int | None:
+def before_param(request: HttpRequest) -> int | None:
     before = request.GET.get("before", "")
     return int(before) if before.isdigit() else None
 
@@ -110,7 +110,7 @@ def title_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     kind = request.GET.get("kind", "")
     kind = kind if kind in TitleKind.values else ""
-    rows, next_before = selectors.title_page(actor=actor, kind=kind, before=_before(request))
+    rows, next_before = selectors.title_page(actor=actor, kind=kind, before=before_param(request))
     return render(
         request,
         "skills/title_list.html",
@@ -139,7 +139,7 @@ def title_certificate_docx(request: HttpRequest, title_id: int) -> HttpResponse:
 @require_GET
 def promotion_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    rows, next_before = selectors.promotion_page(actor=actor, before=_before(request))
+    rows, next_before = selectors.promotion_page(actor=actor, before=before_param(request))
     return render(
         request,
         "skills/promotion_list.html",
@@ -157,7 +157,7 @@ def talent_detail(request: HttpRequest, talent_id: int) -> HttpResponse:
     )
 
 
-def _form_page(
+def form_page(
     request: HttpRequest, form: Any, save: Any, *, title: str, back: str
 ) -> HttpResponse | None:
     """Run a form through its service; None when it was saved (the caller redirects)."""
@@ -177,7 +177,7 @@ def _form_page(
 @require_GET
 def mentorship_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    rows, next_before = selectors.mentorship_page(actor=actor, before=_before(request))
+    rows, next_before = selectors.mentorship_page(actor=actor, before=before_param(request))
     return render(
         request,
         "skills/mentorship_list.html",
@@ -190,7 +190,7 @@ def mentorship_new(request: HttpRequest) -> HttpResponse:
     union = union_of_page(actor=actor, code=None)
     require_edit(actor, union)
     form = MentorshipForm(request.POST or None)
-    page = _form_page(
+    page = form_page(
         request,
         form,
         lambda data: mentorship_create(actor=actor, union=union, **data),
@@ -222,7 +222,7 @@ def studio_new(request: HttpRequest) -> HttpResponse:
     union = union_of_page(actor=actor, code=None)
     require_edit(actor, union)
     form = StudioForm(request.POST or None)
-    page = _form_page(
+    page = form_page(
         request,
         form,
         lambda data: studio_create(actor=actor, union=union, **data),
@@ -240,7 +240,7 @@ def alliance_new(request: HttpRequest) -> HttpResponse:
     union = union_of_page(actor=actor, code=None)
     require_edit(actor, union)
     form = AllianceForm(request.POST or None, studios=selectors.studio_list(actor=actor))
-    page = _form_page(
+    page = form_page(
         request,
         form,
         lambda data: alliance_create(

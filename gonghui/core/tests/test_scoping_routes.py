@@ -386,6 +386,45 @@ def wuxing_talent(world: World) -> str:
     return str(TalentFactory.create(union=world.yuehe, name="吴兴能手").pk)
 
 
+def wuxing_round(world: World) -> str:
+    from gonghui.skills.services.honours import round_create
+
+    made = round_create(
+        actor=world.wuxing_staff,
+        union=world.wuxing,
+        year=2023,
+        kind="pioneer",
+        level="city",
+        name=f"{world.wuxing.name}工人先锋号",
+        closes_on=date(2099, 1, 1),
+        places={world.wuxing.code: 3},
+    )
+    return str(made.pk)
+
+
+def wuxing_nomination(world: World) -> str:
+    from gonghui.skills.services.honours import nomination_create, round_create
+
+    made = round_create(
+        actor=world.city_admin,
+        union=world.city,
+        year=2023,
+        kind="may_day_award",
+        level="city",
+        name="五一劳动奖状（吴兴样本）",
+        closes_on=date(2099, 1, 1),
+        places={world.wuxing.code: 1},
+    )
+    item = nomination_create(
+        actor=world.township_staff,
+        union=world.yuehe,
+        round_=made,
+        unit_name=f"{world.yuehe.name}某厂",
+        deeds="样本",
+    )
+    return str(item.pk)
+
+
 # For each URL parameter: how to make an object that belongs to 吴兴区 and give its
 # identifier. Every sample is made before each walk, so list pages have 吴兴 rows to leak.
 SAMPLES: dict[str, Callable[[World], str]] = {
@@ -418,6 +457,8 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "competition_id": wuxing_competition,
     "title_id": wuxing_title,
     "talent_id": wuxing_talent,
+    "round_id": wuxing_round,
+    "nomination_id": wuxing_nomination,
 }
 # Parameters that name no scoped object: a valid value.
 UNSCOPED_SAMPLES: dict[str, str] = {

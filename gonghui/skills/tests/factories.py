@@ -23,7 +23,9 @@ class CompetitionFactory(factory.django.DjangoModelFactory):
 
 
 def id_number(n: int) -> str:
-    return pii.id_number_compose("330502", datetime.date(1990, 1, 1), 100 + n)
+    # A sequence number holds three digits: the birth date moves on every 900 people.
+    birth = datetime.date(1990, 1, 1) + datetime.timedelta(days=n // 900)
+    return pii.id_number_compose("330502", birth, 100 + n % 900)
 
 
 class TalentFactory(factory.django.DjangoModelFactory):

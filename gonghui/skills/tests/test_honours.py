@@ -248,3 +248,87 @@ def test_concurrent_final_approvals_never_exceed_the_places() -> None:
         t.join()
     assert outcomes.count("done") == 1
     assert Nomination.objects.filter(state=State.NOTICE).count() == 1
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+def test_the_city_sets_up_a_round_and_a_township_nominates_through_the_pages(
+    world: World, client_as
+) -> None:
+    city = client_as(world.city_admin)
+    response = city.post(
+        "/skills/honours/rounds/new/",
+        {
+            "year": "2023",
+            "kind": "may_day_medal",
+            "level": "city",
+            "name": "2023年湖州市五一劳动奖章",
+            "closes_on": "2099-03-31",
+            "frontline_min_pct": "50",
+            f"places_{world.wuxing.code}": "2",
+            f"places_{world.nanxun.code}": "1",
+        },
+    )
+    assert response.status_code == 302
+    round_ = NominationRound.objects.get()
+    township = client_as(world.township_staff)
+    page = township.get(f"/skills/honours/rounds/{round_.pk}/").content.decode()
+    assert "吴兴区总工会" in page and 'data-testid="nominate"' in page
+    response = township.post(
+        f"/skills/honours/rounds/{round_.pk}/nominate/",
+        {"name": "候选一", "id_number": person(1), "frontline": "on", "deeds": "技术攻关"},
+    )
+    item = Nomination.objects.get()
+    assert response.status_code == 302
+    assert (item.state, item.frontline, item.union) == (State.IN_REVIEW, True, world.yuehe)
+    detail = township.get(f"/skills/honours/nominations/{item.pk}/").content.decode()
+    assert "乡镇（街道）初审" in detail and "技术攻关" in detail
+    assert (
+        client_as(world.nanxun_staff).get(f"/skills/honours/nominations/{item.pk}/").status_code
+        == 404
+    )
+
+
+def test_the_nomination_form_says_what_is_wrong(world: World, client_as) -> None:
+    round_ = medal_round(world)
+    page = (
+        client_as(world.township_staff)
+        .post(
+            f"/skills/honours/rounds/{round_.pk}/nominate/",
+            {"name": "候选一", "id_number": "123", "deeds": "技术攻关"},
+        )
+        .content.decode()
+    )
+    assert "身份证号：" in page
+    assert not Nomination.objects.exists()
+
+
+def test_the_registry_lists_honours_in_scope_in_few_queries(
+    world: World, client_as, django_assert_max_num_queries
+) -> None:
+    for n in range(15):
+        honour_record(
+            actor=world.wuxing_staff,
+            union=world.wuxing,
+            kind="model_worker",
+            level="city",
+            year=2020,
+            granted_on=datetime.date(2020, 4, 28),
+            id_number=person(n + 10),
+            name="劳模" + "〇一二三四五六七八九"[n % 10] + "号",
+        )
+    honour_record(
+        actor=world.nanxun_staff,
+        union=world.nanxun,
+        kind="may_day_award",
+        level="city",
+        year=2020,
+        granted_on=datetime.date(2020, 4, 28),
+        unit_name="南浔某厂",
+    )
+    client = client_as(world.wuxing_staff)
+    with django_assert_max_num_queries(15):
+        page = client.get("/skills/honours/?kind=model_worker").content.decode()
+    assert page.count('data-label="获得者"') == 15
+    assert "南浔某厂" not in page
