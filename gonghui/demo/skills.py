@@ -22,6 +22,8 @@ from django.utils import timezone
 
 from gonghui.core import pii
 from gonghui.core.bulk import ids_reserve
+from gonghui.core.workflow import Action, State
+from gonghui.core.workflow.models import ReviewEntry
 from gonghui.members.models import EmploymentForm, Member, SkillGrade
 from gonghui.orgs.models import Union
 from gonghui.skills.models import (
@@ -29,10 +31,16 @@ from gonghui.skills.models import (
     Competition,
     CompetitionEntry,
     CompetitionSeries,
+    Honour,
+    HonourKind,
+    HonourLevel,
     InnovationStudio,
     Level,
     Mentorship,
+    Nomination,
+    NominationRound,
     PromotionRoute,
+    RoundPlaces,
     SkillPromotion,
     SkillTitle,
     StudioAlliance,
@@ -244,10 +252,11 @@ def skills_demo_write(
         _craftsmen_write(rng, city, people)
         studios = _studios_write(rng, city, people, share=goal["competitions_held"] / 408)
         mentorships = _mentorships_write(rng, people)
+        honours = _honours_write(rng, city, counties, people, share=goal["competitions_held"] / 408)
     log(
         f"技能提升：2023 年上半年“百业千匠”竞赛 {goal['competitions_held']} 场次、参赛 "
         f"{entries_h1} 人次，技能晋级 {promotions_h1} 人次（共 {made} 场竞赛）；"
-        f"创新工作室 {studios} 个，导师帮带 {mentorships} 对。"
+        f"创新工作室 {studios} 个，导师帮带 {mentorships} 对，荣誉 {honours} 个。"
     )
     return made
 
@@ -633,3 +642,158 @@ def _mentorships_write(rng: random.Random, people: _People) -> int:
         promotion.mentorship = pairs[key]
     SkillPromotion.objects.bulk_update([p for p, _ in linked], ["mentorship"], batch_size=2000)
     return len(pairs)
+
+
+# 2023's city rounds (places per county at city scale), nominated in March and granted
+# before May Day: 五一劳动奖章 to people, 奖状 to units, 工人先锋号 to teams.
+ROUNDS_2023 = (
+    (HonourKind.MAY_DAY_MEDAL, "2023年湖州市五一劳动奖章", 8),
+    (HonourKind.MAY_DAY_AWARD, "2023年湖州市五一劳动奖状", 4),
+    (HonourKind.PIONEER, "2023年湖州市工人先锋号", 6),
+)
+TEAMS = ("质检班", "装配一班", "数控车间", "研发中心测试组", "配送站点", "护理组")
+STEPS = ("township_review", "county_review", "city_approval")
+
+
+def _honours_write(
+    rng: random.Random,
+    city: Union,
+    counties: list[Union],
+    people: _People,
+    *,
+    share: float,
+) -> int:
+    """Earlier honours in the registry (2020's model workers) and 2023's city rounds with
+    their nominations: most approved after their notice (granted on 25 April), a few not."""
+    grassroots = {
+        c.pk: list(
+            Union.objects.filter(path__startswith=c.path, level=Union.Level.GRASSROOTS).order_by(
+                "code"
+            )[:200]
+        )
+        for c in counties
+    }
+    honours: list[Honour] = []
+    # 2020: model workers, city and provincial.
+    for level, per_county in ((HonourLevel.CITY, 20), (HonourLevel.PROVINCIAL, 3)):
+        for member in people.draw(max(1, round(per_county * share)) * len(counties)):
+            talent = people.talent(member)
+            honours.append(
+                Honour(
+                    union_id=member.union_id,
+                    kind=HonourKind.MODEL_WORKER,
+                    level=level,
+                    year=2020,
+                    granted_on=date(2020, 4, 28),
+                    talent=talent,
+                    unit_name=member.employer_name,
+                )
+            )
+    people.save()
+    for h in honours:
+        h.talent_id = h.talent.pk if h.talent else None
+    granted_on = date(2023, 4, 25)
+    nominations: list[tuple[Nomination, bool]] = []
+    medalled: set[int] = set()  # a person is nominated for the medal once
+    for kind, name, per_county in ROUNDS_2023:
+        round_ = NominationRound.objects.create(
+            union=city,
+            year=2023,
+            kind=kind,
+            level=HonourLevel.CITY,
+            name=name,
+            conditions="在本地区经济社会发展中做出突出贡献；一线职工比例不低于60%。",
+            frontline_min_pct=60 if kind == HonourKind.MAY_DAY_MEDAL else 0,
+            closes_on=date(2023, 3, 20),
+        )
+        for county in counties:
+            places = RoundPlaces.objects.create(
+                round=round_, county=county, places=max(1, round(per_county * share))
+            )
+            unions = grassroots[county.pk]
+            if not unions:
+                continue
+            # One more nomination than places: the county's review turns one down.
+            for n in range(places.places + 1):
+                approved = n < places.places
+                union = rng.choice(unions)
+                item = Nomination(
+                    union=union,
+                    round=round_,
+                    places=places,
+                    frontline=kind != HonourKind.MAY_DAY_MEDAL or n % 5 != 0,
+                    deeds="立足岗位、攻坚克难，在技术创新和安全生产中成绩突出。",
+                    state=State.APPROVED if approved else State.REJECTED,
+                    submitted_at=timezone.make_aware(datetime(2023, 3, 10, 9)),
+                    approved_at=timezone.make_aware(datetime(2023, 4, 10, 15))
+                    if approved
+                    else None,
+                )
+                if kind == HonourKind.MAY_DAY_MEDAL:
+                    member = next(m for m in people.draw(3) if m.pk not in medalled)
+                    medalled.add(member.pk)
+                    item.talent = people.talent(member)
+                    item.unit_name = member.employer_name
+                else:
+                    item.unit_name = f"{union.name.removesuffix('工会')}"
+                    if kind == HonourKind.PIONEER:
+                        item.team_name = rng.choice(TEAMS)
+                nominations.append((item, approved))
+    people.save()
+    for item, _ in nominations:
+        item.talent_id = item.talent.pk if item.talent else None
+    made = Nomination.objects.bulk_create([n for n, _ in nominations], batch_size=1000)
+    entries: list[ReviewEntry] = []
+    for item, (_, approved) in zip(made, nominations, strict=True):
+        trail = [(Action.SUBMIT, "", State.DRAFT, State.IN_REVIEW, STEPS[0], date(2023, 3, 10))]
+        for n, step in enumerate(STEPS):
+            if not approved and n == 1:
+                trail.append(
+                    (Action.REJECT, step, State.IN_REVIEW, State.REJECTED, "", date(2023, 3, 28))
+                )
+                break
+            last = n == len(STEPS) - 1
+            trail.append(
+                (
+                    Action.APPROVE,
+                    step,
+                    State.IN_REVIEW,
+                    State.NOTICE if last else State.IN_REVIEW,
+                    "" if last else STEPS[n + 1],
+                    date(2023, 3, 15 + 6 * n),
+                )
+            )
+        if approved:
+            trail.append((Action.NOTICE_PASS, "", State.NOTICE, State.APPROVED, "", granted_on))
+            honours.append(
+                Honour(
+                    union_id=item.union_id,
+                    kind=item.round.kind,
+                    level=HonourLevel.CITY,
+                    year=2023,
+                    granted_on=granted_on,
+                    talent_id=item.talent_id,
+                    unit_name=item.unit_name,
+                    team_name=item.team_name,
+                    nomination=item,
+                )
+            )
+        for action, step, before, after, to_step, day in trail:
+            entries.append(
+                ReviewEntry(
+                    workflow="honour_nomination",
+                    object_id=item.pk,
+                    union_id=item.union_id,
+                    step=step,
+                    action=action,
+                    from_state=before,
+                    to_state=after,
+                    to_step=to_step,
+                    actor_name="系统" if action == Action.NOTICE_PASS else "演示数据",
+                    comment="不符合推荐条件" if action == Action.REJECT else "",
+                    at=timezone.make_aware(datetime.combine(day, time(10))),
+                )
+            )
+    ReviewEntry.objects.bulk_create(entries, batch_size=2000)
+    Honour.objects.bulk_create(honours, batch_size=1000)
+    return len(honours)

@@ -42,6 +42,9 @@ KEY_FIGURES = (
     "job_positions",
     "followups_overdue",
     "outdoor_stations_new",
+    "competitions_held",
+    "competition_entries",
+    "skill_promotions",
 )
 DEFAULT_INDICATOR = "members_new"
 # A township may have hundreds of grassroots unions: the ranked chart shows the first ones.

@@ -26,6 +26,9 @@ from gonghui.skills.models import (
     CRAFTSMAN_TITLES,
     Competition,
     CompetitionEntry,
+    Honour,
+    HonourKind,
+    HonourLevel,
     InnovationStudio,
     Mentorship,
     SkillPromotion,
@@ -70,6 +73,10 @@ def _skills(w: Writer) -> list[Piece]:
                 w.optional("craftsman_talents", "工匠人才"),
             ],
         ),
+        *sentence(
+            f"{w.flow_time}，{w.area}",
+            [with_(w.nonzero("honours_granted", "获评各类荣誉"), w.parts("honours_granted"))],
+        ),
     ]
 
 
@@ -89,6 +96,7 @@ section_register(
             "innovation_studios",
             "studio_alliances",
             "craftsman_talents",
+            "honours_granted",
         ),
     )
 )
@@ -411,5 +419,37 @@ indicator_register(
         seed="（湖州工匠、浙江青年工匠等称号获得者）",
         counts="期末持有湖州工匠、浙江青年工匠等工匠称号的人（一人多个称号计一人），计入建档工会。",
         order=100,
+    )
+)
+
+
+def _honours_by_kind(path: str, period: Period) -> dict[str, Any]:
+    levels, kinds = dict(HonourLevel.choices), dict(HonourKind.choices)
+    rows = (
+        Honour.objects.filter(
+            union__path__startswith=path,
+            granted_on__gte=period.start,
+            granted_on__lte=period.end,
+        )
+        .values("level", "kind")
+        .annotate(n=Count("pk"))
+        .order_by("level", "kind")
+    )
+    return {f"{levels[r['level']]}{kinds[r['kind']]}": r["n"] for r in rows}
+
+
+indicator_register(
+    Indicator(
+        key="honours_granted",
+        label="获评荣誉",
+        unit="个",
+        section=SECTION,
+        kind="flow",
+        query=_flow(Honour.objects.all, "union", "granted_on"),
+        breakdown=_honours_by_kind,
+        breakdown_label="按荣誉和级别",
+        seed="（推选省级以上五一劳动奖章（状）和工人先锋号）",
+        counts="授予日期在期间内的劳动模范、五一劳动奖章（状）、工人先锋号、湖州工匠（个人、集体、班组各计一个），计入推荐或登记的工会。",
+        order=110,
     )
 )

@@ -186,6 +186,11 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
         Talent,
     )
 
+    from gonghui.skills.models import Honour, Nomination, NominationRound
+
+    Honour.objects.all().delete()
+    Nomination.objects.all().delete()
+    NominationRound.objects.all().delete()
     SkillTitle.objects.all().delete()
     SkillPromotion.objects.all().delete()
     Mentorship.objects.all().delete()
@@ -657,3 +662,26 @@ def test_demo_has_the_seeds_casting_alliance_and_mentorships(tiny: DemoDataResul
         assert m is not None and m.apprentice_id == promotion.talent_id
         assert m.started_on <= promotion.promoted_on
         assert m.ended_on is None or m.ended_on >= promotion.promoted_on
+
+
+def test_demo_honours_went_through_review_and_notice(tiny: DemoDataResult) -> None:
+    from gonghui.core.workflow.models import ReviewEntry
+    from gonghui.skills.models import Honour, Nomination
+
+    granted = Honour.objects.filter(year=2023)
+    assert granted.exists() and all(h.nomination_id for h in granted)
+    rejected = Nomination.objects.filter(state="rejected")
+    assert rejected.exists() and not Honour.objects.filter(nomination__in=rejected).exists()
+    item = granted.first().nomination  # type: ignore[union-attr]
+    trail = ReviewEntry.objects.filter(workflow="honour_nomination", object_id=item.pk)
+    assert list(trail.order_by("at").values_list("action", flat=True)) == [
+        "submit",
+        "approve",
+        "approve",
+        "approve",
+        "notice_pass",
+    ]
+    for round_places in {n.places for n in Nomination.objects.select_related("places")}:
+        held = Nomination.objects.filter(places=round_places, state="approved").count()
+        assert held <= round_places.places
+    assert Honour.objects.filter(year=2020, kind="model_worker").exists()
