@@ -24,5 +24,7 @@ class SkillsConfig(modules.ModuleConfig):
                 "skills.round.create": "建立荣誉评选",
                 "skills.nomination.create": "荣誉推荐",
                 "skills.honour.record": "登记荣誉",
+                "skills.care.record": "登记劳模关爱",
+                "skills.allowance.create": "申请劳模补助",
             }
         )

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from gonghui.skills.models import HonourKind, HonourLevel, InnovationStudio, StudioLevel
+from gonghui.skills.models import CareKind, HonourKind, HonourLevel, InnovationStudio, StudioLevel
 from gonghui.skills.services.competitions import chains
 
 
@@ -188,6 +188,28 @@ class HonourRecordForm(forms.Form):
     id_number = forms.CharField(label="身份证号（个人）", max_length=24, required=False)
     unit_name = forms.CharField(label="单位名称", max_length=128, required=False)
     team_name = forms.CharField(label="班组（团队）名称", max_length=128, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class CareForm(forms.Form):
+    kind = forms.ChoiceField(label="事项", choices=CareKind.choices)
+    on = forms.DateField(label="日期", widget=DATE)
+    note = forms.CharField(label="情况", max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class AllowanceForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    amount = forms.DecimalField(label="金额（元）", min_value=0, decimal_places=2)
+    reason = forms.CharField(label="补助事由", max_length=200)
+    payee_bank = forms.CharField(label="收款银行", max_length=64)
+    account = forms.CharField(label="收款账号", max_length=40)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -3,7 +3,10 @@ nomination with the workflow panel (the reviewers work from the engine's inbox).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
@@ -12,10 +15,18 @@ from gonghui.core.middleware import request_actor
 from gonghui.core.workflow.views import panel_context
 from gonghui.orgs.selectors import union_of_page
 from gonghui.skills import selectors
-from gonghui.skills.forms import HonourRecordForm, NominationForm, RoundForm
+from gonghui.skills.forms import (
+    AllowanceForm,
+    CareForm,
+    HonourRecordForm,
+    NominationForm,
+    RoundForm,
+)
 from gonghui.skills.models import HonourKind, HonourLevel
 from gonghui.skills.permissions import may_edit, require_edit
 from gonghui.skills.services.honours import (
+    allowance_create,
+    care_record,
     honour_record,
     may_nominate,
     nomination_create,
@@ -23,8 +34,8 @@ from gonghui.skills.services.honours import (
     round_counties,
     round_create,
 )
-from gonghui.skills.views import before_param, form_page
-from gonghui.skills.workflows import NOMINATION
+from gonghui.skills.views import before_param, errors_add, form_page
+from gonghui.skills.workflows import ALLOWANCE, NOMINATION
 
 
 @require_GET
@@ -163,4 +174,55 @@ def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
         request,
         "skills/nomination_detail.html",
         {"item": item, **panel_context(request, NOMINATION, item)},
+    )
+
+
+def honour_detail(request: HttpRequest, honour_id: int) -> HttpResponse:
+    """An honour with its care: visits and health checks recorded here, allowances applied
+    for here and reviewed through the engine."""
+    actor = request_actor(request)
+    honour = selectors.access_honour(actor=actor, honour_id=honour_id)
+    editable = may_edit(actor, honour.union)
+    care_form = CareForm(request.POST if request.POST.get("form") == "care" else None)
+    allowance_form = AllowanceForm(
+        request.POST if request.POST.get("form") == "allowance" else None
+    )
+    if request.method == "POST":
+        require_edit(actor, honour.union)
+        form = care_form if request.POST.get("form") == "care" else allowance_form
+        saved: list[Any] = []
+        if form.is_valid():
+            try:
+                if form is care_form:
+                    saved.append(care_record(actor=actor, honour=honour, **form.cleaned_data))
+                else:
+                    saved.append(allowance_create(actor=actor, honour=honour, **form.cleaned_data))
+            except ValidationError as exc:
+                errors_add(form, exc)
+        if saved:
+            if form is care_form:
+                messages.success(request, "已登记。")
+                return redirect("skills:honour", honour_id=honour.pk)
+            messages.success(request, "已提交补助申请，等待审核。")
+            return redirect("skills:allowance", allowance_id=saved[0].pk)
+    return render(
+        request,
+        "skills/honour_detail.html",
+        {
+            "honour": honour,
+            "may_edit": editable,
+            "care_form": care_form,
+            "allowance_form": allowance_form,
+            **selectors.honour_care_history(honour),
+        },
+    )
+
+
+@require_GET
+def allowance_detail(request: HttpRequest, allowance_id: int) -> HttpResponse:
+    item = selectors.access_allowance(actor=request_actor(request), allowance_id=allowance_id)
+    return render(
+        request,
+        "skills/allowance_detail.html",
+        {"item": item, **panel_context(request, ALLOWANCE, item)},
     )

@@ -631,3 +631,59 @@ class Honour(models.Model):
         if self.talent_id is not None:
             return self.talent.name  # type: ignore[union-attr]
         return f"{self.unit_name}{self.team_name}"
+
+
+class CareKind(models.TextChoices):
+    VISIT = "visit", "走访慰问"
+    HEALTH_CHECK = "health_check", "健康体检"
+
+
+class HonourCare(models.Model):
+    """Care of an honoured person (劳模关心关爱): the yearly visit and the health check."""
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="登记工会", on_delete=models.PROTECT, related_name="+"
+    )
+    honour = models.ForeignKey(
+        Honour, verbose_name="荣誉", on_delete=models.PROTECT, related_name="care"
+    )
+    kind = models.CharField("事项", max_length=16, choices=CareKind.choices)
+    on = models.DateField("日期")
+    note = models.CharField("情况", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "劳模关爱"
+        verbose_name_plural = "劳模关爱"
+        ordering = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on}"
+
+
+class HonourAllowance(WorkflowItem):
+    """A model worker's allowance (劳模补助) for a year: reviewed, then paid through a
+    payout batch to the account given here."""
+
+    honour = models.ForeignKey(
+        Honour, verbose_name="荣誉", on_delete=models.PROTECT, related_name="allowances"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    reason = models.CharField("补助事由", max_length=200)
+    payee_bank = models.CharField("收款银行", max_length=64)
+    account_cipher = CipherField("收款账号（密文）")
+    account_masked = models.CharField("收款账号", max_length=32)
+
+    class Meta:
+        verbose_name = "劳模补助"
+        verbose_name_plural = "劳模补助"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["union", "id"], name="skills_allowance_union_id")]
+
+    def __str__(self) -> str:
+        return f"{self.honour} {self.year}年补助"

@@ -15,6 +15,7 @@ from gonghui.skills.models import (
     CRAFTSMAN_TITLES,
     Competition,
     Honour,
+    HonourAllowance,
     InnovationStudio,
     Mentorship,
     Nomination,
@@ -259,4 +260,27 @@ def access_nomination(*, actor: Actor, nomination_id: int) -> Nomination:
         Nomination.objects.select_related("round", "talent", "union", "places__county"),
         actor=actor,
         pk=nomination_id,
+    )
+
+
+def access_honour(*, actor: Actor, honour_id: int) -> Honour:
+    return access(
+        Honour.objects.select_related("talent", "union", "nomination__round"),
+        actor=actor,
+        pk=honour_id,
+    )
+
+
+def honour_care_history(honour: Honour) -> dict[str, Any]:
+    return {
+        "care": list(honour.care.order_by("-on", "-id")),
+        "allowances": list(honour.allowances.order_by("-year", "-id")),
+    }
+
+
+def access_allowance(*, actor: Actor, allowance_id: int) -> HonourAllowance:
+    return access(
+        HonourAllowance.objects.select_related("honour__talent", "union"),
+        actor=actor,
+        pk=allowance_id,
     )

@@ -26,6 +26,12 @@ urlpatterns = [
     path("studios/alliances/new/", views.alliance_new, name="alliance_new"),
     path("honours/", honour_views.honour_list, name="honours"),
     path("honours/new/", honour_views.honour_new, name="honour_new"),
+    path("honours/<int:honour_id>/", honour_views.honour_detail, name="honour"),
+    path(
+        "honours/allowances/<int:allowance_id>/",
+        honour_views.allowance_detail,
+        name="allowance",
+    ),
     path("honours/rounds/", honour_views.round_list, name="rounds"),
     path("honours/rounds/new/", honour_views.round_new, name="round_new"),
     path("honours/rounds/<int:round_id>/", honour_views.round_detail, name="round"),

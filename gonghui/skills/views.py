@@ -157,6 +157,14 @@ def talent_detail(request: HttpRequest, talent_id: int) -> HttpResponse:
     )
 
 
+def errors_add(form: Any, exc: ValidationError) -> None:
+    """A service's refusals beside the form's fields (or above the form for the others)."""
+    by_field = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+    for field, errors in by_field.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
 def form_page(
     request: HttpRequest, form: Any, save: Any, *, title: str, back: str
 ) -> HttpResponse | None:
@@ -165,10 +173,7 @@ def form_page(
         try:
             save(form.cleaned_data)
         except ValidationError as exc:
-            by_field = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-            for field, errors in by_field.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            errors_add(form, exc)
         else:
             return None
     return render(request, "skills/simple_form.html", {"form": form, "title": title, "back": back})

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.conf import settings
 
-from gonghui.core.workflow import Quota, Step, Workflow, workflow_register
-from gonghui.skills.models import Nomination
+from gonghui.core.workflow import Payout, Quota, Step, Workflow, workflow_register
+from gonghui.skills.models import HonourAllowance, Nomination
 
 
 def _notice_days(item: Any) -> int:
@@ -48,5 +48,22 @@ NOMINATION = workflow_register(
         state_labels={"approved": "已授予"},
         select_related=("round", "talent", "places"),
         url_name="skills:nomination",
+    )
+)
+
+
+ALLOWANCE = workflow_register(
+    Workflow(
+        key="honour_allowance",
+        label="劳模补助",
+        model=HonourAllowance,
+        steps=(
+            Step("county_approval", "区县审核", "county"),
+            Step("city_approval", "市总审批", "city"),
+        ),
+        submit_levels=("city", "county", "township", "grassroots"),
+        payout=Payout(purpose="劳模补助金", payee_name="honour__talent__name"),
+        select_related=("honour__talent",),
+        url_name="skills:allowance",
     )
 )

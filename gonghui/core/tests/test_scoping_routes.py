@@ -425,6 +425,49 @@ def wuxing_nomination(world: World) -> str:
     return str(item.pk)
 
 
+def wuxing_honour(world: World) -> str:
+    from gonghui.skills.services.honours import honour_record
+
+    made = honour_record(
+        actor=world.wuxing_staff,
+        union=world.yuehe,
+        kind="may_day_award",
+        level="city",
+        year=2020,
+        granted_on=date(2020, 4, 28),
+        unit_name=f"{world.yuehe.name}获奖单位",
+    )
+    return str(made.pk)
+
+
+def wuxing_allowance(world: World) -> str:
+    from decimal import Decimal
+
+    from gonghui.core.pii import id_number_compose
+    from gonghui.skills.services.honours import allowance_create, honour_record
+
+    honour = honour_record(
+        actor=world.wuxing_staff,
+        union=world.yuehe,
+        kind="model_worker",
+        level="city",
+        year=2020,
+        granted_on=date(2020, 4, 28),
+        id_number=id_number_compose("330502", date(1970, 1, 1), 777),
+        name="吴兴劳模",
+    )
+    item = allowance_create(
+        actor=world.wuxing_staff,
+        honour=honour,
+        year=2023,
+        amount=Decimal("1000.00"),
+        reason="补助",
+        payee_bank="湖州银行",
+        account="6217000012345678",
+    )
+    return str(item.pk)
+
+
 # For each URL parameter: how to make an object that belongs to 吴兴区 and give its
 # identifier. Every sample is made before each walk, so list pages have 吴兴 rows to leak.
 SAMPLES: dict[str, Callable[[World], str]] = {
@@ -459,6 +502,8 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "talent_id": wuxing_talent,
     "round_id": wuxing_round,
     "nomination_id": wuxing_nomination,
+    "honour_id": wuxing_honour,
+    "allowance_id": wuxing_allowance,
 }
 # Parameters that name no scoped object: a valid value.
 UNSCOPED_SAMPLES: dict[str, str] = {

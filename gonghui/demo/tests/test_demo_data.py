@@ -178,15 +178,16 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
         CertificateSeries,
         Competition,
         CompetitionSeries,
+        Honour,
         InnovationStudio,
         Mentorship,
+        Nomination,
+        NominationRound,
         SkillPromotion,
         SkillTitle,
         StudioAlliance,
         Talent,
     )
-
-    from gonghui.skills.models import Honour, Nomination, NominationRound
 
     Honour.objects.all().delete()
     Nomination.objects.all().delete()
@@ -672,7 +673,9 @@ def test_demo_honours_went_through_review_and_notice(tiny: DemoDataResult) -> No
     assert granted.exists() and all(h.nomination_id for h in granted)
     rejected = Nomination.objects.filter(state="rejected")
     assert rejected.exists() and not Honour.objects.filter(nomination__in=rejected).exists()
-    item = granted.first().nomination  # type: ignore[union-attr]
+    first = granted.select_related("nomination").first()
+    item = first.nomination if first else None
+    assert item is not None
     trail = ReviewEntry.objects.filter(workflow="honour_nomination", object_id=item.pk)
     assert list(trail.order_by("at").values_list("action", flat=True)) == [
         "submit",

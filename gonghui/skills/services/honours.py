@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,7 @@ from django.utils import timezone
 from gonghui.core import pii
 from gonghui.core.actors import Actor, user_of
 from gonghui.core.audit import audit_record
+from gonghui.core.fields import cipher_set
 from gonghui.core.problems import problems_raise
 from gonghui.core.scoping import in_scope
 from gonghui.core.workflow import State
@@ -24,7 +26,10 @@ from gonghui.core.workflow.services import HOLDING_PLACE, workflow_submit
 from gonghui.orgs.models import Union
 from gonghui.skills.models import (
     HONOUR_SUBJECTS,
+    CareKind,
     Honour,
+    HonourAllowance,
+    HonourCare,
     HonourKind,
     HonourLevel,
     HonourSubject,
@@ -357,3 +362,97 @@ def places_board(round_: NominationRound) -> list[dict[str, Any]]:
         }
         for row in round_.places.select_related("county").order_by("county__code")
     ]
+
+
+def care_record(*, actor: Actor, honour: Honour, kind: str, on: date, note: str = "") -> HonourCare:
+    """Record a visit or a health check of an honoured person, by a union above them or
+    their own."""
+    require_edit(actor, honour.union)
+    problems: list[tuple[str, str]] = []
+    if kind not in CareKind.values:
+        problems.append(("kind", "请选择事项"))
+    if honour.talent_id is None:
+        problems.append(("kind", "集体和班组荣誉没有个人关爱记录"))
+    if on > timezone.localdate():
+        problems.append(("on", "日期不能晚于今天"))
+    problems_raise(problems)
+    with transaction.atomic():
+        made = HonourCare.objects.create(
+            union=honour.union,
+            honour=honour,
+            kind=kind,
+            on=on,
+            note=note.strip()[:300],
+            created_by=user_of(actor),
+        )
+        audit_record(
+            actor=actor,
+            action="skills.care.record",
+            obj=made,
+            union=honour.union,
+            summary=f"登记劳模关爱：{made.get_kind_display()}（{on:%Y-%m-%d}）",
+        )
+    return made
+
+
+ALLOWANCE_MAX = Decimal("100000.00")
+
+
+def allowance_create(
+    *,
+    actor: Actor,
+    honour: Honour,
+    year: int,
+    amount: Decimal,
+    reason: str,
+    payee_bank: str,
+    account: str,
+) -> HonourAllowance:
+    """Apply for a person's yearly allowance and submit it for review: once a year per
+    honour, paid through a payout batch after approval."""
+    require_edit(actor, honour.union)
+    problems: list[tuple[str, str]] = []
+    if honour.talent_id is None:
+        problems.append(("amount", "补助发给个人：集体和班组荣誉不能申请"))
+    if not Decimal(0) < amount <= ALLOWANCE_MAX:
+        problems.append(("amount", f"金额应大于 0、不超过 {ALLOWANCE_MAX} 元"))
+    if not reason.strip():
+        problems.append(("reason", "请填写补助事由"))
+    if not payee_bank.strip():
+        problems.append(("payee_bank", "请填写收款银行"))
+    normalised = ""
+    try:
+        normalised = pii.normalize_bank_account(account)
+    except ValidationError as exc:
+        problems.append(("account", f"收款账号：{exc.messages[0]}"))
+    if (
+        HonourAllowance.objects.filter(honour=honour, year=year)
+        .exclude(state__in=RELEASED)
+        .exists()
+    ):
+        problems.append(("year", f"{year}年的补助已经申请"))
+    problems_raise(problems)
+    with transaction.atomic():
+        made = HonourAllowance(
+            union=honour.union,
+            honour=honour,
+            year=year,
+            amount=amount,
+            reason=reason.strip()[:200],
+            payee_bank=payee_bank.strip()[:64],
+            account_masked=pii.mask_bank_account(normalised),
+            entered_by=user_of(actor),
+        )
+        cipher_set(made, "account_cipher", normalised)
+        made.save()
+        audit_record(
+            actor=actor,
+            action="skills.allowance.create",
+            obj=made,
+            union=honour.union,
+            summary=f"申请劳模补助 {amount} 元（{year}年）",
+        )
+    from gonghui.skills.workflows import ALLOWANCE
+
+    submitted: HonourAllowance = workflow_submit(ALLOWANCE, made, actor=actor)
+    return submitted

@@ -332,3 +332,86 @@ def test_the_registry_lists_honours_in_scope_in_few_queries(
         page = client.get("/skills/honours/?kind=model_worker").content.decode()
     assert page.count('data-label="获得者"') == 15
     assert "南浔某厂" not in page
+
+
+# --- care -----------------------------------------------------------------------------------
+
+
+def model_worker(world: World) -> Honour:
+    return honour_record(
+        actor=world.wuxing_staff,
+        union=world.wuxing,
+        kind="model_worker",
+        level="city",
+        year=2020,
+        granted_on=datetime.date(2020, 4, 28),
+        id_number=person(7),
+        name="劳模七",
+    )
+
+
+def test_a_visit_is_recorded_on_the_honour_page(world: World, client_as) -> None:
+    honour = model_worker(world)
+    client = client_as(world.wuxing_staff)
+    response = client.post(
+        f"/skills/honours/{honour.pk}/",
+        {"form": "care", "kind": "visit", "on": "2023-01-15", "note": "春节走访慰问"},
+    )
+    assert response.status_code == 302
+    page = client.get(f"/skills/honours/{honour.pk}/").content.decode()
+    assert "2023-01-15 走访慰问：春节走访慰问" in page
+    assert client_as(world.nanxun_staff).get(f"/skills/honours/{honour.pk}/").status_code == 404
+
+
+def test_an_allowance_is_reviewed_and_paid_through_a_payout_batch(world: World) -> None:
+    from decimal import Decimal
+
+    from gonghui.core.workflow.payouts import payout_batch_create
+    from gonghui.skills.services.honours import allowance_create
+    from gonghui.skills.workflows import ALLOWANCE
+
+    honour = model_worker(world)
+    item = allowance_create(
+        actor=world.wuxing_staff,
+        honour=honour,
+        year=2023,
+        amount=Decimal("2000.00"),
+        reason="劳模困难补助",
+        payee_bank="湖州银行",
+        account="6217 0000 1234 5678",
+    )
+    assert (item.state, item.step) == (State.IN_REVIEW, "county_approval")
+    assert item.account_masked.endswith("5678") and "1234" not in item.account_masked
+    people = reviewers(world)
+    transition(ALLOWANCE, item.pk, Action.APPROVE, actor=people["county"])
+    item = transition(ALLOWANCE, item.pk, Action.APPROVE, actor=people["city"])
+    assert item.state == State.APPROVED
+    finance = UserFactory.create(username="f_city", union=world.city, role=Role.FINANCE)
+    batch = payout_batch_create(
+        actor=finance, union=world.city, name="劳模补助", workflows=["honour_allowance"]
+    )
+    [line] = list(batch.items.all())
+    assert (line.payee_name, line.amount) == ("劳模七", Decimal("2000.00"))
+
+
+def test_an_allowance_twice_a_year_and_a_bad_account_are_refused(world: World) -> None:
+    from decimal import Decimal
+
+    from gonghui.skills.services.honours import allowance_create
+
+    honour = model_worker(world)
+    fields = {
+        "actor": world.wuxing_staff,
+        "honour": honour,
+        "year": 2023,
+        "amount": Decimal("2000.00"),
+        "reason": "劳模困难补助",
+        "payee_bank": "湖州银行",
+        "account": "6217000012345678",
+    }
+    allowance_create(**fields)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError) as refused:
+        allowance_create(**{**fields, "account": "12"})  # type: ignore[arg-type]
+    messages = refused.value.message_dict
+    assert messages["year"] == ["2023年的补助已经申请"]
+    assert messages["account"][0].startswith("收款账号：")
