@@ -319,6 +319,8 @@ def _competitions(
                 prizes=PRIZES[level],
             )
         )
+    # Recorded in the order they were held, as an office keys them in.
+    rows.sort(key=lambda c: (c.held_on, c.code))
     return Competition.objects.bulk_create(rows, batch_size=1000)
 
 
