@@ -8,6 +8,9 @@ class SkillsConfig(modules.ModuleConfig):
 
     def ready(self) -> None:
         from gonghui.core.audit import audit_actions_register
+        from gonghui.skills import member_panel
+
+        member_panel.register()
 
         audit_actions_register(
             {

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from gonghui.core.indicators import (
     Indicator,
@@ -70,6 +70,8 @@ def _skills(w: Writer) -> list[Piece]:
                 w.nonzero("active_mentorships", "在册“导师帮带”"),
                 w.nonzero("innovation_studios", "有劳模工匠创新工作室"),
                 w.optional("studio_alliances", "工作室联盟"),
+                w.optional("skilled_talents", "技能人才"),
+                w.optional("highly_skilled_talents", "其中高技能人才"),
                 w.optional("craftsman_talents", "工匠人才"),
             ],
         ),
@@ -95,6 +97,8 @@ section_register(
             "active_mentorships",
             "innovation_studios",
             "studio_alliances",
+            "skilled_talents",
+            "highly_skilled_talents",
             "craftsman_talents",
             "honours_granted",
         ),
@@ -451,5 +455,63 @@ indicator_register(
         seed="（推选省级以上五一劳动奖章（状）和工人先锋号）",
         counts="授予日期在期间内的劳动模范、五一劳动奖章（状）、工人先锋号、湖州工匠（个人、集体、班组各计一个），计入推荐或登记的工会。",
         order=110,
+    )
+)
+
+
+def _grade_at_most(level: int, day: Any) -> Q:
+    """A talent whose grade on ``day`` was ``level`` or better (grades count down, 初级工 5 …
+    高级技师 1), read from the promotions: the last one by that day, else the grade the first
+    one after it started from, else (no promotion at all) the grade on file."""
+    promotions = SkillPromotion.objects.filter(talent=OuterRef("pk"))
+    later = promotions.filter(promoted_on__gt=day)
+    reached = Exists(promotions.filter(promoted_on__lte=day, to_grade__lte=level))
+    none_before = ~Exists(promotions.filter(promoted_on__lte=day))
+    # Grades only rise, so the first later promotion started from the lowest of them.
+    from_later = Exists(later) & ~Exists(
+        later.filter(Q(from_grade__isnull=True) | Q(from_grade__gt=level))
+    )
+    never = ~Exists(promotions) & Q(grade__lte=level)
+    return Q(reached) | (Q(none_before) & (Q(from_later) | never))
+
+
+def _tier(level: int) -> Callable[[str, Sequence[Period]], list[dict[int, Any]]]:
+    def query(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+        return per_period(
+            Talent.objects.all(),
+            owner="union_id",
+            path_field="union__path",
+            path=path,
+            periods=periods,
+            condition=lambda p: _grade_at_most(level, p.end),
+        )
+
+    return query
+
+
+indicator_register(
+    Indicator(
+        key="skilled_talents",
+        label="技能人才",
+        unit="人",
+        section=SECTION,
+        kind="stock",
+        query=_tier(5),
+        seed="（“技能人才—高技能人才—工匠人才”三级培训体系）",
+        counts="人才档案中期末有职业技能等级（初级工及以上）的人，等级按期末前的技能晋级推算，计入建档工会。",
+        order=95,
+    )
+)
+indicator_register(
+    Indicator(
+        key="highly_skilled_talents",
+        label="高技能人才",
+        unit="人",
+        section=SECTION,
+        kind="stock",
+        query=_tier(3),
+        seed="（“技能人才—高技能人才—工匠人才”三级培训体系）",
+        counts="人才档案中期末为高级工及以上的人，等级按期末前的技能晋级推算，计入建档工会。",
+        order=96,
     )
 )

@@ -193,3 +193,35 @@ def test_the_tier_reads_the_titles_on_file(world: World) -> None:
     )
     assert talent_tier(talent) == "craftsman"
     assert Member.objects.count() == 0
+
+
+def test_the_tier_stocks_read_each_persons_grade_at_the_periods_end(world: World) -> None:
+    from gonghui.core.indicators import Period, indicator_get, indicator_values
+
+    def promote(talent: Talent, low: int | None, high: int, day: datetime.date) -> None:
+        SkillPromotion.objects.create(
+            union=world.yuehe,
+            talent=talent,
+            from_grade=low,
+            to_grade=high,
+            promoted_on=day,
+            certifier=BODY,
+            route="training",
+        )
+
+    climbing = TalentFactory.create(union=world.yuehe, grade=SkillGrade.SENIOR)
+    promote(climbing, SkillGrade.JUNIOR, SkillGrade.INTERMEDIATE, datetime.date(2023, 1, 5))
+    promote(climbing, SkillGrade.INTERMEDIATE, SkillGrade.SENIOR, datetime.date(2023, 5, 5))
+    TalentFactory.create(union=world.yuehe, grade=SkillGrade.SENIOR)  # no promotion on file
+    later = TalentFactory.create(union=world.yuehe, grade=SkillGrade.TECHNICIAN)
+    promote(later, SkillGrade.SENIOR, SkillGrade.TECHNICIAN, datetime.date(2023, 7, 5))
+    TalentFactory.create(union=world.yuehe, grade=None)
+    fresh = TalentFactory.create(union=world.yuehe, grade=SkillGrade.JUNIOR)
+    promote(fresh, None, SkillGrade.JUNIOR, datetime.date(2023, 4, 1))
+
+    def value(key: str, month: int) -> object:
+        [v] = indicator_values(indicator_get(key), world.wuxing, [Period.month(2023, month)])
+        return v.total
+
+    assert (value("highly_skilled_talents", 3), value("highly_skilled_talents", 6)) == (2, 3)
+    assert (value("skilled_talents", 3), value("skilled_talents", 6)) == (3, 4)

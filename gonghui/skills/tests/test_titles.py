@@ -135,3 +135,23 @@ def test_the_talent_file_shows_the_tier_and_is_scoped(world: World, client_as) -
     page = client_as(world.wuxing_staff).get(f"/skills/talents/{talent.pk}/").content.decode()
     assert "工匠人才" in page and "HZGJ-2023-0001" in page
     assert client_as(world.nanxun_staff).get(f"/skills/talents/{talent.pk}/").status_code == 404
+
+
+def test_the_member_page_shows_the_members_skills_and_honours(world: World, client_as) -> None:
+    from gonghui.members.tests.factories import MemberFactory
+    from gonghui.skills.models import Honour
+
+    member = MemberFactory.create(union=world.wuxing_grassroots, name="谈敏")
+    talent = TalentFactory.create(
+        union=world.wuxing_grassroots, member=member, name="谈敏", grade=2
+    )
+    Honour.objects.create(
+        union=world.wuxing_grassroots,
+        kind="may_day_medal",
+        level="city",
+        year=2023,
+        granted_on=datetime.date(2023, 4, 25),
+        talent=talent,
+    )
+    page = client_as(world.wuxing_staff).get(f"/members/{member.pk}/").content.decode()
+    assert "技能与荣誉" in page and "2023年市级五一劳动奖章" in page and "高技能人才" in page
