@@ -657,6 +657,17 @@ TEAMS = ("质检班", "装配一班", "数控车间", "研发中心测试组", "
 STEPS = ("township_review", "county_review", "city_approval")
 
 
+def _member_under(
+    people: _People, county: Union, codes: dict[int, str], used: set[int]
+) -> Member | None:
+    """A member of the county not used yet (None if the draws find none)."""
+    for _ in range(10):
+        for m in people.draw(40):
+            if m.pk not in used and codes.get(m.union_id, "").startswith(county.code):
+                return m
+    return None
+
+
 def _honours_write(
     rng: random.Random,
     city: Union,
@@ -697,6 +708,7 @@ def _honours_write(
     granted_on = date(2023, 4, 25)
     nominations: list[tuple[Nomination, bool]] = []
     medalled: set[int] = set()  # a person is nominated for the medal once
+    codes = dict(Union.objects.filter(path__startswith=city.path).values_list("pk", "code"))
     for kind, name, per_county in ROUNDS_2023:
         round_ = NominationRound.objects.create(
             union=city,
@@ -719,6 +731,14 @@ def _honours_write(
             for n in range(places.places + 1):
                 approved = n < places.places
                 union = rng.choice(unions)
+                nominee: Member | None = None
+                if kind == HonourKind.MAY_DAY_MEDAL:
+                    # A person is proposed by their own union, in the county whose place
+                    # they take.
+                    nominee = _member_under(people, county, codes, medalled)
+                    if nominee is None:
+                        continue
+                    medalled.add(nominee.pk)
                 item = Nomination(
                     union=union,
                     round=round_,
@@ -731,11 +751,10 @@ def _honours_write(
                     if approved
                     else None,
                 )
-                if kind == HonourKind.MAY_DAY_MEDAL:
-                    member = next(m for m in people.draw(3) if m.pk not in medalled)
-                    medalled.add(member.pk)
-                    item.talent = people.talent(member)
-                    item.unit_name = member.employer_name
+                if nominee is not None:
+                    item.union_id = nominee.union_id
+                    item.talent = people.talent(nominee)
+                    item.unit_name = nominee.employer_name
                 else:
                     item.unit_name = f"{union.name.removesuffix('工会')}"
                     if kind == HonourKind.PIONEER:

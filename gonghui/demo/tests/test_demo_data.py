@@ -688,3 +688,10 @@ def test_demo_honours_went_through_review_and_notice(tiny: DemoDataResult) -> No
         held = Nomination.objects.filter(places=round_places, state="approved").count()
         assert held <= round_places.places
     assert Honour.objects.filter(year=2020, kind="model_worker").exists()
+    # A person's nomination comes from their own union, in the county of its places.
+    for n in Nomination.objects.filter(talent__isnull=False).select_related(
+        "talent__member", "places__county", "union"
+    ):
+        assert n.talent is not None and n.talent.member is not None
+        assert n.union_id == n.talent.member.union_id
+        assert n.union.code.startswith(n.places.county.code)
