@@ -58,6 +58,7 @@ ALLOWANCE = workflow_register(
         label="劳模补助",
         model=HonourAllowance,
         steps=(
+            Step("township_review", "乡镇（街道）初审", "township"),
             Step("county_approval", "区县审核", "county"),
             Step("city_approval", "市总审批", "city"),
         ),

@@ -81,10 +81,11 @@ def only_grant(monkeypatch: pytest.MonkeyPatch) -> Workflow:
     return GRANT
 
 
-def test_claims_and_relief_are_the_payable_types_discovered() -> None:
+def test_the_payable_types_are_discovered() -> None:
     assert {key: wf.payout.purpose for key, wf in payables().items() if wf.payout} == {
         "mutual_aid_claim": "职工医疗互助金",
         "relief": "会员大病救助金",
+        "honour_allowance": "劳模补助金",
     }
 
 
