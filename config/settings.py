@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "gonghui.activities",
     "gonghui.sites",
     "gonghui.skills",
+    "gonghui.wages",
     "gonghui.reports",
     "gonghui.demo",
 ]

@@ -468,6 +468,12 @@ def wuxing_allowance(world: World) -> str:
     return str(item.pk)
 
 
+def wuxing_wage_contract(world: World) -> str:
+    from gonghui.wages.tests.factories import WageContractFactory
+
+    return str(WageContractFactory.create(union=world.yuehe, code="吴兴合同样本").pk)
+
+
 # For each URL parameter: how to make an object that belongs to 吴兴区 and give its
 # identifier. Every sample is made before each walk, so list pages have 吴兴 rows to leak.
 SAMPLES: dict[str, Callable[[World], str]] = {
@@ -504,6 +510,7 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "nomination_id": wuxing_nomination,
     "honour_id": wuxing_honour,
     "allowance_id": wuxing_allowance,
+    "contract_id": wuxing_wage_contract,
 }
 # Parameters that name no scoped object: a valid value.
 UNSCOPED_SAMPLES: dict[str, str] = {

@@ -45,6 +45,7 @@ def test_document_has_a_section_per_area() -> None:
         "## 调研督导",
         "## 阵地建设",
         "## 技能提升",
+        "## 能级工资与民主管理",
     ]
 
 

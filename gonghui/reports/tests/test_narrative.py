@@ -350,6 +350,7 @@ def test_the_table_sets_each_indicator_against_its_target(records: World) -> Non
         "调研督导",
         "阵地建设",
         "技能提升",
+        "能级工资与民主管理",
     ]
     assert sum(len(g.rows) for g in report.table_groups) == len(indicators())
 

@@ -1,0 +1,159 @@
+"""能级工资集体协商 in the reports: the contracts signed in a period, their coverage counted once
+per enterprise, and the average rise over every row of the pilot contracts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Q
+
+from gonghui.core.indicators import (
+    Indicator,
+    Period,
+    Section,
+    any_within,
+    indicator_register,
+    per_period,
+    section_register,
+    within,
+)
+from gonghui.core.indicators.writing import Piece, Writer, sentence
+from gonghui.wages.models import WageRow
+from gonghui.wages.services import BILL_BEFORE, BILL_INCREASE, coverage_of, coverage_rows
+
+SECTION = "能级工资与民主管理"
+
+
+# "能级工资集体协商覆盖企业2087家，惠及职工19.12万人，平均增幅8%".
+def _wages(w: Writer) -> list[Piece]:
+    return [
+        *sentence(
+            f"{w.flow_time}，{w.area}",
+            [
+                w.nonzero("wage_contract_enterprises", "能级工资集体协商覆盖企业"),
+                w.nonzero("wage_contract_workers", "惠及职工"),
+                w.optional("wage_rise_avg", "试点企业职工工资平均增幅"),
+            ],
+        )
+    ]
+
+
+section_register(
+    Section(
+        SECTION,
+        order=90,
+        writer=_wages,
+        spoken=(
+            "wage_contract_enterprises",
+            "wage_contract_workers",
+            "wage_rise_avg",
+            "wage_bill_before",
+            "wage_bill_increase",
+        ),
+    )
+)
+
+
+def _coverage(part: int) -> Any:
+    def query(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+        if not periods:
+            return []
+        rows = coverage_rows(
+            WageRow.objects.filter(contract__union__path__startswith=path).filter(
+                any_within("contract__signed_on", periods)
+            )
+        )
+        result: list[dict[int, Any]] = []
+        for p in periods:
+            found = coverage_of(r for r in rows if p.start <= r[2] <= p.end)
+            result.append({union: values[part] for union, values in found.by_union.items()})
+        return result
+
+    return query
+
+
+indicator_register(
+    Indicator(
+        key="wage_contract_enterprises",
+        label="能级工资集体协商覆盖企业",
+        unit="家",
+        section=SECTION,
+        kind="flow",
+        query=_coverage(0),
+        seed="能级工资集体协商覆盖企业2087家",
+        counts="签订日期在期间内的能级工资集体合同覆盖的企业，一家企业多份合同只计一次，计入最近一份合同的登记工会。",
+        order=10,
+    )
+)
+indicator_register(
+    Indicator(
+        key="wage_contract_workers",
+        label="能级工资集体协商惠及职工",
+        unit="人",
+        section=SECTION,
+        kind="flow",
+        query=_coverage(1),
+        seed="惠及职工19.12万人",
+        counts="上述企业在其最近一份合同工资标准表中的人数之和（每家企业只计一次）。",
+        order=20,
+    )
+)
+
+
+def _bill(expression: Any) -> Any:
+    def query(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+        return per_period(
+            WageRow.objects.filter(contract__pilot=True).annotate(bill=expression),
+            owner="contract__union_id",
+            path_field="contract__union__path",
+            path=path,
+            periods=periods,
+            condition=lambda p: within("contract__signed_on", p),
+            amount="bill",
+            prefilter=any_within("contract__signed_on", periods) & Q(contract__pilot=True),
+        )
+
+    return query
+
+
+indicator_register(
+    Indicator(
+        key="wage_bill_before",
+        label="试点合同协商前月工资总额",
+        unit="元",
+        section=SECTION,
+        kind="flow",
+        query=_bill(BILL_BEFORE),
+        seed="（平均增幅的分母）",
+        counts="签订日期在期间内的全域试点合同，各行人数 × 协商前月工资之和。",
+        order=30,
+    )
+)
+indicator_register(
+    Indicator(
+        key="wage_bill_increase",
+        label="试点合同月工资增加额",
+        unit="元",
+        section=SECTION,
+        kind="flow",
+        query=_bill(BILL_INCREASE),
+        seed="（平均增幅的分子）",
+        counts="签订日期在期间内的全域试点合同，各行人数 × （协商后 − 协商前月工资）之和。",
+        order=40,
+    )
+)
+indicator_register(
+    Indicator(
+        key="wage_rise_avg",
+        label="能级工资平均增幅",
+        unit="%",
+        section=SECTION,
+        kind="ratio",
+        numerator="wage_bill_increase",
+        denominator="wage_bill_before",
+        seed="平均增幅8%",
+        counts="Σ(人数 × 协商后月工资) ÷ Σ(人数 × 协商前月工资) − 1，覆盖期间内签订的全部试点合同的每一行。",
+        order=50,
+    )
+)

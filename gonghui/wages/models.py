@@ -1,0 +1,105 @@
+"""能级工资集体协商: skill-level wage contracts and their wage tables. A contract is signed by
+one enterprise or, as a regional or industry contract, covers several; its rise is computed
+from its table, never typed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+from gonghui.core.scoping import ScopedQuerySet
+
+
+class WageGrade(models.TextChoices):
+    """The rows a wage table may have: the skill grades and the awards a contract adds."""
+
+    JUNIOR = "junior", "初级工"
+    INTERMEDIATE = "intermediate", "中级工"
+    SENIOR = "senior", "高级工"
+    TECHNICIAN = "technician", "技师"
+    SENIOR_TECHNICIAN = "senior_technician", "高级技师"
+    PRINCIPAL_TECHNICIAN = "principal_technician", "特级技师"
+    CHIEF_TECHNICIAN = "chief_technician", "首席技师"
+    INNOVATION_AWARD = "innovation_award", "创新成果奖励"
+    HONOUR_AWARD = "honour_award", "荣誉称号奖励"
+
+
+class WageContract(models.Model):
+    """A contract (合同编号 unique), owned by the union that recorded it."""
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="登记工会", on_delete=models.PROTECT, related_name="+"
+    )
+    code = models.CharField("合同编号", max_length=64, unique=True)
+    signed_on = models.DateField("签订日期")
+    starts_on = models.DateField("生效日期")
+    ends_on = models.DateField("终止日期")
+    pilot = models.BooleanField("全域试点", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "能级工资集体合同"
+        verbose_name_plural = "能级工资集体合同"
+        ordering = ["-signed_on", "-id"]
+        indexes = [models.Index(fields=["union", "signed_on"], name="wages_contract_union_day")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="wages_contract_term",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class WageRowQuerySet(ScopedQuerySet):
+    scope_path_field = "contract__union__path"
+
+
+class WageRow(models.Model):
+    """One grade of one enterprise in a contract's wage table."""
+
+    contract = models.ForeignKey(
+        WageContract, verbose_name="合同", on_delete=models.CASCADE, related_name="rows"
+    )
+    enterprise = models.ForeignKey(
+        "orgs.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="+"
+    )
+    grade = models.CharField("技能等级", max_length=32, choices=WageGrade.choices)
+    workers = models.PositiveIntegerField("人数")
+    wage_before = models.DecimalField("协商前月工资", max_digits=10, decimal_places=2)
+    wage_after = models.DecimalField("协商后月工资", max_digits=10, decimal_places=2)
+    # Why a wage falls (a grade's pay restructured): required when after < before.
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    objects = WageRowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "工资标准"
+        verbose_name_plural = "工资标准"
+        ordering = ["contract", "enterprise", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "enterprise", "grade"], name="wages_row_once"
+            ),
+            models.CheckConstraint(condition=models.Q(workers__gt=0), name="wages_row_workers"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} {self.get_grade_display()}"
+
+    @property
+    def bill_before(self) -> Decimal:
+        return self.workers * self.wage_before
+
+    @property
+    def bill_after(self) -> Decimal:
+        return self.workers * self.wage_after

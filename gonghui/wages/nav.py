@@ -1,0 +1,5 @@
+"""The sidebar entries of 能级工资与民主管理."""
+
+from gonghui.core.navigation import READERS, NavItem, nav_register
+
+nav_register("wages", 10, NavItem("能级工资协商", "wages:list", "cash-coin", roles=READERS))

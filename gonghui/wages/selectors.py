@@ -1,0 +1,75 @@
+"""Every read of 能级工资集体协商, inside the actor's scope."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, ExpressionWrapper, F, Sum
+
+from gonghui.core.actors import Actor
+from gonghui.core.scoping import access
+from gonghui.wages.models import WageContract
+from gonghui.wages.services import MONEY, rise
+
+PAGE = 50
+
+
+def _with_totals(rows: Any) -> Any:
+    return rows.annotate(
+        enterprise_count=Count("rows__enterprise", distinct=True),
+        worker_count=Sum("rows__workers"),
+        bill_before=Sum(
+            ExpressionWrapper(F("rows__workers") * F("rows__wage_before"), output_field=MONEY)
+        ),
+        bill_after=Sum(
+            ExpressionWrapper(F("rows__workers") * F("rows__wage_after"), output_field=MONEY)
+        ),
+    )
+
+
+def contract_page(
+    *, actor: Actor, before: int | None = None, size: int = PAGE
+) -> tuple[list[WageContract], int | None]:
+    """One page, newest first, each contract with its coverage and computed rise."""
+    rows = _with_totals(
+        WageContract.objects.visible_to(actor).select_related("union").order_by("-id")
+    )
+    if before:
+        rows = rows.filter(id__lt=before)
+    found = list(rows[: size + 1])
+    for c in found:
+        c.rise = rise(c.bill_before, c.bill_after)
+    return found[:size], (found[size - 1].pk if len(found) > size else None)
+
+
+def access_contract(*, actor: Actor, contract_id: int) -> WageContract:
+    """One contract in the actor's scope, or 404."""
+    return access(WageContract.objects.select_related("union"), actor=actor, pk=contract_id)
+
+
+def contract_table(contract: WageContract) -> dict[str, Any]:
+    """The wage table by enterprise, each with its rise, and the contract's rise over every
+    row."""
+    by_enterprise: dict[int, dict[str, Any]] = {}
+    before_total = after_total = Decimal(0)
+    for row in contract.rows.select_related("enterprise").order_by("enterprise__name", "id"):
+        group = by_enterprise.setdefault(
+            row.enterprise_id,
+            {"enterprise": row.enterprise, "rows": [], "before": Decimal(0), "after": Decimal(0)},
+        )
+        group["rows"].append(row)
+        group["before"] += row.bill_before
+        group["after"] += row.bill_after
+        before_total += row.bill_before
+        after_total += row.bill_after
+    groups = list(by_enterprise.values())
+    for g in groups:
+        g["rise"] = rise(g["before"], g["after"])
+    return {
+        "groups": groups,
+        "rise": rise(before_total, after_total),
+        "bill_before": before_total,
+        "bill_after": after_total,
+        "workers": sum(r.workers for g in groups for r in g["rows"]),
+    }
