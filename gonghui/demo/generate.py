@@ -67,6 +67,7 @@ class DemoDataResult:
     activities: int = 0
     sites: int = 0
     competitions: int = 0
+    wage_contracts: int = 0
     seconds: float = 0.0
 
 
@@ -188,6 +189,9 @@ def demo_data_generate(
     from gonghui.demo.skills import skills_demo_write
 
     result.competitions = skills_demo_write(city=city, goal=goal, seed=seed, log=say)
+    from gonghui.demo.wages import wages_demo_write
+
+    result.wage_contracts = wages_demo_write(city=city, goal=goal, seed=seed, log=say)
     # After the moves and leaves: the tree's cached member counts are of today.
     counts_rebuild(city)
     demo_targets_set(city=city, year=2023, log=say)

@@ -48,6 +48,9 @@ SEED: dict[str, int | Decimal] = {
     "competitions_held": 408,
     "competition_entries": 21_100,
     "skill_promotions": 7_300,
+    # Wage contracts (gonghui.demo.wages).
+    "wage_contract_enterprises": 2_087,
+    "wage_contract_workers": 191_200,
 }
 # Counts of events the smallest data set still shows one of (a fair with no fair is odd).
 AT_LEAST_ONE = (
@@ -58,6 +61,7 @@ AT_LEAST_ONE = (
     "outdoor_stations_new",
     "competitions_held",
     "skill_promotions",
+    "wage_contract_enterprises",
 )
 CITY_MEMBERS = 1_000_000
 # New members of the first half of 2022 against 2023's: a plausible year of growth.

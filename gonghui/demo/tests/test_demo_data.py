@@ -192,6 +192,9 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
     Honour.objects.all().delete()
     Nomination.objects.all().delete()
     NominationRound.objects.all().delete()
+    from gonghui.wages.models import WageContract
+
+    WageContract.objects.all().delete()
     SkillTitle.objects.all().delete()
     SkillPromotion.objects.all().delete()
     Mentorship.objects.all().delete()
@@ -408,8 +411,12 @@ def test_the_activity_ledger_gives_the_seeds_figures_scaled(tiny: DemoDataResult
         "competitions_held",
         "competition_entries",
         "skill_promotions",
+        "wage_contract_enterprises",
+        "wage_contract_workers",
     )
     assert {k: _h1_values(k)[0] for k in keys} == {k: goal[k] for k in keys}
+    rise = Decimal(str(_h1_values("wage_rise_avg")[0]))
+    assert Decimal("7.9") <= rise <= Decimal("8.1")
     talks, talks_last_year = (Decimal(str(v)) for v in _h1_values("pre_shift_talks"))
     assert 0 < talks_last_year <= talks
 
