@@ -38,7 +38,7 @@ class NavArea:
     slug: str
     label: str
     icon: str
-    coming: str = ""  # what this area will hold, shown while it is empty
+    coming: str = ""  # what this area will still hold, shown on its page while it is built
     items: tuple[NavItem, ...] = field(default_factory=tuple)
 
 
@@ -65,19 +65,19 @@ AREA_FRAME: tuple[NavArea, ...] = (
         "skills",
         "技能提升",
         "trophy",
-        coming="“百业千匠”职业技能大赛、技术能手、技能晋级、劳模工匠创新工作室、导师帮带。",
+        coming="",
     ),
     NavArea(
         "wages",
         "能级工资与民主管理",
         "cash-coin",
-        coming="能级工资集体协商、职代会与厂务公开、劳动模范与荣誉评选。",
+        coming="职代会与厂务公开、工会经费缓减、预算与支出标准、工人文化宫资产与租赁。",
     ),
     NavArea(
         "funds",
         "经费与阵地",
         "geo-alt",
-        coming="工会经费缓减、支出标准、户外劳动者服务站点与职工之家地图。",
+        coming="",
     ),
     NavArea("reports", "督导与报告", "bar-chart-line", coming="年度一总结、督导检查与限时任务。"),
     NavArea("system", "系统", "gear"),

@@ -33,3 +33,13 @@ def test_a_role_sees_only_its_entries(world: World) -> None:
 def test_an_entry_for_an_unknown_area_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown navigation area"):
         nav_register("nowhere", 10, NavItem("无", "home"))
+
+
+def test_an_area_page_links_its_entries_and_says_only_what_is_still_coming(
+    world: World, client_as
+) -> None:
+    client = client_as(world.wuxing_staff)
+    skills = client.get("/area/skills/").content.decode()
+    assert 'href="/skills/"' in skills and "建设中" not in skills
+    wages = client.get("/area/wages/").content.decode()
+    assert 'href="/wages/"' in wages and "本栏目将提供：职代会与厂务公开" in wages
