@@ -5,6 +5,7 @@ and a sheet beside its cells."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 
@@ -17,3 +18,12 @@ def problems_raise(problems: Sequence[tuple[str, str]]) -> None:
     for field, message in problems:
         errors.setdefault(field, []).append(message)
     raise ValidationError(errors)
+
+
+def problems_show(form: Any, exc: ValidationError) -> None:
+    """The inverse of ``problems_raise``: a service's refusals beside the form's fields, and
+    above the form for fields it does not have."""
+    by_field = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+    for field, errors in by_field.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)

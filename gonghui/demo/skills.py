@@ -109,7 +109,7 @@ def _score(rng: random.Random, mean: float, spread: float) -> Decimal:
     return (Decimal(str(value)) / step).to_integral_value() * step
 
 
-def _split(total: int, weights: list[float], least: int) -> list[int]:
+def split_total(total: int, weights: list[float], least: int) -> list[int]:
     """``total`` split in proportion to ``weights``, each at least ``least`` when the total
     allows it (largest remainders)."""
     if not weights:
@@ -327,7 +327,7 @@ def _competitions(
 def _entries_write(
     rng: random.Random, people: _People, competitions: list[Competition], total: int
 ) -> int:
-    sizes = _split(total, [WEIGHT[Level(c.level)] for c in competitions], least=4)
+    sizes = split_total(total, [WEIGHT[Level(c.level)] for c in competitions], least=4)
     # Some workers enter two competitions in a half: about 1.2 entries a person.
     pool = people.draw(max(max(sizes, default=0), round(total / 1.2)))
     if not pool:

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 
+from gonghui.demo.skills import split_total
 from gonghui.orgs.models import Enterprise, Union
 from gonghui.wages.models import WageContract, WageGrade, WageRow
 
@@ -31,21 +32,6 @@ GRADES = (
 )
 REGIONAL_SHARE = 0.08  # of the enterprises, covered by a township's regional contract
 TEN = Decimal(10)
-
-
-def _split(total: int, weights: list[float], least: int) -> list[int]:
-    """``total`` in proportion to ``weights`` (largest remainders), each at least ``least``
-    when the total allows it."""
-    least = least if total >= least * len(weights) else 0
-    spare = total - least * len(weights)
-    whole = sum(weights) or 1.0
-    raw = [spare * w / whole for w in weights]
-    parts = [int(r) for r in raw]
-    for i in sorted(range(len(raw)), key=lambda i: raw[i] - parts[i], reverse=True)[
-        : spare - sum(parts)
-    ]:
-        parts[i] += 1
-    return [least + p for p in parts]
 
 
 def wages_demo_write(
@@ -70,7 +56,7 @@ def wages_demo_write(
     chosen.sort(key=lambda e: e.uscc)
     if not chosen:
         return 0
-    workers = _split(
+    workers = split_total(
         goal["wage_contract_workers"], [max(e.employee_count, 10) for e in chosen], least=5
     )
     # A township's regional contract takes a few of its enterprises together.
@@ -113,7 +99,7 @@ def wages_demo_write(
         for contract, members in zip(made, tables, strict=True):
             for n in members:
                 grades = GRADES[: rng.randint(3, len(GRADES))]
-                counts = _split(workers[n], [share for _, share, _ in grades], least=1)
+                counts = split_total(workers[n], [share for _, share, _ in grades], least=1)
                 level = Decimal(rng.randint(-30, 50)) * TEN
                 for (grade, _, base), count in zip(grades, counts, strict=True):
                     if count == 0:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from gonghui.core.middleware import request_actor
+from gonghui.core.problems import problems_show
 from gonghui.core.workflow.views import panel_context
 from gonghui.orgs.selectors import union_of_page
 from gonghui.skills import selectors
@@ -34,7 +35,7 @@ from gonghui.skills.services.honours import (
     round_counties,
     round_create,
 )
-from gonghui.skills.views import before_param, errors_add, form_page
+from gonghui.skills.views import before_param, form_page
 from gonghui.skills.workflows import ALLOWANCE, NOMINATION
 
 
@@ -198,7 +199,7 @@ def honour_detail(request: HttpRequest, honour_id: int) -> HttpResponse:
                 else:
                     saved.append(allowance_create(actor=actor, honour=honour, **form.cleaned_data))
             except ValidationError as exc:
-                errors_add(form, exc)
+                problems_show(form, exc)
         if saved:
             if form is care_form:
                 messages.success(request, "已登记。")

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.core.middleware import request_actor
+from gonghui.core.problems import problems_show
 from gonghui.orgs.selectors import union_of_page
 from gonghui.skills import selectors
 from gonghui.skills.certificates import certificate_docx, certificate_of
@@ -157,14 +158,6 @@ def talent_detail(request: HttpRequest, talent_id: int) -> HttpResponse:
     )
 
 
-def errors_add(form: Any, exc: ValidationError) -> None:
-    """A service's refusals beside the form's fields (or above the form for the others)."""
-    by_field = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-    for field, errors in by_field.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-
-
 def form_page(
     request: HttpRequest, form: Any, save: Any, *, title: str, back: str
 ) -> HttpResponse | None:
@@ -173,7 +166,7 @@ def form_page(
         try:
             save(form.cleaned_data)
         except ValidationError as exc:
-            errors_add(form, exc)
+            problems_show(form, exc)
         else:
             return None
     return render(request, "skills/simple_form.html", {"form": form, "title": title, "back": back})

@@ -263,21 +263,28 @@ def nominations_frontline_check(items: list[Nomination]) -> dict[int, str]:
 def honours_grant(items: list[Nomination]) -> None:
     """Approved nominations enter the registry (in the approval's transaction)."""
     today = timezone.localdate()
+    granted = set(
+        Honour.objects.filter(nomination__in=items).values_list("nomination_id", flat=True)
+    )
+    fresh: list[Honour] = []
     for item in items:
         round_ = item.round
-        if Honour.objects.filter(nomination=item).exists():
+        if item.pk in granted:
             continue
-        Honour.objects.create(
-            union=item.union,
-            kind=round_.kind,
-            level=round_.level,
-            year=round_.year,
-            granted_on=today,
-            talent=item.talent,
-            unit_name=item.unit_name,
-            team_name=item.team_name,
-            nomination=item,
+        fresh.append(
+            Honour(
+                union=item.union,
+                kind=round_.kind,
+                level=round_.level,
+                year=round_.year,
+                granted_on=today,
+                talent=item.talent,
+                unit_name=item.unit_name,
+                team_name=item.team_name,
+                nomination=item,
+            )
         )
+    Honour.objects.bulk_create(fresh)
 
 
 def honour_record(
