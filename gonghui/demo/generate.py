@@ -68,6 +68,7 @@ class DemoDataResult:
     sites: int = 0
     competitions: int = 0
     wage_contracts: int = 0
+    congress_sessions: int = 0
     seconds: float = 0.0
 
 
@@ -189,9 +190,10 @@ def demo_data_generate(
     from gonghui.demo.skills import skills_demo_write
 
     result.competitions = skills_demo_write(city=city, goal=goal, seed=seed, log=say)
-    from gonghui.demo.wages import wages_demo_write
+    from gonghui.demo.wages import democracy_demo_write, wages_demo_write
 
     result.wage_contracts = wages_demo_write(city=city, goal=goal, seed=seed, log=say)
+    result.congress_sessions = democracy_demo_write(city=city, seed=seed, log=say)
     # After the moves and leaves: the tree's cached member counts are of today.
     counts_rebuild(city)
     demo_targets_set(city=city, year=2023, log=say)
@@ -332,8 +334,6 @@ def _enterprises_write(
                     is_above_scale=e.is_above_scale,
                     is_reform_pilot=e.is_reform_pilot,
                     is_platform_lead=e.is_platform_lead,
-                    has_workers_congress=e.has_workers_congress,
-                    has_affairs_disclosure=e.has_affairs_disclosure,
                     union_id=union_id,
                     owner_union_id=union_id or township.pk,
                 )

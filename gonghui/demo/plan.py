@@ -94,8 +94,6 @@ class EnterprisePlan:
     is_above_scale: bool
     is_reform_pilot: bool
     is_platform_lead: bool
-    has_workers_congress: bool
-    has_affairs_disclosure: bool
     membership_rate: float
     platform_occupation: str = ""
     union: UnionPlan | None = None
@@ -363,18 +361,14 @@ class EnterpriseStream:
             is_above_scale=above,
             is_reform_pilot=pilot,
             is_platform_lead=platform,
-            has_workers_congress=False,
-            has_affairs_disclosure=False,
             membership_rate=rng.uniform(0.70, 0.95),
             platform_occupation=occupation,
         )
         self._cover(enterprise, special)
-        if enterprise.union is not None and enterprise.union.kind == Union.Kind.STANDARD:
-            congress = rng.random() < (0.75 if employees >= 50 else 0.3)
-        else:
-            congress = rng.random() < 0.03
-        enterprise.has_workers_congress = congress
-        enterprise.has_affairs_disclosure = rng.random() < (0.85 if congress else 0.08)
+        # Two draws once spent on the register's congress and disclosure flags (now dated
+        # records, made by the demo's wages step): kept so every later draw stays the same.
+        rng.random()
+        rng.random()
         return enterprise
 
     def _cover(self, e: EnterprisePlan, special: str) -> None:

@@ -38,7 +38,7 @@ MEMBER_HEADERS = (
 )  # fmt: skip
 ENTERPRISE_HEADERS = (
     "企业名称", "统一社会信用代码", "所在乡镇（街道）", "行业", "职工人数", "规上企业",
-    "产改试点企业", "新业态头部企业", "建立职代会", "实行厂务公开",
+    "产改试点企业", "新业态头部企业",
 )  # fmt: skip
 MEMBER_BAD_KINDS = (
     "id_check",  # wrong check digit
@@ -245,8 +245,6 @@ def _enterprise_rows(
                 yes_no[e.is_above_scale],
                 yes_no[e.is_reform_pilot],
                 yes_no[e.is_platform_lead],
-                yes_no[e.has_workers_congress],
-                yes_no[e.has_affairs_disclosure],
             ]
         )
     names = {t.name for t in townships}

@@ -19,7 +19,14 @@ from django.db import transaction
 
 from gonghui.demo.skills import split_total
 from gonghui.orgs.models import Enterprise, Union
-from gonghui.wages.models import WageContract, WageGrade, WageRow
+from gonghui.wages.models import (
+    CongressSession,
+    Disclosure,
+    DisclosureChannel,
+    WageContract,
+    WageGrade,
+    WageRow,
+)
 
 H1 = (date(2023, 1, 5), date(2023, 6, 28))
 # The grades of a table, their share of the workers and the wage before (yuan a month).
@@ -122,3 +129,76 @@ def wages_demo_write(
         f"{sum(workers)} 人（2023 年上半年）。"
     )
     return len(made)
+
+
+CONGRESS_SHARE = {True: 0.75, False: 0.3}  # by whether the enterprise has 50 workers or more
+RESOLUTIONS = (
+    "审议通过年度工资集体协商方案",
+    "审议通过能级工资集体合同草案",
+    "审议通过职工福利费使用方案",
+    "审议通过安全生产责任制度修订稿",
+    "选举职工董事、职工监事",
+)
+SUBJECTS = (
+    "年度福利费使用情况",
+    "职工社会保险缴纳情况",
+    "评先评优结果",
+    "劳动定额与计件单价调整",
+    "年度培训计划与经费",
+    "安全生产检查情况",
+)
+
+
+def democracy_demo_write(*, city: Union, seed: int, log: Callable[[str], None]) -> int:
+    """Congress sessions and disclosures of enterprises with a standalone union: most with
+    50 workers or more hold a congress each spring (2022, and 2023 for most of them), and
+    most of those disclose twice a half-year; a few joint-union enterprises do too. Returns
+    the sessions written."""
+    if CongressSession.objects.filter(union__path__startswith=city.path).exists():
+        log("职代会与厂务公开演示数据已存在，跳过。")
+        return 0
+    rng = random.Random(f"democracy:{seed}")
+    enterprises = (
+        Enterprise.objects.filter(owner_union__path__startswith=city.path, union__isnull=False)
+        .values_list("id", "union_id", "union__kind", "employee_count")
+        .order_by("uscc")
+    )
+    sessions: list[CongressSession] = []
+    items: list[Disclosure] = []
+    channels = list(DisclosureChannel.values)
+    for pk, union_id, kind, employees in enterprises.iterator(chunk_size=5000):
+        share = CONGRESS_SHARE[employees >= 50] if kind == Union.Kind.STANDARD else 0.03
+        if rng.random() >= share:
+            continue
+        delegates = max(5, min(employees // 10, 200))
+        for year in (2022, 2023):
+            if year == 2023 and rng.random() < 0.12:
+                continue
+            sessions.append(
+                CongressSession(
+                    union_id=union_id,
+                    enterprise_id=pk,
+                    held_on=date(year, rng.randint(1, 4), rng.randint(1, 28)),
+                    delegates=delegates,
+                    attended=delegates - rng.randint(0, delegates // 10),
+                    resolutions=rng.choice(RESOLUTIONS),
+                )
+            )
+        if rng.random() >= 0.85:
+            continue
+        for half in ((2022, 7), (2023, 1)):
+            for subject in rng.sample(SUBJECTS, 2):
+                items.append(
+                    Disclosure(
+                        union_id=union_id,
+                        enterprise_id=pk,
+                        disclosed_on=date(half[0], half[1] + rng.randint(0, 5), rng.randint(1, 28)),
+                        channel=rng.choice(channels),
+                        subject=f"{half[0]}年{subject}",
+                    )
+                )
+    with transaction.atomic():
+        CongressSession.objects.bulk_create(sessions, batch_size=5000)
+        Disclosure.objects.bulk_create(items, batch_size=5000)
+    log(f"职代会与厂务公开：职代会会议 {len(sessions)} 次，厂务公开事项 {len(items)} 项。")
+    return len(sessions)

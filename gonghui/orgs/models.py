@@ -109,8 +109,6 @@ class Enterprise(models.Model):
     is_above_scale = models.BooleanField("规上企业", default=False)
     is_reform_pilot = models.BooleanField("产改试点企业", default=False)
     is_platform_lead = models.BooleanField("新业态头部企业", default=False)
-    has_workers_congress = models.BooleanField("建立职代会", default=False)
-    has_affairs_disclosure = models.BooleanField("实行厂务公开", default=False)
     union = models.ForeignKey(
         Union,
         verbose_name="覆盖工会",

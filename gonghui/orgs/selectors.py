@@ -197,6 +197,15 @@ def enterprises_of(*, actor: Actor, union: Union | None, text: str = "") -> Quer
     return qs
 
 
+def access_enterprise(*, actor: Actor, uscc: str) -> Enterprise:
+    """One enterprise in the actor's scope (by 统一社会信用代码), or 404."""
+    return access(
+        Enterprise.objects.select_related("region", "union", "owner_union"),
+        actor=actor,
+        uscc=uscc.upper(),
+    )
+
+
 def formation_tasks(
     *,
     actor: Actor,

@@ -31,8 +31,6 @@ FLAGS = (
     "is_above_scale",
     "is_reform_pilot",
     "is_platform_lead",
-    "has_workers_congress",
-    "has_affairs_disclosure",
 )
 
 COLUMNS = (
@@ -72,8 +70,6 @@ COLUMNS = (
     Column("is_above_scale", "规上企业", yes_no, width=10),
     Column("is_reform_pilot", "产改试点企业", yes_no, width=12),
     Column("is_platform_lead", "新业态头部企业", yes_no, width=14),
-    Column("has_workers_congress", "建立职代会", yes_no, width=10),
-    Column("has_affairs_disclosure", "实行厂务公开", yes_no, width=12),
     Column("union", "覆盖工会", text(128), width=28, note="已建会的填工会代码或全称"),
 )
 

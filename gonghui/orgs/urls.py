@@ -13,6 +13,7 @@ urlpatterns = [
         views.union_counts_rebuild_start,
         name="union_counts_rebuild",
     ),
+    path("enterprises/<str:uscc>/", views.enterprise_detail, name="enterprise_detail"),
     path("formation/", views.formation_worklist, name="formation_worklist"),
     path("formation/export/", views.formation_export, name="formation_export"),
     path("formation/<int:task_id>/close/", views.formation_close_view, name="formation_close"),

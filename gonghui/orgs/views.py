@@ -15,6 +15,7 @@ from gonghui.core.dates import report_today
 from gonghui.core.jobs import job_start
 from gonghui.core.middleware import request_actor
 from gonghui.orgs import selectors
+from gonghui.orgs.extensions import enterprise_panels
 from gonghui.orgs.formation import formation_close, formation_worklist_export
 from gonghui.orgs.forms import FormationCloseForm
 from gonghui.orgs.models import FormationTask
@@ -39,6 +40,14 @@ def union_detail(request: HttpRequest, union_code: str) -> HttpResponse:
         "results": selectors.union_search(actor=request_actor(request), text=q) if q else None,
     }
     return render(request, "orgs/union_detail.html", context)
+
+
+def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
+    """An enterprise of the register, with what other modules record about it."""
+    actor = request_actor(request)
+    enterprise = selectors.access_enterprise(actor=actor, uscc=uscc)
+    panels = [{"template": p.template, **p.context(actor, enterprise)} for p in enterprise_panels()]
+    return render(request, "orgs/enterprise_detail.html", {"e": enterprise, "panels": panels})
 
 
 def union_pick(request: HttpRequest) -> HttpResponse:

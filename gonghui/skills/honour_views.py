@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from gonghui.core.middleware import request_actor
+from gonghui.core.pages import before_param, form_page
 from gonghui.core.problems import problems_show
 from gonghui.core.workflow.views import panel_context
 from gonghui.orgs.selectors import union_of_page
@@ -35,7 +36,6 @@ from gonghui.skills.services.honours import (
     round_counties,
     round_create,
 )
-from gonghui.skills.views import before_param, form_page
 from gonghui.skills.workflows import ALLOWANCE, NOMINATION
 
 

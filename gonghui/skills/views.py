@@ -3,7 +3,6 @@ granting the titles. Thin: parse, call, render."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -13,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.core.middleware import request_actor
-from gonghui.core.problems import problems_show
+from gonghui.core.pages import before_param, form_page
 from gonghui.orgs.selectors import union_of_page
 from gonghui.skills import selectors
 from gonghui.skills.certificates import certificate_docx, certificate_of
@@ -101,11 +100,6 @@ def competition_grant_view(request: HttpRequest, competition_id: int) -> HttpRes
     return redirect("skills:detail", competition_id=competition.pk)
 
 
-def before_param(request: HttpRequest) -> int | None:
-    before = request.GET.get("before", "")
-    return int(before) if before.isdigit() else None
-
-
 @require_GET
 def title_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
@@ -156,20 +150,6 @@ def talent_detail(request: HttpRequest, talent_id: int) -> HttpResponse:
         "skills/talent_detail.html",
         {"talent": talent, **selectors.talent_history(talent)},
     )
-
-
-def form_page(
-    request: HttpRequest, form: Any, save: Any, *, title: str, back: str
-) -> HttpResponse | None:
-    """Run a form through its service; None when it was saved (the caller redirects)."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as exc:
-            problems_show(form, exc)
-        else:
-            return None
-    return render(request, "skills/simple_form.html", {"form": form, "title": title, "back": back})
 
 
 @require_GET

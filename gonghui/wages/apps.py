@@ -13,5 +13,17 @@ class WagesConfig(modules.ModuleConfig):
             {
                 "wages.wagecontract.import": "导入能级工资集体合同",
                 "wages.wagecontract.export": "导出能级工资集体合同",
+                "wages.congress.create": "登记职代会",
+                "wages.congress.import": "导入职代会会议",
+                "wages.congress.export": "导出职代会会议",
+                "wages.disclosure.create": "登记厂务公开",
+                "wages.disclosure.import": "导入厂务公开事项",
+                "wages.disclosure.export": "导出厂务公开事项",
             }
+        )
+        from gonghui.orgs.extensions import EnterprisePanel, enterprise_panel_register
+        from gonghui.wages import enterprise_panel
+
+        enterprise_panel_register(
+            EnterprisePanel("wages", "wages/_enterprise_panel.html", enterprise_panel.context)
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from gonghui.core.indicators import (
     Indicator,
@@ -19,8 +19,15 @@ from gonghui.core.indicators import (
     within,
 )
 from gonghui.core.indicators.writing import Piece, Writer, sentence
-from gonghui.wages.models import WageRow
-from gonghui.wages.services import BILL_BEFORE, BILL_INCREASE, coverage_of, coverage_rows
+from gonghui.orgs.models import Enterprise
+from gonghui.wages.models import CongressSession, Disclosure, WageRow
+from gonghui.wages.services.contracts import (
+    BILL_BEFORE,
+    BILL_INCREASE,
+    coverage_of,
+    coverage_rows,
+)
+from gonghui.wages.services.democracy import congress_window, disclosure_window
 
 SECTION = "能级工资与民主管理"
 
@@ -35,7 +42,16 @@ def _wages(w: Writer) -> list[Piece]:
                 w.nonzero("wage_contract_workers", "惠及职工"),
                 w.optional("wage_rise_avg", "试点企业职工工资平均增幅"),
             ],
-        )
+        ),
+        *sentence(
+            f"{w.stock_time}，{w.area}已建会企业中",
+            [
+                w.nonzero("congress_enterprises", "建立职代会"),
+                w.optional("congress_rate", "职代会建制率"),
+                w.nonzero("disclosure_enterprises", "实行厂务公开"),
+                w.optional("disclosure_rate", "厂务公开建制率"),
+            ],
+        ),
     ]
 
 
@@ -50,6 +66,11 @@ section_register(
             "wage_rise_avg",
             "wage_bill_before",
             "wage_bill_increase",
+            "union_enterprises",
+            "congress_enterprises",
+            "congress_rate",
+            "disclosure_enterprises",
+            "disclosure_rate",
         ),
     )
 )
@@ -155,5 +176,104 @@ indicator_register(
         seed="平均增幅8%",
         counts="Σ(人数 × 协商后月工资) ÷ Σ(人数 × 协商前月工资) − 1，覆盖期间内签订的全部试点合同的每一行。",
         order=50,
+    )
+)
+
+
+def _with_union(p: Period) -> Q:
+    # Covered at the period's end: the enterprise's union was founded by then.
+    return Q(union__isnull=False) & (
+        Q(union__established_on__isnull=True) | Q(union__established_on__lte=p.end)
+    )
+
+
+def _democratic(model: Any, field: str, window: Any) -> Any:
+    def query(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+        def condition(p: Period) -> Q:
+            if model is None:
+                return _with_union(p)
+            start, end = window(p.end)
+            held = model.objects.filter(
+                enterprise=OuterRef("pk"), **{f"{field}__gte": start, f"{field}__lte": end}
+            )
+            return _with_union(p) & Q(Exists(held))
+
+        return per_period(
+            Enterprise.objects.filter(union__isnull=False),
+            owner="owner_union_id",
+            path_field="owner_union__path",
+            path=path,
+            periods=periods,
+            condition=condition,
+        )
+
+    return query
+
+
+indicator_register(
+    Indicator(
+        key="union_enterprises",
+        label="已建会企业",
+        unit="家",
+        section=SECTION,
+        kind="stock",
+        query=_democratic(None, "", None),
+        seed="（职代会、厂务公开建制率的分母）",
+        counts="期末已有工会覆盖（所在工会成立日期不晚于期末）的企业，计入其管理工会。",
+        order=60,
+    )
+)
+indicator_register(
+    Indicator(
+        key="congress_enterprises",
+        label="建立职代会企业",
+        unit="家",
+        section=SECTION,
+        kind="stock",
+        query=_democratic(CongressSession, "held_on", congress_window),
+        seed="职代会制度",
+        counts="期末已建会、且期末前12个月内召开过职代会的企业（由职代会会议记录判断）。",
+        order=70,
+    )
+)
+indicator_register(
+    Indicator(
+        key="congress_rate",
+        label="职代会建制率",
+        unit="%",
+        section=SECTION,
+        kind="ratio",
+        numerator="congress_enterprises",
+        denominator="union_enterprises",
+        seed="职代会建制",
+        counts="建立职代会企业 ÷ 已建会企业 × 100%。",
+        order=80,
+    )
+)
+indicator_register(
+    Indicator(
+        key="disclosure_enterprises",
+        label="实行厂务公开企业",
+        unit="家",
+        section=SECTION,
+        kind="stock",
+        query=_democratic(Disclosure, "disclosed_on", disclosure_window),
+        seed="厂务公开",
+        counts="期末已建会、且期末前6个月内有厂务公开事项的企业（由厂务公开记录判断）。",
+        order=90,
+    )
+)
+indicator_register(
+    Indicator(
+        key="disclosure_rate",
+        label="厂务公开建制率",
+        unit="%",
+        section=SECTION,
+        kind="ratio",
+        numerator="disclosure_enterprises",
+        denominator="union_enterprises",
+        seed="厂务公开建制",
+        counts="实行厂务公开企业 ÷ 已建会企业 × 100%。",
+        order=100,
     )
 )

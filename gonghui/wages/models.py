@@ -103,3 +103,107 @@ class WageRow(models.Model):
     @property
     def bill_after(self) -> Decimal:
         return self.workers * self.wage_after
+
+
+class RecordSource(models.TextChoices):
+    RECORD = "record", "登记"
+    # Kept from the enterprise register's former yes/no fields: dated the day the register
+    # was last written, with nothing else known.
+    REGISTER = "register", "企业名录原有标记"
+
+
+class CongressSession(models.Model):
+    """A session of an enterprise's workers' congress (职代会). An enterprise has an
+    established congress while it held one within the last twelve months."""
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="登记工会", on_delete=models.PROTECT, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        "orgs.Enterprise",
+        verbose_name="企业",
+        on_delete=models.PROTECT,
+        related_name="congress_sessions",
+    )
+    held_on = models.DateField("召开日期")
+    delegates = models.PositiveIntegerField("应到代表", default=0)
+    attended = models.PositiveIntegerField("实到代表", default=0)
+    resolutions = models.TextField("决议事项", blank=True)
+    source = models.CharField(
+        "来源", max_length=16, choices=RecordSource.choices, default=RecordSource.RECORD
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "职代会会议"
+        verbose_name_plural = "职代会会议"
+        ordering = ["-held_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "held_on"], name="wages_congress_once"),
+            models.CheckConstraint(
+                condition=models.Q(attended__lte=models.F("delegates")),
+                name="wages_congress_attended",
+            ),
+        ]
+        indexes = [models.Index(fields=["union", "held_on"], name="wages_congress_union_day")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.held_on}"
+
+
+class DisclosureChannel(models.TextChoices):
+    BOARD = "board", "厂务公开栏"
+    CONGRESS = "congress", "职代会"
+    MEETING = "meeting", "职工大会或座谈会"
+    ONLINE = "online", "企业内网或微信群"
+    OTHER = "other", "其他"
+
+
+class Disclosure(models.Model):
+    """An item of enterprise affairs disclosed to the workers (厂务公开). An enterprise
+    practises disclosure while it disclosed something within the last six months."""
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="登记工会", on_delete=models.PROTECT, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        "orgs.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="disclosures"
+    )
+    disclosed_on = models.DateField("公开日期")
+    channel = models.CharField(
+        "公开形式",
+        max_length=16,
+        choices=DisclosureChannel.choices,
+        default=DisclosureChannel.BOARD,
+    )
+    subject = models.CharField("公开事项", max_length=200)
+    source = models.CharField(
+        "来源", max_length=16, choices=RecordSource.choices, default=RecordSource.RECORD
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "厂务公开事项"
+        verbose_name_plural = "厂务公开事项"
+        ordering = ["-disclosed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "disclosed_on", "subject"], name="wages_disclosure_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["union", "disclosed_on"], name="wages_disclosure_union_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.disclosed_on} {self.subject}"

@@ -9,8 +9,8 @@ from django.db.models import Count, ExpressionWrapper, F, Sum
 
 from gonghui.core.actors import Actor
 from gonghui.core.scoping import access
-from gonghui.wages.models import WageContract
-from gonghui.wages.services import MONEY, rise
+from gonghui.wages.models import CongressSession, Disclosure, WageContract
+from gonghui.wages.services.contracts import MONEY, rise
 
 PAGE = 50
 
@@ -73,3 +73,31 @@ def contract_table(contract: WageContract) -> dict[str, Any]:
         "bill_after": after_total,
         "workers": sum(r.workers for g in groups for r in g["rows"]),
     }
+
+
+def congress_page(
+    *, actor: Actor, before: int | None = None, size: int = PAGE
+) -> tuple[list[CongressSession], int | None]:
+    """Congress sessions in scope, newest recorded first."""
+    rows = (
+        CongressSession.objects.visible_to(actor)
+        .select_related("enterprise", "union")
+        .order_by("-id")
+    )
+    if before:
+        rows = rows.filter(id__lt=before)
+    found = list(rows[: size + 1])
+    return found[:size], (found[size - 1].pk if len(found) > size else None)
+
+
+def disclosure_page(
+    *, actor: Actor, before: int | None = None, size: int = PAGE
+) -> tuple[list[Disclosure], int | None]:
+    """Disclosures in scope, newest recorded first."""
+    rows = (
+        Disclosure.objects.visible_to(actor).select_related("enterprise", "union").order_by("-id")
+    )
+    if before:
+        rows = rows.filter(id__lt=before)
+    found = list(rows[: size + 1])
+    return found[:size], (found[size - 1].pk if len(found) > size else None)

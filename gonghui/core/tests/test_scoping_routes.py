@@ -474,6 +474,28 @@ def wuxing_wage_contract(world: World) -> str:
     return str(WageContractFactory.create(union=world.yuehe, code="吴兴合同样本").pk)
 
 
+def wuxing_enterprise(world: World) -> str:
+    """An enterprise of 月河街道 with its union, a congress session and a disclosure."""
+    from gonghui.wages.models import CongressSession, Disclosure
+
+    region = Region.objects.create(code="330502105", name="东林镇", level=Region.Level.TOWNSHIP)
+    enterprise = Enterprise.objects.create(
+        name="吴兴民主管理样本企业",
+        uscc=uscc_compose("91330502MA2B00002"),
+        region=region,
+        employee_count=120,
+        owner_union=world.yuehe,
+        union=world.yuehe,
+    )
+    CongressSession.objects.create(
+        union=world.yuehe, enterprise=enterprise, held_on=date(2023, 3, 1), delegates=20
+    )
+    Disclosure.objects.create(
+        union=world.yuehe, enterprise=enterprise, disclosed_on=date(2023, 3, 1), subject="福利费"
+    )
+    return enterprise.uscc
+
+
 # For each URL parameter: how to make an object that belongs to 吴兴区 and give its
 # identifier. Every sample is made before each walk, so list pages have 吴兴 rows to leak.
 SAMPLES: dict[str, Callable[[World], str]] = {
@@ -511,6 +533,7 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "honour_id": wuxing_honour,
     "allowance_id": wuxing_allowance,
     "contract_id": wuxing_wage_contract,
+    "uscc": wuxing_enterprise,
 }
 # Parameters that name no scoped object: a valid value.
 UNSCOPED_SAMPLES: dict[str, str] = {

@@ -192,9 +192,11 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
     Honour.objects.all().delete()
     Nomination.objects.all().delete()
     NominationRound.objects.all().delete()
-    from gonghui.wages.models import WageContract
+    from gonghui.wages.models import CongressSession, Disclosure, WageContract
 
     WageContract.objects.all().delete()
+    CongressSession.objects.all().delete()
+    Disclosure.objects.all().delete()
     SkillTitle.objects.all().delete()
     SkillPromotion.objects.all().delete()
     Mentorship.objects.all().delete()

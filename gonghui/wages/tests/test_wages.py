@@ -16,8 +16,8 @@ from gonghui.core.indicators import Period, indicator_get, indicator_values
 from gonghui.core.pii import uscc_compose
 from gonghui.orgs.models import Enterprise, Region
 from gonghui.wages.models import WageContract, WageRow
-from gonghui.wages.services import coverage, rise, rows_rise
-from gonghui.wages.sheets import wage_contract_import
+from gonghui.wages.services.contracts import coverage, rise, rows_rise
+from gonghui.wages.sheets.contracts import wage_contract_import
 from gonghui.wages.tests.factories import WageContractFactory, WageRowFactory
 
 HEADERS = [

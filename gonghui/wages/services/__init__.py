@@ -1,0 +1,1 @@
+"""The services of 能级工资与民主管理: one module per part (contracts, democracy, …)."""

@@ -1,0 +1,5 @@
+"""The sheets of 能级工资与民主管理: wage contracts, congress sessions and disclosures."""
+
+from gonghui.wages.sheets import contracts, democracy
+
+__all__ = ["contracts", "democracy"]
