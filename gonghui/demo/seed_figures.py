@@ -51,6 +51,9 @@ SEED: dict[str, int | Decimal] = {
     # Wage contracts (gonghui.demo.wages).
     "wage_contract_enterprises": 2_087,
     "wage_contract_workers": 191_200,
+    # Dues relief (gonghui.demo.wages).
+    "dues_relief_amount": Decimal("40311100.00"),
+    "dues_relief_enterprises": 23_400,
 }
 # Counts of events the smallest data set still shows one of (a fair with no fair is odd).
 AT_LEAST_ONE = (
@@ -62,6 +65,7 @@ AT_LEAST_ONE = (
     "competitions_held",
     "skill_promotions",
     "wage_contract_enterprises",
+    "dues_relief_enterprises",
 )
 CITY_MEMBERS = 1_000_000
 # New members of the first half of 2022 against 2023's: a plausible year of growth.

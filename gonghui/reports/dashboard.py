@@ -45,6 +45,9 @@ KEY_FIGURES = (
     "competitions_held",
     "competition_entries",
     "skill_promotions",
+    "wage_contract_enterprises",
+    "wage_rise_avg",
+    "dues_relief_amount",
 )
 DEFAULT_INDICATOR = "members_new"
 # A township may have hundreds of grassroots unions: the ranked chart shows the first ones.

@@ -19,6 +19,9 @@ class WagesConfig(modules.ModuleConfig):
                 "wages.disclosure.create": "登记厂务公开",
                 "wages.disclosure.import": "导入厂务公开事项",
                 "wages.disclosure.export": "导出厂务公开事项",
+                "wages.relief.import": "导入工会经费缓减",
+                "wages.relief.export": "导出工会经费缓减",
+                "wages.relief.settle": "登记缓缴经费补缴",
             }
         )
         from gonghui.orgs.extensions import EnterprisePanel, enterprise_panel_register

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from gonghui.core.indicators import (
     Indicator,
@@ -19,8 +19,9 @@ from gonghui.core.indicators import (
     within,
 )
 from gonghui.core.indicators.writing import Piece, Writer, sentence
-from gonghui.orgs.models import Enterprise
-from gonghui.wages.models import CongressSession, Disclosure, WageRow
+from gonghui.core.workflow.models import State
+from gonghui.orgs.models import Enterprise, Union
+from gonghui.wages.models import CongressSession, Disclosure, DuesRelief, WageRow
 from gonghui.wages.services.contracts import (
     BILL_BEFORE,
     BILL_INCREASE,
@@ -52,6 +53,13 @@ def _wages(w: Writer) -> list[Piece]:
                 w.optional("disclosure_rate", "厂务公开建制率"),
             ],
         ),
+        *sentence(
+            f"{w.flow_time}，{w.area}",
+            [
+                w.nonzero("dues_relief_amount", "缓减企业工会经费"),
+                w.nonzero("dues_relief_enterprises", "惠及企业"),
+            ],
+        ),
     ]
 
 
@@ -71,6 +79,8 @@ section_register(
             "congress_rate",
             "disclosure_enterprises",
             "disclosure_rate",
+            "dues_relief_amount",
+            "dues_relief_enterprises",
         ),
     )
 )
@@ -275,5 +285,70 @@ indicator_register(
         seed="厂务公开建制",
         counts="实行厂务公开企业 ÷ 已建会企业 × 100%。",
         order=100,
+    )
+)
+
+
+def _granted(p: Period) -> Q:
+    return Q(approved_at__date__gte=p.start, approved_at__date__lte=p.end)
+
+
+def _relief_amount(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+    return per_period(
+        DuesRelief.objects.filter(state=State.APPROVED),
+        owner="enterprise__owner_union_id",
+        path_field="enterprise__owner_union__path",
+        path=path,
+        periods=periods,
+        condition=_granted,
+        amount="amount",
+    )
+
+
+def _relief_enterprises(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+    # Each enterprise once, at the union that owns it in the register: the sum over a
+    # county's children then counts it once too.
+    if not periods:
+        return []
+    rows = DuesRelief.objects.filter(state=State.APPROVED)
+    if len(path) > Union.steplen:
+        rows = rows.filter(enterprise__owner_union__path__startswith=path)
+    aggregates = {
+        f"p{i}": Count("enterprise_id", distinct=True, filter=_granted(p))
+        for i, p in enumerate(periods)
+    }
+    found = rows.order_by().values("enterprise__owner_union_id").annotate(**aggregates)
+    result: list[dict[int, Any]] = [{} for _ in periods]
+    for row in found:
+        for i in range(len(periods)):
+            if row[f"p{i}"]:
+                result[i][row["enterprise__owner_union_id"]] = row[f"p{i}"]
+    return result
+
+
+indicator_register(
+    Indicator(
+        key="dues_relief_amount",
+        label="缓减企业工会经费",
+        unit="元",
+        section=SECTION,
+        kind="flow",
+        query=_relief_amount,
+        seed="缓减企业工会经费4031.11万元",
+        counts="批准日期在期间内的工会经费缓缴、减免金额之和，计入企业的管理工会。",
+        order=110,
+    )
+)
+indicator_register(
+    Indicator(
+        key="dues_relief_enterprises",
+        label="缓减工会经费惠及企业",
+        unit="家",
+        section=SECTION,
+        kind="flow",
+        query=_relief_enterprises,
+        seed="惠及企业2.34万家",
+        counts="期间内获批缓减工会经费的企业，一家企业多次缓减只计一次。",
+        order=120,
     )
 )

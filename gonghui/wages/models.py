@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 
 from gonghui.core.scoping import ScopedQuerySet
+from gonghui.core.workflow.models import WorkflowItem
 
 
 class WageGrade(models.TextChoices):
@@ -207,3 +208,67 @@ class Disclosure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.disclosed_on} {self.subject}"
+
+
+DUES_RATE = Decimal("0.02")  # union dues: 2 % of the payroll (工会法第四十三条)
+
+
+class ReliefKind(models.TextChoices):
+    DEFER = "defer", "缓缴"
+    REDUCE = "reduce", "减免"
+
+
+class ReliefReason(models.TextChoices):
+    SMALL = "small", "小微企业"
+    HARDSHIP = "hardship", "困难企业"
+    DISASTER = "disaster", "受灾或突发事件影响"
+    OTHER = "other", "其他"
+
+
+class DuesRelief(WorkflowItem):
+    """An application to defer (缓缴) or reduce (减免) an enterprise's union dues for a
+    period, by the enterprise's union or by the township on its behalf, reviewed by the
+    county. ``amount`` is the dues relieved; it may not exceed 2 % of the period's payroll.
+    A deferral is due again on ``due_on`` and settled on ``settled_on``."""
+
+    enterprise = models.ForeignKey(
+        "orgs.Enterprise",
+        verbose_name="企业",
+        on_delete=models.PROTECT,
+        related_name="dues_reliefs",
+    )
+    kind = models.CharField("缓减方式", max_length=16, choices=ReliefKind.choices)
+    period_from = models.DateField("起始月份")
+    period_to = models.DateField("截止月份")
+    payroll = models.DecimalField("工资总额（元）", max_digits=16, decimal_places=2)
+    reason = models.CharField("原因", max_length=16, choices=ReliefReason.choices)
+    reason_note = models.CharField("原因说明", max_length=200, blank=True)
+    policy = models.CharField("政策依据", max_length=100, blank=True)
+    due_on = models.DateField("缓缴到期日", null=True, blank=True)
+    settled_on = models.DateField("补缴日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "工会经费缓减"
+        verbose_name_plural = "工会经费缓减"
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["union", "id"], name="wages_relief_union_id"),
+            models.Index(fields=["enterprise", "period_from"], name="wages_relief_enterprise"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_to__gte=models.F("period_from")),
+                name="wages_relief_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.get_kind_display()} {self.period_label}"
+
+    @property
+    def dues(self) -> Decimal:
+        return (self.payroll * DUES_RATE).quantize(Decimal("0.01"))
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.period_from:%Y-%m}至{self.period_to:%Y-%m}"

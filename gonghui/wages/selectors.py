@@ -9,8 +9,10 @@ from django.db.models import Count, ExpressionWrapper, F, Sum
 
 from gonghui.core.actors import Actor
 from gonghui.core.scoping import access
-from gonghui.wages.models import CongressSession, Disclosure, WageContract
+from gonghui.core.workflow.models import State
+from gonghui.wages.models import CongressSession, Disclosure, DuesRelief, WageContract
 from gonghui.wages.services.contracts import MONEY, rise
+from gonghui.wages.services.relief import deferrals_overdue
 
 PAGE = 50
 
@@ -101,3 +103,45 @@ def disclosure_page(
         rows = rows.filter(id__lt=before)
     found = list(rows[: size + 1])
     return found[:size], (found[size - 1].pk if len(found) > size else None)
+
+
+def relief_page(
+    *,
+    actor: Actor,
+    state: str = "",
+    kind: str = "",
+    overdue: bool = False,
+    before: int | None = None,
+    size: int = PAGE,
+) -> tuple[list[DuesRelief], int | None]:
+    """Reliefs in scope, newest first, filtered by state and kind, or only the deferrals
+    past due."""
+    rows = (
+        DuesRelief.objects.visible_to(actor).select_related("enterprise", "union").order_by("-id")
+    )
+    if overdue:
+        rows = rows.filter(deferrals_overdue())
+    if state:
+        rows = rows.filter(state=state)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if before:
+        rows = rows.filter(id__lt=before)
+    found = list(rows[: size + 1])
+    return found[:size], (found[size - 1].pk if len(found) > size else None)
+
+
+def relief_totals(*, actor: Actor) -> dict[str, Any]:
+    """Granted relief in scope: the amount and the enterprises, and the deferrals past due."""
+    granted = DuesRelief.objects.visible_to(actor).filter(state=State.APPROVED)
+    totals = granted.aggregate(
+        amount=Sum("amount"), enterprises=Count("enterprise_id", distinct=True)
+    )
+    totals["overdue"] = DuesRelief.objects.visible_to(actor).filter(deferrals_overdue()).count()
+    return totals
+
+
+def access_relief(*, actor: Actor, relief_id: int) -> DuesRelief:
+    return access(
+        DuesRelief.objects.select_related("enterprise", "union"), actor=actor, pk=relief_id
+    )

@@ -99,12 +99,82 @@ ITEMS: dict[str, Callable[[World, User | None], Any]] = {
 }
 
 
+def _dues_relief(world: World, entered_by: User | None) -> Any:
+    from decimal import Decimal
+
+    from gonghui.orgs.models import Enterprise, Region
+
+    region = Region.objects.create(code="330502100", name="织里镇", level="township")
+    enterprise = Enterprise.objects.create(
+        name="月河某厂",
+        uscc="91330502MA2E00109",
+        region=region,
+        owner_union=world.yuehe,
+        union=world.yuehe,
+    )
+    from gonghui.wages.models import DuesRelief
+
+    return DuesRelief.objects.create(
+        union=world.yuehe,
+        enterprise=enterprise,
+        kind="reduce",
+        period_from=date(2023, 1, 1),
+        period_to=date(2023, 6, 30),
+        payroll=Decimal("100000"),
+        amount=Decimal("2000"),
+        reason="small",
+        entered_by=entered_by,
+    )
+
+
+# Types reviewed at one step only (the county's): the duties that apply to one step.
+ONE_STEP: dict[str, Callable[[World, User | None], Any]] = {"dues_relief": _dues_relief}
+
+
 def _steps(workflow: Any, item: Any) -> list[Any]:
     return workflow.applicable_steps(item)
 
 
 def test_every_registered_type_is_covered() -> None:
-    assert set(workflows()) == set(ITEMS)
+    assert set(workflows()) == set(ITEMS) | set(ONE_STEP)
+
+
+@pytest.fixture
+def wuxing_reviewer(world: World) -> User:
+    return UserFactory.create(username="wuxing_reviewer", union=world.wuxing, role=Role.REVIEWER)
+
+
+@pytest.mark.parametrize("key", sorted(ONE_STEP))
+def test_one_step_the_submitter_cannot_approve(
+    key: str, world: World, wuxing_reviewer: User
+) -> None:
+    workflow = workflow_get(key)
+    item = ONE_STEP[key](world, None)
+    item.union = world.wuxing
+    item.save()
+    transition(workflow, item.pk, Action.SUBMIT, actor=wuxing_reviewer)
+    with pytest.raises(PermissionDenied, match="须由其他人审核通过"):
+        transition(workflow, item.pk, Action.APPROVE, actor=wuxing_reviewer)
+
+
+@pytest.mark.parametrize("key", sorted(ONE_STEP))
+def test_one_step_whoever_entered_it_cannot_approve(
+    key: str, world: World, wuxing_reviewer: User
+) -> None:
+    workflow = workflow_get(key)
+    item = ONE_STEP[key](world, wuxing_reviewer)
+    transition(workflow, item.pk, Action.SUBMIT, actor=world.township_staff)
+    report = transition_many(workflow, [item.pk], Action.APPROVE, actor=wuxing_reviewer)
+    assert report.refused == {item.pk: OWN_ITEM}
+
+
+@pytest.mark.parametrize("key", sorted(ONE_STEP))
+def test_one_step_another_reviewer_approves(key: str, world: World, wuxing_reviewer: User) -> None:
+    workflow = workflow_get(key)
+    item = ONE_STEP[key](world, world.township_staff)
+    transition(workflow, item.pk, Action.SUBMIT, actor=world.township_staff)
+    item = transition(workflow, item.pk, Action.APPROVE, actor=wuxing_reviewer)
+    assert (item.state, item.step) == (State.APPROVED, "")
 
 
 @pytest.fixture

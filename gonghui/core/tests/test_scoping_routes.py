@@ -496,6 +496,27 @@ def wuxing_enterprise(world: World) -> str:
     return enterprise.uscc
 
 
+def wuxing_dues_relief(world: World) -> str:
+    from decimal import Decimal
+
+    from gonghui.wages.models import DuesRelief
+
+    enterprise = Enterprise.objects.get(uscc=uscc_compose("91330502MA2B00002"))
+    relief = DuesRelief.objects.create(
+        union=world.yuehe,
+        enterprise=enterprise,
+        kind="reduce",
+        period_from=date(2023, 1, 1),
+        period_to=date(2023, 6, 30),
+        payroll=Decimal("600000"),
+        amount=Decimal("1000"),
+        reason="small",
+        state="in_review",
+        step="county_review",
+    )
+    return str(relief.pk)
+
+
 # For each URL parameter: how to make an object that belongs to 吴兴区 and give its
 # identifier. Every sample is made before each walk, so list pages have 吴兴 rows to leak.
 SAMPLES: dict[str, Callable[[World], str]] = {
@@ -534,6 +555,7 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "allowance_id": wuxing_allowance,
     "contract_id": wuxing_wage_contract,
     "uscc": wuxing_enterprise,
+    "dues_relief_id": wuxing_dues_relief,
 }
 # Parameters that name no scoped object: a valid value.
 UNSCOPED_SAMPLES: dict[str, str] = {

@@ -197,6 +197,9 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
     WageContract.objects.all().delete()
     CongressSession.objects.all().delete()
     Disclosure.objects.all().delete()
+    from gonghui.wages.models import DuesRelief
+
+    DuesRelief.objects.all().delete()
     SkillTitle.objects.all().delete()
     SkillPromotion.objects.all().delete()
     Mentorship.objects.all().delete()
@@ -415,8 +418,10 @@ def test_the_activity_ledger_gives_the_seeds_figures_scaled(tiny: DemoDataResult
         "skill_promotions",
         "wage_contract_enterprises",
         "wage_contract_workers",
+        "dues_relief_enterprises",
     )
     assert {k: _h1_values(k)[0] for k in keys} == {k: goal[k] for k in keys}
+    assert Decimal(str(_h1_values("dues_relief_amount")[0])) == goal["dues_relief_amount"]
     rise = Decimal(str(_h1_values("wage_rise_avg")[0]))
     assert Decimal("7.9") <= rise <= Decimal("8.1")
     talks, talks_last_year = (Decimal(str(v)) for v in _h1_values("pre_shift_talks"))
