@@ -70,6 +70,7 @@ class DemoDataResult:
     wage_contracts: int = 0
     congress_sessions: int = 0
     dues_reliefs: int = 0
+    expenditures: int = 0
     seconds: float = 0.0
 
 
@@ -191,11 +192,17 @@ def demo_data_generate(
     from gonghui.demo.skills import skills_demo_write
 
     result.competitions = skills_demo_write(city=city, goal=goal, seed=seed, log=say)
-    from gonghui.demo.wages import democracy_demo_write, relief_demo_write, wages_demo_write
+    from gonghui.demo.wages import (
+        democracy_demo_write,
+        funds_demo_write,
+        relief_demo_write,
+        wages_demo_write,
+    )
 
     result.wage_contracts = wages_demo_write(city=city, goal=goal, seed=seed, log=say)
     result.congress_sessions = democracy_demo_write(city=city, seed=seed, log=say)
     result.dues_reliefs = relief_demo_write(city=city, goal=goal, seed=seed, log=say)
+    result.expenditures = funds_demo_write(city=city, goal=goal, seed=seed, log=say)
     # After the moves and leaves: the tree's cached member counts are of today.
     counts_rebuild(city)
     demo_targets_set(city=city, year=2023, log=say)

@@ -54,6 +54,8 @@ SEED: dict[str, int | Decimal] = {
     # Dues relief (gonghui.demo.wages).
     "dues_relief_amount": Decimal("40311100.00"),
     "dues_relief_enterprises": 23_400,
+    # Allocations (gonghui.demo.wages).
+    "grassroots_allocation_new_form": Decimal("5000000.00"),
 }
 # Counts of events the smallest data set still shows one of (a fair with no fair is odd).
 AT_LEAST_ONE = (

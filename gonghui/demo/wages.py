@@ -23,16 +23,25 @@ from gonghui.demo.skills import split_total
 from gonghui.orgs.models import Enterprise, Union
 from gonghui.wages.models import (
     DUES_RATE,
+    NEW_FORM_PURPOSES,
+    Allocation,
+    BudgetCategory,
+    BudgetLine,
+    BudgetYear,
     CongressSession,
     Disclosure,
     DisclosureChannel,
     DuesRelief,
+    Expenditure,
     ReliefKind,
     ReliefReason,
+    SpendingKind,
+    SpendingStandard,
     WageContract,
     WageGrade,
     WageRow,
 )
+from gonghui.wages.services.funds import over_standard
 
 H1 = (date(2023, 1, 5), date(2023, 6, 28))
 # The grades of a table, their share of the workers and the wage before (yuan a month).
@@ -352,3 +361,135 @@ def _entry(
         actor_name="演示数据",
         at=at,
     )
+
+
+STANDARDS = (
+    (SpendingKind.CULTURE_SPORTS, Decimal(150), Decimal(50000)),
+    (SpendingKind.CONDOLENCE, Decimal(500), None),
+    (SpendingKind.TRAINING, Decimal(300), None),
+    (SpendingKind.RECUPERATION, Decimal(2500), None),
+    (SpendingKind.MEETING, Decimal(150), None),
+)
+BUDGET = (  # category, line, share of the budget, the kind its payments are
+    (BudgetCategory.ACTIVITIES, "职工文体活动", 0.30, SpendingKind.CULTURE_SPORTS),
+    (BudgetCategory.ACTIVITIES, "节日慰问", 0.20, SpendingKind.CONDOLENCE),
+    (BudgetCategory.ACTIVITIES, "职工疗休养", 0.15, SpendingKind.RECUPERATION),
+    (BudgetCategory.OPERATIONS, "培训与会议", 0.15, SpendingKind.TRAINING),
+    (BudgetCategory.RIGHTS, "困难职工帮扶", 0.15, SpendingKind.OTHER),
+    (BudgetCategory.OTHER, "其他", 0.05, SpendingKind.OTHER),
+)
+PAYEES = (
+    "湖州市体育中心",
+    "湖州银泰百货",
+    "浙江某旅行社",
+    "湖州市职工学校",
+    "南太湖宾馆",
+    "湖州新华书店",
+)
+
+
+def funds_demo_write(
+    *, city: Union, goal: dict[str, Any], seed: int, log: Callable[[str], None]
+) -> int:
+    """The city's spending standards, the 2022 (closed) and 2023 budgets of the city and
+    each county, their payments of the first half of 2023 (a few above their standard,
+    some explained), and the city's allocations to the counties for new-form workers'
+    recuperation, check-ups and mutual-aid subsidies: the seed's 500万元 at city scale.
+    Returns the payments written."""
+    if BudgetYear.objects.filter(union__path__startswith=city.path).exists():
+        log("预算与支出演示数据已存在，跳过。")
+        return 0
+    rng = random.Random(f"funds:{seed}")
+    counties = list(
+        Union.objects.filter(path__startswith=city.path, level=Union.Level.COUNTY).order_by("code")
+    )
+    basis = "湖工〔2022〕30号 特色工会活动项目支出标准"
+    standards = {
+        s.kind: s
+        for s in SpendingStandard.objects.bulk_create(
+            SpendingStandard(
+                union=city,
+                kind=kind,
+                per_person=person,
+                per_event=event,
+                effective_from=date(2023, 1, 1),
+                basis=basis,
+            )
+            for kind, person, event in STANDARDS
+        )
+    }
+    payments: list[Expenditure] = []
+    for union in [city, *counties]:
+        size = Decimal(8_000_000 if union == city else 3_000_000)
+        for year in (2022, 2023):
+            budget = BudgetYear.objects.create(
+                union=union, year=year, closed_on=date(2023, 3, 15) if year == 2022 else None
+            )
+            lines = BudgetLine.objects.bulk_create(
+                BudgetLine(
+                    budget=budget,
+                    category=category,
+                    name=name,
+                    amount=(size * Decimal(str(share))).quantize(Decimal(1)),
+                )
+                for category, name, share, _ in BUDGET
+            )
+            if year != 2023:
+                continue
+            for n in range(rng.randint(12, 20)):
+                budget_line = rng.choice(lines)
+                kind = next(k for c, name, _, k in BUDGET if name == budget_line.name)
+                people = rng.randint(20, 300) if kind != SpendingKind.OTHER else None
+                standard = standards.get(kind)
+                person = standard.per_person if standard else None
+                over = rng.random() < 0.08
+                if person and people:
+                    each = person * Decimal(
+                        rng.uniform(1.05, 1.4) if over else rng.uniform(0.5, 0.95)
+                    )
+                    amount = (each * people).quantize(Decimal(1))
+                else:
+                    amount = Decimal(rng.randint(2_000, 60_000))
+                spent_on = date(2023, 1, 10) + timedelta(days=rng.randrange(170))
+                flag = over_standard(standard, amount, people)
+                explained = bool(flag) and rng.random() < 0.5
+                payments.append(
+                    Expenditure(
+                        union=union,
+                        line=budget_line,
+                        spent_on=spent_on,
+                        amount=amount,
+                        payee=rng.choice(PAYEES),
+                        voucher=f"记-{spent_on:%m}-{n + 1:03d}",
+                        kind=kind,
+                        people=people,
+                        summary=f"{budget_line.name}支出",
+                        over_standard=flag,
+                        explanation="经集体研究，含场地与交通费用，已按规定报批"
+                        if explained
+                        else "",
+                        explained_at=_aware(spent_on + timedelta(days=10)) if explained else None,
+                    )
+                )
+    Expenditure.objects.bulk_create(payments, batch_size=2000)
+    total = int(Decimal(goal["grassroots_allocation_new_form"]) * 100)
+    purposes = list(NEW_FORM_PURPOSES)
+    cents = split_total(total, [1.0] * (len(counties) * len(purposes)), least=100)
+    Allocation.objects.bulk_create(
+        Allocation(
+            from_union=city,
+            to_union=county,
+            allocated_on=date(2023, 4, 18),
+            amount=Decimal(cents[i * len(purposes) + j]) / 100,
+            purpose=purpose,
+            note="市总追加新就业形态劳动者专项经费",
+        )
+        for i, county in enumerate(counties)
+        for j, purpose in enumerate(purposes)
+    )
+    flagged = sum(bool(p.over_standard) for p in payments)
+    log(
+        f"预算与支出：支出 {len(payments)} 笔（超标准 {flagged} 笔），"
+        f"下拨新就业形态专项经费 {Decimal(total) / 100} 元。"
+    )
+    return len(payments)

@@ -48,6 +48,7 @@ NOMINATION = workflow_register(
         state_labels={"approved": "已授予"},
         select_related=("round", "talent", "places"),
         url_name="skills:nomination",
+        applicant="nominee",
     )
 )
 
@@ -66,5 +67,6 @@ ALLOWANCE = workflow_register(
         payout=Payout(purpose="劳模补助金", payee_name="honour__talent__name"),
         select_related=("honour__talent",),
         url_name="skills:allowance",
+        applicant="honour.talent.name",
     )
 )

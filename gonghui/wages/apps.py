@@ -22,6 +22,14 @@ class WagesConfig(modules.ModuleConfig):
                 "wages.relief.import": "导入工会经费缓减",
                 "wages.relief.export": "导出工会经费缓减",
                 "wages.relief.settle": "登记缓缴经费补缴",
+                "wages.budget.line": "调整预算项目",
+                "wages.budget.close": "预算关账",
+                "wages.standard.create": "制定支出标准",
+                "wages.expenditure.create": "登记经费支出",
+                "wages.expenditure.import": "导入经费支出",
+                "wages.expenditure.export": "导出经费支出",
+                "wages.expenditure.explain": "说明超标准支出",
+                "wages.allocation.create": "拨付经费",
             }
         )
         from gonghui.orgs.extensions import EnterprisePanel, enterprise_panel_register

@@ -6,7 +6,16 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from gonghui.wages.models import DisclosureChannel, ReliefKind, ReliefReason
+from gonghui.orgs.models import Union
+from gonghui.wages.models import (
+    AllocationPurpose,
+    BudgetCategory,
+    BudgetLine,
+    DisclosureChannel,
+    ReliefKind,
+    ReliefReason,
+    SpendingKind,
+)
 
 
 class _Styled(forms.Form):
@@ -83,3 +92,77 @@ class ReliefForm(_Styled):
 
 class SettleForm(_Styled):
     settled_on = forms.DateField(label="补缴日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class BudgetLineForm(_Styled):
+    category = forms.ChoiceField(label="支出科目", choices=BudgetCategory.choices)
+    name = forms.CharField(label="预算项目", max_length=100, help_text="如：职工文体活动")
+    amount = forms.DecimalField(label="预算数（元）", min_value=0, decimal_places=2)
+
+
+class CloseForm(_Styled):
+    closed_on = forms.DateField(
+        label="决算关账日期", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ExpenditureForm(_Styled):
+    line = forms.ModelChoiceField(label="预算项目", queryset=BudgetLine.objects.none())
+    spent_on = forms.DateField(label="支出日期", widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(label="金额（元）", min_value=0, decimal_places=2)
+    payee = forms.CharField(label="收款方", max_length=128)
+    voucher = forms.CharField(label="凭证号", max_length=32)
+    kind = forms.ChoiceField(label="支出类别", choices=SpendingKind.choices, initial="other")
+    people = forms.IntegerField(
+        label="受益人数", min_value=1, required=False, help_text="按人均标准核算的类别必填"
+    )
+    summary = forms.CharField(label="摘要", max_length=200, required=False)
+
+    def __init__(self, *args: Any, lines: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: forms.ModelChoiceField = self.fields["line"]  # type: ignore[assignment]
+        field.queryset = lines
+        field.label_from_instance = _line_label  # type: ignore[method-assign]
+
+
+def _line_label(obj: Any) -> str:
+    return f"{obj.budget.year}年 {obj}"
+
+
+class ExplainForm(_Styled):
+    explanation = forms.CharField(
+        label="超标准说明", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class StandardForm(_Styled):
+    kind = forms.ChoiceField(
+        label="支出类别", choices=[c for c in SpendingKind.choices if c[0] != "other"]
+    )
+    per_person = forms.DecimalField(
+        label="人均上限（元）", min_value=0, decimal_places=2, required=False
+    )
+    per_event = forms.DecimalField(
+        label="单次上限（元）", min_value=0, decimal_places=2, required=False
+    )
+    effective_from = forms.DateField(
+        label="执行日期", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    basis = forms.CharField(
+        label="依据", max_length=100, required=False, help_text="文件名称或文号"
+    )
+
+
+class AllocationForm(_Styled):
+    to_union: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="接收工会", queryset=Union.objects.none()
+    )
+    allocated_on = forms.DateField(label="拨付日期", widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(label="金额（元）", min_value=0, decimal_places=2)
+    purpose = forms.ChoiceField(label="用途", choices=AllocationPurpose.choices)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: forms.ModelChoiceField = self.fields["to_union"]  # type: ignore[assignment]
+        field.queryset = unions

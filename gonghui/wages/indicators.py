@@ -21,7 +21,15 @@ from gonghui.core.indicators import (
 from gonghui.core.indicators.writing import Piece, Writer, sentence
 from gonghui.core.workflow.models import State
 from gonghui.orgs.models import Enterprise, Union
-from gonghui.wages.models import CongressSession, Disclosure, DuesRelief, WageRow
+from gonghui.wages.models import (
+    NEW_FORM_PURPOSES,
+    Allocation,
+    CongressSession,
+    Disclosure,
+    DuesRelief,
+    Expenditure,
+    WageRow,
+)
 from gonghui.wages.services.contracts import (
     BILL_BEFORE,
     BILL_INCREASE,
@@ -48,9 +56,9 @@ def _wages(w: Writer) -> list[Piece]:
             f"{w.stock_time}，{w.area}已建会企业中",
             [
                 w.nonzero("congress_enterprises", "建立职代会"),
-                w.optional("congress_rate", "职代会建制率"),
+                w.nonzero("congress_rate", "职代会建制率"),
                 w.nonzero("disclosure_enterprises", "实行厂务公开"),
-                w.optional("disclosure_rate", "厂务公开建制率"),
+                w.nonzero("disclosure_rate", "厂务公开建制率"),
             ],
         ),
         *sentence(
@@ -58,6 +66,8 @@ def _wages(w: Writer) -> list[Piece]:
             [
                 w.nonzero("dues_relief_amount", "缓减企业工会经费"),
                 w.nonzero("dues_relief_enterprises", "惠及企业"),
+                w.nonzero("grassroots_allocation_new_form", "下拨新就业形态劳动者专项经费"),
+                w.nonzero("expenditures_over_standard", "超标准支出（待说明）"),
             ],
         ),
     ]
@@ -81,6 +91,10 @@ section_register(
             "disclosure_rate",
             "dues_relief_amount",
             "dues_relief_enterprises",
+            "grassroots_allocation_new_form",
+            "expenditures_over_standard",
+            # Not written: the seed quotes no spending total; the table lists it.
+            "expenditure_amount",
         ),
     )
 )
@@ -317,7 +331,7 @@ def _relief_enterprises(path: str, periods: Sequence[Period]) -> list[dict[int, 
         f"p{i}": Count("enterprise_id", distinct=True, filter=_granted(p))
         for i, p in enumerate(periods)
     }
-    found = rows.order_by().values("enterprise__owner_union_id").annotate(**aggregates)
+    found: Any = rows.order_by().values("enterprise__owner_union_id").annotate(**aggregates)
     result: list[dict[int, Any]] = [{} for _ in periods]
     for row in found:
         for i in range(len(periods)):
@@ -350,5 +364,79 @@ indicator_register(
         seed="惠及企业2.34万家",
         counts="期间内获批缓减工会经费的企业，一家企业多次缓减只计一次。",
         order=120,
+    )
+)
+
+
+def _allocated(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+    return per_period(
+        Allocation.objects.filter(purpose__in=NEW_FORM_PURPOSES),
+        owner="to_union_id",
+        path_field="to_union__path",
+        path=path,
+        periods=periods,
+        condition=lambda p: within("allocated_on", p),
+        amount="amount",
+        prefilter=any_within("allocated_on", periods),
+    )
+
+
+def _spending(over: bool) -> Any:
+    def query(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+        rows = Expenditure.objects.all()
+        if over:
+            rows = rows.exclude(over_standard="")
+        return per_period(
+            rows,
+            owner="union_id",
+            path_field="union__path",
+            path=path,
+            periods=periods,
+            condition=lambda p: within("spent_on", p),
+            amount=None if over else "amount",
+            prefilter=any_within("spent_on", periods),
+        )
+
+    return query
+
+
+indicator_register(
+    Indicator(
+        key="grassroots_allocation_new_form",
+        label="下拨新就业形态劳动者专项经费",
+        unit="元",
+        section=SECTION,
+        kind="flow",
+        query=_allocated,
+        seed="追加500万元用于新就业形态劳动者疗休养、健康体检和互助保障补贴",
+        counts="拨付日期在期间内、用途为新就业形态劳动者疗休养、健康体检或互助保障补贴的经费拨付，计入接收工会。",
+        order=130,
+    )
+)
+indicator_register(
+    Indicator(
+        key="expenditure_amount",
+        label="经费支出",
+        unit="元",
+        section=SECTION,
+        kind="flow",
+        query=_spending(False),
+        seed="（经费支出管理）",
+        counts="支出日期在期间内的经费支出金额之和，计入支出工会。",
+        order=140,
+    )
+)
+indicator_register(
+    Indicator(
+        key="expenditures_over_standard",
+        label="超标准支出",
+        unit="笔",
+        section=SECTION,
+        kind="flow",
+        query=_spending(True),
+        better="lower",
+        seed="（特色工会活动项目支出标准）",
+        counts="支出日期在期间内、单次或人均金额超过所适用支出标准的经费支出笔数。",
+        order=150,
     )
 )

@@ -272,3 +272,231 @@ class DuesRelief(WorkflowItem):
     @property
     def period_label(self) -> str:
         return f"{self.period_from:%Y-%m}至{self.period_to:%Y-%m}"
+
+
+class BudgetCategory(models.TextChoices):
+    """The expenditure categories of the union accounting system (工会会计制度)."""
+
+    ACTIVITIES = "activities", "职工活动支出"
+    RIGHTS = "rights", "维权支出"
+    OPERATIONS = "operations", "业务支出"
+    CAPITAL = "capital", "资本性支出"
+    GRANTS = "grants", "补助下级支出"
+    UNDERTAKINGS = "undertakings", "事业支出"
+    OTHER = "other", "其他支出"
+
+
+class BudgetYear(models.Model):
+    """A union's budget for a year; closed at the year's settlement, after which nothing is
+    spent on it."""
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="工会", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    closed_on = models.DateField("决算关账日期", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "年度预算"
+        verbose_name_plural = "年度预算"
+        ordering = ["-year", "union"]
+        constraints = [
+            models.UniqueConstraint(fields=["union", "year"], name="wages_budget_year_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.union} {self.year}年预算"
+
+
+class BudgetLineQuerySet(ScopedQuerySet):
+    scope_path_field = "budget__union__path"
+
+
+class BudgetLine(models.Model):
+    """One line of a year's budget: a category and the line's own name (明细)."""
+
+    budget = models.ForeignKey(
+        BudgetYear, verbose_name="年度预算", on_delete=models.CASCADE, related_name="lines"
+    )
+    category = models.CharField("支出科目", max_length=16, choices=BudgetCategory.choices)
+    name = models.CharField("预算项目", max_length=100)
+    amount = models.DecimalField("预算数（元）", max_digits=14, decimal_places=2)
+
+    objects = BudgetLineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "预算项目"
+        verbose_name_plural = "预算项目"
+        ordering = ["budget", "category", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget", "category", "name"], name="wages_budget_line_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}·{self.name}"
+
+
+class SpendingKind(models.TextChoices):
+    """What an expenditure paid for, where the 特色工会活动项目支出标准 set a cap."""
+
+    CULTURE_SPORTS = "culture_sports", "文体活动"
+    CONDOLENCE = "condolence", "慰问品"
+    TRAINING = "training", "职工培训"
+    RECUPERATION = "recuperation", "疗休养"
+    MEETING = "meeting", "会议"
+    OTHER = "other", "其他"
+
+
+class SpendingStandard(models.Model):
+    """A cap on spending of one kind, set by a union for its subtree from a day on: per
+    person, per event, or both. The nearest union's standard in force applies."""
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="制定工会", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("支出类别", max_length=16, choices=SpendingKind.choices)
+    per_person = models.DecimalField(
+        "人均上限（元）", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    per_event = models.DecimalField(
+        "单次上限（元）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    effective_from = models.DateField("执行日期")
+    basis = models.CharField("依据", max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "支出标准"
+        verbose_name_plural = "支出标准"
+        ordering = ["kind", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["union", "kind", "effective_from"], name="wages_standard_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(per_person__isnull=False) | models.Q(per_event__isnull=False),
+                name="wages_standard_has_cap",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}支出标准（{self.effective_from}起）"
+
+
+class Expenditure(models.Model):
+    """A payment out of a budget line. Above its spending standard it is flagged, with the
+    reason, for the county to explain."""
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="支出工会", on_delete=models.PROTECT, related_name="+"
+    )
+    line = models.ForeignKey(
+        BudgetLine, verbose_name="预算项目", on_delete=models.PROTECT, related_name="expenditures"
+    )
+    spent_on = models.DateField("支出日期")
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
+    payee = models.CharField("收款方", max_length=128)
+    voucher = models.CharField("凭证号", max_length=32)
+    kind = models.CharField(
+        "支出类别", max_length=16, choices=SpendingKind.choices, default=SpendingKind.OTHER
+    )
+    people = models.PositiveIntegerField("受益人数", null=True, blank=True)
+    activity = models.ForeignKey(
+        "activities.Activity",
+        verbose_name="关联活动",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    summary = models.CharField("摘要", max_length=200, blank=True)
+    over_standard = models.CharField("超标准情况", max_length=200, blank=True)
+    explanation = models.TextField("超标准说明", blank=True)
+    explained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    explained_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "经费支出"
+        verbose_name_plural = "经费支出"
+        ordering = ["-spent_on", "-id"]
+        indexes = [
+            models.Index(fields=["union", "spent_on"], name="wages_spend_union_day"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["union", "voucher", "spent_on"], name="wages_spend_voucher_once"
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="wages_spend_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voucher} {self.payee} {self.amount}"
+
+
+class AllocationPurpose(models.TextChoices):
+    NEW_FORM_RECUPERATION = "nf_recuperation", "新就业形态劳动者疗休养"
+    NEW_FORM_CHECKUP = "nf_checkup", "新就业形态劳动者健康体检"
+    NEW_FORM_MUTUAL_AID = "nf_mutual_aid", "新就业形态劳动者互助保障补贴"
+    GRASSROOTS = "grassroots", "基层工会经费补助"
+    OTHER = "other", "其他"
+
+
+NEW_FORM_PURPOSES = (
+    AllocationPurpose.NEW_FORM_RECUPERATION,
+    AllocationPurpose.NEW_FORM_CHECKUP,
+    AllocationPurpose.NEW_FORM_MUTUAL_AID,
+)
+
+
+class AllocationQuerySet(ScopedQuerySet):
+    # Read by the union that received it (and so by its ancestors, the giver included).
+    scope_path_field = "to_union__path"
+
+
+class Allocation(models.Model):
+    """Money a union allocates to a union below it, with its purpose."""
+
+    from_union = models.ForeignKey(
+        "orgs.Union", verbose_name="拨付工会", on_delete=models.PROTECT, related_name="+"
+    )
+    to_union = models.ForeignKey(
+        "orgs.Union", verbose_name="接收工会", on_delete=models.PROTECT, related_name="+"
+    )
+    allocated_on = models.DateField("拨付日期")
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
+    purpose = models.CharField("用途", max_length=16, choices=AllocationPurpose.choices)
+    note = models.CharField("说明", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AllocationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "经费拨付"
+        verbose_name_plural = "经费拨付"
+        ordering = ["-allocated_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="wages_allocation_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_union}→{self.to_union} {self.amount}"

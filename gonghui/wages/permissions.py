@@ -26,3 +26,30 @@ def require_edit(actor: Actor, union: Any) -> None:
     require_in_scope(actor, union, "只能为本工会及下级工会录入。")
     if not may_edit(actor, union):
         raise PermissionDenied("您的角色无权录入能级工资集体协商。")
+
+
+FUNDS_ROLES = (Role.ADMIN, Role.STAFF, Role.FINANCE)
+
+
+def may_keep_funds(actor: Actor, union: Any) -> bool:
+    """Whether the actor may keep ``union``'s budget and spending (finance staff too)."""
+    return (
+        getattr(actor, "is_active", False)
+        and (getattr(actor, "role", None) in FUNDS_ROLES or is_operator(actor))
+        and in_scope(actor, union)
+    )
+
+
+def require_funds(actor: Actor, union: Any) -> None:
+    require_in_scope(actor, union, "只能管理本工会及下级工会的经费。")
+    if not may_keep_funds(actor, union):
+        raise PermissionDenied("您的角色无权管理经费。")
+
+
+def own_union(actor: Actor) -> Any:
+    """The actor's own union, for what is recorded in its name (an application, a
+    payment); an account outside the tree records nothing."""
+    union = getattr(actor, "union", None)
+    if union is None:
+        raise PermissionDenied("您的账号未归属任何工会，不能办理。")
+    return union

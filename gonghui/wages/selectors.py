@@ -5,13 +5,24 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, ExpressionWrapper, F, Sum
+from django.db.models import Count, ExpressionWrapper, F, Q, Sum
 
 from gonghui.core.actors import Actor
 from gonghui.core.scoping import access
 from gonghui.core.workflow.models import State
-from gonghui.wages.models import CongressSession, Disclosure, DuesRelief, WageContract
+from gonghui.orgs.models import Union
+from gonghui.wages.models import (
+    Allocation,
+    BudgetYear,
+    CongressSession,
+    Disclosure,
+    DuesRelief,
+    Expenditure,
+    SpendingStandard,
+    WageContract,
+)
 from gonghui.wages.services.contracts import MONEY, rise
+from gonghui.wages.services.funds import lines_spent
 from gonghui.wages.services.relief import deferrals_overdue
 
 PAGE = 50
@@ -145,3 +156,79 @@ def access_relief(*, actor: Actor, relief_id: int) -> DuesRelief:
     return access(
         DuesRelief.objects.select_related("enterprise", "union"), actor=actor, pk=relief_id
     )
+
+
+def budget_of(*, actor: Actor, union: Any, year: int) -> dict[str, Any]:
+    """A union's budget for a year: each line with what was spent and what remains."""
+    budget = BudgetYear.objects.visible_to(actor).filter(union=union, year=year).first()
+    lines = list(budget.lines.all()) if budget else []
+    spent = lines_spent(lines)
+    for line in lines:
+        line.spent = spent.get(line.pk, Decimal(0))  # type: ignore[attr-defined]
+        line.remaining = line.amount - line.spent  # type: ignore[attr-defined]
+    return {
+        "budget": budget,
+        "lines": lines,
+        "total": sum((line.amount for line in lines), Decimal(0)),
+        "spent": sum(spent.values(), Decimal(0)),
+        "years": list(
+            BudgetYear.objects.visible_to(actor)
+            .filter(union=union)
+            .order_by("-year")
+            .values_list("year", flat=True)
+        ),
+    }
+
+
+def expenditure_page(
+    *, actor: Actor, over: bool = False, before: int | None = None, size: int = PAGE
+) -> tuple[list[Expenditure], int | None]:
+    """Payments in scope, newest recorded first; ``over``: only those above their standard."""
+    rows = (
+        Expenditure.objects.visible_to(actor)
+        .select_related("union", "line", "explained_by")
+        .order_by("-id")
+    )
+    if over:
+        rows = rows.exclude(over_standard="")
+    if before:
+        rows = rows.filter(id__lt=before)
+    found = list(rows[: size + 1])
+    return found[:size], (found[size - 1].pk if len(found) > size else None)
+
+
+def access_expenditure(*, actor: Actor, expenditure_id: int) -> Expenditure:
+    return access(
+        Expenditure.objects.select_related("union", "line__budget", "activity", "explained_by"),
+        actor=actor,
+        pk=expenditure_id,
+    )
+
+
+def standards_applying(*, union: Union) -> list[SpendingStandard]:
+    """The standards set by the union, its ancestors and its subtree."""
+    steps = [union.path[:n] for n in range(Union.steplen, len(union.path) + 1, Union.steplen)]
+    return list(
+        SpendingStandard.objects.filter(
+            Q(union__path__in=steps) | Q(union__path__startswith=union.path)
+        )
+        .select_related("union")
+        .order_by("kind", "-effective_from")
+    )
+
+
+def allocation_page(
+    *, actor: Actor, before: int | None = None, size: int = PAGE
+) -> tuple[list[Allocation], int | None]:
+    """Allocations the actor's subtree received or the actor's union gave, newest first."""
+    rows = (
+        Allocation.objects.filter(
+            Q(pk__in=Allocation.objects.visible_to(actor).values("pk")) | Q(from_union=actor.union)
+        )
+        .select_related("from_union", "to_union")
+        .order_by("-id")
+    )
+    if before:
+        rows = rows.filter(id__lt=before)
+    found = list(rows[: size + 1])
+    return found[:size], (found[size - 1].pk if len(found) > size else None)

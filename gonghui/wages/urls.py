@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gonghui.wages import views
+from gonghui.wages import funds_views, views
 
 app_name = "wages"
 
@@ -13,4 +13,16 @@ urlpatterns = [
     path("relief/", views.relief_list, name="reliefs"),
     path("relief/new/", views.relief_new, name="relief_new"),
     path("relief/<int:dues_relief_id>/", views.relief_detail, name="relief"),
+    path("funds/", funds_views.budget, name="budget"),
+    path("funds/expenditures/", funds_views.expenditure_list, name="expenditures"),
+    path("funds/expenditures/new/", funds_views.expenditure_new, name="expenditure_new"),
+    path(
+        "funds/expenditures/<int:expenditure_id>/",
+        funds_views.expenditure_detail,
+        name="expenditure",
+    ),
+    path("funds/standards/", funds_views.standard_list, name="standards"),
+    path("funds/standards/new/", funds_views.standard_new, name="standard_new"),
+    path("funds/allocations/", funds_views.allocation_list, name="allocations"),
+    path("funds/allocations/new/", funds_views.allocation_new, name="allocation_new"),
 ]

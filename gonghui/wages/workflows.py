@@ -17,5 +17,6 @@ RELIEF = workflow_register(
         state_labels={"approved": "已批准"},
         select_related=("enterprise",),
         url_name="wages:relief",
+        applicant="enterprise.name",
     )
 )

@@ -517,6 +517,44 @@ def wuxing_dues_relief(world: World) -> str:
     return str(relief.pk)
 
 
+def wuxing_expenditure(world: World) -> str:
+    from decimal import Decimal
+
+    from gonghui.wages.models import BudgetLine, BudgetYear, Expenditure, SpendingStandard
+
+    budget = BudgetYear.objects.create(union=world.yuehe, year=2023)
+    line = BudgetLine.objects.create(
+        budget=budget, category="activities", name="职工文体活动", amount=Decimal("10000")
+    )
+    SpendingStandard.objects.create(
+        union=world.wuxing,
+        kind="culture_sports",
+        per_person=Decimal("150"),
+        effective_from=date(2023, 1, 1),
+    )
+    from gonghui.wages.models import Allocation
+
+    Allocation.objects.create(
+        from_union=world.wuxing,
+        to_union=world.yuehe,
+        allocated_on=date(2023, 4, 1),
+        amount=Decimal("100"),
+        purpose="nf_checkup",
+    )
+    spent = Expenditure.objects.create(
+        union=world.yuehe,
+        line=line,
+        spent_on=date(2023, 5, 1),
+        amount=Decimal("6000"),
+        payee="吴兴收款方样本",
+        voucher="吴兴凭证样本",
+        kind="culture_sports",
+        people=30,
+        over_standard="人均 200.00 元，超过上限 150.00 元",
+    )
+    return str(spent.pk)
+
+
 # For each URL parameter: how to make an object that belongs to 吴兴区 and give its
 # identifier. Every sample is made before each walk, so list pages have 吴兴 rows to leak.
 SAMPLES: dict[str, Callable[[World], str]] = {
@@ -556,6 +594,7 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "contract_id": wuxing_wage_contract,
     "uscc": wuxing_enterprise,
     "dues_relief_id": wuxing_dues_relief,
+    "expenditure_id": wuxing_expenditure,
 }
 # Parameters that name no scoped object: a valid value.
 UNSCOPED_SAMPLES: dict[str, str] = {

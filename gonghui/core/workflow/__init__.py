@@ -137,6 +137,9 @@ class Workflow:
     quota: Quota | None = None
     select_related: tuple[str, ...] = ()
     url_name: str = ""  # the detail page, reversed with the item's pk
+    # Who applied, as the inbox lists it: an attribute path from the item (loaded by
+    # ``select_related``): the member, a nominee, an enterprise.
+    applicant: str = "member.name"
     extra: dict[str, Any] = field(default_factory=dict)
 
     def applicable_steps(self, item: Any) -> list[Step]:
@@ -171,6 +174,14 @@ class Workflow:
         hook = _hook(self.on_approved)
         if hook:
             hook(items)
+
+    def applicant_of(self, item: Any) -> str:
+        value = item
+        for name in self.applicant.split("."):
+            value = getattr(value, name, None)
+            if value is None:
+                return ""
+        return str(value)
 
     def state_label(self, state: str) -> str:
         return self.state_labels.get(state) or State(state).label

@@ -100,6 +100,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
                 {
                     "item": item,
                     "url": item_url(section.workflow, item),
+                    "applicant": section.workflow.applicant_of(item),
                     "step": section.workflow.step_label(item.step),
                     "waited": (now - item.step_since).days if item.step_since else 0,
                     "overdue": wf.is_overdue(section.workflow, item, now),

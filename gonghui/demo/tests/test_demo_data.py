@@ -200,6 +200,12 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
     from gonghui.wages.models import DuesRelief
 
     DuesRelief.objects.all().delete()
+    from gonghui.wages.models import Allocation, BudgetYear, Expenditure, SpendingStandard
+
+    Expenditure.objects.all().delete()
+    BudgetYear.objects.all().delete()
+    SpendingStandard.objects.all().delete()
+    Allocation.objects.all().delete()
     SkillTitle.objects.all().delete()
     SkillPromotion.objects.all().delete()
     Mentorship.objects.all().delete()
@@ -422,6 +428,8 @@ def test_the_activity_ledger_gives_the_seeds_figures_scaled(tiny: DemoDataResult
     )
     assert {k: _h1_values(k)[0] for k in keys} == {k: goal[k] for k in keys}
     assert Decimal(str(_h1_values("dues_relief_amount")[0])) == goal["dues_relief_amount"]
+    allocated = Decimal(str(_h1_values("grassroots_allocation_new_form")[0]))
+    assert allocated == goal["grassroots_allocation_new_form"]
     rise = Decimal(str(_h1_values("wage_rise_avg")[0]))
     assert Decimal("7.9") <= rise <= Decimal("8.1")
     talks, talks_last_year = (Decimal(str(v)) for v in _h1_values("pre_shift_talks"))

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from gonghui.core.actors import Actor, user_of
 from gonghui.core.audit import audit_record
+from gonghui.core.dates import report_today
 from gonghui.core.problems import problems_raise
 from gonghui.core.sheets.parsers import local_today
 from gonghui.orgs.models import Enterprise
@@ -50,8 +51,9 @@ class DemocraticStatus:
 
 
 def democratic_status(enterprise: Enterprise, *, on: date | None = None) -> DemocraticStatus:
-    """The enterprise's congress and disclosure on ``on`` (today by default)."""
-    on = on or local_today()
+    """The enterprise's congress and disclosure on ``on`` (by default the report day: today,
+    or the day the reports are set to)."""
+    on = on or report_today()
     session = (
         CongressSession.objects.filter(enterprise=enterprise, held_on__lte=on)
         .order_by("-held_on", "-id")

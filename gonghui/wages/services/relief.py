@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from gonghui.core.actors import Actor, user_of
 from gonghui.core.audit import audit_record
+from gonghui.core.dates import report_today
 from gonghui.core.problems import problems_raise
 from gonghui.core.scoping import in_scope
 from gonghui.core.sheets.parsers import local_today
@@ -22,7 +23,7 @@ from gonghui.core.workflow.models import RELEASED_STATES, State
 from gonghui.core.workflow.services import workflow_submit
 from gonghui.orgs.models import Enterprise
 from gonghui.wages.models import DUES_RATE, DuesRelief, ReliefKind
-from gonghui.wages.permissions import require_edit
+from gonghui.wages.permissions import own_union, require_edit
 from gonghui.wages.workflows import RELIEF
 
 CENT = Decimal("0.01")
@@ -113,7 +114,7 @@ def relief_apply(
 ) -> DuesRelief:
     """Apply for a relief from the actor's union (the enterprise's own, or the township's on
     its behalf) and submit it to the county."""
-    union = actor.union
+    union = own_union(actor)
     require_edit(actor, union)
     if not in_scope(actor, enterprise.owner_union):
         problems_raise([("enterprise", "只能为本工会及下级工会的企业申请")])
@@ -167,8 +168,9 @@ def relief_settle(*, actor: Actor, relief: DuesRelief, settled_on: date) -> Dues
 
 
 def deferrals_overdue(*, on: date | None = None) -> Q:
-    """Granted deferrals past their due day and not yet settled."""
-    on = on or local_today()
+    """Granted deferrals past their due day (by default the report day) and not yet
+    settled."""
+    on = on or report_today()
     return Q(
         kind=ReliefKind.DEFER,
         state=State.APPROVED,

@@ -130,7 +130,7 @@ class CongressSheet(_EnterpriseSheet):
     def build(self, row: ParsedRow, enterprise: Enterprise) -> CongressSession:
         v = row.values
         return CongressSession(
-            union_id=enterprise.union_id,
+            union_id=enterprise.union_id or enterprise.owner_union_id,
             enterprise=enterprise,
             held_on=v["held_on"],
             delegates=v["delegates"],
@@ -182,7 +182,7 @@ class DisclosureSheet(_EnterpriseSheet):
     def build(self, row: ParsedRow, enterprise: Enterprise) -> Disclosure:
         v = row.values
         return Disclosure(
-            union_id=enterprise.union_id,
+            union_id=enterprise.union_id or enterprise.owner_union_id,
             enterprise=enterprise,
             disclosed_on=v["disclosed_on"],
             channel=v.get("channel") or DisclosureChannel.BOARD,

@@ -67,6 +67,7 @@ def test_a_session_over_twelve_months_back_does_not(world: World) -> None:
     firm = enterprise(world, 1)
     session(world, firm, D(2022, 6, 30))
     status = democratic_status(firm, on=D(2023, 6, 30))
+    assert status.last_session is not None
     assert (status.has_congress, status.last_session.held_on) == (False, D(2022, 6, 30))
 
 

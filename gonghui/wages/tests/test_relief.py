@@ -316,3 +316,9 @@ def test_the_form_shows_the_rules_refusal_beside_the_amount(world: World, client
     )
     assert "超过该期间应缴经费 12000.00 元" in page.content.decode()
     assert not DuesRelief.objects.exists()
+
+
+def test_the_inbox_names_the_enterprise_as_the_applicant(world: World, client_as) -> None:
+    apply(world, enterprise(world, 1))
+    page = client_as(reviewer(world.wuxing)).get("/workflow/inbox/").content.decode()
+    assert '<td class="text-nowrap">月河机械1有限公司</td>' in page
