@@ -77,7 +77,7 @@ AREA_FRAME: tuple[NavArea, ...] = (
         "funds",
         "经费与阵地",
         "geo-alt",
-        coming="工人文化宫资产与租赁。",
+        coming="",
     ),
     NavArea("reports", "督导与报告", "bar-chart-line", coming="年度一总结、督导检查与限时任务。"),
     NavArea("system", "系统", "gear"),

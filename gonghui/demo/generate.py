@@ -71,6 +71,7 @@ class DemoDataResult:
     congress_sessions: int = 0
     dues_reliefs: int = 0
     expenditures: int = 0
+    leases: int = 0
     seconds: float = 0.0
 
 
@@ -193,6 +194,7 @@ def demo_data_generate(
 
     result.competitions = skills_demo_write(city=city, goal=goal, seed=seed, log=say)
     from gonghui.demo.wages import (
+        assets_demo_write,
         democracy_demo_write,
         funds_demo_write,
         relief_demo_write,
@@ -203,6 +205,7 @@ def demo_data_generate(
     result.congress_sessions = democracy_demo_write(city=city, seed=seed, log=say)
     result.dues_reliefs = relief_demo_write(city=city, goal=goal, seed=seed, log=say)
     result.expenditures = funds_demo_write(city=city, goal=goal, seed=seed, log=say)
+    result.leases = assets_demo_write(city=city, seed=seed, log=say)
     # After the moves and leaves: the tree's cached member counts are of today.
     counts_rebuild(city)
     demo_targets_set(city=city, year=2023, log=say)

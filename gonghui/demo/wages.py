@@ -25,6 +25,8 @@ from gonghui.wages.models import (
     DUES_RATE,
     NEW_FORM_PURPOSES,
     Allocation,
+    Asset,
+    AssetKind,
     BudgetCategory,
     BudgetLine,
     BudgetYear,
@@ -33,14 +35,17 @@ from gonghui.wages.models import (
     DisclosureChannel,
     DuesRelief,
     Expenditure,
+    Lease,
     ReliefKind,
     ReliefReason,
+    RentPayment,
     SpendingKind,
     SpendingStandard,
     WageContract,
     WageGrade,
     WageRow,
 )
+from gonghui.wages.services.assets import add_months, cycles_due
 from gonghui.wages.services.funds import over_standard
 
 H1 = (date(2023, 1, 5), date(2023, 6, 28))
@@ -493,3 +498,75 @@ def funds_demo_write(
         f"下拨新就业形态专项经费 {Decimal(total) / 100} 元。"
     )
     return len(payments)
+
+
+TENANTS = (
+    "新华书店",
+    "职工书屋咖啡",
+    "健身工作室",
+    "培训学校",
+    "便利店",
+    "老字号茶馆",
+    "少儿美术培训",
+)
+
+
+def assets_demo_write(*, city: Union, seed: int, log: Callable[[str], None]) -> int:
+    """The city's and each county's workers' palace with a few shops let: rent paid each
+    cycle, a few tenants behind, and a lease or two ending within 90 days of mid-2023.
+    Returns the leases written."""
+    if Asset.objects.filter(union__path__startswith=city.path).exists():
+        log("工会资产演示数据已存在，跳过。")
+        return 0
+    rng = random.Random(f"assets:{seed}")
+    counties = list(
+        Union.objects.filter(path__startswith=city.path, level=Union.Level.COUNTY).order_by("code")
+    )
+    leases: list[Lease] = []
+    behind: list[bool] = []
+    for union in [city, *counties]:
+        short = union.name.removesuffix("总工会")
+        asset = Asset.objects.create(
+            union=union,
+            name=f"{short}工人文化宫",
+            kind=AssetKind.PALACE,
+            address=f"{short}人民路{rng.randint(1, 300)}号",
+            area=Decimal(rng.randrange(4000, 20000, 100)),
+            operator=f"{short}职工服务中心",
+        )
+        for n, tenant in enumerate(rng.sample(TENANTS, rng.randint(3, 5)), start=1):
+            starts = date(rng.choice((2021, 2022)), rng.randint(1, 12), 1)
+            years = 3 if n > 1 or rng.random() < 0.5 else 1
+            ends = add_months(starts, 12 * years) - timedelta(days=1)
+            if n == 1:  # one lease ending in the quarter after the demo's report day
+                ends = date(2023, 9, 15)
+            leases.append(
+                Lease(
+                    asset=asset,
+                    premises=f"{rng.choice('一二')}楼{n}号商铺",
+                    tenant=f"湖州{tenant}",
+                    starts_on=starts,
+                    ends_on=ends,
+                    rent=Decimal(rng.randrange(6000, 30000, 500)),
+                    cycle=rng.choice((Lease.Cycle.QUARTER, Lease.Cycle.QUARTER, Lease.Cycle.YEAR)),
+                )
+            )
+            behind.append(rng.random() < 0.2)
+    made = Lease.objects.bulk_create(leases)
+    payments: list[RentPayment] = []
+    report_day = date(2023, 7, 1)
+    for lease, late in zip(made, behind, strict=True):
+        cycles = cycles_due(lease, report_day) - (1 if late else 0)
+        for n in range(cycles):
+            due = add_months(lease.starts_on, lease.cycle * n)
+            payments.append(
+                RentPayment(
+                    lease=lease,
+                    paid_on=due + timedelta(days=rng.randint(0, 10)),
+                    amount=lease.rent,
+                    receipt=f"ZJ{due:%Y%m}{lease.pk:04d}",
+                )
+            )
+    RentPayment.objects.bulk_create(payments, batch_size=2000)
+    log(f"工会资产：文化宫 {len(counties) + 1} 处，出租 {len(made)} 处，收款 {len(payments)} 笔。")
+    return len(made)

@@ -30,6 +30,9 @@ class WagesConfig(modules.ModuleConfig):
                 "wages.expenditure.export": "导出经费支出",
                 "wages.expenditure.explain": "说明超标准支出",
                 "wages.allocation.create": "拨付经费",
+                "wages.asset.create": "登记工会资产",
+                "wages.lease.create": "登记租赁合同",
+                "wages.rent.receive": "登记租金收款",
             }
         )
         from gonghui.orgs.extensions import EnterprisePanel, enterprise_panel_register

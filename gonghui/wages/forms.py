@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from gonghui.orgs.models import Union
 from gonghui.wages.models import (
     AllocationPurpose,
+    AssetKind,
     BudgetCategory,
     BudgetLine,
     DisclosureChannel,
+    Lease,
     ReliefKind,
     ReliefReason,
     SpendingKind,
@@ -166,3 +168,28 @@ class AllocationForm(_Styled):
         super().__init__(*args, **kwargs)
         field: forms.ModelChoiceField = self.fields["to_union"]  # type: ignore[assignment]
         field.queryset = unions
+
+
+class AssetForm(_Styled):
+    name = forms.CharField(label="资产名称", max_length=128, help_text="如：湖州市工人文化宫")
+    kind = forms.ChoiceField(label="类别", choices=AssetKind.choices)
+    address = forms.CharField(label="地址", max_length=200)
+    area = forms.DecimalField(label="建筑面积（㎡）", min_value=0, decimal_places=2)
+    operator = forms.CharField(label="运营单位", max_length=128, required=False)
+
+
+class LeaseForm(_Styled):
+    premises = forms.CharField(label="出租部位", max_length=128, help_text="如：一楼东侧商铺")
+    tenant = forms.CharField(label="承租方", max_length=128)
+    starts_on = forms.DateField(label="起租日期", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="到期日期", widget=forms.DateInput(attrs={"type": "date"}))
+    rent = forms.DecimalField(label="每期租金（元）", min_value=0, decimal_places=2)
+    cycle = forms.TypedChoiceField(
+        label="缴租周期", choices=Lease.Cycle.choices, coerce=int, initial=3
+    )
+
+
+class RentForm(_Styled):
+    paid_on = forms.DateField(label="收款日期", widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(label="金额（元）", min_value=0, decimal_places=2)
+    receipt = forms.CharField(label="收据号", max_length=32, required=False)

@@ -1,6 +1,7 @@
 """Pages of 经费支出管理: a union's budget by year with what each line spent, the expenditure
-ledger and the over-standard list the county explains, the spending standards, and the
-allocations to the unions below. Thin: parse, call, render."""
+ledger and the over-standard list the county explains, the spending standards, the
+allocations to the unions below, and the assets with their rent roll. Thin: parse, call,
+render."""
 
 from __future__ import annotations
 
@@ -20,14 +21,18 @@ from gonghui.orgs.selectors import union_of_page, unions_visible
 from gonghui.wages import selectors
 from gonghui.wages.forms import (
     AllocationForm,
+    AssetForm,
     BudgetLineForm,
     CloseForm,
     ExpenditureForm,
     ExplainForm,
+    LeaseForm,
+    RentForm,
     StandardForm,
 )
 from gonghui.wages.models import BudgetLine
 from gonghui.wages.permissions import may_keep_funds, require_funds
+from gonghui.wages.services.assets import asset_create, lease_create, rent_receive, rent_roll
 from gonghui.wages.services.funds import (
     Spending,
     allocation_record,
@@ -224,3 +229,84 @@ def allocation_new(request: HttpRequest) -> HttpResponse:
         return page
     messages.success(request, "已登记经费拨付。")
     return redirect("wages:allocations")
+
+
+@require_GET
+def asset_list(request: HttpRequest) -> HttpResponse:
+    """The rent roll: every asset in scope, its leases with rent due, paid and in arrears on
+    the report day, and those ending within 90 days."""
+    actor = request_actor(request)
+    on = report_today()
+    arrears = request.GET.get("arrears") == "1"
+    ending = request.GET.get("ending") == "1"
+    return render(
+        request,
+        "wages/asset_list.html",
+        {
+            "on": on,
+            "arrears": arrears,
+            "ending": ending,
+            "may_keep": may_keep_funds(actor, actor.union),
+            **selectors.rent_roll_of(actor=actor, on=on, arrears=arrears, ending=ending),
+        },
+    )
+
+
+def asset_new(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    union = union_of_page(actor=actor, code=None)
+    require_funds(actor, union)
+    page = form_page(
+        request,
+        AssetForm(request.POST or None),
+        lambda data: asset_create(actor=actor, union=union, **data),
+        title="登记工会资产",
+        back="wages:assets",
+    )
+    if page is not None:
+        return page
+    messages.success(request, "已登记资产。")
+    return redirect("wages:assets")
+
+
+def lease_new(request: HttpRequest, asset_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    asset = selectors.access_asset(actor=actor, asset_id=asset_id)
+    require_funds(actor, asset.union)
+    page = form_page(
+        request,
+        LeaseForm(request.POST or None),
+        lambda data: lease_create(actor=actor, asset=asset, **data),
+        title=f"登记出租：{asset.name}",
+        back="wages:assets",
+    )
+    if page is not None:
+        return page
+    messages.success(request, "已登记租赁合同。")
+    return redirect("wages:assets")
+
+
+def lease_detail(request: HttpRequest, lease_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    lease = selectors.access_lease(actor=actor, lease_id=lease_id)
+    form = RentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rent_receive(actor=actor, lease=lease, **form.cleaned_data)
+        except ValidationError as exc:
+            problems_show(form, exc)
+        else:
+            messages.success(request, "已登记租金收款。")
+            return redirect("wages:lease", lease_id=lease.pk)
+    [line] = rent_roll([lease], on=report_today())
+    return render(
+        request,
+        "wages/lease_detail.html",
+        {
+            "lease": lease,
+            "line": line,
+            "on": report_today(),
+            "payments": list(lease.payments.all()),
+            "form": form if may_keep_funds(actor, lease.asset.union) else None,
+        },
+    )

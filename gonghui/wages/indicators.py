@@ -28,8 +28,11 @@ from gonghui.wages.models import (
     Disclosure,
     DuesRelief,
     Expenditure,
+    Lease,
+    RentPayment,
     WageRow,
 )
+from gonghui.wages.services.assets import rent_roll
 from gonghui.wages.services.contracts import (
     BILL_BEFORE,
     BILL_INCREASE,
@@ -68,7 +71,12 @@ def _wages(w: Writer) -> list[Piece]:
                 w.nonzero("dues_relief_enterprises", "惠及企业"),
                 w.nonzero("grassroots_allocation_new_form", "下拨新就业形态劳动者专项经费"),
                 w.nonzero("expenditures_over_standard", "超标准支出（待说明）"),
+                w.nonzero("lease_income", "收取工会资产租金"),
             ],
+        ),
+        *sentence(
+            f"{w.stock_time}，{w.area}",
+            [w.nonzero("lease_arrears", "工会资产租金欠缴")],
         ),
     ]
 
@@ -95,6 +103,8 @@ section_register(
             "expenditures_over_standard",
             # Not written: the seed quotes no spending total; the table lists it.
             "expenditure_amount",
+            "lease_income",
+            "lease_arrears",
         ),
     )
 )
@@ -438,5 +448,61 @@ indicator_register(
         seed="（特色工会活动项目支出标准）",
         counts="支出日期在期间内、单次或人均金额超过所适用支出标准的经费支出笔数。",
         order=150,
+    )
+)
+
+
+def _rent_received(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+    return per_period(
+        RentPayment.objects.all(),
+        owner="lease__asset__union_id",
+        path_field="lease__asset__union__path",
+        path=path,
+        periods=periods,
+        condition=lambda p: within("paid_on", p),
+        amount="amount",
+        prefilter=any_within("paid_on", periods),
+    )
+
+
+def _arrears(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+    # Leases are few (a union's buildings): the rent roll is read in Python at each end.
+    leases = list(Lease.objects.filter(asset__union__path__startswith=path).select_related("asset"))
+    result: list[dict[int, Any]] = []
+    for p in periods:
+        owed: dict[int, Any] = {}
+        for line in rent_roll(leases, on=p.end):
+            if line.arrears:
+                union = line.lease.asset.union_id
+                owed[union] = owed.get(union, 0) + line.arrears
+        result.append(owed)
+    return result
+
+
+indicator_register(
+    Indicator(
+        key="lease_income",
+        label="工会资产租金收入",
+        unit="元",
+        section=SECTION,
+        kind="flow",
+        query=_rent_received,
+        seed="（工会资产出租管理）",
+        counts="收款日期在期间内的租金收款之和，计入资产的产权工会。",
+        order=160,
+    )
+)
+indicator_register(
+    Indicator(
+        key="lease_arrears",
+        label="工会资产租金欠缴",
+        unit="元",
+        section=SECTION,
+        kind="stock",
+        query=_arrears,
+        better="lower",
+        seed="（工会资产出租管理）",
+        counts="期末各租赁合同已到期应收租金（每期租金于该期首日到期）减已收租金，计入资产的产权工会。",
+        order=170,
     )
 )

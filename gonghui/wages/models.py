@@ -500,3 +500,109 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_union}→{self.to_union} {self.amount}"
+
+
+class AssetKind(models.TextChoices):
+    PALACE = "palace", "工人文化宫"
+    SERVICE_CENTRE = "service_centre", "职工服务中心"
+    RESORT = "resort", "职工疗休养基地"
+    OTHER = "other", "其他房产"
+
+
+class Asset(models.Model):
+    """A property the union owns (工会资产): a workers' palace, a service centre, a resort."""
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="产权工会", on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField("资产名称", max_length=128)
+    kind = models.CharField("类别", max_length=16, choices=AssetKind.choices)
+    address = models.CharField("地址", max_length=200)
+    area = models.DecimalField("建筑面积（㎡）", max_digits=10, decimal_places=2)
+    operator = models.CharField("运营单位", max_length=128, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "工会资产"
+        verbose_name_plural = "工会资产"
+        ordering = ["union", "name"]
+        constraints = [models.UniqueConstraint(fields=["union", "name"], name="wages_asset_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LeaseQuerySet(ScopedQuerySet):
+    scope_path_field = "asset__union__path"
+
+
+class Lease(models.Model):
+    """Part of an asset let to a tenant: the rent for each cycle is due on the cycle's first
+    day, from the lease's start to its end."""
+
+    class Cycle(models.IntegerChoices):
+        MONTH = 1, "按月"
+        QUARTER = 3, "按季"
+        HALF = 6, "按半年"
+        YEAR = 12, "按年"
+
+    asset = models.ForeignKey(
+        Asset, verbose_name="资产", on_delete=models.PROTECT, related_name="leases"
+    )
+    premises = models.CharField("出租部位", max_length=128)
+    tenant = models.CharField("承租方", max_length=128)
+    starts_on = models.DateField("起租日期")
+    ends_on = models.DateField("到期日期")
+    rent = models.DecimalField("每期租金（元）", max_digits=12, decimal_places=2)
+    cycle = models.PositiveSmallIntegerField(
+        "缴租周期", choices=Cycle.choices, default=Cycle.QUARTER
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LeaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "租赁合同"
+        verbose_name_plural = "租赁合同"
+        ordering = ["asset", "starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")), name="wages_lease_term"
+            ),
+            models.CheckConstraint(condition=models.Q(rent__gt=0), name="wages_lease_rent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset} {self.premises}（{self.tenant}）"
+
+
+class RentPaymentQuerySet(ScopedQuerySet):
+    scope_path_field = "lease__asset__union__path"
+
+
+class RentPayment(models.Model):
+    lease = models.ForeignKey(
+        Lease, verbose_name="租赁合同", on_delete=models.PROTECT, related_name="payments"
+    )
+    paid_on = models.DateField("收款日期")
+    amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2)
+    receipt = models.CharField("收据号", max_length=32, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RentPaymentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "租金收款"
+        verbose_name_plural = "租金收款"
+        ordering = ["-paid_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="wages_rent_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lease} {self.paid_on} {self.amount}"

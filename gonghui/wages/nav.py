@@ -11,3 +11,4 @@ nav_register("funds", 20, NavItem("年度预算", "wages:budget", "journal-text"
 nav_register("funds", 30, NavItem("经费支出台账", "wages:expenditures", "receipt", roles=FUNDS))
 nav_register("funds", 40, NavItem("支出标准", "wages:standards", "rulers", roles=FUNDS))
 nav_register("funds", 50, NavItem("经费拨付", "wages:allocations", "arrow-down-up", roles=FUNDS))
+nav_register("funds", 60, NavItem("资产与租赁", "wages:assets", "building", roles=FUNDS))

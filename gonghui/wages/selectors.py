@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -13,14 +14,17 @@ from gonghui.core.workflow.models import State
 from gonghui.orgs.models import Union
 from gonghui.wages.models import (
     Allocation,
+    Asset,
     BudgetYear,
     CongressSession,
     Disclosure,
     DuesRelief,
     Expenditure,
+    Lease,
     SpendingStandard,
     WageContract,
 )
+from gonghui.wages.services.assets import rent_roll
 from gonghui.wages.services.contracts import MONEY, rise
 from gonghui.wages.services.funds import lines_spent
 from gonghui.wages.services.relief import deferrals_overdue
@@ -232,3 +236,38 @@ def allocation_page(
         rows = rows.filter(id__lt=before)
     found = list(rows[: size + 1])
     return found[:size], (found[size - 1].pk if len(found) > size else None)
+
+
+def rent_roll_of(
+    *, actor: Actor, on: date, arrears: bool = False, ending: bool = False
+) -> dict[str, Any]:
+    """The assets in scope and the rent roll of their leases on ``on``, filtered to leases in
+    arrears or ending soon."""
+    assets = list(Asset.objects.visible_to(actor).select_related("union").order_by("union", "name"))
+    leases = Lease.objects.visible_to(actor).filter(asset__in=assets).order_by("asset", "starts_on")
+    lines = rent_roll(leases, on=on)
+    totals = {
+        "due": sum((line.due for line in lines), Decimal(0)),
+        "paid": sum((line.paid for line in lines), Decimal(0)),
+        "arrears": sum((line.arrears for line in lines), Decimal(0)),
+        "ending": sum(line.ending_soon for line in lines),
+    }
+    if arrears:
+        lines = [line for line in lines if line.arrears]
+    if ending:
+        lines = [line for line in lines if line.ending_soon]
+    by_asset: dict[int, list[Any]] = {}
+    for line in lines:
+        by_asset.setdefault(line.lease.asset_id, []).append(line)
+    return {
+        "assets": [{"asset": a, "lines": by_asset.get(a.pk, [])} for a in assets],
+        "totals": totals,
+    }
+
+
+def access_asset(*, actor: Actor, asset_id: int) -> Asset:
+    return access(Asset.objects.select_related("union"), actor=actor, pk=asset_id)
+
+
+def access_lease(*, actor: Actor, lease_id: int) -> Lease:
+    return access(Lease.objects.select_related("asset__union"), actor=actor, pk=lease_id)

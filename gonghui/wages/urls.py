@@ -25,4 +25,8 @@ urlpatterns = [
     path("funds/standards/new/", funds_views.standard_new, name="standard_new"),
     path("funds/allocations/", funds_views.allocation_list, name="allocations"),
     path("funds/allocations/new/", funds_views.allocation_new, name="allocation_new"),
+    path("funds/assets/", funds_views.asset_list, name="assets"),
+    path("funds/assets/new/", funds_views.asset_new, name="asset_new"),
+    path("funds/assets/<int:asset_id>/leases/new/", funds_views.lease_new, name="lease_new"),
+    path("funds/leases/<int:lease_id>/", funds_views.lease_detail, name="lease"),
 ]

@@ -44,4 +44,4 @@ def test_an_area_page_links_its_entries_and_says_only_what_is_still_coming(
     wages = client.get("/area/wages/").content.decode()
     assert 'href="/wages/democracy/"' in wages and "建设中" not in wages
     funds = client.get("/area/funds/").content.decode()
-    assert 'href="/wages/relief/"' in funds and "本栏目将提供：工人文化宫资产与租赁" in funds
+    assert 'href="/wages/funds/assets/"' in funds and "建设中" not in funds

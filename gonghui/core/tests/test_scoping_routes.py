@@ -555,6 +555,40 @@ def wuxing_expenditure(world: World) -> str:
     return str(spent.pk)
 
 
+def wuxing_asset(world: World) -> str:
+    from decimal import Decimal
+
+    from gonghui.wages.models import Asset
+
+    return str(
+        Asset.objects.create(
+            union=world.wuxing,
+            name="吴兴工人文化宫样本",
+            kind="palace",
+            address="吴兴区",
+            area=Decimal("1000"),
+        ).pk
+    )
+
+
+def wuxing_lease(world: World) -> str:
+    from decimal import Decimal
+
+    from gonghui.wages.models import Asset, Lease
+
+    asset = Asset.objects.get(name="吴兴工人文化宫样本")
+    return str(
+        Lease.objects.create(
+            asset=asset,
+            premises="吴兴商铺样本",
+            tenant="吴兴承租方样本",
+            starts_on=date(2023, 1, 1),
+            ends_on=date(2024, 1, 1),
+            rent=Decimal("1000"),
+        ).pk
+    )
+
+
 # For each URL parameter: how to make an object that belongs to 吴兴区 and give its
 # identifier. Every sample is made before each walk, so list pages have 吴兴 rows to leak.
 SAMPLES: dict[str, Callable[[World], str]] = {
@@ -595,6 +629,8 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "uscc": wuxing_enterprise,
     "dues_relief_id": wuxing_dues_relief,
     "expenditure_id": wuxing_expenditure,
+    "asset_id": wuxing_asset,
+    "lease_id": wuxing_lease,
 }
 # Parameters that name no scoped object: a valid value.
 UNSCOPED_SAMPLES: dict[str, str] = {

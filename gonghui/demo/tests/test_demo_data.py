@@ -206,6 +206,11 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
     BudgetYear.objects.all().delete()
     SpendingStandard.objects.all().delete()
     Allocation.objects.all().delete()
+    from gonghui.wages.models import Asset, Lease, RentPayment
+
+    RentPayment.objects.all().delete()
+    Lease.objects.all().delete()
+    Asset.objects.all().delete()
     SkillTitle.objects.all().delete()
     SkillPromotion.objects.all().delete()
     Mentorship.objects.all().delete()
@@ -717,3 +722,17 @@ def test_demo_honours_went_through_review_and_notice(tiny: DemoDataResult) -> No
         assert n.talent is not None and n.talent.member is not None
         assert n.union_id == n.talent.member.union_id
         assert n.union.code.startswith(n.places.county.code)
+
+
+def test_demo_funds_have_over_standard_payments_arrears_and_leases_ending(
+    tiny: DemoDataResult,
+) -> None:
+    from datetime import date
+
+    from gonghui.wages.models import Expenditure, Lease
+    from gonghui.wages.services.assets import rent_roll
+
+    lines = rent_roll(Lease.objects.all(), on=date(2023, 7, 1))
+    assert any(line.arrears for line in lines) and any(line.ending_soon for line in lines)
+    flagged = Expenditure.objects.exclude(over_standard="")
+    assert 0 < flagged.count() < Expenditure.objects.count()
