@@ -283,7 +283,8 @@ def relief_demo_write(
         )
         days.append(granted_on)
     # Second-half applications waiting for the county.
-    spare = [e for e in enterprises if e.pk not in {c.pk for c in chosen}] or enterprises
+    taken = {c.pk for c in chosen}
+    spare = [e for e in enterprises if e.pk not in taken] or enterprises
     waiting = rng.sample(spare, min(len(spare), max(3, len(chosen) // 200)))
     for e in waiting:
         payroll = Decimal(max(e.employee_count, 3) * 6000 * 6)
@@ -479,7 +480,12 @@ def funds_demo_write(
     Expenditure.objects.bulk_create(payments, batch_size=2000)
     total = int(Decimal(goal["grassroots_allocation_new_form"]) * 100)
     purposes = list(NEW_FORM_PURPOSES)
-    cents = split_total(total, [1.0] * (len(counties) * len(purposes)), least=100)
+    # Whole yuan when the total is (the seed's 500万元), else cents.
+    step = 100 if total % 100 == 0 else 1
+    cents = [
+        part * step
+        for part in split_total(total // step, [1.0] * (len(counties) * len(purposes)), least=1)
+    ]
     Allocation.objects.bulk_create(
         Allocation(
             from_union=city,

@@ -70,7 +70,7 @@ def _wages(w: Writer) -> list[Piece]:
                 w.nonzero("dues_relief_amount", "缓减企业工会经费"),
                 w.nonzero("dues_relief_enterprises", "惠及企业"),
                 w.nonzero("grassroots_allocation_new_form", "下拨新就业形态劳动者专项经费"),
-                w.nonzero("expenditures_over_standard", "超标准支出（待说明）"),
+                w.nonzero("expenditures_over_standard", "超标准支出"),
                 w.nonzero("lease_income", "收取工会资产租金"),
             ],
         ),

@@ -80,7 +80,8 @@ def relief_problems(
         problems.append(
             (
                 "amount",
-                f"缓减金额 {terms.relieved} 元超过该期间应缴经费 {terms.dues} 元（工资总额的 2%）",
+                f"缓减金额 {terms.relieved:.2f} 元超过该期间应缴经费 {terms.dues:.2f} 元"
+                "（工资总额的 2%）",
             )
         )
     if terms.kind == ReliefKind.DEFER:
