@@ -119,11 +119,19 @@ class ExpenditureForm(_Styled):
         label="受益人数", min_value=1, required=False, help_text="按人均标准核算的类别必填"
     )
     summary = forms.CharField(label="摘要", max_length=200, required=False)
+    activity_id = forms.TypedChoiceField(
+        label="关联活动", required=False, coerce=int, empty_value=None, choices=[]
+    )
 
-    def __init__(self, *args: Any, lines: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lines: Any, activities: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: forms.ModelChoiceField = self.fields["line"]  # type: ignore[assignment]
         field.queryset = lines
+        linked: forms.TypedChoiceField = self.fields["activity_id"]  # type: ignore[assignment]
+        linked.choices = [
+            ("", "（不关联活动）"),
+            *((a.pk, f"{a.held_on:%Y-%m-%d} {a.title}") for a in activities),
+        ]
         field.label_from_instance = _line_label  # type: ignore[method-assign]
 
 

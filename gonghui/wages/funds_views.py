@@ -120,7 +120,9 @@ def expenditure_new(request: HttpRequest) -> HttpResponse:
         .select_related("budget")
         .order_by("-budget__year", "category", "name")
     )
-    form = ExpenditureForm(request.POST or None, lines=lines)
+    form = ExpenditureForm(
+        request.POST or None, lines=lines, activities=selectors.activities_to_link(union=union)
+    )
     made: list[Any] = []
 
     def save(data: dict[str, Any]) -> None:

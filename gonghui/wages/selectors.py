@@ -271,3 +271,12 @@ def access_asset(*, actor: Actor, asset_id: int) -> Asset:
 
 def access_lease(*, actor: Actor, lease_id: int) -> Lease:
     return access(Lease.objects.select_related("asset__union"), actor=actor, pk=lease_id)
+
+
+def activities_to_link(*, union: Union, limit: int = 200) -> list[Any]:
+    """The union's latest activities in the activity ledger, which a payment may be linked
+    to. Read by the model's label: the domain modules do not import each other."""
+    from django.apps import apps
+
+    activity = apps.get_model("activities", "Activity")
+    return list(activity.objects.filter(union=union).order_by("-held_on", "-id")[:limit])

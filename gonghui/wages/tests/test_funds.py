@@ -334,3 +334,25 @@ def test_the_allocation_list_is_scoped_to_the_receiver(world: World, client_as) 
         .content.decode()
         .split("<tbody>")[1]
     )
+
+
+def test_a_payment_keyed_on_the_page_may_name_its_activity(world: World, client_as) -> None:
+    from gonghui.activities.models import Activity
+
+    budget_line = line(world)
+    activity = Activity.objects.create(
+        kind="culture_sports", title="职工篮球赛", held_on=D(2023, 5, 1), union=world.yuehe
+    )
+    client_as(world.township_staff).post(
+        "/wages/funds/expenditures/new/",
+        {
+            "line": budget_line.pk,
+            "spent_on": "2023-05-02",
+            "amount": "800",
+            "payee": "体育用品店",
+            "voucher": "记-1",
+            "kind": "other",
+            "activity_id": str(activity.pk),
+        },
+    )
+    assert Expenditure.objects.get().activity == activity
