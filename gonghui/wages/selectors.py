@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, ExpressionWrapper, F, Q, Sum
 
 from gonghui.core.actors import Actor
+from gonghui.core.pagination import keyset_page
 from gonghui.core.scoping import access
 from gonghui.core.workflow.models import State
 from gonghui.orgs.models import Union
@@ -52,12 +53,10 @@ def contract_page(
     rows = _with_totals(
         WageContract.objects.visible_to(actor).select_related("union").order_by("-id")
     )
-    if before:
-        rows = rows.filter(id__lt=before)
-    found = list(rows[: size + 1])
+    found, next_before = keyset_page(rows, before=before, size=size)
     for c in found:
         c.rise = rise(c.bill_before, c.bill_after)
-    return found[:size], (found[size - 1].pk if len(found) > size else None)
+    return found, next_before
 
 
 def access_contract(*, actor: Actor, contract_id: int) -> WageContract:
@@ -101,10 +100,7 @@ def congress_page(
         .select_related("enterprise", "union")
         .order_by("-id")
     )
-    if before:
-        rows = rows.filter(id__lt=before)
-    found = list(rows[: size + 1])
-    return found[:size], (found[size - 1].pk if len(found) > size else None)
+    return keyset_page(rows, before=before, size=size)
 
 
 def disclosure_page(
@@ -114,10 +110,7 @@ def disclosure_page(
     rows = (
         Disclosure.objects.visible_to(actor).select_related("enterprise", "union").order_by("-id")
     )
-    if before:
-        rows = rows.filter(id__lt=before)
-    found = list(rows[: size + 1])
-    return found[:size], (found[size - 1].pk if len(found) > size else None)
+    return keyset_page(rows, before=before, size=size)
 
 
 def relief_page(
@@ -140,10 +133,7 @@ def relief_page(
         rows = rows.filter(state=state)
     if kind:
         rows = rows.filter(kind=kind)
-    if before:
-        rows = rows.filter(id__lt=before)
-    found = list(rows[: size + 1])
-    return found[:size], (found[size - 1].pk if len(found) > size else None)
+    return keyset_page(rows, before=before, size=size)
 
 
 def relief_totals(*, actor: Actor) -> dict[str, Any]:
@@ -195,10 +185,7 @@ def expenditure_page(
     )
     if over:
         rows = rows.exclude(over_standard="")
-    if before:
-        rows = rows.filter(id__lt=before)
-    found = list(rows[: size + 1])
-    return found[:size], (found[size - 1].pk if len(found) > size else None)
+    return keyset_page(rows, before=before, size=size)
 
 
 def access_expenditure(*, actor: Actor, expenditure_id: int) -> Expenditure:
@@ -232,10 +219,7 @@ def allocation_page(
         .select_related("from_union", "to_union")
         .order_by("-id")
     )
-    if before:
-        rows = rows.filter(id__lt=before)
-    found = list(rows[: size + 1])
-    return found[:size], (found[size - 1].pk if len(found) > size else None)
+    return keyset_page(rows, before=before, size=size)
 
 
 def rent_roll_of(
