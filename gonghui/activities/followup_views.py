@@ -36,13 +36,12 @@ from gonghui.activities.services.followups import (
 )
 from gonghui.core.attachments import private_file_response
 from gonghui.core.middleware import request_actor
+from gonghui.core.problems import problems_show
 from gonghui.orgs.selectors import union_of_page
 
 
 def _errors_to_form(form: Any, exc: ValidationError) -> None:
-    for field, messages_ in exc.message_dict.items():
-        name = {"enterprise": "uscc"}.get(field, field)
-        form.add_error(name if name in form.fields else None, messages_)
+    problems_show(form, exc, rename={"enterprise": "uscc"})
 
 
 def _before(request: HttpRequest) -> int | None:
@@ -255,8 +254,7 @@ def followup_detail(request: HttpRequest, followup_id: int) -> HttpResponse:
                 raise PermissionDenied("未知的操作。")
         except ValidationError as exc:
             form = complete if action == "complete" else send_back
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            problems_show(form, exc)
         else:
             return redirect("activities:followup", followup_id=item.pk)
     return render(

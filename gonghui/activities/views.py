@@ -32,6 +32,7 @@ from gonghui.activities.services import (
 )
 from gonghui.core.attachments import private_file_response
 from gonghui.core.middleware import request_actor
+from gonghui.core.problems import problems_show
 from gonghui.orgs.selectors import union_choices, union_of_page
 
 
@@ -96,12 +97,8 @@ def activity_new(request: HttpRequest) -> HttpResponse:
                 photos=request.FILES.getlist("photos"),
             )
         except ValidationError as exc:
-            for field, messages_ in exc.message_dict.items():
-                name = "uscc" if field == "enterprise" else field
-                if name == "photos":
-                    photo_errors.extend(messages_)
-                    continue
-                form.add_error(name if name in form.fields else None, messages_)
+            kept = problems_show(form, exc, rename={"enterprise": "uscc"}, apart=("photos",))
+            photo_errors.extend(kept.get("photos", []))
         else:
             messages.success(request, f"已录入“{record.title}”。")
             return redirect("activities:detail", activity_id=record.pk)
@@ -142,11 +139,7 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
             else:
                 raise PermissionDenied("未知的操作。")
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                if field == "photos":
-                    photo_errors.extend(errors)
-                else:
-                    select.add_error(field if field in select.fields else None, errors)
+            photo_errors.extend(problems_show(select, exc, apart=("photos",)).get("photos", []))
         else:
             return redirect("activities:detail", activity_id=record.pk)
     return render(
@@ -213,8 +206,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 activities=form.chosen_activities(),
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            problems_show(form, exc)
         else:
             messages.success(request, f"已选定典型工作案例“{case.title}”。")
             return redirect("activities:case", case_id=case.pk)
@@ -274,8 +266,7 @@ def fair_new(request: HttpRequest) -> HttpResponse:
                 venue=data["venue"],
             )
         except ValidationError as exc:
-            for field, messages_ in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages_)
+            problems_show(form, exc)
         else:
             messages.success(request, f"已录入招聘会“{fair.title}”，请导入岗位。")
             return redirect("activities:fair", fair_id=fair.pk)
@@ -338,8 +329,7 @@ def partnership_new(request: HttpRequest) -> HttpResponse:
         try:
             agreement = partnership_create(actor=actor, union=union, **data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            problems_show(form, exc)
         else:
             messages.success(request, f"已录入与{agreement.partner}的“{agreement.title}”。")
             return redirect("activities:partnership", partnership_id=agreement.pk)

@@ -20,10 +20,24 @@ def problems_raise(problems: Sequence[tuple[str, str]]) -> None:
     raise ValidationError(errors)
 
 
-def problems_show(form: Any, exc: ValidationError) -> None:
-    """The inverse of ``problems_raise``: a service's refusals beside the form's fields, and
-    above the form for fields it does not have."""
+def problems_show(
+    form: Any,
+    exc: ValidationError,
+    *,
+    rename: dict[str, str] | None = None,
+    apart: tuple[str, ...] = (),
+) -> dict[str, list[str]]:
+    """The inverse of ``problems_raise``: a service's refusals beside the form's fields
+    (``rename`` maps a service's field to the form's: enterprise → uscc), and above the form
+    for fields it does not have. Refusals of the fields in ``apart`` (uploaded photos, shown
+    by their own widget) are returned instead, by field."""
     by_field = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+    kept: dict[str, list[str]] = {}
     for field, errors in by_field.items():
+        if field in apart:
+            kept.setdefault(field, []).extend(errors)
+            continue
+        name = (rename or {}).get(field, field)
         for error in errors:
-            form.add_error(field if field in form.fields else None, error)
+            form.add_error(name if name in form.fields else None, error)
+    return kept

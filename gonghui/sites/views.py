@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from gonghui.core.attachments import private_file_response
 from gonghui.core.middleware import request_actor
+from gonghui.core.problems import problems_show
 from gonghui.orgs.models import Union
 from gonghui.orgs.selectors import MAPS, map_names, union_children, union_choices, union_of_page
 from gonghui.sites import selectors
@@ -87,13 +88,8 @@ def site_detail(request: HttpRequest, site_id: int) -> HttpResponse:
             return redirect("sites:detail", site_id=site.pk)
     except ValidationError as exc:
         target = form if action == "inspection" else visitors
-        for field, errors in exc.message_dict.items():
-            if field == "photos" and action == "photos":
-                site_photo_errors.extend(errors)
-            elif field == "photos":
-                photo_errors.extend(errors)
-            else:
-                target.add_error(field if field in target.fields else None, errors)
+        photos = problems_show(target, exc, apart=("photos",)).get("photos", [])
+        (site_photo_errors if action == "photos" else photo_errors).extend(photos)
     return render(
         request,
         "sites/detail.html",
@@ -241,9 +237,7 @@ def site_new(request: HttpRequest) -> HttpResponse:
         try:
             site = site_create(actor=actor, importing=union, fields=fields)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                name = {"union": "township"}.get(field, field)
-                form.add_error(name if name in form.fields else None, errors)
+            problems_show(form, exc, rename={"union": "township"})
         else:
             messages.success(request, f"已登记“{site.name}”。")
             return redirect("sites:detail", site_id=site.pk)
