@@ -36,6 +36,7 @@ from gonghui.activities.services.followups import (
 )
 from gonghui.core.attachments import private_file_response
 from gonghui.core.middleware import request_actor
+from gonghui.core.pages import before_param
 from gonghui.core.problems import problems_show
 from gonghui.orgs.selectors import union_of_page
 
@@ -44,18 +45,13 @@ def _errors_to_form(form: Any, exc: ValidationError) -> None:
     problems_show(form, exc, rename={"enterprise": "uscc"})
 
 
-def _before(request: HttpRequest) -> int | None:
-    before = request.GET.get("before", "")
-    return int(before) if before.isdigit() else None
-
-
 # --- 大调研 ---------------------------------------------------------------------------------
 
 
 @require_GET
 def research_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    rows, next_before = selectors.research_page(actor=actor, before=_before(request))
+    rows, next_before = selectors.research_page(actor=actor, before=before_param(request))
     return render(
         request,
         "activities/research_list.html",
@@ -118,7 +114,7 @@ def research_detail(request: HttpRequest, research_id: int) -> HttpResponse:
 @require_GET
 def supervision_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    rows, next_before = selectors.supervision_page(actor=actor, before=_before(request))
+    rows, next_before = selectors.supervision_page(actor=actor, before=before_param(request))
     return render(
         request,
         "activities/supervision_list.html",

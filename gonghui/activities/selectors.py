@@ -28,6 +28,7 @@ from gonghui.core import pii
 from gonghui.core.actors import Actor
 from gonghui.core.indicators.periods import parse_month
 from gonghui.core.indicators.registry import Tree
+from gonghui.core.pagination import keyset_page
 from gonghui.core.scoping import access
 from gonghui.orgs.models import Enterprise, Union
 
@@ -98,11 +99,7 @@ def activity_page(
 ) -> tuple[list[Activity], int | None]:
     """One page of the filtered ledger, newest first, by keyset on the id (no COUNT over the
     table); the id to continue before, or None on the last page."""
-    rows = _filtered(actor, filters).order_by("-id")
-    if filters.before:
-        rows = rows.filter(id__lt=filters.before)
-    found = list(rows[: size + 1])
-    return found[:size], (found[size - 1].pk if len(found) > size else None)
+    return keyset_page(_filtered(actor, filters).order_by("-id"), before=filters.before, size=size)
 
 
 CALENDAR_SHOWN = 4  # activities named in a day's cell; the rest are counted
@@ -188,15 +185,11 @@ def fair_page(
     """One page of fairs, newest first by id (keyset), with their position and post counts
     (one grouped query for the page, not one per fair)."""
     rows = JobFair.objects.visible_to(actor).select_related("union").order_by("-id")
-    if before:
-        rows = rows.filter(id__lt=before)
-    found: list[JobFair] = list(
-        rows.annotate(
-            position_count=Count("positions", distinct=True),
-            post_count=Sum("positions__posts"),
-        )[: size + 1]
+    rows = rows.annotate(
+        position_count=Count("positions", distinct=True),
+        post_count=Sum("positions__posts"),
     )
-    return found[:size], (found[size - 1].pk if len(found) > size else None)
+    return keyset_page(rows, before=before, size=size)
 
 
 def access_fair(*, actor: Actor, fair_id: int) -> JobFair:
@@ -259,10 +252,7 @@ def research_page(
         .annotate(finding_count=Count("findings"))
         .order_by("-id")
     )
-    if before:
-        rows = rows.filter(id__lt=before)
-    found: list[ResearchVisit] = list(rows[: size + 1])
-    return found[:size], (found[size - 1].pk if len(found) > size else None)
+    return keyset_page(rows, before=before, size=size)
 
 
 def access_research(*, actor: Actor, visit_id: int) -> ResearchVisit:
@@ -280,10 +270,7 @@ def supervision_page(
         .annotate(finding_count=Count("findings"))
         .order_by("-id")
     )
-    if before:
-        rows = rows.filter(id__lt=before)
-    found: list[SupervisionVisit] = list(rows[: size + 1])
-    return found[:size], (found[size - 1].pk if len(found) > size else None)
+    return keyset_page(rows, before=before, size=size)
 
 
 def access_supervision(*, actor: Actor, visit_id: int) -> SupervisionVisit:
@@ -505,10 +492,7 @@ def partnership_page(
     *, actor: Actor, before: int | None = None, size: int = PAGE
 ) -> tuple[list[Partnership], int | None]:
     rows = Partnership.objects.visible_to(actor).select_related("union").order_by("-id")
-    if before:
-        rows = rows.filter(id__lt=before)
-    found: list[Partnership] = list(rows[: size + 1])
-    return found[:size], (found[size - 1].pk if len(found) > size else None)
+    return keyset_page(rows, before=before, size=size)
 
 
 def access_partnership(*, actor: Actor, partnership_id: int) -> Partnership:

@@ -32,6 +32,7 @@ from gonghui.activities.services import (
 )
 from gonghui.core.attachments import private_file_response
 from gonghui.core.middleware import request_actor
+from gonghui.core.pages import before_param
 from gonghui.core.problems import problems_show
 from gonghui.orgs.selectors import union_choices, union_of_page
 
@@ -238,10 +239,7 @@ def case_cover(request: HttpRequest, case_id: int) -> FileResponse:
 @require_GET
 def fair_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    before = request.GET.get("before", "")
-    rows, next_before = selectors.fair_page(
-        actor=actor, before=int(before) if before.isdigit() else None
-    )
+    rows, next_before = selectors.fair_page(actor=actor, before=before_param(request))
     return render(
         request,
         "activities/fair_list.html",
@@ -308,10 +306,7 @@ def fair_close_view(request: HttpRequest, fair_id: int) -> HttpResponse:
 @require_GET
 def partnership_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    before = request.GET.get("before", "")
-    rows, next_before = selectors.partnership_page(
-        actor=actor, before=int(before) if before.isdigit() else None
-    )
+    rows, next_before = selectors.partnership_page(actor=actor, before=before_param(request))
     return render(
         request,
         "activities/partnership_list.html",

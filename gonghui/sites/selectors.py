@@ -11,6 +11,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from gonghui.core.actors import Actor
+from gonghui.core.pagination import keyset_page
 from gonghui.core.scoping import access
 from gonghui.sites.geo import box_around, haversine_m
 from gonghui.sites.models import (
@@ -37,10 +38,7 @@ def site_page(
     rows = site_list(actor=actor)
     if kind:
         rows = rows.filter(kind=kind)
-    if before:
-        rows = rows.filter(id__lt=before)
-    found = list(rows[: size + 1])
-    return found[:size], (found[size - 1].pk if len(found) > size else None)
+    return keyset_page(rows, before=before, size=size)
 
 
 def access_site(*, actor: Actor, site_id: int) -> Site:

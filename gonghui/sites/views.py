@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from gonghui.core.attachments import private_file_response
 from gonghui.core.middleware import request_actor
+from gonghui.core.pages import before_param
 from gonghui.core.problems import problems_show
 from gonghui.orgs.models import Union
 from gonghui.orgs.selectors import MAPS, map_names, union_children, union_choices, union_of_page
@@ -35,12 +36,9 @@ from gonghui.sites.services import (
 @require_GET
 def site_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    before = request.GET.get("before", "")
     kind = request.GET.get("kind", "")
     kind = kind if kind in SiteKind.values else ""
-    rows, next_before = selectors.site_page(
-        actor=actor, kind=kind, before=int(before) if before.isdigit() else None
-    )
+    rows, next_before = selectors.site_page(actor=actor, kind=kind, before=before_param(request))
     return render(
         request,
         "sites/list.html",

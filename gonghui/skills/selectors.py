@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from gonghui.core.actors import Actor
+from gonghui.core.pagination import keyset_page
 from gonghui.core.scoping import access
 from gonghui.orgs.models import Union
 from gonghui.skills.models import (
@@ -45,10 +46,7 @@ def competition_page(
     """One page, newest first, by keyset on the id (no COUNT over the table); the id to
     continue before, or None on the last page."""
     rows = competition_list(actor=actor)
-    if before:
-        rows = rows.filter(id__lt=before)
-    found = list(rows[: size + 1])
-    return found[:size], (found[size - 1].pk if len(found) > size else None)
+    return keyset_page(rows, before=before, size=size)
 
 
 def access_competition(*, actor: Actor, competition_id: int) -> Competition:
@@ -112,10 +110,7 @@ def title_page(
     *, actor: Actor, kind: str = "", before: int | None = None, size: int = PAGE
 ) -> tuple[list[SkillTitle], int | None]:
     rows = title_list(actor=actor, kind=kind)
-    if before:
-        rows = rows.filter(id__lt=before)
-    found = list(rows[: size + 1])
-    return found[:size], (found[size - 1].pk if len(found) > size else None)
+    return keyset_page(rows, before=before, size=size)
 
 
 def promotion_page(
@@ -124,10 +119,7 @@ def promotion_page(
     rows = (
         SkillPromotion.objects.visible_to(actor).select_related("talent", "union").order_by("-id")
     )
-    if before:
-        rows = rows.filter(id__lt=before)
-    found = list(rows[: size + 1])
-    return found[:size], (found[size - 1].pk if len(found) > size else None)
+    return keyset_page(rows, before=before, size=size)
 
 
 def competition_titles(competition: Competition) -> dict[int, SkillTitle]:
@@ -184,10 +176,7 @@ def mentorship_page(
         .annotate(promotion_count=Count("promotions"))
         .order_by("-id")
     )
-    if before:
-        rows = rows.filter(id__lt=before)
-    found = list(rows[: size + 1])
-    return found[:size], (found[size - 1].pk if len(found) > size else None)
+    return keyset_page(rows, before=before, size=size)
 
 
 def studio_list(*, actor: Actor) -> QuerySet[InnovationStudio]:
@@ -215,10 +204,7 @@ def honour_page(
         rows = rows.filter(kind=kind)
     if level:
         rows = rows.filter(level=level)
-    if before:
-        rows = rows.filter(id__lt=before)
-    found = list(rows[: size + 1])
-    return found[:size], (found[size - 1].pk if len(found) > size else None)
+    return keyset_page(rows, before=before, size=size)
 
 
 def round_list(*, actor: Actor) -> QuerySet[NominationRound]:

@@ -27,10 +27,7 @@ from gonghui.skills.services.studios import alliance_create, mentorship_create, 
 @require_GET
 def competition_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    before = request.GET.get("before", "")
-    rows, next_before = selectors.competition_page(
-        actor=actor, before=int(before) if before.isdigit() else None
-    )
+    rows, next_before = selectors.competition_page(actor=actor, before=before_param(request))
     return render(
         request,
         "skills/list.html",

@@ -21,6 +21,7 @@ from gonghui.aid.permissions import may_apply_relief, may_set_relief_policy
 from gonghui.aid.services import relief as svc
 from gonghui.aid.workflows import RELIEF
 from gonghui.core.middleware import request_actor
+from gonghui.core.pages import before_param
 from gonghui.core.scoping import access
 from gonghui.core.workflow import State
 from gonghui.core.workflow.selectors import may_correct
@@ -37,9 +38,8 @@ def relief_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     state = request.GET.get("state", "")
     state = state if state in State.values else ""
-    before = request.GET.get("before", "")
     rows, next_before = selectors.relief_page(
-        actor=actor, state=state, before=int(before) if before.isdigit() else None
+        actor=actor, state=state, before=before_param(request)
     )
     return render(
         request,
