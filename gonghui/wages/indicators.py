@@ -221,11 +221,20 @@ def _with_union(p: Period) -> Q:
     )
 
 
+def _union_enterprises(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+    return per_period(
+        Enterprise.objects.filter(union__isnull=False),
+        owner="owner_union_id",
+        path_field="owner_union__path",
+        path=path,
+        periods=periods,
+        condition=_with_union,
+    )
+
+
 def _democratic(model: Any, field: str, window: Any) -> Any:
     def query(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
         def condition(p: Period) -> Q:
-            if model is None:
-                return _with_union(p)
             start, end = window(p.end)
             held = model.objects.filter(
                 enterprise=OuterRef("pk"), **{f"{field}__gte": start, f"{field}__lte": end}
@@ -251,7 +260,7 @@ indicator_register(
         unit="家",
         section=SECTION,
         kind="stock",
-        query=_democratic(None, "", None),
+        query=_union_enterprises,
         seed="（职代会、厂务公开建制率的分母）",
         counts="期末已有工会覆盖（所在工会成立日期不晚于期末）的企业，计入其管理工会。",
         order=60,

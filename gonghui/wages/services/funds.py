@@ -10,12 +10,13 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from gonghui.core.actors import Actor, user_of
 from gonghui.core.audit import audit_record
 from gonghui.core.problems import problems_raise
-from gonghui.core.scoping import in_scope, require_in_scope
+from gonghui.core.scoping import require_in_scope
 from gonghui.core.sheets.parsers import local_today
 from gonghui.orgs.models import Union
 from gonghui.wages.models import (
@@ -28,7 +29,7 @@ from gonghui.wages.models import (
     SpendingKind,
     SpendingStandard,
 )
-from gonghui.wages.permissions import own_union, require_funds
+from gonghui.wages.permissions import may_keep_funds, own_union, require_funds
 
 CENT = Decimal("0.01")
 
@@ -268,8 +269,7 @@ def may_explain(actor: Actor, expenditure: Expenditure) -> bool:
         bool(expenditure.over_standard)
         and union is not None
         and union.depth <= 2
-        and in_scope(actor, expenditure.union)
-        and getattr(actor, "role", None) in ("admin", "staff", "finance")
+        and may_keep_funds(actor, expenditure.union)
     )
 
 
@@ -343,8 +343,6 @@ def allocation_record(
 
 def lines_spent(lines: Iterable[BudgetLine]) -> dict[int, Decimal]:
     """Spent so far on each line: one query."""
-    from django.db.models import Sum
-
     ids = [line.pk for line in lines]
     return {
         row["line_id"]: row["total"]

@@ -63,9 +63,7 @@ def overlapping(
     return found
 
 
-def relief_problems(
-    enterprise: Enterprise, terms: ReliefTerms, held: list[DuesRelief]
-) -> list[tuple[str, str]]:
+def relief_problems(terms: ReliefTerms, held: list[DuesRelief]) -> list[tuple[str, str]]:
     """Every problem of one relief, as (field, message): the same words on a form and on a
     sheet's row."""
     # An enterprise without a union pays 工会筹备金 at the same rate: it may be relieved too.
@@ -121,9 +119,7 @@ def relief_apply(
         problems_raise([("enterprise", "只能为本工会及下级工会的企业申请")])
     with transaction.atomic():
         Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
-        problems_raise(
-            relief_problems(enterprise, terms, overlapping([enterprise.pk]).get(enterprise.pk, []))
-        )
+        problems_raise(relief_problems(terms, overlapping([enterprise.pk]).get(enterprise.pk, [])))
         relief = DuesRelief.objects.create(
             union=union,
             enterprise=enterprise,

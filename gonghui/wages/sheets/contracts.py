@@ -12,7 +12,6 @@ from typing import Any
 
 from gonghui.core import pii
 from gonghui.core.actors import Actor, user_of
-from gonghui.core.audit import audit_record
 from gonghui.core.sheets import (
     INVALID,
     BatchOutcome,
@@ -23,7 +22,6 @@ from gonghui.core.sheets import (
     RowError,
     Sheet,
     run_import,
-    write_export,
 )
 from gonghui.core.sheets.engine import ImportAudit, Progress, RowErrors
 from gonghui.core.sheets.parsers import (
@@ -39,6 +37,7 @@ from gonghui.core.sheets.registry import SheetEntry, register_sheet
 from gonghui.orgs.models import Enterprise, Union
 from gonghui.wages.models import WageContract, WageGrade, WageRow
 from gonghui.wages.permissions import require_edit
+from gonghui.wages.sheets.common import exporter
 
 COLUMNS = (
     Column("uscc", "统一社会信用代码", pii.normalize_uscc, required=True, width=22),
@@ -249,16 +248,7 @@ def wage_contract_import(
     return run_import(sheet, path, dry_run=dry_run, progress=progress, audit=audit)
 
 
-def wage_contract_export(*, actor: Actor, union: Union, path: Path, reveal: bool = False) -> int:
-    sheet = WageContractSheet(actor=actor, union=union)
-    count = write_export(sheet, path, sheet.export_rows())
-    audit_record(
-        actor=actor,
-        action="wages.wagecontract.export",
-        union=union,
-        summary=f"导出{union.name}能级工资集体合同 {count} 行",
-    )
-    return count
+wage_contract_export = exporter(WageContractSheet, "wages.wagecontract.export")
 
 
 register_sheet(

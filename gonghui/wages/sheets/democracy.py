@@ -10,7 +10,6 @@ from typing import Any
 
 from gonghui.core import pii
 from gonghui.core.actors import Actor, user_of
-from gonghui.core.audit import audit_record
 from gonghui.core.sheets import (
     INVALID,
     BatchOutcome,
@@ -21,7 +20,6 @@ from gonghui.core.sheets import (
     RowError,
     Sheet,
     run_import,
-    write_export,
 )
 from gonghui.core.sheets.engine import ImportAudit, Progress, RowErrors
 from gonghui.core.sheets.parsers import choice, past_date, text, whole_number
@@ -29,6 +27,7 @@ from gonghui.core.sheets.registry import SheetEntry, register_sheet
 from gonghui.orgs.models import Enterprise, Union
 from gonghui.wages.models import CongressSession, Disclosure, DisclosureChannel
 from gonghui.wages.permissions import require_edit
+from gonghui.wages.sheets.common import exporter
 
 USCC = Column("uscc", "统一社会信用代码", pii.normalize_uscc, required=True, width=22)
 
@@ -214,25 +213,10 @@ def _importer(sheet_class: type[_EnterpriseSheet], action: str) -> Any:
     return run
 
 
-def _exporter(sheet_class: type[_EnterpriseSheet], action: str) -> Any:
-    def run(*, actor: Actor, union: Union, path: Path, reveal: bool = False) -> int:
-        sheet = sheet_class(actor=actor, union=union)
-        count = write_export(sheet, path, sheet.export_rows())
-        audit_record(
-            actor=actor,
-            action=action,
-            union=union,
-            summary=f"导出{union.name}{sheet_class.title} {count} 行",
-        )
-        return count
-
-    return run
-
-
 congress_import = _importer(CongressSheet, "wages.congress.import")
-congress_export = _exporter(CongressSheet, "wages.congress.export")
+congress_export = exporter(CongressSheet, "wages.congress.export")
 disclosure_import = _importer(DisclosureSheet, "wages.disclosure.import")
-disclosure_export = _exporter(DisclosureSheet, "wages.disclosure.export")
+disclosure_export = exporter(DisclosureSheet, "wages.disclosure.export")
 
 for _sheet, _name in ((CongressSheet, "congress"), (DisclosureSheet, "disclosure")):
     register_sheet(

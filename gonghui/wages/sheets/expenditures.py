@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from gonghui.core.actors import Actor, user_of
-from gonghui.core.audit import audit_record
 from gonghui.core.sheets import (
     BatchOutcome,
     CellError,
@@ -19,7 +18,6 @@ from gonghui.core.sheets import (
     ParsedRow,
     Sheet,
     run_import,
-    write_export,
 )
 from gonghui.core.sheets.engine import ImportAudit, Progress
 from gonghui.core.sheets.parsers import choice, money, parse_date, text, whole_number
@@ -28,6 +26,7 @@ from gonghui.orgs.models import Union
 from gonghui.wages.models import BudgetCategory, BudgetLine, Expenditure, SpendingKind
 from gonghui.wages.permissions import require_funds
 from gonghui.wages.services.funds import Spending, Standards, over_standard, spending_problems
+from gonghui.wages.sheets.common import exporter
 
 HEADER_OF = {
     "line": "预算项目",
@@ -187,16 +186,7 @@ def expenditure_import(
     return report
 
 
-def expenditure_export(*, actor: Actor, union: Union, path: Path, reveal: bool = False) -> int:
-    sheet = ExpenditureSheet(actor=actor, union=union)
-    count = write_export(sheet, path, sheet.export_rows())
-    audit_record(
-        actor=actor,
-        action="wages.expenditure.export",
-        union=union,
-        summary=f"导出{union.name}经费支出 {count} 行",
-    )
-    return count
+expenditure_export = exporter(ExpenditureSheet, "wages.expenditure.export")
 
 
 register_sheet(

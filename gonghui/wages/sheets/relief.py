@@ -16,7 +16,6 @@ from django.db import transaction
 
 from gonghui.core import pii
 from gonghui.core.actors import Actor, user_of
-from gonghui.core.audit import audit_record
 from gonghui.core.sheets import (
     INVALID,
     BatchOutcome,
@@ -27,7 +26,6 @@ from gonghui.core.sheets import (
     RowError,
     Sheet,
     run_import,
-    write_export,
 )
 from gonghui.core.sheets.engine import Progress, RowErrors, audit_import
 from gonghui.core.sheets.parsers import choice, clean_text, money, parse_date, text
@@ -38,6 +36,7 @@ from gonghui.orgs.models import Enterprise, Union
 from gonghui.wages.models import DuesRelief, ReliefKind, ReliefReason
 from gonghui.wages.permissions import require_edit
 from gonghui.wages.services.relief import ReliefTerms, overlapping, relief_problems
+from gonghui.wages.sheets.common import exporter
 from gonghui.wages.workflows import RELIEF
 
 MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
@@ -185,7 +184,7 @@ class ReliefSheet(Sheet):
             if same is not None:
                 outcome.unchanged += 1
                 continue
-            problems = relief_problems(enterprise, terms, mine)
+            problems = relief_problems(terms, mine)
             for first, last, number in self._seen.get(v["uscc"], []):
                 if number != row.number and first <= terms.period_to and terms.period_from <= last:
                     problems.append(("period_from", f"与第 {number} 行的期间重叠"))
@@ -286,16 +285,7 @@ def relief_import(
     return report
 
 
-def relief_export(*, actor: Actor, union: Union, path: Path, reveal: bool = False) -> int:
-    sheet = ReliefSheet(actor=actor, union=union)
-    count = write_export(sheet, path, sheet.export_rows())
-    audit_record(
-        actor=actor,
-        action="wages.relief.export",
-        union=union,
-        summary=f"导出{union.name}工会经费缓减 {count} 行",
-    )
-    return count
+relief_export = exporter(ReliefSheet, "wages.relief.export")
 
 
 register_sheet(
