@@ -26,5 +26,11 @@ class MembersConfig(modules.ModuleConfig):
                 "member.import": "导入会员名册",
                 "member.export": "导出会员名册（脱敏）",
                 "member.export.revealed": "导出会员名册（含完整身份证号）",
+                "worker.register": "登记职工",
+                "worker.update": "修改登记职工信息",
+                "worker.join": "登记职工入会",
+                "worker.import": "导入登记职工",
+                "worker.export": "导出登记职工（脱敏）",
+                "worker.export.revealed": "导出登记职工（含完整身份证号）",
             }
         )

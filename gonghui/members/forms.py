@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 
@@ -76,3 +78,67 @@ class MemberTransferForm(forms.Form):
     employer_uscc = forms.CharField(
         label="新单位统一社会信用代码", max_length=24, required=False, widget=forms.TextInput(INPUT)
     )
+
+
+def _union_ref(label: str, help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=200,
+        help_text=help_text,
+        widget=forms.TextInput(
+            {**INPUT, "list": "destination-options", "autocomplete": "off", "data-destination": "1"}
+        ),
+    )
+
+
+class WorkerForm(forms.Form):
+    """Registering a worker (登记职工); the edit form drops the identity fields."""
+
+    name = forms.CharField(label="姓名", max_length=30, widget=forms.TextInput(INPUT))
+    id_number = forms.CharField(
+        label="身份证号",
+        max_length=20,
+        widget=forms.TextInput({**INPUT, "autocomplete": "off"}),
+    )
+    union = _union_ref("登记工会", "基层工会或乡镇（街道）工会：输入名称或代码，从列表中选择")
+    phone = forms.CharField(
+        label="手机号码",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput({**INPUT, "autocomplete": "off", "inputmode": "tel"}),
+    )
+    employment_form = forms.ChoiceField(
+        label="就业形态",
+        choices=EmploymentForm.choices,
+        initial=EmploymentForm.NEW_FORM,
+        widget=forms.Select(SELECT),
+    )
+    occupation = forms.ChoiceField(
+        label="职业（新就业形态必填）",
+        choices=[("", "—"), *Occupation.choices],
+        required=False,
+        widget=forms.Select(SELECT),
+    )
+    platform = forms.CharField(
+        label="平台", max_length=64, required=False, widget=forms.TextInput(INPUT)
+    )
+    employer_name = forms.CharField(
+        label="工作单位", max_length=128, required=False, widget=forms.TextInput(INPUT)
+    )
+    employer_uscc = forms.CharField(
+        label="统一社会信用代码", max_length=24, required=False, widget=forms.TextInput(INPUT)
+    )
+    registered_on = _date("登记日期")
+
+
+class WorkerEditForm(WorkerForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("name", "id_number", "union", "registered_on"):
+            del self.fields[name]
+        self.fields["phone"].help_text = "不修改请留空"
+
+
+class WorkerJoinForm(forms.Form):
+    union = _union_ref("加入工会", "基层工会或乡镇（街道）工会")
+    join_date = _date("入会日期")

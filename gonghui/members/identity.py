@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.db import models
+
 from gonghui.core import pii
 from gonghui.members.models import Member
 
@@ -32,10 +34,12 @@ def member_identities(
     *,
     id_hashes: Sequence[str] | None = None,
     phone_hashes: Sequence[str] | None = None,
+    model: type[models.Model] = Member,
 ) -> list[tuple[Any, ...]]:
     """The IDENTITY_FIELDS of members ``pks`` (their keys, drawn before: the ciphertexts are
     sealed to them) from normalised ID numbers and phones ("" for none). Hashes the caller
-    already computed (to look people up) are passed rather than computed again."""
+    already computed (to look people up) are passed rather than computed again. ``model``
+    is the table the rows go to (a registered ``Worker`` has the same fields)."""
     indexer = pii.id_indexer()
     if id_hashes is None:
         id_hashes = indexer.digest_many(list(id_numbers))
@@ -43,8 +47,8 @@ def member_identities(
     if phone_hashes is None:
         digests = iter(indexer.digest_many([phones[n] for n in with_phone]))
         phone_hashes = [next(digests) if phone else "" for phone in phones]
-    id_ciphers = pii.column_cipher(Member.id_cipher).encrypt_many(pks, id_numbers)
-    sealed = pii.column_cipher(Member.phone_cipher).encrypt_many(
+    id_ciphers = pii.column_cipher(model._meta.get_field("id_cipher")).encrypt_many(pks, id_numbers)
+    sealed = pii.column_cipher(model._meta.get_field("phone_cipher")).encrypt_many(
         [pks[n] for n in with_phone], [phones[n] for n in with_phone]
     )
     phone_ciphers: list[bytes | None] = [None] * len(pks)

@@ -264,3 +264,65 @@ class MemberTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.get_state_display()}"
+
+
+class Worker(models.Model):
+    """A registered worker (登记职工): a person the union serves before (or without) their
+    joining, above all new-form workers, so that services reach them and the 湖工有爱 bus's
+    target group can be counted. One row per person (the keyed hash of the ID number); a
+    person who is a member is not registered again, and a registered worker who joins is
+    linked to the member row (``member``) rather than copied: from then on the member's
+    details are the person's, and the row stays as the registration (who registered them,
+    when, on which platform)."""
+
+    # The union that registered the person: a township or grassroots union (scoping).
+    union = models.ForeignKey(
+        "orgs.Union",
+        verbose_name="登记工会",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    member = models.OneToOneField(
+        Member,
+        verbose_name="会员",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registration",
+    )
+    name = models.CharField("姓名", max_length=30)
+    id_cipher = CipherField("身份证号（密文）")
+    id_hash = models.CharField("身份证号索引", max_length=64)
+    id_masked = models.CharField("身份证号", max_length=18)
+    sex = models.CharField("性别", max_length=8, choices=Member.Sex.choices)
+    birth_date = models.DateField("出生日期")
+    home_region_code = models.CharField("户籍地区划", max_length=6)
+    phone_cipher = CipherField("手机号码（密文）", null=True, blank=True)
+    phone_hash = models.CharField("手机号码索引", max_length=64, blank=True)
+    phone_masked = models.CharField("手机号码", max_length=11, blank=True)
+    employer_name = models.CharField("工作单位", max_length=128, blank=True)
+    employer_uscc = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    employment_form = models.CharField(
+        "就业形态", max_length=16, choices=EmploymentForm.choices, default=EmploymentForm.NEW_FORM
+    )
+    occupation = models.CharField("职业", max_length=32, choices=Occupation.choices, blank=True)
+    platform = models.CharField("平台", max_length=64, blank=True)
+    registered_on = models.DateField("登记日期")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "登记职工"
+        verbose_name_plural = "登记职工"
+        constraints = [models.UniqueConstraint(fields=["id_hash"], name="worker_id_hash_unique")]
+        indexes = [
+            models.Index(fields=["union", "id"], name="worker_union_id"),
+            models.Index(fields=["phone_hash"], name="worker_phone_hash"),
+            models.Index(fields=["name"], name="worker_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.id_masked}）"

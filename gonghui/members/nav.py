@@ -3,6 +3,7 @@
 from gonghui.core.navigation import EDITORS, NavItem, nav_register
 
 nav_register("members", 10, NavItem("会员名册", "members:member_list", "person-lines-fill"))
+nav_register("members", 15, NavItem("登记职工", "members:worker_list", "person-badge"))
 nav_register(
     "members",
     20,

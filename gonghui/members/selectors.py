@@ -13,7 +13,7 @@ from gonghui.core.actors import Actor
 from gonghui.core.pii_search import ID_LIKE, PHONE_LIKE
 from gonghui.core.scoping import access
 from gonghui.members.extensions import member_filters
-from gonghui.members.models import Member, MembershipEvent
+from gonghui.members.models import Member, MembershipEvent, Worker
 from gonghui.orgs.models import Union
 
 MEMBER_HOLDING_LEVELS = (Union.Level.GRASSROOTS, Union.Level.TOWNSHIP)
@@ -27,7 +27,7 @@ def access_member(*, actor: Actor, member_id: int) -> Member:
     )
 
 
-def member_search_filter(qs: QuerySet[Member], text: str) -> QuerySet[Member]:
+def member_search_filter(qs: QuerySet[Any], text: str) -> QuerySet[Any]:
     """By full ID number or phone (exact, through the keyed hash), else by name. A search
     by a full number is the caller's to count and audit first (core.pii_search)."""
     compact = re.sub(r"[\s-]", "", text)
@@ -143,3 +143,62 @@ def active_members_by_union_path() -> list[tuple[str, int]]:
         .annotate(n=Count("id"))
         .order_by()
     )
+
+
+def access_worker(*, actor: Actor, worker_id: int) -> Worker:
+    return access(
+        Worker.objects.select_related("union", "member", "member__union"),
+        actor=actor,
+        pk=worker_id,
+    )
+
+
+WORKER_STATES = {"registered": "未入会", "joined": "已入会"}
+
+
+def worker_page(
+    *,
+    actor: Actor,
+    union: Union,
+    text: str = "",
+    state: str = "",
+    occupation: str = "",
+    before: int | None = None,
+    limit: int = PAGE_SIZE,
+) -> tuple[list[Worker], int | None]:
+    """One page of the registry of workers in ``union``'s subtree, newest first, by keyset;
+    searched like the roster (a full number through the keyed hash, else the name)."""
+    qs: QuerySet[Worker] = Worker.objects.visible_under(
+        actor, union, MEMBER_HOLDING_LEVELS
+    ).select_related("union", "member")
+    if text.strip():
+        qs = member_search_filter(qs, text)
+    if state == "registered":
+        qs = qs.filter(member__isnull=True)
+    elif state == "joined":
+        qs = qs.filter(member__isnull=False)
+    if occupation:
+        qs = qs.filter(occupation=occupation)
+    if before is not None:
+        qs = qs.filter(id__lt=before)
+    rows = list(qs.order_by("-id")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (rows[-1].id if more and rows else None)
+
+
+def holding_union_named(*, actor: Actor, ref: str) -> Union:
+    """A township or grassroots union of the actor's subtree, named by code ("code 名称" as
+    the pick list writes it) or by full name; ValidationError when there is none."""
+    text = ref.strip()
+    code = text.split()[0] if text else ""
+    qs = Union.objects.visible_to(actor).filter(level__in=MEMBER_HOLDING_LEVELS)
+    found = qs.filter(code=code).first() or (
+        qs.filter(name=text).first() if qs.filter(name=text).count() == 1 else None
+    )
+    if found is None:
+        raise ValidationError(
+            f"在您的管辖范围内找不到基层或乡镇（街道）工会“{text}”，请填写工会代码或从列表中选择。",
+            code="union_not_found",
+        )
+    return found

@@ -27,6 +27,7 @@ from gonghui.members.models import (
     MembershipEvent,
     Occupation,
     SkillGrade,
+    Worker,
 )
 from gonghui.members.permissions import require_pii_access
 from gonghui.members.sheets import MEMBER_HOLDING_LEVELS, MemberSheet
@@ -101,6 +102,8 @@ def member_join(
         )
     else:
         member = Member.objects.create(pk=pk, **fields)
+    # A registered worker who joins is this member from now on (one person, one record).
+    Worker.objects.filter(id_hash=id_hash, member__isnull=True).update(member=member)
     union_count_add("member_count", union_id=union.pk, delta=1)
     audit_record(
         actor=actor,

@@ -33,6 +33,7 @@ from gonghui.members.models import (
     MembershipEvent,
     Occupation,
     SkillGrade,
+    Worker,
 )
 from gonghui.orgs.models import Union
 
@@ -104,7 +105,7 @@ REIMPORT_ID_COLUMN = Column(
     note="18位身份证号；15位旧号会自动转换；导出的脱敏号码须与会员编号同用",
 )
 
-COLUMNS = (
+COLUMNS: tuple[Column, ...] = (
     MEMBER_NO_COLUMN,
     NAME_COLUMN,
     REIMPORT_ID_COLUMN,
@@ -134,6 +135,16 @@ COLUMNS = (
 )
 
 NOT_HERE = "身份证号：此人无法在本工会登记，请核对身份证号；确需登记的，请联系上级工会办理"
+
+
+def already_member_message(actor: Actor, member_union: Union) -> str:
+    """Why a member is not registered as a worker, saying where only inside the actor's
+    scope (the roster import's rule)."""
+    own = getattr(actor, "union", None)
+    if own is not None and str(member_union.path).startswith(own.path):
+        return f"此人已是“{member_union.name}”的会员（或曾入会），不再登记；请在会员名册中查看"
+    return NOT_HERE.removeprefix("身份证号：")
+
 
 # Columns written for a new member, in the order _write builds its rows.
 INSERT_FIELDS = (
@@ -179,18 +190,25 @@ UPDATE_FIELDS = (
 )
 
 
-def existing_id_hashes(hashes: list[str]) -> list[str]:
-    """Which of these keyed hashes are already members: one indexed probe per batch, with a
-    single array parameter on PostgreSQL (an IN list of 2,000 parameters cost more to build
-    and bind than the lookup itself)."""
-    table = connection.ops.quote_name(Member._meta.db_table)
+def rows_by_id_hash(
+    model: type[Member] | type[Worker], hashes: list[str], columns: str = "id_hash"
+) -> list[tuple[Any, ...]]:
+    """``columns`` of the rows of ``model`` with these keyed hashes: one indexed probe per
+    batch, with a single array parameter on PostgreSQL (an IN list of 2,000 parameters cost
+    more to build and bind than the lookup itself)."""
+    table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT id_hash FROM {table} WHERE id_hash = ANY(%s)", [hashes])
+            cursor.execute(f"SELECT {columns} FROM {table} WHERE id_hash = ANY(%s)", [hashes])
         else:
             marks = ", ".join(["%s"] * len(hashes))
-            cursor.execute(f"SELECT id_hash FROM {table} WHERE id_hash IN ({marks})", hashes)
-        return [row[0] for row in cursor.fetchall()]
+            cursor.execute(f"SELECT {columns} FROM {table} WHERE id_hash IN ({marks})", hashes)
+        return cursor.fetchall()
+
+
+def existing_id_hashes(hashes: list[str]) -> list[str]:
+    """Which of these keyed hashes are already members."""
+    return [row[0] for row in rows_by_id_hash(Member, hashes)]
 
 
 class MemberSheet(Sheet):
@@ -199,6 +217,8 @@ class MemberSheet(Sheet):
     columns = COLUMNS
     key_column = "id_number"
     writes_in_background = True
+    union_label = "所属工会"
+    holder = "会员"
 
     def __init__(self, *, actor: Actor, union: Union) -> None:
         self.actor = actor
@@ -261,13 +281,16 @@ class MemberSheet(Sheet):
             if target is INVALID:
                 errors.append(
                     RowError(
-                        "所属工会",
-                        f"所属工会：在{self.union.name}的下级中找不到“{ref}”（可填工会代码）",
+                        self.union_label,
+                        f"{self.union_label}：在{self.union.name}的下级中找不到“{ref}”（可填工会代码）",
                     )
                 )
         elif self.union.level not in MEMBER_HOLDING_LEVELS:
             errors.append(
-                RowError("所属工会", "所属工会：会员须归属基层工会或乡镇（街道）工会，请填写")
+                RowError(
+                    self.union_label,
+                    f"{self.union_label}：{self.holder}须归属基层工会或乡镇（街道）工会，请填写",
+                )
             )
         else:
             target = self.union
@@ -448,14 +471,27 @@ class MemberSheet(Sheet):
             )
             for m in rejoined
         ]
+        # Registered workers who join by this roster are these members from now on.
+        member_of = {id_hash: pk for pk, (_, id_hash) in zip(pks, to_create, strict=True)}
+        links = (
+            [
+                (worker_id, member_of[id_hash], now)
+                for worker_id, id_hash in rows_by_id_hash(Worker, list(member_of), "id, id_hash")
+            ]
+            if member_of
+            else []
+        )
         if self.writer:
             self.writer.insert(Member, INSERT_FIELDS, new_rows)
+            if links:
+                self.writer.update(Worker, ("member", "updated_at"), links)
             if updates:
                 self.writer.update(Member, UPDATE_FIELDS, updates)
             if events:
                 self.writer.insert(MembershipEvent, EVENT_FIELDS, events)
             return
         fast_insert(Member, INSERT_FIELDS, new_rows)
+        fast_update(Worker, ("member", "updated_at"), links)
         fast_update(Member, UPDATE_FIELDS, updates)
         fast_insert(MembershipEvent, EVENT_FIELDS, events)
 
@@ -525,5 +561,243 @@ register_sheet(
         sheet=MemberSheet,
         import_path="gonghui.members.services.member_import",
         export_path="gonghui.members.services.member_export",
+    )
+)
+
+
+# -- the registry of workers (登记职工): the roster's columns where they overlap ----------------
+
+WORKER_COLUMNS: tuple[Column, ...] = (
+    NAME_COLUMN,
+    ID_NUMBER_COLUMN,
+    Column(
+        "phone", "手机号码", pii.normalize_phone, synonyms=("手机号", "手机", "联系电话"), width=14
+    ),
+    Column("employer_name", "工作单位", text(128), width=28),
+    Column("employer_uscc", "统一社会信用代码", pii.normalize_uscc, width=22),
+    Column(
+        "employment_form",
+        "就业形态",
+        choice(EmploymentForm.choices),
+        width=14,
+        note="默认为新就业形态",
+    ),
+    Column("occupation", "职业", choice(Occupation.choices), width=12, note="新就业形态劳动者必填"),
+    Column("platform", "平台", text(64), synonyms=("所在平台",), width=16, note="如美团、顺丰"),
+    Column(
+        "union",
+        "登记工会",
+        text(128),
+        synonyms=("所属工会",),
+        width=28,
+        note="工会代码或全称；不填则为导入时选择的工会",
+    ),
+    Column("registered_on", "登记日期", past_date, width=12, note="不填则为导入当天"),
+)
+
+WORKER_INSERT_FIELDS = (
+    "id",
+    "union",
+    "name",
+    *IDENTITY_FIELDS,
+    "employer_name",
+    "employer_uscc",
+    "employment_form",
+    "occupation",
+    "platform",
+    "registered_on",
+    "created_at",
+    "updated_at",
+)
+# What a re-import may correct on a worker who has not joined (a blank cell keeps the value).
+WORKER_UPDATABLE = (
+    "name",
+    "employer_name",
+    "employer_uscc",
+    "employment_form",
+    "occupation",
+    "platform",
+)
+WORKER_UPDATE_FIELDS = (
+    *WORKER_UPDATABLE,
+    "phone_cipher",
+    "phone_hash",
+    "phone_masked",
+    "updated_at",
+)
+
+
+class WorkerSheet(MemberSheet):
+    """登记职工: people the union serves who are not members. A member's row is refused (one
+    person, one record); a registered worker's row corrects them, or changes nothing; a worker
+    who has since joined is the member's now, and their row changes nothing."""
+
+    name = "workers"
+    title = "登记职工"
+    columns = WORKER_COLUMNS
+    key_column = "id_number"
+    writes_in_background = False
+    union_label = "登记工会"
+    holder = "登记职工"
+
+    def key(self, values: dict[str, Any]) -> Hashable:
+        return values["id_number"]
+
+    def check(self, values: dict[str, Any]) -> None:
+        values.setdefault("member_no", None)
+        if not values["employment_form"]:
+            values["employment_form"] = EmploymentForm.NEW_FORM
+        super().check(values)
+
+    def apply(self, batch: list[ParsedRow], *, write: bool) -> BatchOutcome:
+        outcome = BatchOutcome()
+        hashes = self.indexer.digest_many([r.values["id_number"] for r in batch])
+        members = {
+            m.id_hash: m
+            for m in Member.objects.filter(id_hash__in=hashes).only("id", "id_hash", "union_id")
+        }
+        workers = {w.id_hash: w for w in Worker.objects.filter(id_hash__in=hashes)}
+        to_create: list[tuple[ParsedRow, str]] = []
+        to_update: list[Worker] = []
+        for row, id_hash in zip(batch, hashes, strict=True):
+            values = row.values
+            worker = workers.get(id_hash)
+            member = members.get(id_hash)
+            if worker is None and member is not None:
+                message = already_member_message(self.actor, self.union_named(member.union_id))
+                outcome.errors.append(CellError(row.number, "身份证号", f"身份证号：{message}"))
+                continue
+            if worker is None:
+                to_create.append((row, id_hash))
+                continue
+            if not str(self.union_named(worker.union_id).path).startswith(self.union.path):
+                outcome.errors.append(CellError(row.number, "身份证号", NOT_HERE))
+                continue
+            if worker.member_id is not None:
+                outcome.unchanged += 1  # joined since: the member's page is the record now
+                continue
+            changed = False
+            for field in WORKER_UPDATABLE:
+                value = values[field]
+                if value and getattr(worker, field) != value:
+                    setattr(worker, field, value)
+                    changed = True
+            phone = values["phone"]
+            if phone and worker.phone_hash != self.indexer.digest(phone):
+                worker.phone_cipher = pii.column_cipher(Worker.phone_cipher).encrypt(
+                    worker.pk, phone
+                )
+                worker.phone_hash = self.indexer.digest(phone)
+                worker.phone_masked = pii.mask_phone(phone)
+                changed = True
+            if changed:
+                to_update.append(worker)
+            else:
+                outcome.unchanged += 1
+        outcome.created = len(to_create)
+        outcome.updated = len(to_update)
+        if write:
+            self._write_workers(to_create, to_update)
+        return outcome
+
+    def _write_workers(
+        self, to_create: list[tuple[ParsedRow, str]], to_update: list[Worker]
+    ) -> None:
+        pks = ids_reserve(Worker, len(to_create))
+        identities = member_identities(
+            pks,
+            [row.values["id_number"] for row, _ in to_create],
+            [row.values["phone"] or "" for row, _ in to_create],
+            id_hashes=[id_hash for _, id_hash in to_create],
+            model=Worker,
+        )
+        now = db_now()
+        rows = []
+        for pk, (row, _), identity in zip(pks, to_create, identities, strict=True):
+            v = row.values
+            rows.append(
+                (
+                    pk,
+                    v["union"].pk,
+                    v["name"],
+                    *identity,
+                    v["employer_name"] or "",
+                    v["employer_uscc"] or "",
+                    v["employment_form"],
+                    v["occupation"] or "",
+                    v["platform"] or "",
+                    v["registered_on"] or self.today,
+                    now,
+                    now,
+                )
+            )
+        fast_insert(Worker, WORKER_INSERT_FIELDS, rows)
+        fast_update(
+            Worker,
+            WORKER_UPDATE_FIELDS,
+            [(w.pk, *(getattr(w, f) for f in WORKER_UPDATE_FIELDS[:-1]), now) for w in to_update],
+        )
+
+    def export_rows(self, *, reveal: bool = False) -> Iterable[list[Any]]:
+        forms = dict(EmploymentForm.choices)
+        occupations = dict(Occupation.choices)
+        cipher = pii.column_cipher(Worker.id_cipher)
+        phones = pii.column_cipher(Worker.phone_cipher)
+        rows = (
+            Worker.objects.visible_to(self.scope)
+            .filter(union__path__startswith=self.union.path)
+            .order_by("id")
+            .values_list(
+                "id",
+                "name",
+                "id_masked",
+                "id_cipher",
+                "phone_masked",
+                "phone_cipher",
+                "employer_name",
+                "employer_uscc",
+                "employment_form",
+                "occupation",
+                "platform",
+                "union__code",
+                "registered_on",
+            )
+        )
+        for (
+            pk,
+            name,
+            id_masked,
+            id_cipher,
+            phone_masked,
+            phone_cipher,
+            employer,
+            uscc,
+            form,
+            occupation,
+            platform,
+            union_code,
+            registered_on,
+        ) in rows.iterator(chunk_size=5000):
+            yield [
+                name,
+                cipher.decrypt(pk, id_cipher) if reveal else id_masked,
+                phones.decrypt(pk, phone_cipher) if reveal and phone_cipher else phone_masked,
+                employer,
+                uscc,
+                forms.get(form, ""),
+                occupations.get(occupation, ""),
+                platform,
+                union_code,
+                registered_on,
+            ]
+
+
+register_sheet(
+    SheetEntry(
+        name="workers",
+        title=WorkerSheet.title,
+        sheet=WorkerSheet,
+        import_path="gonghui.members.workers.worker_import",
+        export_path="gonghui.members.workers.worker_export",
     )
 )

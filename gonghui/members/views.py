@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -24,42 +27,64 @@ from gonghui.members.transfers import (
     transfer_propose,
     transfers_visible,
 )
+from gonghui.orgs.models import Union
 from gonghui.orgs.selectors import union_choices, union_destination, union_of_page
 
 
+@dataclass
+class RosterSearch:
+    """What a roster page was asked: its union, the search text, and whether the text is a
+    full ID number or phone (then it came by POST and was counted and audited)."""
+
+    union: Union
+    q: str
+    kind: str
+    error: str
+    before: int | None
+    params: Any
+
+
+def roster_search(
+    request: HttpRequest, *, where: str, keep: Sequence[str] = ()
+) -> RosterSearch | HttpResponse:
+    """A roster's search, by name through the URL; a full ID number or phone comes in a POST
+    body, counted and audited (core.pii_search), and never in a URL. A name search by POST
+    goes back to a URL (with the ``keep`` parameters), so its pages can be followed."""
+    actor = request_actor(request)
+    params = request.POST if request.method == "POST" else request.GET
+    union = union_of_page(actor=actor, code=params.get("union"))
+    q = params.get("q", "").strip()[:50]
+    kind = pii_query_kind(q)
+    error = ""
+    if request.method == "POST" and not kind:
+        carried = "".join(f"&{k}={quote(params.get(k, ''))}" for k in keep if params.get(k))
+        return redirect(f"{request.path}?union={quote(union.code)}&q={quote(q)}{carried}")
+    if kind and request.method != "POST":
+        error, q = GET_REFUSED, ""
+    elif kind:
+        try:
+            pii_search_allow(actor=actor, kind=kind, text=q, where=where)
+        except ValidationError as exc:
+            error = exc.messages[0]
+    before_raw = request.GET.get("before", "")
+    before = int(before_raw) if before_raw.isdigit() and not kind else None
+    return RosterSearch(union, q, kind, error, before, params)
+
+
 def member_list(request: HttpRequest) -> HttpResponse:
-    """The roster, searched by name through the URL; a full ID number or phone comes in a
-    POST body, counted and audited (core.pii_search), and never in a URL."""
     actor = request_actor(request)
     if actor.union is None:
         return render(request, "orgs/no_scope.html", status=403)
-    params = request.POST if request.method == "POST" else request.GET
-    union = union_of_page(actor=actor, code=params.get("union"))
-    before_raw = request.GET.get("before", "")
-    q = params.get("q", "").strip()[:50]
-    chosen = {f.key: params.get(f.key, "") for f in member_filters()}
+    asked = roster_search(request, where="会员名册", keep=[f.key for f in member_filters()])
+    if isinstance(asked, HttpResponse):
+        return asked
+    chosen = {f.key: asked.params.get(f.key, "") for f in member_filters()}
     carried = "".join(f"&{k}={quote(v)}" for k, v in chosen.items() if v)
-    kind = pii_query_kind(q)
-    search_error = ""
-    if request.method == "POST" and not kind:
-        # A name search goes back to a URL, so its pages can be followed and bookmarked.
-        return redirect(f"{request.path}?union={quote(union.code)}&q={quote(q)}{carried}")
-    if kind and request.method != "POST":
-        search_error, q = GET_REFUSED, ""
-    elif kind:
-        try:
-            pii_search_allow(actor=actor, kind=kind, text=q, where="会员名册")
-        except ValidationError as exc:
-            search_error = exc.messages[0]
     members, next_before = (
         ([], None)
-        if search_error
+        if asked.error
         else selectors.member_page(
-            actor=actor,
-            union=union,
-            text=q,
-            before=int(before_raw) if before_raw.isdigit() and not kind else None,
-            filters=chosen,
+            actor=actor, union=asked.union, text=asked.q, before=asked.before, filters=chosen
         )
     )
     extra_filters = [
@@ -70,17 +95,17 @@ def member_list(request: HttpRequest) -> HttpResponse:
         request,
         "members/member_list.html",
         {
-            "union": union,
+            "union": asked.union,
             "members": members,
-            "next_before": None if kind else next_before,
+            "next_before": None if asked.kind else next_before,
             # A full number is not written back into the page (nor into a next-page link).
-            "q": "" if kind else q,
-            "search_error": search_error,
+            "q": "" if asked.kind else asked.q,
+            "search_error": asked.error,
             "unions": union_choices(actor=actor),
             "extra_filters": extra_filters,
             "carried": carried,
         },
-        status=429 if search_error and kind and request.method == "POST" else 200,
+        status=429 if asked.error and asked.kind and request.method == "POST" else 200,
     )
 
 

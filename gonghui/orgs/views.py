@@ -61,7 +61,7 @@ def union_pick(request: HttpRequest) -> HttpResponse:
 
 def union_destination_pick(request: HttpRequest) -> HttpResponse:
     """Options for choosing a transfer's receiving union (city-wide; see the selector)."""
-    text = (request.GET.get("to_union") or "").strip()[:50]
+    text = (request.GET.get("to_union") or request.GET.get("union") or "").strip()[:50]
     return render(
         request, "orgs/_union_options.html", {"unions": selectors.union_destinations(text=text)}
     )

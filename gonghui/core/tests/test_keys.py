@@ -135,6 +135,8 @@ def test_every_encrypted_column_is_declared() -> None:
         "aid_reliefapplication.account_cipher",
         "members_member.id_cipher",
         "members_member.phone_cipher",
+        "members_worker.id_cipher",
+        "members_worker.phone_cipher",
         "skills_honourallowance.account_cipher",
         "skills_talent.id_cipher",
     ]

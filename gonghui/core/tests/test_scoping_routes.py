@@ -67,6 +67,19 @@ WUXING_MEMBER = "江艺芬"
 WUXING_ENTERPRISE = "埭溪测试机械有限公司"
 
 
+def wuxing_worker(world: World) -> str:
+    from gonghui.members.workers import worker_register
+
+    worker = worker_register(
+        actor=world.wuxing_staff,
+        union=world.yuehe,
+        name=WUXING_MEMBER + "登记",
+        id_number=id_number_compose("330502", date(1991, 4, 9), 77),
+        occupation="courier",
+    )
+    return str(worker.pk)
+
+
 def wuxing_member(world: World) -> str:
     member = member_join(
         actor=world.wuxing_staff,
@@ -596,6 +609,7 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "job_id": wuxing_job,
     "user_id": lambda w: str(w.township_staff.pk),
     "member_id": wuxing_member,
+    "worker_id": wuxing_worker,
     "task_id": wuxing_formation_task,
     "item_id": wuxing_relief_item,
     "claim_id": wuxing_claim,

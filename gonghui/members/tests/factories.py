@@ -6,7 +6,7 @@ import factory
 
 from gonghui.core import pii
 from gonghui.core.bulk import ids_reserve
-from gonghui.members.models import EmploymentForm, JoinChannel, Member
+from gonghui.members.models import EmploymentForm, JoinChannel, Member, Occupation, Worker
 from gonghui.orgs.tests.factories import UnionFactory
 
 
@@ -58,3 +58,42 @@ class MemberFactory(factory.django.DjangoModelFactory[Member]):
     join_date = date(2020, 5, 1)
     join_channel = JoinChannel.INDIVIDUAL
     status = Member.Status.ACTIVE
+
+
+class WorkerFactory(factory.django.DjangoModelFactory[Worker]):
+    """A registered worker (登记职工) stored as ``worker_register`` stores one: a courier of a
+    platform, not a member. Pass ``id_number=`` and ``phone=`` as for MemberFactory."""
+
+    class Meta:
+        model = Worker
+
+    class Params:
+        id_number = factory.Sequence(lambda n: id_number_for(n + 500_000))
+        phone = factory.Sequence(lambda n: f"138{n:08d}")
+        id18 = factory.LazyAttribute(lambda o: pii.normalize_id_number(o.id_number))
+        phone11 = factory.LazyAttribute(lambda o: pii.normalize_phone(o.phone) if o.phone else "")
+
+    id = factory.LazyFunction(lambda: ids_reserve(Worker, 1)[0])
+    union = factory.SubFactory(UnionFactory)
+    name = factory.Faker("name", locale="zh_CN")
+    id_cipher = factory.LazyAttribute(
+        lambda o: pii.column_cipher(Worker.id_cipher).encrypt(o.id, o.id18)
+    )
+    id_hash = factory.LazyAttribute(lambda o: pii.id_indexer().digest(o.id18))
+    id_masked = factory.LazyAttribute(lambda o: pii.mask_id_number(o.id18))
+    sex = factory.LazyAttribute(lambda o: pii.id_sex(o.id18))
+    birth_date = factory.LazyAttribute(lambda o: pii.id_birth_date(o.id18))
+    home_region_code = factory.LazyAttribute(lambda o: pii.id_region_code(o.id18))
+    phone_cipher = factory.LazyAttribute(
+        lambda o: (
+            pii.column_cipher(Worker.phone_cipher).encrypt(o.id, o.phone11) if o.phone11 else None
+        )
+    )
+    phone_hash = factory.LazyAttribute(
+        lambda o: pii.id_indexer().digest(o.phone11) if o.phone11 else ""
+    )
+    phone_masked = factory.LazyAttribute(lambda o: pii.mask_phone(o.phone11) if o.phone11 else "")
+    employment_form = EmploymentForm.NEW_FORM
+    occupation = Occupation.COURIER
+    platform = "顺丰"
+    registered_on = date(2023, 3, 1)
