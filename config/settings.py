@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "gonghui.sites",
     "gonghui.skills",
     "gonghui.wages",
+    "gonghui.care",
     "gonghui.reports",
     "gonghui.demo",
 ]

@@ -32,6 +32,7 @@ API_AREAS: dict[str, tuple[str, tuple[str, ...]]] = {
     "orgs": ("组织建设（工会、企业、应建未建）", ("unions", "enterprises", "formation")),
     "members": ("会员（脱敏）", ("members",)),
     "aid": ("互助保障（方案、申请、发放）", ("workflow", "aid", "payouts")),
+    "care": ("“9+X”服务（服务项目、服务记录，脱敏）", ("care",)),
     "reports": ("指标与目标", ("indicators", "targets", "reports")),
     "jobs": ("后台任务", ("jobs",)),
 }

@@ -72,6 +72,7 @@ class DemoDataResult:
     dues_reliefs: int = 0
     expenditures: int = 0
     leases: int = 0
+    care: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
 
@@ -206,6 +207,9 @@ def demo_data_generate(
     result.dues_reliefs = relief_demo_write(city=city, goal=goal, seed=seed, log=say)
     result.expenditures = funds_demo_write(city=city, goal=goal, seed=seed, log=say)
     result.leases = assets_demo_write(city=city, seed=seed, log=say)
+    from gonghui.demo.care import care_demo_write
+
+    result.care = care_demo_write(city=city, goal=goal, seed=seed, log=say)
     # After the moves and leaves: the tree's cached member counts are of today.
     counts_rebuild(city)
     demo_targets_set(city=city, year=2023, log=say)

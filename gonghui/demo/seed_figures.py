@@ -56,6 +56,8 @@ SEED: dict[str, int | Decimal] = {
     "dues_relief_enterprises": 23_400,
     # Allocations (gonghui.demo.wages).
     "grassroots_allocation_new_form": Decimal("5000000.00"),
+    # The 湖工有爱 bus's target group: new-form members and registered workers (gonghui.demo.care).
+    "flexible_workers": 50_500,
 }
 # Counts of events the smallest data set still shows one of (a fair with no fair is odd).
 AT_LEAST_ONE = (

@@ -326,3 +326,17 @@ class Worker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_masked}）"
+
+
+class PersonNamed(models.Model):
+    """A record about one person (a delivery, a visit, an application), naming them as
+    services do: the keyed hash of the ID number (a member or a registered worker, counted
+    once however known) and the name and masked number as written, so the record need not
+    change when a registered worker joins."""
+
+    person_hash = models.CharField("身份证号索引", max_length=64)
+    person_name = models.CharField("姓名", max_length=30)
+    person_masked = models.CharField("身份证号", max_length=18)
+
+    class Meta:
+        abstract = True

@@ -18,6 +18,7 @@ from gonghui.core.indicators.registry import (
     indicator_values,
     indicators,
     indicators_values,
+    section_extend,
     section_register,
     sections,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "indicators",
     "indicators_values",
     "per_period",
+    "section_extend",
     "section_register",
     "sections",
     "within",

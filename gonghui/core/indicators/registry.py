@@ -17,7 +17,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -108,6 +108,22 @@ _SECTIONS: dict[str, Section] = {}
 def section_register(section: Section) -> Section:
     _SECTIONS[section.name] = section
     return section
+
+
+def section_extend(
+    name: str, *, writer: Callable[[Writer], list[Piece]], spoken: tuple[str, ...]
+) -> Section:
+    """Sentences of an app above a section's owner, after the owner's, in the owner's
+    paragraph (the care module's services after mutual aid in 服务保障), with the keys they
+    speak of."""
+    base = _SECTIONS[name]
+    first = base.writer
+
+    def both(w: Writer) -> list[Piece]:
+        return [*(first(w) if first is not None else []), *writer(w)]
+
+    _SECTIONS[name] = replace(base, writer=both, spoken=(*base.spoken, *spoken))
+    return _SECTIONS[name]
 
 
 def sections() -> list[Section]:

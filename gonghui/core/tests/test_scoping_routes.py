@@ -80,6 +80,12 @@ def wuxing_worker(world: World) -> str:
     return str(worker.pk)
 
 
+def wuxing_delivery(world: World) -> str:
+    from gonghui.care.tests.factories import DeliveryFactory
+
+    return str(DeliveryFactory.create(union=world.yuehe, person_name=WUXING_MEMBER).pk)
+
+
 def wuxing_member(world: World) -> str:
     member = member_join(
         actor=world.wuxing_staff,
@@ -610,6 +616,7 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "user_id": lambda w: str(w.township_staff.pk),
     "member_id": wuxing_member,
     "worker_id": wuxing_worker,
+    "delivery_id": wuxing_delivery,
     "task_id": wuxing_formation_task,
     "item_id": wuxing_relief_item,
     "claim_id": wuxing_claim,

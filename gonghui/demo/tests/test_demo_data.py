@@ -6,6 +6,7 @@ import dataclasses
 import io
 import json
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -174,6 +175,8 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
     assert (again.mass_enrollments, again.formation_tasks) == (0, 0)
     assert snapshot() == first
     # Wipe the generated data and generate again: the same people, unions and enterprises.
+    from gonghui.care.models import Delivery
+    from gonghui.members.models import Worker
     from gonghui.skills.models import (
         CertificateSeries,
         Competition,
@@ -189,6 +192,8 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
         Talent,
     )
 
+    Delivery.objects.all().delete()
+    Worker.objects.all().delete()
     Honour.objects.all().delete()
     Nomination.objects.all().delete()
     NominationRound.objects.all().delete()
@@ -736,3 +741,26 @@ def test_demo_funds_have_over_standard_payments_arrears_and_leases_ending(
     assert any(line.arrears for line in lines) and any(line.ending_soon for line in lines)
     flagged = Expenditure.objects.exclude(over_standard="")
     assert 0 < flagged.count() < Expenditure.objects.count()
+
+
+def test_demo_registered_workers_complete_the_buses_target_group(tiny: DemoDataResult) -> None:
+    from gonghui.care.selectors import participation
+    from gonghui.care.tests.factories import standard
+    from gonghui.demo.seed_figures import seed_targets
+    from gonghui.members.people import group_get
+
+    city = Union.objects.get(level=Union.Level.CITY)
+    total, by_county = participation(
+        actor=SystemActor(city),
+        union=city,
+        item=standard("health_checkup"),
+        group=group_get("new_form"),
+        start=date(2023, 1, 1),
+        end=date(2023, 6, 30),
+    )
+    assert total.people == max(
+        seed_targets(tiny.members)["flexible_workers"],
+        Member.objects.filter(employment_form="new_form", status="active").count(),
+    )
+    assert 0 < total.served < total.people
+    assert sum(r.people for r in by_county) == total.people

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,7 +28,7 @@ ID_W = id_number_for(777_001)
 
 
 def register(world: World, **over: object) -> Worker:
-    fields: dict[str, object] = {
+    fields: dict[str, Any] = {
         "actor": world.wuxing_staff,
         "union": world.yuehe,
         "name": "钱骑手",
@@ -38,7 +39,7 @@ def register(world: World, **over: object) -> Worker:
         "registered_on": date(2023, 2, 1),
     }
     fields.update(over)
-    return worker_register(**fields)  # type: ignore[arg-type]
+    return worker_register(**fields)
 
 
 def member_count(union: Union) -> int:
@@ -185,7 +186,7 @@ def worker_row(n: int, **cells: object) -> dict[str, object]:
     return {**person(n), "职业": "快递员", "平台": "中通", **cells}
 
 
-def import_workers(world: World, tmp_path: Path, rows: list, *, dry_run: bool = False):  # type: ignore[no-untyped-def]
+def import_workers(world: World, tmp_path: Path, rows: list, *, dry_run: bool = False):
     path = write_roster(tmp_path / "workers.xlsx", rows)
     return worker_import(actor=world.wuxing_staff, union=world.yuehe, path=path, dry_run=dry_run)
 
@@ -253,7 +254,7 @@ def test_the_export_is_masked(world: World, tmp_path: Path) -> None:
 # -- pages ---------------------------------------------------------------------------------
 
 
-def test_the_registry_page_lists_within_a_query_ceiling(world: World, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_registry_page_lists_within_a_query_ceiling(world: World, client_as) -> None:
     for _ in range(5):
         WorkerFactory.create(union=world.yuehe)
     client = client_as(world.wuxing_staff)
@@ -264,14 +265,14 @@ def test_the_registry_page_lists_within_a_query_ceiling(world: World, client_as)
     assert len(queries) <= 12
 
 
-def test_a_sibling_county_sees_no_registered_worker(world: World, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_sibling_county_sees_no_registered_worker(world: World, client_as) -> None:
     worker = WorkerFactory.create(union=world.yuehe, name="周外卖")
     client = client_as(world.nanxun_staff)
     assert client.get(f"/members/workers/{worker.pk}/").status_code == 404
     assert "周外卖" not in client.get("/members/workers/").content.decode()
 
 
-def test_register_and_join_through_the_pages(world: World, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_register_and_join_through_the_pages(world: World, client_as) -> None:
     client = client_as(world.township_staff)
     page = client.post(
         "/members/workers/new/",
@@ -299,7 +300,7 @@ def test_register_and_join_through_the_pages(world: World, client_as) -> None:  
     assert member.join_date == date(2023, 4, 1)
 
 
-def test_the_register_page_shows_the_refusal_beside_the_field(world: World, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_register_page_shows_the_refusal_beside_the_field(world: World, client_as) -> None:
     client = client_as(world.township_staff)
     page = client.post(
         "/members/workers/new/",

@@ -1,0 +1,20 @@
+from gonghui.core import modules
+
+
+class CareConfig(modules.ModuleConfig):
+    name = "gonghui.care"
+    label = "care"
+    verbose_name = "服务保障"
+
+    def ready(self) -> None:
+        from gonghui.core.audit import audit_actions_register
+
+        audit_actions_register(
+            {
+                "care.item.create": "新增服务项目",
+                "care.item.close": "停用服务项目",
+                "care.delivery.create": "录入服务记录",
+                "care.delivery.import": "导入服务记录",
+                "care.delivery.export": "导出服务记录",
+            }
+        )

@@ -1,0 +1,88 @@
+"""The forms of the care pages (Chinese labels; the services give the refusals)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from gonghui.care.models import Eligibility, ServiceItem, Unit
+from gonghui.members.models import Occupation
+from gonghui.members.people import GROUPS
+
+INPUT = {"class": "form-control"}
+SELECT = {"class": "form-select"}
+
+
+def _date(label: str, required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        initial=timezone.localdate if required else None,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={**INPUT, "type": "date"}),
+    )
+
+
+class ItemForm(forms.Form):
+    name = forms.CharField(label="项目名称", max_length=64, widget=forms.TextInput(INPUT))
+    eligibility = forms.ChoiceField(
+        label="服务对象", choices=Eligibility.choices, widget=forms.Select(SELECT)
+    )
+    occupations = forms.MultipleChoiceField(
+        label="指定职业（服务对象为指定职业时）",
+        choices=Occupation.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    unit = forms.ChoiceField(label="计量单位", choices=Unit.choices, widget=forms.Select(SELECT))
+    valid_from = _date("有效期起", required=False)
+    valid_to = _date("有效期止", required=False)
+    description = forms.CharField(
+        label="说明", max_length=255, required=False, widget=forms.TextInput(INPUT)
+    )
+
+
+class DeliveryForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=30, widget=forms.TextInput(INPUT))
+    id_number = forms.CharField(
+        label="身份证号", max_length=20, widget=forms.TextInput({**INPUT, "autocomplete": "off"})
+    )
+    item = forms.ModelChoiceField(
+        label="服务项目", queryset=ServiceItem.objects.none(), widget=forms.Select(SELECT)
+    )
+    on = _date("服务日期")
+    quantity = forms.DecimalField(
+        label="数量", min_value=0, decimal_places=1, initial=1, widget=forms.NumberInput(INPUT)
+    )
+    cost = forms.DecimalField(
+        label="费用（元）",
+        min_value=0,
+        decimal_places=2,
+        initial=0,
+        widget=forms.NumberInput(INPUT),
+    )
+    place = forms.CharField(
+        label="服务地点", max_length=128, required=False, widget=forms.TextInput(INPUT)
+    )
+    enterprise_uscc = forms.CharField(
+        label="服务企业统一社会信用代码",
+        max_length=24,
+        required=False,
+        widget=forms.TextInput(INPUT),
+    )
+    reference = forms.CharField(
+        label="业务编号",
+        max_length=64,
+        required=False,
+        help_text="同一人同日同项目多次服务时填写以区分",
+        widget=forms.TextInput(INPUT),
+    )
+
+    def __init__(self, *args: Any, items: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: forms.ModelChoiceField = self.fields["item"]  # type: ignore[assignment]
+        field.queryset = items
+
+
+GROUP_CHOICES = [(key, group.label) for key, group in GROUPS.items()]

@@ -1,0 +1,192 @@
+"""The "9+X" service package (惠"新"服务包): the catalogue of services and the ledger of who
+received which, from which union."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from gonghui.core.scoping import ScopedQuerySet, scope_path_of
+from gonghui.members.models import PersonNamed
+
+
+class StandardItem(models.TextChoices):
+    """The nine standard services of the package (DOMAIN.md), with fixed keys."""
+
+    HEALTH_CHECKUP = "health_checkup", "健康体检"
+    MEDICAL_SECURITY = "medical_security", "医疗保障"
+    EMPLOYMENT = "employment", "就业服务"
+    SKILL_UPGRADING = "skill_upgrading", "能力提升"
+    CARE_VISIT = "care_visit", "暖心慰问"
+    HARDSHIP_AID = "hardship_aid", "困难帮扶"
+    LEGAL_SERVICE = "legal_service", "法律服务"
+    COUNSELING = "counseling", "心理咨询"
+    RECUPERATION = "recuperation", "职工疗休养"
+
+
+class Eligibility(models.TextChoices):
+    EVERYONE = "everyone", "所有职工"
+    MEMBERS = "members", "工会会员"
+    NEW_FORM = "new_form", "新就业形态劳动者"
+    OCCUPATIONS = "occupations", "指定职业"
+
+
+class Unit(models.TextChoices):
+    PERSON_TIMES = "person_times", "人次"
+    YUAN = "yuan", "元"
+    DAYS = "days", "天"
+
+
+class CatalogueQuerySet(ScopedQuerySet):
+    """The standard items are everyone's; an X item belongs to the union that added it and
+    applies to its subtree, so a union sees its ancestors' X items and those below it."""
+
+    def visible_to(self, scope: Any) -> CatalogueQuerySet:
+        path = scope_path_of(scope)
+        if path is None:
+            return self.none()
+        from gonghui.orgs.models import Union
+
+        ancestors = [path[:end] for end in range(Union.steplen, len(path) + 1, Union.steplen)]
+        return self.filter(
+            models.Q(union__isnull=True)
+            | models.Q(union__path__in=ancestors)
+            | models.Q(union__path__startswith=path)
+        )
+
+    def applying_to(self, union: Any) -> CatalogueQuerySet:
+        """The items a union may deliver: the standard ones and its ancestors' X items."""
+        from gonghui.orgs.models import Union
+
+        path = union.path
+        ancestors = [path[:end] for end in range(Union.steplen, len(path) + 1, Union.steplen)]
+        return self.filter(models.Q(union__isnull=True) | models.Q(union__path__in=ancestors))
+
+
+class ServiceItem(models.Model):
+    """An item of the catalogue: one of the nine standard services (``union`` empty, key
+    fixed), or an X item a union adds for its subtree (惠享日, 生日趴, …)."""
+
+    key = models.CharField("代码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=64)
+    union = models.ForeignKey(
+        "orgs.Union",
+        verbose_name="设立工会",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    eligibility = models.CharField(
+        "服务对象", max_length=16, choices=Eligibility.choices, default=Eligibility.EVERYONE
+    )
+    # Occupation keys (members.Occupation), comma-separated, for OCCUPATIONS.
+    occupations = models.CharField("指定职业", max_length=255, blank=True)
+    unit = models.CharField("计量单位", max_length=16, choices=Unit.choices)
+    valid_from = models.DateField("有效期起", null=True, blank=True)
+    valid_to = models.DateField("有效期止", null=True, blank=True)
+    description = models.CharField("说明", max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "服务项目"
+        verbose_name_plural = "服务项目"
+        ordering = ["union_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="care_item_validity_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def standard(self) -> bool:
+        return self.union_id is None
+
+    @property
+    def occupation_keys(self) -> list[str]:
+        return [k for k in self.occupations.split(",") if k]
+
+    @property
+    def occupation_labels(self) -> list[str]:
+        from gonghui.members.models import Occupation
+
+        labels = dict(Occupation.choices)
+        return [labels.get(k, k) for k in self.occupation_keys]
+
+
+class Source(models.TextChoices):
+    MANUAL = "manual", "页面录入"
+    IMPORT = "import", "表格导入"
+    VISIT = "visit", "走访慰问"
+    RECUPERATION = "recuperation", "疗休养"
+    COUNSELING = "counseling", "心理咨询"
+    PERK = "perk", "X项福利"
+
+
+class Delivery(PersonNamed):
+    """One service received: who, which item, when, from which union (the delivering union
+    owns the row), where (an enterprise or a site), how much and at what cost. Re-recording
+    it creates nothing (person, item, day, union, reference)."""
+
+    item = models.ForeignKey(
+        ServiceItem, verbose_name="服务项目", on_delete=models.PROTECT, related_name="deliveries"
+    )
+    union = models.ForeignKey(
+        "orgs.Union",
+        verbose_name="服务工会",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    on = models.DateField("服务日期")
+    enterprise_uscc = models.CharField("服务企业统一社会信用代码", max_length=18, blank=True)
+    site = models.ForeignKey(
+        "sites.Site",
+        verbose_name="服务阵地",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    place = models.CharField("服务地点", max_length=128, blank=True)
+    quantity = models.DecimalField("数量", max_digits=10, decimal_places=1, default=1)
+    cost = models.DecimalField("费用（元）", max_digits=12, decimal_places=2, default=0)
+    reference = models.CharField("业务编号", max_length=64, blank=True, default="")
+    source = models.CharField("来源", max_length=16, choices=Source.choices, default=Source.MANUAL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "服务记录"
+        verbose_name_plural = "服务记录"
+        ordering = ["-on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person_hash", "item", "on", "union", "reference"],
+                name="care_delivery_once",
+            ),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="care_delivery_qty"),
+            models.CheckConstraint(condition=models.Q(cost__gte=0), name="care_delivery_cost"),
+        ]
+        indexes = [
+            models.Index(fields=["union", "id"], name="care_delivery_union_id"),
+            models.Index(fields=["item", "on"], name="care_delivery_item_on"),
+            models.Index(fields=["person_hash"], name="care_delivery_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_name} {self.item_id} {self.on}"

@@ -1,0 +1,9 @@
+"""The care module's entries in the sidebar (服务保障)."""
+
+from gonghui.core.navigation import READERS, NavItem, nav_register
+
+nav_register("services", 100, NavItem("“9+X”服务项目", "care:items", "grid-3x3-gap", roles=READERS))
+nav_register("services", 110, NavItem("服务记录", "care:list", "journal-check", roles=READERS))
+nav_register(
+    "services", 120, NavItem("服务参与率", "care:participation", "speedometer2", roles=READERS)
+)

@@ -1,0 +1,154 @@
+"""Every read of the care module, inside the actor's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from gonghui.care.models import Delivery, ServiceItem
+from gonghui.care.sources import sources_for
+from gonghui.core.actors import Actor
+from gonghui.core.pagination import keyset_page
+from gonghui.core.scoping import access
+from gonghui.members.people import Group
+from gonghui.orgs.models import Union
+
+PAGE = 50
+TARGET = 95  # the 湖工有爱 bus's participation target, per cent
+
+
+def catalogue(*, actor: Actor) -> QuerySet[ServiceItem]:
+    """The items the actor sees: the nine, their ancestors' X items and those below them."""
+    return ServiceItem.objects.visible_to(actor).select_related("union").order_by("union_id", "id")
+
+
+def access_item(*, actor: Actor, item_id: int) -> ServiceItem:
+    return access(ServiceItem.objects.select_related("union"), actor=actor, pk=item_id)
+
+
+def items_for(*, union: Union) -> QuerySet[ServiceItem]:
+    """The items ``union`` may deliver."""
+    return ServiceItem.objects.applying_to(union).order_by("union_id", "id")
+
+
+@dataclass(frozen=True)
+class DeliveryFilter:
+    union: Union
+    item: ServiceItem | None = None
+    start: date | None = None
+    end: date | None = None
+    person_hash: str = ""
+
+
+def deliveries(*, actor: Actor, asked: DeliveryFilter) -> QuerySet[Delivery]:
+    rows = Delivery.objects.visible_under(actor, asked.union)
+    if asked.item is not None:
+        rows = rows.filter(item=asked.item)
+    if asked.start:
+        rows = rows.filter(on__gte=asked.start)
+    if asked.end:
+        rows = rows.filter(on__lte=asked.end)
+    if asked.person_hash:
+        rows = rows.filter(person_hash=asked.person_hash)
+    return rows
+
+
+def delivery_page(
+    *, actor: Actor, asked: DeliveryFilter, before: int | None = None
+) -> tuple[list[Delivery], int | None]:
+    rows = deliveries(actor=actor, asked=asked).select_related("item", "union")
+    return keyset_page(rows, before=before, size=PAGE)
+
+
+def delivery_totals(*, actor: Actor, asked: DeliveryFilter) -> dict[str, Any]:
+    """Person-times, distinct people and cost of the filtered ledger, and what other modules
+    delivered of the item in the period without a ledger row (paid mutual aid, …)."""
+    from django.db.models import Sum
+
+    rows = deliveries(actor=actor, asked=asked)
+    totals = rows.aggregate(times=Count("id"), cost=Sum("cost"))
+    totals["people"] = rows.values("person_hash").distinct().count()
+    extra = []
+    if asked.item is not None and asked.start and asked.end:
+        for source in sources_for(asked.item.key):
+            served = source.rows(asked.start, asked.end).filter(
+                union__path__startswith=asked.union.path
+            )
+            extra.append((source.label, served.count()))
+    totals["extra"] = extra
+    return totals
+
+
+def access_delivery(*, actor: Actor, delivery_id: int) -> Delivery:
+    return access(
+        Delivery.objects.select_related("item", "union", "site"), actor=actor, pk=delivery_id
+    )
+
+
+# -- participation -----------------------------------------------------------------------------
+
+
+@dataclass
+class Rate:
+    """People of a group served ÷ people in the group, for one union's subtree."""
+
+    union: Union
+    served: int = 0
+    people: int = 0
+
+    @property
+    def percent(self) -> float | None:
+        return round(self.served * 100 / self.people, 1) if self.people else None
+
+    @property
+    def light(self) -> str:
+        if self.percent is None:
+            return ""
+        if self.percent >= TARGET:
+            return "green"
+        return "yellow" if self.percent >= TARGET - 15 else "red"
+
+
+def served_condition(item: ServiceItem, start: date, end: date) -> Q:
+    """The people (by keyed hash) who received ``item`` in the period, from the ledger and
+    from the modules that deliver it."""
+    condition = Q(
+        id_hash__in=Delivery.objects.filter(item=item, on__gte=start, on__lte=end).values(
+            "person_hash"
+        )
+    )
+    for source in sources_for(item.key):
+        condition |= Q(id_hash__in=source.rows(start, end).values("person_hash"))
+    return condition
+
+
+def participation(
+    *, actor: Actor, union: Union, item: ServiceItem, group: Group, start: date, end: date
+) -> tuple[Rate, list[Rate]]:
+    """The group's participation in ``item`` over the period, for ``union`` and each child
+    union it has (by the union holding each person: the member's, else the registering
+    one). Four grouped counts, whatever the size of the tree."""
+    children = list(
+        Union.objects.visible_to(actor)
+        .filter(path__startswith=union.path, depth=union.depth + 1)
+        .order_by("code")
+    )
+    total = Rate(union)
+    by_prefix = {child.path: Rate(child) for child in children}
+    width = len(union.path) + Union.steplen
+    served = served_condition(item, start, end)
+    for people in (group.members(), group.workers()):
+        inside = people.filter(union__path__startswith=union.path)
+        for field, rows in (
+            ("people", inside),
+            ("served", inside.filter(served)),
+        ):
+            for path, n in rows.values_list("union__path").annotate(n=Count("id")).order_by():
+                setattr(total, field, getattr(total, field) + n)
+                rate = by_prefix.get(path[:width])
+                if rate is not None:
+                    setattr(rate, field, getattr(rate, field) + n)
+    return total, list(by_prefix.values())

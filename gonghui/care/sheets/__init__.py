@@ -1,0 +1,3 @@
+"""The care module's sheets (discovered as ``gonghui.care.sheets``)."""
+
+from gonghui.care.sheets import deliveries  # noqa: F401

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from gonghui.care import views
+
+app_name = "care"
+
+urlpatterns = [
+    path("", views.delivery_list, name="list"),
+    path("new/", views.delivery_new, name="new"),
+    path("<int:delivery_id>/", views.delivery_detail, name="detail"),
+    path("items/", views.item_list, name="items"),
+    path("items/new/", views.item_new, name="item_new"),
+    path("participation/", views.participation_board, name="participation"),
+]

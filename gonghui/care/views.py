@@ -1,0 +1,175 @@
+"""Pages of the service package: the catalogue, the deliveries ledger and the participation
+board. Thin: parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from gonghui.care import selectors
+from gonghui.care.forms import GROUP_CHOICES, DeliveryForm, ItemForm
+from gonghui.care.permissions import may_edit, require_edit
+from gonghui.care.services.catalogue import item_create
+from gonghui.care.services.deliveries import Served, delivery_record
+from gonghui.core import pii
+from gonghui.core.middleware import request_actor
+from gonghui.core.pages import before_param, form_page
+from gonghui.members.people import GROUPS, group_get
+from gonghui.orgs.selectors import union_choices, union_of_page
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _half_year() -> tuple[date, date]:
+    today = timezone.localdate()
+    return (date(today.year, 1, 1) if today.month <= 6 else date(today.year, 7, 1)), today
+
+
+@require_GET
+def item_list(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    return render(
+        request,
+        "care/item_list.html",
+        {
+            "items": selectors.catalogue(actor=actor),
+            "may_edit": actor.union is not None and may_edit(actor, actor.union),
+        },
+    )
+
+
+def item_new(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    require_edit(actor, actor.union)
+    assert actor.union is not None  # require_edit refuses a user without one
+    form = ItemForm(request.POST or None)
+    page = form_page(
+        request,
+        form,
+        lambda data: item_create(actor=actor, union=actor.union, **data),
+        title=f"新增X项服务（{actor.union.name}及下级适用）",
+        back="care:items",
+    )
+    if page is not None:
+        return page
+    messages.success(request, "已新增服务项目。")
+    return redirect("care:items")
+
+
+@require_GET
+def delivery_list(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    union = union_of_page(actor=actor, code=request.GET.get("union"))
+    items = list(selectors.items_for(union=union))
+    item = next((i for i in items if str(i.pk) == request.GET.get("item", "")), None)
+    start, end = _day(request.GET.get("start", "")), _day(request.GET.get("end", ""))
+    asked = selectors.DeliveryFilter(union=union, item=item, start=start, end=end)
+    rows, next_before = selectors.delivery_page(
+        actor=actor, asked=asked, before=before_param(request)
+    )
+    query = request.GET.copy()
+    query.pop("before", None)
+    return render(
+        request,
+        "care/delivery_list.html",
+        {
+            "union": union,
+            "unions": union_choices(actor=actor),
+            "items": items,
+            "item": item,
+            "start": start,
+            "end": end,
+            "rows": rows,
+            "totals": selectors.delivery_totals(actor=actor, asked=asked),
+            "next_before": next_before,
+            "query": query.urlencode(),
+            "may_edit": may_edit(actor, union),
+        },
+    )
+
+
+def delivery_new(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    union = union_of_page(actor=actor, code=request.GET.get("union"))
+    require_edit(actor, union)
+    form = DeliveryForm(request.POST or None, items=selectors.items_for(union=union))
+    saved: list[Any] = []
+
+    def save(data: dict[str, Any]) -> None:
+        served = Served(
+            quantity=data["quantity"],
+            cost=data["cost"],
+            place=data["place"],
+            enterprise_uscc=pii.normalize_uscc(data["enterprise_uscc"])
+            if data["enterprise_uscc"].strip()
+            else "",
+            reference=data["reference"].strip(),
+        )
+        saved.append(
+            delivery_record(
+                actor=actor,
+                union=union,
+                item=data["item"],
+                id_number=data["id_number"],
+                name=data["name"],
+                on=data["on"],
+                served=served,
+            )
+        )
+
+    page = form_page(request, form, save, title=f"录入服务记录（{union.name}）", back="care:list")
+    if page is not None:
+        return page
+    messages.success(request, f"已录入{saved[0].person_name}的“{saved[0].item.name}”。")
+    return redirect(f"/care/?union={union.code}")
+
+
+@require_GET
+def delivery_detail(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    record = selectors.access_delivery(actor=request_actor(request), delivery_id=delivery_id)
+    return render(request, "care/delivery_detail.html", {"record": record})
+
+
+@require_GET
+def participation_board(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    union = union_of_page(actor=actor, code=request.GET.get("union"))
+    items = list(selectors.items_for(union=union))
+    item = next((i for i in items if i.key == request.GET.get("item", "health_checkup")), items[0])
+    group_key = request.GET.get("group", "new_form")
+    if group_key not in GROUPS:
+        group_key = "new_form"
+    first, last = _half_year()
+    start = _day(request.GET.get("start", "")) or first
+    end = _day(request.GET.get("end", "")) or last
+    total, rows = selectors.participation(
+        actor=actor, union=union, item=item, group=group_get(group_key), start=start, end=end
+    )
+    return render(
+        request,
+        "care/participation.html",
+        {
+            "union": union,
+            "unions": union_choices(actor=actor),
+            "items": items,
+            "item": item,
+            "groups": GROUP_CHOICES,
+            "group_key": group_key,
+            "start": start,
+            "end": end,
+            "total": total,
+            "rows": rows,
+            "target": selectors.TARGET,
+        },
+    )
