@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from gonghui.care import selectors
@@ -18,6 +17,7 @@ from gonghui.care.permissions import may_edit, require_edit
 from gonghui.care.services.catalogue import item_create
 from gonghui.care.services.deliveries import Served, delivery_record
 from gonghui.core import pii
+from gonghui.core.dates import report_today
 from gonghui.core.middleware import request_actor
 from gonghui.core.pages import before_param, form_page
 from gonghui.members.people import GROUPS, group_get
@@ -32,7 +32,8 @@ def _day(text: str) -> date | None:
 
 
 def _half_year() -> tuple[date, date]:
-    today = timezone.localdate()
+    """The half year of the report day, to that day (the demo's is June 2023's end)."""
+    today = report_today()
     return (date(today.year, 1, 1) if today.month <= 6 else date(today.year, 7, 1)), today
 
 
