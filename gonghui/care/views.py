@@ -3,7 +3,7 @@ board. Thin: parse, call a selector or a service, render."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -32,9 +32,10 @@ def _day(text: str) -> date | None:
 
 
 def _half_year() -> tuple[date, date]:
-    """The half year of the report day, to that day (the demo's is June 2023's end)."""
-    today = report_today()
-    return (date(today.year, 1, 1) if today.month <= 6 else date(today.year, 7, 1)), today
+    """The half year to the day before the report day: the records of the day are not all
+    in yet, and on 1 July (the demo's report day) the half year just ended is the one read."""
+    last = report_today() - timedelta(days=1)
+    return (date(last.year, 1, 1) if last.month <= 6 else date(last.year, 7, 1)), last
 
 
 @require_GET
