@@ -16,5 +16,9 @@ class CareConfig(modules.ModuleConfig):
                 "care.delivery.create": "录入服务记录",
                 "care.delivery.import": "导入服务记录",
                 "care.delivery.export": "导出服务记录",
+                "care.campaign.create": "新建走访慰问活动",
+                "care.visit.create": "登记走访慰问",
+                "care.visit.import": "导入走访慰问",
+                "care.visit.export": "导出走访慰问",
             }
         )

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from gonghui.care.models import Eligibility, ServiceItem, Unit
+from gonghui.care.models import CampaignKind, Eligibility, ServiceItem, Unit, VisitCampaign
 from gonghui.members.models import Occupation
 from gonghui.members.people import GROUPS
 
@@ -78,6 +78,7 @@ class DeliveryForm(forms.Form):
         help_text="同一人同日同项目多次服务时填写以区分",
         widget=forms.TextInput(INPUT),
     )
+    frontline = forms.BooleanField(label="一线职工", required=False)
 
     def __init__(self, *args: Any, items: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -86,3 +87,56 @@ class DeliveryForm(forms.Form):
 
 
 GROUP_CHOICES = [(key, group.label) for key, group in GROUPS.items()]
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(label="活动名称", max_length=128, widget=forms.TextInput(INPUT))
+    kind = forms.ChoiceField(
+        label="类别", choices=CampaignKind.choices, widget=forms.Select(SELECT)
+    )
+    start = _date("开始日期")
+    end = _date("结束日期")
+
+
+class VisitForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=30, widget=forms.TextInput(INPUT))
+    id_number = forms.CharField(
+        label="身份证号", max_length=20, widget=forms.TextInput({**INPUT, "autocomplete": "off"})
+    )
+    on = _date("走访日期")
+    campaign = forms.ModelChoiceField(
+        label="走访慰问活动",
+        queryset=VisitCampaign.objects.none(),
+        required=False,
+        empty_label="（不属于某项活动）",
+        widget=forms.Select(SELECT),
+    )
+    household = forms.BooleanField(label="入户慰问家庭", required=False)
+    visitors = forms.CharField(
+        label="走访人员", max_length=128, required=False, widget=forms.TextInput(INPUT)
+    )
+    cash = forms.DecimalField(
+        label="慰问金（元）",
+        min_value=0,
+        decimal_places=2,
+        initial=0,
+        widget=forms.NumberInput(INPUT),
+    )
+    goods_value = forms.DecimalField(
+        label="慰问品价值（元）",
+        min_value=0,
+        decimal_places=2,
+        initial=0,
+        widget=forms.NumberInput(INPUT),
+    )
+    goods = forms.CharField(
+        label="慰问品", max_length=128, required=False, widget=forms.TextInput(INPUT)
+    )
+    note = forms.CharField(
+        label="备注", max_length=255, required=False, widget=forms.TextInput(INPUT)
+    )
+
+    def __init__(self, *args: Any, campaigns: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: forms.ModelChoiceField = self.fields["campaign"]  # type: ignore[assignment]
+        field.queryset = campaigns

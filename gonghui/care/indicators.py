@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import F, Q, QuerySet
+
 import gonghui.aid.indicators  # noqa: F401  (registers the section 服务保障 first)
-from gonghui.care.models import Delivery
+from gonghui.care.models import CareVisit, Delivery
 from gonghui.core.indicators import (
     Indicator,
     Period,
@@ -23,24 +25,54 @@ from gonghui.core.indicators.writing import Piece, Writer, sentence
 SECTION = "服务保障"
 
 
-# After mutual aid's sentences: what the service package delivered.
+# After mutual aid's sentences, in the seed's words: "今年已走访慰问新就业劳动者4211人次,
+# 提供就业服务培训6053人次,一线职工免费体检及疗休养1711人次"; "走访慰问经费345万元".
 def _services(w: Writer) -> list[Piece]:
-    return sentence(
-        f"{w.flow_time}，{w.area}",
-        [
-            w.nonzero("service_deliveries", "提供惠“新”服务"),
-            w.optional("service_cost", "服务费用"),
-        ],
-    )
+    return [
+        *sentence(
+            f"{w.flow_time}，{w.area}",
+            [
+                w.nonzero("care_visits", "走访慰问职工"),
+                w.nonzero("care_visit_amount", "投入走访慰问经费"),
+            ],
+        ),
+        *sentence(
+            f"{w.flow_time}，{w.area}",
+            [
+                w.nonzero("care_visits_new_form", "走访慰问新就业劳动者"),
+                w.nonzero("employment_training_new_form", "提供就业服务培训"),
+                w.nonzero("checkup_recuperation_frontline", "一线职工免费体检及疗休养"),
+            ],
+        ),
+        *sentence(
+            f"{w.flow_time}，{w.area}",
+            [
+                w.nonzero("service_deliveries", "提供惠“新”服务"),
+                w.optional("service_cost", "服务费用"),
+            ],
+        ),
+    ]
 
 
-section_extend(SECTION, writer=_services, spoken=("service_deliveries", "service_cost"))
+section_extend(
+    SECTION,
+    writer=_services,
+    spoken=(
+        "service_deliveries",
+        "service_cost",
+        "care_visits",
+        "care_visit_amount",
+        "care_visits_new_form",
+        "employment_training_new_form",
+        "checkup_recuperation_frontline",
+    ),
+)
 
 
-def _deliveries(amount: str | None) -> Any:
+def _deliveries(amount: str | None, only: Q | None = None) -> Any:
     def query(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
         return per_period(
-            Delivery.objects.all(),
+            Delivery.objects.filter(only) if only is not None else Delivery.objects.all(),
             owner="union_id",
             path_field="union__path",
             path=path,
@@ -53,14 +85,60 @@ def _deliveries(amount: str | None) -> Any:
     return query
 
 
-def _delivery_records(union: Any, period: Period) -> Any:
-    return (
-        Delivery.objects.filter(
+def _delivery_records(only: Q | None = None) -> Any:
+    def records(union: Any, period: Period) -> QuerySet[Any]:
+        rows = Delivery.objects.filter(
             union__path__startswith=union.path, on__gte=period.start, on__lte=period.end
         )
-        .select_related("item", "union")
-        .order_by("on", "pk")
-    )
+        if only is not None:
+            rows = rows.filter(only)
+        return rows.select_related("item", "union").order_by("on", "pk")
+
+    return records
+
+
+EMPLOYMENT_TRAINING_NEW_FORM = Q(item__key__in=("employment", "skill_upgrading"), new_form=True)
+CHECKUP_RECUPERATION_FRONTLINE = Q(item__key__in=("health_checkup", "recuperation"), frontline=True)
+
+
+def _visits(amount: str | None, only: Q | None = None) -> Any:
+    def query(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+        rows = CareVisit.objects.annotate(given=F("cash") + F("goods_value"))
+        return per_period(
+            rows.filter(only) if only is not None else rows,
+            owner="union_id",
+            path_field="union__path",
+            path=path,
+            periods=periods,
+            condition=lambda p: within("on", p),
+            amount=amount,
+            prefilter=any_within("on", periods),
+        )
+
+    return query
+
+
+def _visit_records(only: Q | None = None) -> Any:
+    def records(union: Any, period: Period) -> QuerySet[Any]:
+        rows = CareVisit.objects.filter(
+            union__path__startswith=union.path, on__gte=period.start, on__lte=period.end
+        )
+        if only is not None:
+            rows = rows.filter(only)
+        return rows.select_related("campaign", "union").order_by("on", "pk")
+
+    return records
+
+
+VISIT_COLUMNS = (
+    RecordColumn("走访日期", lambda v: v.on),
+    RecordColumn("姓名", lambda v: v.person_name),
+    RecordColumn("身份证号", lambda v: v.person_masked),
+    RecordColumn("活动", lambda v: v.campaign.name if v.campaign else ""),
+    RecordColumn("慰问金（元）", lambda v: v.cash),
+    RecordColumn("慰问品价值（元）", lambda v: v.goods_value),
+    RecordColumn("走访工会", lambda v: v.union.name),
+)
 
 
 DELIVERY_COLUMNS = (
@@ -80,7 +158,7 @@ indicator_register(
         section=SECTION,
         kind="flow",
         query=_deliveries(None),
-        records=_delivery_records,
+        records=_delivery_records(),
         record_columns=DELIVERY_COLUMNS,
         seed="打造健康体检、医疗保障、暖心慰问等“9+X”惠“新”服务包（总量，分项见各项指标）",
         counts="服务日期在期间内的服务记录（页面录入、表格导入和走访、疗休养等业务记录写入的），计入服务工会。",
@@ -94,9 +172,79 @@ indicator_register(
         section=SECTION,
         kind="flow",
         query=_deliveries("cost"),
-        records=_delivery_records,
+        records=_delivery_records(),
         record_columns=DELIVERY_COLUMNS,
         seed="（种子未列总费用；与服务人次同源）",
         counts="服务日期在期间内的服务记录的费用合计，计入服务工会。",
+    )
+)
+indicator_register(
+    Indicator(
+        key="employment_training_new_form",
+        label="新就业形态劳动者就业服务培训人次",
+        unit="人次",
+        section=SECTION,
+        kind="flow",
+        query=_deliveries(None, EMPLOYMENT_TRAINING_NEW_FORM),
+        records=_delivery_records(EMPLOYMENT_TRAINING_NEW_FORM),
+        record_columns=DELIVERY_COLUMNS,
+        seed="提供就业服务培训6053人次",
+        counts="服务日期在期间内、项目为就业服务或能力提升、服务时为新就业形态劳动者的服务记录，计入服务工会。",
+    )
+)
+indicator_register(
+    Indicator(
+        key="checkup_recuperation_frontline",
+        label="一线职工免费体检及疗休养人次",
+        unit="人次",
+        section=SECTION,
+        kind="flow",
+        query=_deliveries(None, CHECKUP_RECUPERATION_FRONTLINE),
+        records=_delivery_records(CHECKUP_RECUPERATION_FRONTLINE),
+        record_columns=DELIVERY_COLUMNS,
+        seed="一线职工免费体检及疗休养1711人次",
+        counts="服务日期在期间内、项目为健康体检或职工疗休养、标为一线职工的服务记录（疗休养出席写入的记录同样计入），计入服务工会。",
+    )
+)
+indicator_register(
+    Indicator(
+        key="care_visits",
+        label="走访慰问人次",
+        unit="人次",
+        section=SECTION,
+        kind="flow",
+        query=_visits(None),
+        records=_visit_records(),
+        record_columns=VISIT_COLUMNS,
+        seed="（走访慰问总人次，种子只列新就业劳动者的4211人次）",
+        counts="走访日期在期间内的走访慰问记录，计入走访工会。",
+    )
+)
+indicator_register(
+    Indicator(
+        key="care_visit_amount",
+        label="走访慰问经费",
+        unit="元",
+        section=SECTION,
+        kind="flow",
+        query=_visits("given"),
+        records=_visit_records(),
+        record_columns=VISIT_COLUMNS,
+        seed="投入经费345万元开展走访慰问",
+        counts="走访日期在期间内的走访慰问的慰问金与慰问品价值之和，计入走访工会。",
+    )
+)
+indicator_register(
+    Indicator(
+        key="care_visits_new_form",
+        label="走访慰问新就业劳动者人次",
+        unit="人次",
+        section=SECTION,
+        kind="flow",
+        query=_visits(None, Q(new_form=True)),
+        records=_visit_records(Q(new_form=True)),
+        record_columns=VISIT_COLUMNS,
+        seed="走访慰问新就业劳动者4211人次",
+        counts="走访日期在期间内、被走访时为新就业形态劳动者的走访慰问记录，计入走访工会。",
     )
 )

@@ -163,6 +163,10 @@ class Delivery(PersonNamed):
     cost = models.DecimalField("费用（元）", max_digits=12, decimal_places=2, default=0)
     reference = models.CharField("业务编号", max_length=64, blank=True, default="")
     source = models.CharField("来源", max_length=16, choices=Source.choices, default=Source.MANUAL)
+    # As the person was on the day (a rider who later takes a job stays a rider here): the
+    # reports count new-form workers' services and frontline workers' check-ups from these.
+    new_form = models.BooleanField("新就业形态劳动者", default=False, db_default=False)
+    frontline = models.BooleanField("一线职工", default=False, db_default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -190,3 +194,102 @@ class Delivery(PersonNamed):
 
     def __str__(self) -> str:
         return f"{self.person_name} {self.item_id} {self.on}"
+
+
+class CampaignKind(models.TextChoices):
+    SPRING_FESTIVAL = "spring_festival", "迎新春·送万福·进万家"
+    SUMMER_COOL = "summer_cool", "夏送清凉"
+    WARMTH = "warmth", "送温暖"
+    MODEL_WORKERS = "model_workers", "劳模慰问"
+    OTHER = "other", "其他"
+
+
+class VisitCampaign(models.Model):
+    """A campaign of visits (迎新春·送万福·进万家, 夏送清凉, …) a union runs for its subtree."""
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="组织工会", on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField("活动名称", max_length=128)
+    kind = models.CharField("类别", max_length=24, choices=CampaignKind.choices)
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "走访慰问活动"
+        verbose_name_plural = "走访慰问活动"
+        ordering = ["-start", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["union", "name"], name="care_campaign_name"),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="care_campaign_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CareVisit(PersonNamed):
+    """A visit (走访慰问, 送温暖) to a person or their household: who visited, when, with how
+    much cash and goods. Each visit is also a delivery of 暖心慰问 (written with it)."""
+
+    campaign = models.ForeignKey(
+        VisitCampaign,
+        verbose_name="走访慰问活动",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
+    union = models.ForeignKey(
+        "orgs.Union",
+        verbose_name="走访工会",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    on = models.DateField("走访日期")
+    household = models.BooleanField("入户慰问家庭", default=False)
+    visitors = models.CharField("走访人员", max_length=128, blank=True)
+    cash = models.DecimalField("慰问金（元）", max_digits=12, decimal_places=2, default=0)
+    goods_value = models.DecimalField(
+        "慰问品价值（元）", max_digits=12, decimal_places=2, default=0
+    )
+    goods = models.CharField("慰问品", max_length=128, blank=True)
+    note = models.CharField("备注", max_length=255, blank=True)
+    new_form = models.BooleanField("新就业形态劳动者", default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "走访慰问"
+        verbose_name_plural = "走访慰问"
+        ordering = ["-on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person_hash", "on", "union"], name="care_visit_once_a_day"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cash__gte=0) & models.Q(goods_value__gte=0),
+                name="care_visit_amounts",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["union", "id"], name="care_visit_union_id"),
+            models.Index(fields=["on"], name="care_visit_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_name} {self.on}"
+
+    @property
+    def amount(self) -> Any:
+        return self.cash + self.goods_value

@@ -7,3 +7,7 @@ nav_register("services", 110, NavItem("服务记录", "care:list", "journal-chec
 nav_register(
     "services", 120, NavItem("服务参与率", "care:participation", "speedometer2", roles=READERS)
 )
+nav_register("services", 130, NavItem("走访慰问", "care:visits", "house-heart", roles=READERS))
+nav_register(
+    "services", 135, NavItem("走访慰问活动", "care:campaigns", "calendar-heart", roles=READERS)
+)

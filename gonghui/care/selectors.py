@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from gonghui.care.models import Delivery, ServiceItem
+from gonghui.care.models import CareVisit, Delivery, ServiceItem, VisitCampaign
 from gonghui.care.sources import sources_for
 from gonghui.core.actors import Actor
 from gonghui.core.pagination import keyset_page
@@ -152,3 +152,57 @@ def participation(
                 if rate is not None:
                     setattr(rate, field, getattr(rate, field) + n)
     return total, list(by_prefix.values())
+
+
+# -- care visits -------------------------------------------------------------------------------
+
+
+def campaigns_for(*, union: Union) -> QuerySet[VisitCampaign]:
+    """The campaigns ``union`` may record visits under: its own and its ancestors'."""
+    return VisitCampaign.objects.applying_to(union).select_related("union").order_by("-start")
+
+
+def campaigns(*, actor: Actor) -> QuerySet[VisitCampaign]:
+    return VisitCampaign.objects.visible_to(actor).select_related("union").order_by("-start", "-id")
+
+
+@dataclass(frozen=True)
+class VisitFilter:
+    union: Union
+    campaign: VisitCampaign | None = None
+    start: date | None = None
+    end: date | None = None
+    new_form: bool = False
+
+
+def visits(*, actor: Actor, asked: VisitFilter) -> QuerySet[CareVisit]:
+    rows = CareVisit.objects.visible_under(actor, asked.union)
+    if asked.campaign is not None:
+        rows = rows.filter(campaign=asked.campaign)
+    if asked.start:
+        rows = rows.filter(on__gte=asked.start)
+    if asked.end:
+        rows = rows.filter(on__lte=asked.end)
+    if asked.new_form:
+        rows = rows.filter(new_form=True)
+    return rows
+
+
+def visit_page(
+    *, actor: Actor, asked: VisitFilter, before: int | None = None
+) -> tuple[list[CareVisit], int | None]:
+    rows = visits(actor=actor, asked=asked).select_related("campaign", "union")
+    return keyset_page(rows, before=before, size=PAGE)
+
+
+def visit_totals(*, actor: Actor, asked: VisitFilter) -> dict[str, Any]:
+    from django.db.models import Sum
+
+    totals = visits(actor=actor, asked=asked).aggregate(
+        times=Count("id"),
+        new_form=Count("id", filter=Q(new_form=True)),
+        cash=Sum("cash"),
+        goods=Sum("goods_value"),
+    )
+    totals["amount"] = (totals["cash"] or 0) + (totals["goods"] or 0)
+    return totals

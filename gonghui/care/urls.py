@@ -11,4 +11,7 @@ urlpatterns = [
     path("items/", views.item_list, name="items"),
     path("items/new/", views.item_new, name="item_new"),
     path("participation/", views.participation_board, name="participation"),
+    path("visits/", views.visit_list, name="visits"),
+    path("visits/new/", views.visit_new, name="visit_new"),
+    path("visits/campaigns/", views.campaign_list, name="campaigns"),
 ]

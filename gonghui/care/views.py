@@ -12,10 +12,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from gonghui.care import selectors
-from gonghui.care.forms import GROUP_CHOICES, DeliveryForm, ItemForm
+from gonghui.care.forms import GROUP_CHOICES, CampaignForm, DeliveryForm, ItemForm, VisitForm
 from gonghui.care.permissions import may_edit, require_edit
 from gonghui.care.services.catalogue import item_create
 from gonghui.care.services.deliveries import Served, delivery_record
+from gonghui.care.services.visits import Visit, campaign_create, visit_record
 from gonghui.core import pii
 from gonghui.core.dates import report_today
 from gonghui.core.middleware import request_actor
@@ -117,6 +118,7 @@ def delivery_new(request: HttpRequest) -> HttpResponse:
             if data["enterprise_uscc"].strip()
             else "",
             reference=data["reference"].strip(),
+            frontline=data["frontline"],
         )
         saved.append(
             delivery_record(
@@ -174,4 +176,100 @@ def participation_board(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "target": selectors.TARGET,
         },
+    )
+
+
+# -- care visits -------------------------------------------------------------------------------
+
+
+@require_GET
+def visit_list(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    union = union_of_page(actor=actor, code=request.GET.get("union"))
+    choices = list(selectors.campaigns_for(union=union))
+    campaign = next((c for c in choices if str(c.pk) == request.GET.get("campaign", "")), None)
+    asked = selectors.VisitFilter(
+        union=union,
+        campaign=campaign,
+        start=_day(request.GET.get("start", "")),
+        end=_day(request.GET.get("end", "")),
+        new_form=request.GET.get("new_form") == "1",
+    )
+    rows, next_before = selectors.visit_page(actor=actor, asked=asked, before=before_param(request))
+    query = request.GET.copy()
+    query.pop("before", None)
+    return render(
+        request,
+        "care/visit_list.html",
+        {
+            "union": union,
+            "unions": union_choices(actor=actor),
+            "campaigns": choices,
+            "asked": asked,
+            "rows": rows,
+            "totals": selectors.visit_totals(actor=actor, asked=asked),
+            "next_before": next_before,
+            "query": query.urlencode(),
+            "may_edit": may_edit(actor, union),
+        },
+    )
+
+
+def visit_new(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    union = union_of_page(actor=actor, code=request.GET.get("union"))
+    require_edit(actor, union)
+    form = VisitForm(request.POST or None, campaigns=selectors.campaigns_for(union=union))
+    saved: list[Any] = []
+
+    def save(data: dict[str, Any]) -> None:
+        visit = Visit(
+            campaign=data["campaign"],
+            household=data["household"],
+            visitors=data["visitors"],
+            cash=data["cash"],
+            goods_value=data["goods_value"],
+            goods=data["goods"],
+            note=data["note"],
+        )
+        saved.append(
+            visit_record(
+                actor=actor,
+                union=union,
+                id_number=data["id_number"],
+                name=data["name"],
+                on=data["on"],
+                visit=visit,
+            )
+        )
+
+    page = form_page(request, form, save, title=f"登记走访慰问（{union.name}）", back="care:visits")
+    if page is not None:
+        return page
+    messages.success(request, f"已登记走访慰问{saved[0].person_name}。")
+    return redirect(f"/care/visits/?union={union.code}")
+
+
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    own = actor.union
+    form = CampaignForm(request.POST or None) if own is not None and may_edit(actor, own) else None
+    if form is not None and own is not None:
+        page = form_page(
+            request,
+            form,
+            lambda data: campaign_create(actor=actor, union=own, **data),
+            title="走访慰问活动",
+            back="care:campaigns",
+            template="care/campaign_list.html",
+            extra={"campaigns": selectors.campaigns(actor=actor)},
+        )
+        if page is not None:
+            return page
+        messages.success(request, "已新建走访慰问活动。")
+        return redirect("care:campaigns")
+    return render(
+        request,
+        "care/campaign_list.html",
+        {"campaigns": selectors.campaigns(actor=actor), "form": None, "title": "走访慰问活动"},
     )

@@ -7,8 +7,11 @@ number the seed's 50,500 (scaled at smaller scales), the registry filling what t
 not hold (and where the roster already holds that many, a share of flexible workers who
 have not joined is registered all the same). Each township registers its share, from 2022
 on. Then the services of the half
-year, per county at rates that differ as real counties do: health check-ups for most of the
-group, employment services and skills training for some. Written in bulk, once."""
+year: health check-ups for most of the group, per county at rates that differ as real
+counties do; and at city scale the seed's figures from records: employment services and
+training for new-form workers 6053 person-times, free check-ups of frontline workers 1711
+(recuperation will share that figure when it is built), visits to new-form workers 4211
+person-times, and 345万元 spent on visits in all. Written in bulk, once."""
 
 from __future__ import annotations
 
@@ -20,9 +23,17 @@ from typing import Any
 
 from django.db import transaction
 
-from gonghui.care.models import Delivery, ServiceItem, Source
+from gonghui.care.models import (
+    CampaignKind,
+    CareVisit,
+    Delivery,
+    ServiceItem,
+    Source,
+    VisitCampaign,
+)
 from gonghui.core.bulk import db_now, fast_insert, ids_reserve
 from gonghui.demo.people import birth_date, home_region, person_name, phone, sample_id_number
+from gonghui.demo.skills import split_total
 from gonghui.members.identity import member_identities
 from gonghui.members.models import EmploymentForm, Member, Occupation, Worker
 from gonghui.members.sheets import WORKER_INSERT_FIELDS
@@ -41,8 +52,8 @@ OCCUPATIONS = (
     (Occupation.REAL_ESTATE_AGENT, 0.05, ("贝壳找房", "我爱我家")),
     (Occupation.MALL_INFO_STAFF, 0.04, ("",)),
 )
-# Share of the group served in the half year, per item: a county's rate is drawn around it.
-RATES = {"health_checkup": 0.62, "employment": 0.07, "skill_upgrading": 0.05}
+# Share of the group given a check-up in the half year: a county's rate is drawn around it.
+RATES = {"health_checkup": 0.62}
 CHECKUP_COST = (Decimal("150"), Decimal("380"))
 REGISTERED_SHARE = 0.12  # at least, of the new-form members
 
@@ -60,13 +71,14 @@ def care_demo_write(
         or Delivery.objects.filter(union__path__startswith=city.path).exists()
     ):
         log("登记职工与服务记录演示数据已存在，跳过。")
-        return {"workers": 0, "deliveries": 0}
+        return {"workers": 0, "deliveries": 0, "visits": 0}
     rng = random.Random(f"care:{seed}")
     with transaction.atomic():
         workers = _workers_write(city, goal, rng)
-        deliveries = _deliveries_write(city, rng)
-    log(f"登记职工：{workers} 人；上半年服务记录：{deliveries} 条。")
-    return {"workers": workers, "deliveries": deliveries}
+        deliveries = _deliveries_write(city, goal, rng)
+        visits = _visits_write(city, goal, rng)
+    log(f"登记职工：{workers} 人；上半年服务记录：{deliveries} 条；走访慰问：{visits} 人次。")
+    return {"workers": workers, "deliveries": deliveries, "visits": visits}
 
 
 def _workers_write(city: Union, goal: dict[str, Any], rng: random.Random) -> int:
@@ -148,49 +160,158 @@ def _workers_write(city: Union, goal: dict[str, Any], rng: random.Random) -> int
     return len(rows)
 
 
-def _deliveries_write(city: Union, rng: random.Random) -> int:
-    """The half year's check-ups, employment services and training of the new-form group,
-    each county at its own rate, delivered by the person's own union."""
-    group: list[tuple[str, str, str, int, str]] = list(
-        Member.objects.filter(
-            union__path__startswith=city.path,
-            status=Member.Status.ACTIVE,
-            employment_form=EmploymentForm.NEW_FORM,
-        ).values_list("id_hash", "name", "id_masked", "union_id", "union__path")
+Person = tuple[str, str, str, int, str, str]  # hash, name, masked, union id, path, form
+
+
+def _group(city: Union) -> tuple[list[Person], list[Person]]:
+    """The new-form group (members and registered workers who have not joined) and the
+    active members in standard employment, each sorted (the draws depend on the seed only)."""
+    fields = ("id_hash", "name", "id_masked", "union_id", "union__path", "employment_form")
+    members = list(
+        Member.objects.filter(union__path__startswith=city.path, status=Member.Status.ACTIVE)
+        .values_list(*fields)
+        .order_by("id_hash")
     )
-    group += list(
-        Worker.objects.filter(union__path__startswith=city.path, member__isnull=True).values_list(
-            "id_hash", "name", "id_masked", "union_id", "union__path"
-        )
+    new_form = [m for m in members if m[5] == EmploymentForm.NEW_FORM]
+    new_form += list(
+        Worker.objects.filter(union__path__startswith=city.path, member__isnull=True)
+        .values_list(*fields)
+        .order_by("id_hash")
     )
-    group.sort()
-    items = {i.key: i for i in ServiceItem.objects.filter(key__in=list(RATES))}
+    standard = [m for m in members if m[5] != EmploymentForm.NEW_FORM]
+    return sorted(new_form), standard
+
+
+def _delivery(item: ServiceItem, person: Person, on: date, **fields: Any) -> Delivery:
+    id_hash, name, masked, union_id, _, form = person
+    return Delivery(
+        item=item,
+        union_id=union_id,
+        person_hash=id_hash,
+        person_name=name,
+        person_masked=masked,
+        on=on,
+        new_form=form == EmploymentForm.NEW_FORM,
+        source=fields.pop("source", Source.IMPORT),
+        **fields,
+    )
+
+
+def _person_days(
+    rng: random.Random, people: list[Person], want: int, start: date, end: date
+) -> list[tuple[Person, date]]:
+    """``want`` distinct (person, day) pairs: person-times, a person now and then twice."""
+    chosen: set[tuple[int, date]] = set()
+    while people and len(chosen) < want:
+        chosen.add((rng.randrange(len(people)), _day(rng, start, end)))
+    return [(people[n], day) for n, day in sorted(chosen)]
+
+
+def _deliveries_write(city: Union, goal: dict[str, Any], rng: random.Random) -> int:
+    """The half year's services: check-ups of the new-form group, each county at its own
+    rate; employment services and training of new-form workers (the seed's 6053 person-times
+    at city scale); free check-ups of frontline workers in standard jobs (1711)."""
+    new_form, standard = _group(city)
+    items = {i.key: i for i in ServiceItem.objects.filter(union__isnull=True)}
     width = len(city.path) + Union.steplen
-    county_rates: dict[tuple[str, str], float] = {}
+    county_rates: dict[str, float] = {}
     made: list[Delivery] = []
-    for id_hash, name, masked, union_id, path in group:
-        for key, base in RATES.items():
-            rate = county_rates.setdefault(
-                (path[:width], key), min(0.97, max(0.0, rng.gauss(base, base * 0.18)))
-            )
-            if rng.random() >= rate:
-                continue
-            cost = (
-                Decimal(rng.randrange(int(CHECKUP_COST[0]), int(CHECKUP_COST[1]), 10))
-                if key == "health_checkup"
-                else Decimal(0)
-            )
-            made.append(
-                Delivery(
-                    item=items[key],
-                    union_id=union_id,
-                    person_hash=id_hash,
-                    person_name=name,
-                    person_masked=masked,
-                    on=_day(rng, H1[0], H1[1]),
-                    cost=cost,
-                    source=Source.IMPORT,
-                )
-            )
+    base = RATES["health_checkup"]
+    for person in new_form:
+        rate = county_rates.setdefault(
+            person[4][:width], min(0.97, max(0.05, rng.gauss(base, base * 0.18)))
+        )
+        if rng.random() < rate:
+            cost = Decimal(rng.randrange(int(CHECKUP_COST[0]), int(CHECKUP_COST[1]), 10))
+            made.append(_delivery(items["health_checkup"], person, _day(rng, *H1), cost=cost))
+    for person, day in _person_days(rng, new_form, goal["employment_training_new_form"], *H1):
+        key = "employment" if rng.random() < 0.55 else "skill_upgrading"
+        made.append(_delivery(items[key], person, day))
+    for person, day in _person_days(rng, standard, goal["checkup_recuperation_frontline"], *H1):
+        made.append(
+            _delivery(items["health_checkup"], person, day, cost=Decimal(220), frontline=True)
+        )
     Delivery.objects.bulk_create(made, batch_size=2000)
     return len(made)
+
+
+CAMPAIGNS = (
+    ("迎新春·送万福·进万家", CampaignKind.SPRING_FESTIVAL, date(2023, 1, 5), date(2023, 2, 5)),
+    ("夏送清凉", CampaignKind.SUMMER_COOL, date(2023, 6, 1), date(2023, 8, 31)),
+)
+# Of every 100 visits, the new-form workers' share is the seed's; the others visited are
+# members in hardship, retired model workers, frontline workers at the festival.
+OTHERS_PER_NEW_FORM = 1.2
+
+
+def _visits_write(city: Union, goal: dict[str, Any], rng: random.Random) -> int:
+    """The city's two campaigns and the half year's visits: the seed's 4211 visits to
+    new-form workers and 345万元 in all (scaled), cash and goods split in proportion."""
+    campaigns = [
+        VisitCampaign.objects.create(union=city, name=name, kind=kind, start=start, end=end)
+        for name, kind, start, end in CAMPAIGNS
+    ]
+    new_form, standard = _group(city)
+    spring, summer = campaigns
+    want_new = goal["care_visits_new_form"]
+    chosen = _person_days(rng, new_form, want_new, spring.start, spring.end)
+    chosen += _person_days(
+        rng, standard, int(want_new * OTHERS_PER_NEW_FORM), spring.start, spring.end
+    )
+    # Summer visits reuse a tenth of the people at a June date (the campaign's first month).
+    chosen += [
+        (p, _day(rng, summer.start, H1[1])) for p, _ in rng.sample(chosen, len(chosen) // 10)
+    ]
+    # New-form visits are the seed's count: the summer ones come out of the spring's.
+    excess = sum(1 for p, _ in chosen if p[5] == EmploymentForm.NEW_FORM) - want_new
+    if excess > 0:
+        dropped = 0
+        kept: list[tuple[Person, date]] = []
+        for p, day in chosen:
+            if dropped < excess and p[5] == EmploymentForm.NEW_FORM and day < summer.start:
+                dropped += 1
+                continue
+            kept.append((p, day))
+        chosen = kept
+    chosen = sorted(set(chosen))
+    weights = [300.0 if p[5] == EmploymentForm.NEW_FORM else 520.0 for p, _ in chosen]
+    cents = split_total(int(Decimal(goal["care_visit_amount"]) * 100), weights, least=5000)
+    visits: list[CareVisit] = []
+    for (person, day), cent in zip(chosen, cents, strict=True):
+        id_hash, name, masked, union_id, _, form = person
+        amount = Decimal(cent) / 100
+        goods = (amount * Decimal("0.3")).quantize(Decimal("0.01"))
+        visits.append(
+            CareVisit(
+                campaign=spring if day <= spring.end else summer,
+                union_id=union_id,
+                person_hash=id_hash,
+                person_name=name,
+                person_masked=masked,
+                on=day,
+                household=form != EmploymentForm.NEW_FORM and rng.random() < 0.4,
+                visitors="工会主席、工会干部",
+                cash=amount - goods,
+                goods_value=goods,
+                goods="米、油、防暑用品" if day >= summer.start else "米、油、春联",
+                new_form=form == EmploymentForm.NEW_FORM,
+            )
+        )
+    saved = CareVisit.objects.bulk_create(visits, batch_size=2000)
+    item = ServiceItem.objects.get(key="care_visit")
+    by_hash = {p[0]: p for p, _ in chosen}
+    Delivery.objects.bulk_create(
+        [
+            _delivery(
+                item,
+                by_hash[v.person_hash],
+                v.on,
+                cost=v.cash + v.goods_value,
+                reference=f"visit:{v.pk}",
+                source=Source.VISIT,
+            )
+            for v in saved
+        ],
+        batch_size=2000,
+    )
+    return len(saved)

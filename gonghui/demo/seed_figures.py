@@ -58,6 +58,11 @@ SEED: dict[str, int | Decimal] = {
     "grassroots_allocation_new_form": Decimal("5000000.00"),
     # The 湖工有爱 bus's target group: new-form members and registered workers (gonghui.demo.care).
     "flexible_workers": 50_500,
+    # Services and visits (gonghui.demo.care).
+    "care_visit_amount": Decimal("3450000.00"),
+    "care_visits_new_form": 4_211,
+    "employment_training_new_form": 6_053,
+    "checkup_recuperation_frontline": 1_711,
 }
 # Counts of events the smallest data set still shows one of (a fair with no fair is odd).
 AT_LEAST_ONE = (
@@ -70,6 +75,9 @@ AT_LEAST_ONE = (
     "skill_promotions",
     "wage_contract_enterprises",
     "dues_relief_enterprises",
+    "care_visits_new_form",
+    "employment_training_new_form",
+    "checkup_recuperation_frontline",
 )
 CITY_MEMBERS = 1_000_000
 # New members of the first half of 2022 against 2023's: a plausible year of growth.

@@ -97,6 +97,7 @@ class Served:
     enterprise_uscc: str = ""
     site_id: int | None = None
     reference: str = ""
+    frontline: bool = False
 
 
 def delivery_row(
@@ -124,6 +125,8 @@ def delivery_row(
         site_id=served.site_id,
         reference=served.reference[:64],
         source=source,
+        new_form=person.employment_form == EmploymentForm.NEW_FORM,
+        frontline=served.frontline,
         created_by=user_of(actor),
     )
 

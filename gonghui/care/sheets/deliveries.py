@@ -19,7 +19,6 @@ from gonghui.care.services.deliveries import (
 )
 from gonghui.core import pii
 from gonghui.core.actors import Actor
-from gonghui.core.audit import audit_record
 from gonghui.core.sheets import (
     INVALID,
     BatchOutcome,
@@ -30,11 +29,11 @@ from gonghui.core.sheets import (
     RowError,
     Sheet,
     run_import,
-    write_export,
 )
 from gonghui.core.sheets.engine import ImportAudit, Progress
-from gonghui.core.sheets.parsers import money, number_of, past_date, text
+from gonghui.core.sheets.parsers import money, number_of, past_date, text, yes_no
 from gonghui.core.sheets.registry import SheetEntry, register_sheet
+from gonghui.core.sheets.writer import exporter
 from gonghui.members.people import people_find
 from gonghui.members.sheets import ID_NUMBER_COLUMN, NAME_COLUMN
 from gonghui.orgs.models import Union
@@ -61,6 +60,7 @@ COLUMNS = (
     Column(
         "reference", "业务编号", text(64), width=16, note="同一人同日同项目多次服务时填写以区分"
     ),
+    Column("frontline", "一线职工", yes_no, width=8, note="是/否，不填为否（一线职工免费体检等）"),
 )
 
 
@@ -107,6 +107,7 @@ class DeliverySheet(Sheet):
                 place=v["place"] or "",
                 enterprise_uscc=v["enterprise_uscc"] or "",
                 reference=v["reference"] or "",
+                frontline=bool(v["frontline"]),
             )
             person = people.get(id_hash)
             problems = delivery_problems(
@@ -158,10 +159,11 @@ class DeliverySheet(Sheet):
                 "place",
                 "enterprise_uscc",
                 "reference",
+                "frontline",
             )
         )
-        for row in rows.iterator(chunk_size=5000):
-            yield list(row)
+        for *row, frontline in rows.iterator(chunk_size=5000):
+            yield [*row, "是" if frontline else "否"]
 
 
 COLUMN_KEYS = {c.key for c in COLUMNS}
@@ -183,16 +185,7 @@ def delivery_import(
     )
 
 
-def delivery_export(*, actor: Actor, union: Union, path: Path, reveal: bool = False) -> int:
-    sheet = DeliverySheet(actor=actor, union=union)
-    count = write_export(sheet, path, sheet.export_rows())
-    audit_record(
-        actor=actor,
-        action="care.delivery.export",
-        union=union,
-        summary=f"导出{union.name}服务记录 {count} 条",
-    )
-    return count
+delivery_export = exporter(DeliverySheet, "care.delivery.export")
 
 
 register_sheet(

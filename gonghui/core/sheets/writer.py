@@ -195,3 +195,22 @@ def write_rows(
     writer.ws.freeze_panes(1, 0)
     writer.close()
     return count
+
+
+def exporter(sheet_class: Any, action: str) -> Any:
+    """The export of a sheet whose rows are a union's (its ``export_rows()``), audited as
+    ``action``: what most sheets' ``export_path`` names."""
+    from gonghui.core.audit import audit_record
+
+    def run(*, actor: Any, union: Any, path: Path, reveal: bool = False) -> int:
+        sheet = sheet_class(actor=actor, union=union)
+        count = write_export(sheet, path, sheet.export_rows())
+        audit_record(
+            actor=actor,
+            action=action,
+            union=union,
+            summary=f"导出{union.name}{sheet_class.title} {count} 行",
+        )
+        return count
+
+    return run

@@ -175,7 +175,7 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
     assert (again.mass_enrollments, again.formation_tasks) == (0, 0)
     assert snapshot() == first
     # Wipe the generated data and generate again: the same people, unions and enterprises.
-    from gonghui.care.models import Delivery
+    from gonghui.care.models import CareVisit, Delivery, VisitCampaign
     from gonghui.members.models import Worker
     from gonghui.skills.models import (
         CertificateSeries,
@@ -193,6 +193,8 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
     )
 
     Delivery.objects.all().delete()
+    CareVisit.objects.all().delete()
+    VisitCampaign.objects.all().delete()
     Worker.objects.all().delete()
     Honour.objects.all().delete()
     Nomination.objects.all().delete()
@@ -435,9 +437,13 @@ def test_the_activity_ledger_gives_the_seeds_figures_scaled(tiny: DemoDataResult
         "wage_contract_enterprises",
         "wage_contract_workers",
         "dues_relief_enterprises",
+        "care_visits_new_form",
+        "employment_training_new_form",
+        "checkup_recuperation_frontline",
     )
     assert {k: _h1_values(k)[0] for k in keys} == {k: goal[k] for k in keys}
     assert Decimal(str(_h1_values("dues_relief_amount")[0])) == goal["dues_relief_amount"]
+    assert Decimal(str(_h1_values("care_visit_amount")[0])) == goal["care_visit_amount"]
     allocated = Decimal(str(_h1_values("grassroots_allocation_new_form")[0]))
     assert allocated == goal["grassroots_allocation_new_form"]
     rise = Decimal(str(_h1_values("wage_rise_avg")[0]))

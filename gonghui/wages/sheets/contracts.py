@@ -34,10 +34,10 @@ from gonghui.core.sheets.parsers import (
     yes_no,
 )
 from gonghui.core.sheets.registry import SheetEntry, register_sheet
+from gonghui.core.sheets.writer import exporter
 from gonghui.orgs.models import Enterprise, Union
 from gonghui.wages.models import WageContract, WageGrade, WageRow
 from gonghui.wages.permissions import require_edit
-from gonghui.wages.sheets.common import exporter
 
 COLUMNS = (
     Column("uscc", "统一社会信用代码", pii.normalize_uscc, required=True, width=22),

@@ -24,10 +24,10 @@ from gonghui.core.sheets import (
 from gonghui.core.sheets.engine import ImportAudit, Progress, RowErrors
 from gonghui.core.sheets.parsers import choice, past_date, text, whole_number
 from gonghui.core.sheets.registry import SheetEntry, register_sheet
+from gonghui.core.sheets.writer import exporter
 from gonghui.orgs.models import Enterprise, Union
 from gonghui.wages.models import CongressSession, Disclosure, DisclosureChannel
 from gonghui.wages.permissions import require_edit
-from gonghui.wages.sheets.common import exporter
 
 USCC = Column("uscc", "统一社会信用代码", pii.normalize_uscc, required=True, width=22)
 

@@ -22,11 +22,11 @@ from gonghui.core.sheets import (
 from gonghui.core.sheets.engine import ImportAudit, Progress
 from gonghui.core.sheets.parsers import choice, money, parse_date, text, whole_number
 from gonghui.core.sheets.registry import SheetEntry, register_sheet
+from gonghui.core.sheets.writer import exporter
 from gonghui.orgs.models import Union
 from gonghui.wages.models import BudgetCategory, BudgetLine, Expenditure, SpendingKind
 from gonghui.wages.permissions import require_funds
 from gonghui.wages.services.funds import Spending, Standards, over_standard, spending_problems
-from gonghui.wages.sheets.common import exporter
 
 HEADER_OF = {
     "line": "预算项目",

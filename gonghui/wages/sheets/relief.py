@@ -30,13 +30,13 @@ from gonghui.core.sheets import (
 from gonghui.core.sheets.engine import Progress, RowErrors, audit_import
 from gonghui.core.sheets.parsers import choice, clean_text, money, parse_date, text
 from gonghui.core.sheets.registry import SheetEntry, register_sheet
+from gonghui.core.sheets.writer import exporter
 from gonghui.core.workflow.models import Action
 from gonghui.core.workflow.services import transition_many
 from gonghui.orgs.models import Enterprise, Union
 from gonghui.wages.models import DuesRelief, ReliefKind, ReliefReason
 from gonghui.wages.permissions import require_edit
 from gonghui.wages.services.relief import ReliefTerms, overlapping, relief_problems
-from gonghui.wages.sheets.common import exporter
 from gonghui.wages.workflows import RELIEF
 
 MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
