@@ -275,12 +275,16 @@ def _visits_write(city: Union, goal: dict[str, Any], rng: random.Random) -> int:
         chosen = kept
     chosen = sorted(set(chosen))
     weights = [300.0 if p[5] == EmploymentForm.NEW_FORM else 520.0 for p, _ in chosen]
-    cents = split_total(int(Decimal(goal["care_visit_amount"]) * 100), weights, least=5000)
+    # In tens of yuan, as offices hand them out; what does not divide goes to the first.
+    total = int(Decimal(goal["care_visit_amount"]) * 100)
+    cents = [tens * 1000 for tens in split_total(total // 1000, weights, least=5)]
+    if cents:
+        cents[0] += total - sum(cents)
     visits: list[CareVisit] = []
     for (person, day), cent in zip(chosen, cents, strict=True):
         id_hash, name, masked, union_id, _, form = person
         amount = Decimal(cent) / 100
-        goods = (amount * Decimal("0.3")).quantize(Decimal("0.01"))
+        goods = (amount * Decimal("0.03")).quantize(Decimal(1)) * 10
         visits.append(
             CareVisit(
                 campaign=spring if day <= spring.end else summer,
