@@ -20,5 +20,12 @@ class CareConfig(modules.ModuleConfig):
                 "care.visit.create": "登记走访慰问",
                 "care.visit.import": "导入走访慰问",
                 "care.visit.export": "导出走访慰问",
+                "care.batch.load": "载入疗休养批次",
+                "care.batch.allocate": "分配疗休养名额",
+                "care.batch.attend": "登记疗休养参加人员",
+                "care.recuperation.import": "导入疗休养申请",
+                "care.recuperation.export": "导出疗休养申请",
+                "care.recuperation.attend": "导入疗休养参加人员",
+                "care.recuperation.attendance_export": "导出疗休养参加人员",
             }
         )

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 
 import gonghui.aid.indicators  # noqa: F401  (registers the section 服务保障 first)
-from gonghui.care.models import CareVisit, Delivery
+from gonghui.care.models import BatchQuota, CareVisit, Delivery, RecuperationApplication
 from gonghui.core.indicators import (
     Indicator,
     Period,
@@ -21,6 +21,7 @@ from gonghui.core.indicators import (
     within,
 )
 from gonghui.core.indicators.writing import Piece, Writer, sentence
+from gonghui.core.workflow.models import State
 
 SECTION = "服务保障"
 
@@ -29,6 +30,13 @@ SECTION = "服务保障"
 # 提供就业服务培训6053人次,一线职工免费体检及疗休养1711人次"; "走访慰问经费345万元".
 def _services(w: Writer) -> list[Piece]:
     return [
+        *sentence(
+            f"{w.flow_time}，{w.area}",
+            [
+                w.nonzero("recuperation_participants", "组织职工参与疗休养"),
+                w.optional("recuperation_place_use_rate", "疗休养名额使用率"),
+            ],
+        ),
         *sentence(
             f"{w.flow_time}，{w.area}",
             [
@@ -65,6 +73,10 @@ section_extend(
         "care_visits_new_form",
         "employment_training_new_form",
         "checkup_recuperation_frontline",
+        "recuperation_participants",
+        "recuperation_admitted",
+        "recuperation_places",
+        "recuperation_place_use_rate",
     ),
 )
 
@@ -246,5 +258,117 @@ indicator_register(
         record_columns=VISIT_COLUMNS,
         seed="走访慰问新就业劳动者4211人次",
         counts="走访日期在期间内、被走访时为新就业形态劳动者的走访慰问记录，计入走访工会。",
+    )
+)
+
+
+def _recuperation(only: Q) -> Any:
+    """Applications of the batches starting in the period, at the applicant's union."""
+
+    def query(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+        return per_period(
+            RecuperationApplication.objects.filter(only),
+            owner="union_id",
+            path_field="union__path",
+            path=path,
+            periods=periods,
+            condition=lambda p: within("batch__start", p),
+            prefilter=any_within("batch__start", periods),
+        )
+
+    return query
+
+
+def _places(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+    return per_period(
+        BatchQuota.objects.all(),
+        owner="county_id",
+        path_field="county__path",
+        path=path,
+        periods=periods,
+        condition=lambda p: within("batch__start", p),
+        amount="places",
+        prefilter=any_within("batch__start", periods),
+    )
+
+
+def _recuperation_records(only: Q) -> Any:
+    def records(union: Any, period: Period) -> QuerySet[Any]:
+        return (
+            RecuperationApplication.objects.filter(
+                only,
+                union__path__startswith=union.path,
+                batch__start__gte=period.start,
+                batch__start__lte=period.end,
+            )
+            .select_related("batch__base", "union")
+            .order_by("batch__start", "pk")
+        )
+
+    return records
+
+
+ATTENDED = Q(attended=True)
+ADMITTED = Q(state__in=(State.APPROVED, State.PAID))
+RECUPERATION_COLUMNS = (
+    RecordColumn("批次", lambda a: a.batch.code),
+    RecordColumn("基地", lambda a: a.batch.base.name),
+    RecordColumn("开始日期", lambda a: a.batch.start),
+    RecordColumn("姓名", lambda a: a.person_name),
+    RecordColumn("身份证号", lambda a: a.person_masked),
+    RecordColumn("所属工会", lambda a: a.union.name),
+)
+
+indicator_register(
+    Indicator(
+        key="recuperation_participants",
+        label="参与疗休养职工",
+        unit="人",
+        section=SECTION,
+        kind="flow",
+        query=_recuperation(ATTENDED),
+        records=_recuperation_records(ATTENDED),
+        record_columns=RECUPERATION_COLUMNS,
+        seed="组织3.8万余名职工参与疗休养",
+        counts="开始日期在期间内的疗休养批次中登记参加的职工，计入其所属工会。",
+    )
+)
+indicator_register(
+    Indicator(
+        key="recuperation_admitted",
+        label="疗休养录取人数",
+        unit="人",
+        section=SECTION,
+        kind="flow",
+        query=_recuperation(ADMITTED),
+        records=_recuperation_records(ADMITTED),
+        record_columns=RECUPERATION_COLUMNS,
+        seed="（名额使用率的分子）",
+        counts="开始日期在期间内的疗休养批次中已录取的申请，计入申请人所属工会。",
+    )
+)
+indicator_register(
+    Indicator(
+        key="recuperation_places",
+        label="疗休养名额",
+        unit="个",
+        section=SECTION,
+        kind="flow",
+        query=_places,
+        seed="（名额使用率的分母）",
+        counts="开始日期在期间内的疗休养批次中市总工会分给各区县的名额，计入区县工会。",
+    )
+)
+indicator_register(
+    Indicator(
+        key="recuperation_place_use_rate",
+        label="疗休养名额使用率",
+        unit="%",
+        section=SECTION,
+        kind="ratio",
+        numerator="recuperation_admitted",
+        denominator="recuperation_places",
+        seed="（种子未列；录取人数 ÷ 名额）",
+        counts="疗休养录取人数 ÷ 疗休养名额。",
     )
 )

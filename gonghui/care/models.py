@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from gonghui.core.scoping import ScopedQuerySet, scope_path_of
+from gonghui.core.workflow.models import RELEASED_STATES, WorkflowItem
 from gonghui.members.models import PersonNamed
 
 
@@ -293,3 +294,139 @@ class CareVisit(PersonNamed):
     @property
     def amount(self) -> Any:
         return self.cash + self.goods_value
+
+
+# -- recuperation (疗休养) ---------------------------------------------------------------------
+
+
+class RecuperationBase(models.Model):
+    """A recuperation base (疗休养基地), in the city or elsewhere (the base in 白山市)."""
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="设立工会", on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField("基地名称", max_length=128, unique=True)
+    location = models.CharField("所在地", max_length=64)
+    inside_city = models.BooleanField("市内基地", default=True)
+    address = models.CharField("地址", max_length=255, blank=True)
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "疗休养基地"
+        verbose_name_plural = "疗休养基地"
+        ordering = ["-inside_city", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# The default order of the priority groups of a batch (the rule of issue #13).
+DEFAULT_PRIORITY = ("honour", "new_form", "frontline")
+PRIORITY_LABELS = {"honour": "劳模工匠", "new_form": "新就业形态劳动者", "frontline": "一线职工"}
+
+
+class RecuperationBatch(models.Model):
+    """A batch (期) at a base: dates, places, cost per person, the places of each county
+    (set by the city) and the order of its priority groups."""
+
+    code = models.CharField("批次编号", max_length=32, unique=True)
+    base = models.ForeignKey(
+        RecuperationBase, verbose_name="基地", on_delete=models.PROTECT, related_name="batches"
+    )
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="组织工会", on_delete=models.PROTECT, related_name="+"
+    )
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期")
+    places = models.PositiveIntegerField("名额")
+    cost_per_person = models.DecimalField("人均费用（元）", max_digits=10, decimal_places=2)
+    # Comma-separated keys of PRIORITY_LABELS, first first.
+    priority = models.CharField("优先顺序", max_length=64, default=",".join(DEFAULT_PRIORITY))
+    closed = models.BooleanField("已截止报名", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "疗休养批次"
+        verbose_name_plural = "疗休养批次"
+        ordering = ["-start", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="care_batch_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.base.name}"
+
+    @property
+    def priority_keys(self) -> list[str]:
+        return [k for k in self.priority.split(",") if k]
+
+    @property
+    def priority_labels(self) -> list[str]:
+        return [PRIORITY_LABELS.get(k, k) for k in self.priority_keys]
+
+
+class BatchQuota(models.Model):
+    """A county's places in a batch: the engine's quota row for its applications."""
+
+    batch = models.ForeignKey(
+        RecuperationBatch, verbose_name="批次", on_delete=models.CASCADE, related_name="quotas"
+    )
+    county = models.ForeignKey(
+        "orgs.Union", verbose_name="区县工会", on_delete=models.PROTECT, related_name="+"
+    )
+    places = models.PositiveIntegerField("名额")
+
+    class Meta:
+        verbose_name = "疗休养名额"
+        verbose_name_plural = "疗休养名额"
+        constraints = [models.UniqueConstraint(fields=["batch", "county"], name="care_quota_once")]
+
+    def __str__(self) -> str:
+        return f"{self.batch.code} {self.county.name} {self.places}"
+
+
+class RecuperationApplication(WorkflowItem, PersonNamed):
+    """An application for a place in a batch, reviewed by the county through the workflow
+    engine against the county's quota; attendance is recorded after the batch."""
+
+    batch = models.ForeignKey(
+        RecuperationBatch,
+        verbose_name="批次",
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    quota = models.ForeignKey(
+        BatchQuota, verbose_name="名额", on_delete=models.PROTECT, related_name="applications"
+    )
+    applied_at = models.DateTimeField("申请时间")
+    row = models.PositiveIntegerField("导入行号", null=True, blank=True)
+    frontline = models.BooleanField("一线职工", default=False)
+    new_form = models.BooleanField("新就业形态劳动者", default=False)
+    rank = models.PositiveIntegerField("排名", null=True, blank=True)
+    reason = models.CharField("未获分配原因", max_length=255, blank=True)
+    attended = models.BooleanField("已参加", default=False)
+
+    class Meta:
+        verbose_name = "疗休养申请"
+        verbose_name_plural = "疗休养申请"
+        constraints = [
+            # One live application of a person to a batch.
+            models.UniqueConstraint(
+                fields=["batch", "person_hash"],
+                condition=~models.Q(state__in=RELEASED_STATES),
+                name="care_recuperation_once",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["state", "step", "union"], name="care_recup_inbox"),
+            models.Index(fields=["union", "id"], name="care_recup_union_id"),
+            models.Index(fields=["person_hash"], name="care_recup_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_name} {self.batch_id}"

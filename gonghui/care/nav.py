@@ -11,3 +11,4 @@ nav_register("services", 130, NavItem("走访慰问", "care:visits", "house-hear
 nav_register(
     "services", 135, NavItem("走访慰问活动", "care:campaigns", "calendar-heart", roles=READERS)
 )
+nav_register("services", 140, NavItem("职工疗休养", "care:batches", "suitcase", roles=READERS))

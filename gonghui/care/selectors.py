@@ -8,11 +8,19 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from gonghui.care.models import CareVisit, Delivery, ServiceItem, VisitCampaign
+from gonghui.care.models import (
+    CareVisit,
+    Delivery,
+    RecuperationApplication,
+    RecuperationBatch,
+    ServiceItem,
+    VisitCampaign,
+)
 from gonghui.care.sources import sources_for
 from gonghui.core.actors import Actor
 from gonghui.core.pagination import keyset_page
 from gonghui.core.scoping import access
+from gonghui.core.workflow.models import RELEASED_STATES, State
 from gonghui.members.people import Group
 from gonghui.orgs.models import Union
 
@@ -206,3 +214,67 @@ def visit_totals(*, actor: Actor, asked: VisitFilter) -> dict[str, Any]:
     )
     totals["amount"] = (totals["cash"] or 0) + (totals["goods"] or 0)
     return totals
+
+
+# -- recuperation ------------------------------------------------------------------------------
+
+
+def batches(*, actor: Actor) -> QuerySet[Any]:
+    """The batches the actor sees (the city's, for every county below it), with their
+    applications counted in one query."""
+    return (
+        RecuperationBatch.objects.visible_to(actor)
+        .select_related("base", "union")
+        .annotate(
+            applied=Count("applications", filter=~Q(applications__state__in=RELEASED_STATES)),
+            admitted=Count(
+                "applications", filter=Q(applications__state__in=(State.APPROVED, State.PAID))
+            ),
+            went=Count("applications", filter=Q(applications__attended=True)),
+        )
+        .order_by("-start", "code")
+    )
+
+
+def access_batch(*, actor: Actor, batch_id: int) -> RecuperationBatch:
+    return access(
+        RecuperationBatch.objects.select_related("base", "union"), actor=actor, pk=batch_id
+    )
+
+
+def batch_quotas(*, actor: Actor, batch: RecuperationBatch) -> list[Any]:
+    """Each county's places with its applications, admissions and attendance (counties
+    outside the actor's scope are left out)."""
+    rows = (
+        batch.quotas.select_related("county")
+        .filter(county__in=Union.objects.visible_to(actor))
+        .annotate(
+            applied=Count("applications", filter=~Q(applications__state__in=RELEASED_STATES)),
+            waiting=Count("applications", filter=Q(applications__state=State.IN_REVIEW)),
+            admitted=Count(
+                "applications", filter=Q(applications__state__in=(State.APPROVED, State.PAID))
+            ),
+            went=Count("applications", filter=Q(applications__attended=True)),
+        )
+        .order_by("county__code")
+    )
+    return list(rows)
+
+
+def batch_applications(
+    *, actor: Actor, batch: RecuperationBatch, before: int | None = None
+) -> tuple[list[RecuperationApplication], int | None]:
+    rows = (
+        RecuperationApplication.objects.visible_to(actor)
+        .filter(batch=batch)
+        .select_related("union", "quota__county")
+    )
+    return keyset_page(rows.order_by("-id"), before=before, size=PAGE)
+
+
+def access_application(*, actor: Actor, application_id: int) -> RecuperationApplication:
+    return access(
+        RecuperationApplication.objects.select_related("union", "batch__base", "quota__county"),
+        actor=actor,
+        pk=application_id,
+    )

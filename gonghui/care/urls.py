@@ -14,4 +14,11 @@ urlpatterns = [
     path("visits/", views.visit_list, name="visits"),
     path("visits/new/", views.visit_new, name="visit_new"),
     path("visits/campaigns/", views.campaign_list, name="campaigns"),
+    path("recuperation/", views.batch_list, name="batches"),
+    path("recuperation/<int:recuperation_batch_id>/", views.batch_detail, name="batch"),
+    path(
+        "recuperation/applications/<int:application_id>/",
+        views.application_detail,
+        name="recuperation_application",
+    ),
 ]

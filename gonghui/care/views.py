@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
@@ -16,11 +17,14 @@ from gonghui.care.forms import GROUP_CHOICES, CampaignForm, DeliveryForm, ItemFo
 from gonghui.care.permissions import may_edit, require_edit
 from gonghui.care.services.catalogue import item_create
 from gonghui.care.services.deliveries import Served, delivery_record
+from gonghui.care.services.recuperation import allocation_plan, batch_allocate, may_allocate
 from gonghui.care.services.visits import Visit, campaign_create, visit_record
+from gonghui.care.workflows import RECUPERATION
 from gonghui.core import pii
 from gonghui.core.dates import report_today
 from gonghui.core.middleware import request_actor
 from gonghui.core.pages import before_param, form_page
+from gonghui.core.workflow.views import panel_context
 from gonghui.members.people import GROUPS, group_get
 from gonghui.orgs.selectors import union_choices, union_of_page
 
@@ -272,4 +276,60 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         request,
         "care/campaign_list.html",
         {"campaigns": selectors.campaigns(actor=actor), "form": None, "title": "走访慰问活动"},
+    )
+
+
+# -- recuperation ------------------------------------------------------------------------------
+
+
+@require_GET
+def batch_list(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    return render(request, "care/batch_list.html", {"batches": selectors.batches(actor=actor)})
+
+
+def batch_detail(request: HttpRequest, recuperation_batch_id: int) -> HttpResponse:
+    """The batch planner: each county's places, the allocation the rule gives (with every
+    refusal's reason), the applications and attendance."""
+    actor = request_actor(request)
+    batch = selectors.access_batch(actor=actor, batch_id=recuperation_batch_id)
+    allowed = may_allocate(actor, batch)
+    if request.method == "POST":
+        if not allowed:
+            raise PermissionDenied("只有市总工会的审核人员可以分配名额。")
+        plan = batch_allocate(actor=actor, batch=batch, dry_run=False)
+        messages.success(
+            request, f"已按规则分配：录取 {plan.approved} 人，未获分配 {plan.rejected} 人。"
+        )
+        return redirect("care:batch", recuperation_batch_id=batch.pk)
+    applications, next_before = selectors.batch_applications(
+        actor=actor, batch=batch, before=before_param(request)
+    )
+    preview = allocation_plan(batch) if allowed else None
+    return render(
+        request,
+        "care/batch_detail.html",
+        {
+            "batch": batch,
+            "quotas": selectors.batch_quotas(actor=actor, batch=batch),
+            "applications": applications,
+            "next_before": next_before,
+            "preview": preview,
+            "preview_refused": [p for p in preview.placements if not p.allocated]
+            if preview
+            else [],
+            "preview_allocated": sum(p.allocated for p in preview.placements) if preview else 0,
+            "may_allocate": allowed,
+            "may_import": actor.union is not None and may_edit(actor, actor.union),
+        },
+    )
+
+
+def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    item = selectors.access_application(actor=actor, application_id=application_id)
+    return render(
+        request,
+        "care/application_detail.html",
+        {"item": item, **panel_context(request, RECUPERATION, item)},
     )

@@ -71,14 +71,18 @@ def care_demo_write(
         or Delivery.objects.filter(union__path__startswith=city.path).exists()
     ):
         log("登记职工与服务记录演示数据已存在，跳过。")
-        return {"workers": 0, "deliveries": 0, "visits": 0}
+        return {"workers": 0, "deliveries": 0, "visits": 0, "recuperation": 0}
     rng = random.Random(f"care:{seed}")
     with transaction.atomic():
         workers = _workers_write(city, goal, rng)
         deliveries = _deliveries_write(city, goal, rng)
         visits = _visits_write(city, goal, rng)
-    log(f"登记职工：{workers} 人；上半年服务记录：{deliveries} 条；走访慰问：{visits} 人次。")
-    return {"workers": workers, "deliveries": deliveries, "visits": visits}
+        went = _recuperation_write(city, goal, rng)
+    log(
+        f"登记职工：{workers} 人；上半年服务记录：{deliveries} 条；走访慰问：{visits} 人次；"
+        f"参与疗休养：{went} 人。"
+    )
+    return {"workers": workers, "deliveries": deliveries, "visits": visits, "recuperation": went}
 
 
 def _workers_write(city: Union, goal: dict[str, Any], rng: random.Random) -> int:
@@ -227,7 +231,8 @@ def _deliveries_write(city: Union, goal: dict[str, Any], rng: random.Random) -> 
     for person, day in _person_days(rng, new_form, goal["employment_training_new_form"], *H1):
         key = "employment" if rng.random() < 0.55 else "skill_upgrading"
         made.append(_delivery(items[key], person, day))
-    for person, day in _person_days(rng, standard, goal["checkup_recuperation_frontline"], *H1):
+    frontline = goal["checkup_recuperation_frontline"] - frontline_recuperation(goal)
+    for person, day in _person_days(rng, standard, frontline, *H1):
         made.append(
             _delivery(items["health_checkup"], person, day, cost=Decimal(220), frontline=True)
         )
@@ -319,3 +324,233 @@ def _visits_write(city: Union, goal: dict[str, Any], rng: random.Random) -> int:
         batch_size=2000,
     )
     return len(saved)
+
+
+BASES = (
+    ("白山市职工疗休养基地", "吉林省白山市", False),
+    ("湖州市劳模疗休养基地（莫干山）", "德清县莫干山镇", True),
+    ("安吉县职工疗休养基地", "安吉县", True),
+)
+# Frontline workers among the attendants: a share of the seed's 1711 "免费体检及疗休养".
+FRONTLINE_RECUPERATION_SHARE = Decimal("0.4")
+COST = {False: Decimal("2800.00"), True: Decimal("1200.00")}
+
+
+def frontline_recuperation(goal: dict[str, Any]) -> int:
+    return int(goal["checkup_recuperation_frontline"] * FRONTLINE_RECUPERATION_SHARE)
+
+
+def _recuperation_write(city: Union, goal: dict[str, Any], rng: random.Random) -> int:
+    """Weekly batches at three bases from March to June, every place taken and attended (the
+    seed's 3.8万余 at city scale), frontline workers among them; and a July batch open for
+    applications, oversubscribed in some counties, waiting for the city's allocation."""
+    from gonghui.care.models import (
+        BatchQuota,
+        RecuperationApplication,
+        RecuperationBase,
+        RecuperationBatch,
+    )
+    from gonghui.core.workflow.models import Action, ReviewEntry, State
+
+    bases = [
+        RecuperationBase.objects.create(union=city, name=n, location=loc, inside_city=inside)
+        for n, loc, inside in BASES
+    ]
+    counties = list(Union.objects.filter(path__startswith=city.path, level=Union.Level.COUNTY))
+    width = len(city.path) + Union.steplen
+    new_form, standard = _group(city)
+    # Members (a registered worker's place is the same, but the roster is who goes first).
+    joined = member_hashes(city)
+    people = sorted(set(standard) | {p for p in new_form if p[0] in joined})
+    rng.shuffle(people)
+    want = min(goal["recuperation_participants"], len(people))
+    weeks = [date(2023, 3, 6) + timedelta(days=7 * n) for n in range(17)]
+    slots = [(week, base) for week in weeks for base in bases]
+    sizes = split_total(want, [1.0] * len(slots), least=1)
+    frontline_left = frontline_recuperation(goal)
+    county_of = {c.path: c for c in counties}
+    item = ServiceItem.objects.get(key="recuperation")
+    applications: list[RecuperationApplication] = []
+    deliveries: list[Delivery] = []
+    taken = 0
+    for n, ((week, base), size) in enumerate(zip(slots, sizes, strict=True)):
+        chosen = people[taken : taken + size]
+        taken += size
+        if not chosen:
+            continue
+        by_county: dict[str, list[Person]] = {}
+        for p in chosen:
+            by_county.setdefault(p[4][:width], []).append(p)
+        batch = RecuperationBatch.objects.create(
+            code=f"LXY-2023-{n + 1:03d}",
+            base=base,
+            union=city,
+            start=week,
+            end=week + timedelta(days=4),
+            places=len(chosen),
+            cost_per_person=COST[base.inside_city],
+            closed=True,
+        )
+        quotas = {
+            path: BatchQuota.objects.create(batch=batch, county=county_of[path], places=len(group))
+            for path, group in by_county.items()
+        }
+        for path, group in by_county.items():
+            for p in group:
+                front = (
+                    p[5] != EmploymentForm.NEW_FORM and frontline_left > 0 and rng.random() < 0.5
+                )
+                frontline_left -= 1 if front else 0
+                applied = week - timedelta(days=rng.randrange(20, 40))
+                applications.append(
+                    RecuperationApplication(
+                        union_id=p[3],
+                        batch=batch,
+                        quota=quotas[path],
+                        person_hash=p[0],
+                        person_name=p[1],
+                        person_masked=p[2],
+                        applied_at=_aware(applied),
+                        submitted_at=_aware(applied),
+                        approved_at=_aware(week - timedelta(days=10)),
+                        state=State.APPROVED,
+                        amount=batch.cost_per_person,
+                        frontline=front,
+                        new_form=p[5] == EmploymentForm.NEW_FORM,
+                        rank=None,
+                        attended=True,
+                    )
+                )
+    saved = RecuperationApplication.objects.bulk_create(applications, batch_size=5000)
+    by_hash = {p[0]: p for p in people[:taken]}
+    for a in saved:
+        deliveries.append(
+            _delivery(
+                item,
+                by_hash[a.person_hash],
+                a.batch.start,
+                cost=a.amount,
+                reference=f"recuperation:{a.pk}",
+                source=Source.RECUPERATION,
+                frontline=a.frontline,
+            )
+        )
+    Delivery.objects.bulk_create(deliveries, batch_size=5000)
+    entries = []
+    for a in saved:
+        assert a.submitted_at is not None and a.approved_at is not None
+        entries.append(
+            _trail(
+                a,
+                Action.SUBMIT,
+                "",
+                State.DRAFT,
+                State.IN_REVIEW,
+                "city_allocation",
+                a.submitted_at,
+            )
+        )
+        entries.append(
+            _trail(
+                a,
+                Action.APPROVE,
+                "city_allocation",
+                State.IN_REVIEW,
+                State.APPROVED,
+                "",
+                a.approved_at,
+            )
+        )
+    ReviewEntry.objects.bulk_create(entries, batch_size=5000)
+    _open_batch(city, bases[0], counties, people[taken:], rng)
+    return len(saved)
+
+
+def _open_batch(
+    city: Union, base: Any, counties: list[Union], rest: list[Person], rng: random.Random
+) -> None:
+    """July's batch, open: each county's places taken by more applicants in some counties."""
+    from gonghui.care.models import BatchQuota, RecuperationApplication, RecuperationBatch
+    from gonghui.core.workflow.models import Action, ReviewEntry, State
+
+    batch = RecuperationBatch.objects.create(
+        code="LXY-2023-JUL",
+        base=base,
+        union=city,
+        start=date(2023, 7, 17),
+        end=date(2023, 7, 21),
+        places=5 * len(counties),
+        cost_per_person=COST[base.inside_city],
+    )
+    width = len(city.path) + Union.steplen
+    quotas = {c.path: BatchQuota.objects.create(batch=batch, county=c, places=5) for c in counties}
+    waiting: list[RecuperationApplication] = []
+    for n, p in enumerate(rest[: 8 * len(counties)]):
+        quota = quotas.get(p[4][:width])
+        if quota is None:
+            continue
+        applied = date(2023, 6, 1) + timedelta(days=rng.randrange(25))
+        waiting.append(
+            RecuperationApplication(
+                union_id=p[3],
+                batch=batch,
+                quota=quota,
+                person_hash=p[0],
+                person_name=p[1],
+                person_masked=p[2],
+                applied_at=_aware(applied),
+                submitted_at=_aware(applied),
+                state=State.IN_REVIEW,
+                step="city_allocation",
+                step_since=_aware(applied),
+                amount=batch.cost_per_person,
+                frontline=p[5] != EmploymentForm.NEW_FORM and rng.random() < 0.3,
+                new_form=p[5] == EmploymentForm.NEW_FORM,
+                row=n + 2,
+            )
+        )
+    saved = RecuperationApplication.objects.bulk_create(waiting)
+    ReviewEntry.objects.bulk_create(
+        [
+            _trail(
+                a, Action.SUBMIT, "", State.DRAFT, State.IN_REVIEW, "city_allocation", a.applied_at
+            )
+            for a in saved
+        ]
+    )
+
+
+def _aware(day: date) -> Any:
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(day, time(10)))
+
+
+def _trail(
+    item: Any, action: str, step: str, before: str, after: str, to_step: str, at: Any
+) -> Any:
+    from gonghui.core.workflow.models import ReviewEntry
+
+    return ReviewEntry(
+        workflow="recuperation",
+        object_id=item.pk,
+        union_id=item.union_id,
+        step=step,
+        action=action,
+        from_state=before,
+        to_state=after,
+        to_step=to_step,
+        at=at,
+    )
+
+
+def member_hashes(city: Union) -> set[str]:
+    return set(
+        Member.objects.filter(
+            union__path__startswith=city.path,
+            status=Member.Status.ACTIVE,
+            employment_form=EmploymentForm.NEW_FORM,
+        ).values_list("id_hash", flat=True)
+    )

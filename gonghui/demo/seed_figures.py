@@ -63,6 +63,8 @@ SEED: dict[str, int | Decimal] = {
     "care_visits_new_form": 4_211,
     "employment_training_new_form": 6_053,
     "checkup_recuperation_frontline": 1_711,
+    # Recuperation (gonghui.demo.care): "组织3.8万余名职工参与疗休养".
+    "recuperation_participants": 38_246,
 }
 # Counts of events the smallest data set still shows one of (a fair with no fair is odd).
 AT_LEAST_ONE = (
@@ -78,6 +80,7 @@ AT_LEAST_ONE = (
     "care_visits_new_form",
     "employment_training_new_form",
     "checkup_recuperation_frontline",
+    "recuperation_participants",
 )
 CITY_MEMBERS = 1_000_000
 # New members of the first half of 2022 against 2023's: a plausible year of growth.

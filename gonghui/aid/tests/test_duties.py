@@ -127,8 +127,45 @@ def _dues_relief(world: World, entered_by: User | None) -> Any:
     )
 
 
-# Types reviewed at one step only (the county's): the duties that apply to one step.
-ONE_STEP: dict[str, Callable[[World, User | None], Any]] = {"dues_relief": _dues_relief}
+def _recuperation(world: World, entered_by: User | None) -> Any:
+    from django.utils import timezone
+
+    from gonghui.care.models import BatchQuota, RecuperationApplication
+    from gonghui.care.services.recuperation import batch_load
+    from gonghui.core.actors import SystemActor
+
+    batch = batch_load(
+        actor=SystemActor(world.city),
+        data={
+            "code": "D-1",
+            "base": "基地",
+            "start": "2023-05-01",
+            "end": "2023-05-05",
+            "union": world.city.code,
+            "places": 5,
+            "quota": {world.wuxing.code: 5},
+            "cost_per_person": "1000.00",
+        },
+    ).batch
+    return RecuperationApplication.objects.create(
+        union=world.yuehe,
+        batch=batch,
+        quota=BatchQuota.objects.get(batch=batch),
+        person_hash="h" * 64,
+        person_name="测试",
+        person_masked="330502********0000",
+        applied_at=timezone.now(),
+        entered_by=entered_by,
+    )
+
+
+# Types reviewed at one step only: the duties that apply to one step, with the union whose
+# reviewers act at it (the county's for dues relief, the city's for recuperation places).
+ONE_STEP: dict[str, Callable[[World, User | None], Any]] = {
+    "dues_relief": _dues_relief,
+    "recuperation": _recuperation,
+}
+ONE_STEP_AT = {"dues_relief": "wuxing", "recuperation": "city"}
 
 
 def _steps(workflow: Any, item: Any) -> list[Any]:
@@ -139,15 +176,14 @@ def test_every_registered_type_is_covered() -> None:
     assert set(workflows()) == set(ITEMS) | set(ONE_STEP)
 
 
-@pytest.fixture
-def wuxing_reviewer(world: World) -> User:
-    return UserFactory.create(username="wuxing_reviewer", union=world.wuxing, role=Role.REVIEWER)
+def step_reviewer(world: World, key: str) -> User:
+    union = getattr(world, ONE_STEP_AT[key])
+    return UserFactory.create(username=f"{key}_reviewer", union=union, role=Role.REVIEWER)
 
 
 @pytest.mark.parametrize("key", sorted(ONE_STEP))
-def test_one_step_the_submitter_cannot_approve(
-    key: str, world: World, wuxing_reviewer: User
-) -> None:
+def test_one_step_the_submitter_cannot_approve(key: str, world: World) -> None:
+    wuxing_reviewer = step_reviewer(world, key)
     workflow = workflow_get(key)
     item = ONE_STEP[key](world, None)
     item.union = world.wuxing
@@ -158,9 +194,8 @@ def test_one_step_the_submitter_cannot_approve(
 
 
 @pytest.mark.parametrize("key", sorted(ONE_STEP))
-def test_one_step_whoever_entered_it_cannot_approve(
-    key: str, world: World, wuxing_reviewer: User
-) -> None:
+def test_one_step_whoever_entered_it_cannot_approve(key: str, world: World) -> None:
+    wuxing_reviewer = step_reviewer(world, key)
     workflow = workflow_get(key)
     item = ONE_STEP[key](world, wuxing_reviewer)
     transition(workflow, item.pk, Action.SUBMIT, actor=world.township_staff)
@@ -169,7 +204,8 @@ def test_one_step_whoever_entered_it_cannot_approve(
 
 
 @pytest.mark.parametrize("key", sorted(ONE_STEP))
-def test_one_step_another_reviewer_approves(key: str, world: World, wuxing_reviewer: User) -> None:
+def test_one_step_another_reviewer_approves(key: str, world: World) -> None:
+    wuxing_reviewer = step_reviewer(world, key)
     workflow = workflow_get(key)
     item = ONE_STEP[key](world, world.township_staff)
     transition(workflow, item.pk, Action.SUBMIT, actor=world.township_staff)

@@ -1,3 +1,3 @@
 """The care module's sheets (discovered as ``gonghui.care.sheets``)."""
 
-from gonghui.care.sheets import deliveries, visits  # noqa: F401
+from gonghui.care.sheets import deliveries, recuperation, visits  # noqa: F401

@@ -25,7 +25,7 @@ SPRING = (date(2023, 1, 10), date(2023, 2, 10))
 
 
 @pytest.fixture
-def campaign(world: World):  # type: ignore[no-untyped-def]
+def campaign(world: World):
     return campaign_create(
         actor=world.city_admin,
         union=world.city,
@@ -37,7 +37,7 @@ def campaign(world: World):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def rider(world: World):  # type: ignore[no-untyped-def]
+def rider(world: World):
     return WorkerFactory.create(union=world.yuehe, id_number=id_number_for(31), name="周骑手")
 
 
@@ -119,7 +119,7 @@ def row(n: int, name: str, **cells: Any) -> dict[str, Any]:
     }
 
 
-def import_rows(world: World, tmp_path: Path, rows: list[dict[str, Any]]):  # type: ignore[no-untyped-def]
+def import_rows(world: World, tmp_path: Path, rows: list[dict[str, Any]]):
     path = write_roster(tmp_path / "visits.xlsx", rows)
     return visit_import(actor=world.township_staff, union=world.yuehe, path=path, dry_run=False)
 
@@ -180,13 +180,13 @@ def test_the_figures_count_visits_amounts_and_new_form(world: World, rider) -> N
     }
 
 
-def test_the_visit_ledger_shows_the_totals(world: World, rider, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_visit_ledger_shows_the_totals(world: World, rider, client_as) -> None:
     visit(world)
     page = client_as(world.wuxing_staff).get("/care/visits/").content.decode()
     assert "周骑手" in page and "620.00" in page
 
 
-def test_the_campaign_page_creates_one(world: World, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_campaign_page_creates_one(world: World, client_as) -> None:
     response = client_as(world.wuxing_staff).post(
         "/care/visits/campaigns/",
         {"name": "夏送清凉", "kind": "summer_cool", "start": "2023-06-01", "end": "2023-08-31"},

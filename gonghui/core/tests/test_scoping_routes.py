@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
@@ -84,6 +85,49 @@ def wuxing_delivery(world: World) -> str:
     from gonghui.care.tests.factories import DeliveryFactory
 
     return str(DeliveryFactory.create(union=world.yuehe, person_name=WUXING_MEMBER).pk)
+
+
+def _wuxing_batch(world: World) -> Any:
+    from gonghui.care.services.recuperation import batch_load
+    from gonghui.core.actors import SystemActor
+
+    # Loaded by 吴兴 for its own subtree: the city's batches are every county's to see.
+    return batch_load(
+        actor=SystemActor(world.wuxing),
+        data={
+            "code": "WX-LXY-1",
+            "base": "吴兴区职工疗休养基地",
+            "start": "2023-05-01",
+            "end": "2023-05-05",
+            "union": world.wuxing.code,
+            "places": 5,
+            "quota": {world.wuxing.code: 5},
+            "cost_per_person": "1000.00",
+        },
+    ).batch
+
+
+def wuxing_batch(world: World) -> str:
+    return str(_wuxing_batch(world).pk)
+
+
+def wuxing_recuperation_application(world: World) -> str:
+    from django.utils import timezone
+
+    from gonghui.care.models import RecuperationApplication
+
+    batch = _wuxing_batch(world)
+    return str(
+        RecuperationApplication.objects.create(
+            union=world.yuehe,
+            batch=batch,
+            quota=batch.quotas.get(),
+            person_hash="w" * 64,
+            person_name=WUXING_MEMBER,
+            person_masked="330502********0000",
+            applied_at=timezone.now(),
+        ).pk
+    )
 
 
 def wuxing_member(world: World) -> str:
@@ -617,6 +661,8 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "member_id": wuxing_member,
     "worker_id": wuxing_worker,
     "delivery_id": wuxing_delivery,
+    "recuperation_batch_id": wuxing_batch,
+    "application_id": wuxing_recuperation_application,
     "task_id": wuxing_formation_task,
     "item_id": wuxing_relief_item,
     "claim_id": wuxing_claim,

@@ -175,7 +175,14 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
     assert (again.mass_enrollments, again.formation_tasks) == (0, 0)
     assert snapshot() == first
     # Wipe the generated data and generate again: the same people, unions and enterprises.
-    from gonghui.care.models import CareVisit, Delivery, VisitCampaign
+    from gonghui.care.models import (
+        CareVisit,
+        Delivery,
+        RecuperationApplication,
+        RecuperationBase,
+        RecuperationBatch,
+        VisitCampaign,
+    )
     from gonghui.members.models import Worker
     from gonghui.skills.models import (
         CertificateSeries,
@@ -193,6 +200,9 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
     )
 
     Delivery.objects.all().delete()
+    RecuperationApplication.objects.all().delete()
+    RecuperationBatch.objects.all().delete()
+    RecuperationBase.objects.all().delete()
     CareVisit.objects.all().delete()
     VisitCampaign.objects.all().delete()
     Worker.objects.all().delete()
@@ -440,6 +450,7 @@ def test_the_activity_ledger_gives_the_seeds_figures_scaled(tiny: DemoDataResult
         "care_visits_new_form",
         "employment_training_new_form",
         "checkup_recuperation_frontline",
+        "recuperation_participants",
     )
     assert {k: _h1_values(k)[0] for k in keys} == {k: goal[k] for k in keys}
     assert Decimal(str(_h1_values("dues_relief_amount")[0])) == goal["dues_relief_amount"]
