@@ -7,7 +7,14 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from gonghui.care.models import CampaignKind, Eligibility, ServiceItem, Unit, VisitCampaign
+from gonghui.care.models import (
+    AidKind,
+    CampaignKind,
+    Eligibility,
+    ServiceItem,
+    Unit,
+    VisitCampaign,
+)
 from gonghui.members.models import Occupation
 from gonghui.members.people import GROUPS
 
@@ -140,3 +147,54 @@ class VisitForm(forms.Form):
         super().__init__(*args, **kwargs)
         field: forms.ModelChoiceField = self.fields["campaign"]  # type: ignore[assignment]
         field.queryset = campaigns
+
+
+class HardshipForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=30, widget=forms.TextInput(INPUT))
+    id_number = forms.CharField(
+        label="身份证号", max_length=20, widget=forms.TextInput({**INPUT, "autocomplete": "off"})
+    )
+    household_size = forms.IntegerField(
+        label="家庭人口", min_value=1, max_value=20, widget=forms.NumberInput(INPUT)
+    )
+    income_per_head = forms.DecimalField(
+        label="家庭月人均收入（元）", min_value=0, decimal_places=2, widget=forms.NumberInput(INPUT)
+    )
+    sudden = forms.BooleanField(label="意外致困（突发事件）", required=False)
+    cause = forms.CharField(label="致困原因", max_length=255, widget=forms.TextInput(INPUT))
+    opened_on = _date("建档日期")
+
+
+class HardshipReviewForm(forms.Form):
+    household_size = forms.IntegerField(
+        label="家庭人口", min_value=1, max_value=20, widget=forms.NumberInput(INPUT)
+    )
+    income_per_head = forms.DecimalField(
+        label="家庭月人均收入（元）", min_value=0, decimal_places=2, widget=forms.NumberInput(INPUT)
+    )
+    sudden = forms.BooleanField(label="意外致困", required=False)
+    on = _date("年审日期")
+
+
+class HardshipCloseForm(forms.Form):
+    reason = forms.CharField(label="销档原因", max_length=255, widget=forms.TextInput(INPUT))
+    on = _date("销档日期")
+
+
+class AidForm(forms.Form):
+    kind = forms.ChoiceField(label="帮扶类别", choices=AidKind.choices, widget=forms.Select(SELECT))
+    amount = forms.DecimalField(
+        label="帮扶金额（元）", min_value=0, decimal_places=2, widget=forms.NumberInput(INPUT)
+    )
+    reason = forms.CharField(label="申请事由", max_length=255, widget=forms.TextInput(INPUT))
+    payee_bank = forms.CharField(label="收款银行", max_length=64, widget=forms.TextInput(INPUT))
+    payee_account = forms.CharField(
+        label="收款账号", max_length=40, widget=forms.TextInput({**INPUT, "autocomplete": "off"})
+    )
+
+
+class PovertyLineForm(forms.Form):
+    amount = forms.DecimalField(
+        label="低保标准（元/人·月）", min_value=0, decimal_places=2, widget=forms.NumberInput(INPUT)
+    )
+    valid_from = _date("执行日期")

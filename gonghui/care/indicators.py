@@ -9,7 +9,14 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 
 import gonghui.aid.indicators  # noqa: F401  (registers the section 服务保障 first)
-from gonghui.care.models import BatchQuota, CareVisit, Delivery, RecuperationApplication
+from gonghui.care.models import (
+    BatchQuota,
+    CareVisit,
+    Delivery,
+    HardshipAid,
+    HardshipCase,
+    RecuperationApplication,
+)
 from gonghui.core.indicators import (
     Indicator,
     Period,
@@ -53,6 +60,17 @@ def _services(w: Writer) -> list[Piece]:
             ],
         ),
         *sentence(
+            f"{w.stock_time}，{w.area}",
+            [w.nonzero("hardship_cases_open", "在档困难职工")],
+        ),
+        *sentence(
+            f"{w.flow_time}，{w.area}",
+            [
+                w.nonzero("hardship_aid_amount", "发放困难职工帮扶金"),
+                w.nonzero("hardship_aid_count", "帮扶"),
+            ],
+        ),
+        *sentence(
             f"{w.flow_time}，{w.area}",
             [
                 w.nonzero("service_deliveries", "提供惠“新”服务"),
@@ -77,6 +95,9 @@ section_extend(
         "recuperation_admitted",
         "recuperation_places",
         "recuperation_place_use_rate",
+        "hardship_cases_open",
+        "hardship_aid_amount",
+        "hardship_aid_count",
     ),
 )
 
@@ -370,5 +391,117 @@ indicator_register(
         denominator="recuperation_places",
         seed="（种子未列；录取人数 ÷ 名额）",
         counts="疗休养录取人数 ÷ 疗休养名额。",
+    )
+)
+
+
+def _open_at_end(p: Period) -> Q:
+    return Q(opened_on__lte=p.end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=p.end))
+
+
+def _hardship_open(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+    return per_period(
+        HardshipCase.objects.all(),
+        owner="union_id",
+        path_field="union__path",
+        path=path,
+        periods=periods,
+        condition=_open_at_end,
+    )
+
+
+def _hardship_records(union: Any, period: Period) -> QuerySet[Any]:
+    return (
+        HardshipCase.objects.filter(_open_at_end(period), union__path__startswith=union.path)
+        .select_related("union")
+        .order_by("opened_on", "pk")
+    )
+
+
+def _aid_paid(amount: str | None) -> Any:
+    def query(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+        return per_period(
+            HardshipAid.objects.filter(state=State.PAID),
+            owner="union_id",
+            path_field="union__path",
+            path=path,
+            periods=periods,
+            condition=lambda p: within("paid_on", p),
+            amount=amount,
+            prefilter=any_within("paid_on", periods),
+        )
+
+    return query
+
+
+def _aid_records(union: Any, period: Period) -> QuerySet[Any]:
+    return (
+        HardshipAid.objects.filter(
+            union__path__startswith=union.path,
+            state=State.PAID,
+            paid_on__gte=period.start,
+            paid_on__lte=period.end,
+        )
+        .select_related("union")
+        .order_by("paid_on", "pk")
+    )
+
+
+HARDSHIP_COLUMNS = (
+    RecordColumn("姓名", lambda c: c.person_name),
+    RecordColumn("身份证号", lambda c: c.person_masked),
+    RecordColumn("困难类别", lambda c: c.get_hardship_class_display()),
+    RecordColumn("建档日期", lambda c: c.opened_on),
+    RecordColumn("建档工会", lambda c: c.union.name),
+)
+AID_COLUMNS = (
+    RecordColumn("姓名", lambda a: a.person_name),
+    RecordColumn("身份证号", lambda a: a.person_masked),
+    RecordColumn("帮扶类别", lambda a: a.get_kind_display()),
+    RecordColumn("金额（元）", lambda a: a.amount),
+    RecordColumn("发放日期", lambda a: a.paid_on),
+    RecordColumn("所属工会", lambda a: a.union.name),
+)
+
+indicator_register(
+    Indicator(
+        key="hardship_cases_open",
+        label="在档困难职工",
+        unit="户",
+        section=SECTION,
+        kind="stock",
+        query=_hardship_open,
+        records=_hardship_records,
+        record_columns=HARDSHIP_COLUMNS,
+        seed="（种子未列；困难职工帮扶的在档户数）",
+        counts="期末已建档且尚未销档的困难职工档案，计入建档工会。",
+    )
+)
+indicator_register(
+    Indicator(
+        key="hardship_aid_amount",
+        label="困难职工帮扶金",
+        unit="元",
+        section=SECTION,
+        kind="flow",
+        query=_aid_paid("amount"),
+        records=_aid_records,
+        record_columns=AID_COLUMNS,
+        seed="（种子未列金额；送温暖资金的一部分）",
+        counts="发放日期在期间内的困难职工帮扶金（生活救助、医疗救助、助学），计入所属工会。",
+    )
+)
+indicator_register(
+    Indicator(
+        key="hardship_aid_count",
+        label="困难职工帮扶人次",
+        unit="人次",
+        section=SECTION,
+        kind="flow",
+        query=_aid_paid(None),
+        records=_aid_records,
+        record_columns=AID_COLUMNS,
+        seed="（种子未列）",
+        counts="发放日期在期间内的困难职工帮扶笔数，计入所属工会。",
     )
 )

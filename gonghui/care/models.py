@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from gonghui.core.fields import CipherField
 from gonghui.core.scoping import ScopedQuerySet, scope_path_of
 from gonghui.core.workflow.models import RELEASED_STATES, WorkflowItem
 from gonghui.members.models import PersonNamed
@@ -430,3 +431,112 @@ class RecuperationApplication(WorkflowItem, PersonNamed):
 
     def __str__(self) -> str:
         return f"{self.person_name} {self.batch_id}"
+
+
+# -- hardship (困难职工帮扶) --------------------------------------------------------------------
+
+
+class PovertyLineQuerySet(ScopedQuerySet):
+    scope_path_field = "county__path"
+
+
+class PovertyLine(models.Model):
+    """A county's 低保 line (monthly income per head), from a day: a setting per county."""
+
+    county = models.ForeignKey(
+        "orgs.Union", verbose_name="区县工会", on_delete=models.PROTECT, related_name="+"
+    )
+    amount = models.DecimalField("低保标准（元/人·月）", max_digits=8, decimal_places=2)
+    valid_from = models.DateField("执行日期")
+
+    objects = PovertyLineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "低保标准"
+        verbose_name_plural = "低保标准"
+        ordering = ["county_id", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "valid_from"], name="care_poverty_line_once"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="care_poverty_line_gt0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.amount}"
+
+
+class HardshipClass(models.TextChoices):
+    DEEP = "deep", "深度困难"
+    RELATIVE = "relative", "相对困难"
+    SUDDEN = "sudden", "意外致困"
+
+
+class HardshipCase(PersonNamed):
+    """A household's hardship file (困难职工档案): its class from the income per head against
+    the county's 低保 line (or a sudden event), reviewed yearly, closed when no longer in
+    hardship."""
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="建档工会", on_delete=models.PROTECT, related_name="+"
+    )
+    household_size = models.PositiveSmallIntegerField("家庭人口")
+    income_per_head = models.DecimalField("家庭月人均收入（元）", max_digits=10, decimal_places=2)
+    hardship_class = models.CharField("困难类别", max_length=16, choices=HardshipClass.choices)
+    cause = models.CharField("致困原因", max_length=255)
+    opened_on = models.DateField("建档日期")
+    reviewed_on = models.DateField("最近年审日期")
+    closed_on = models.DateField("脱困（销档）日期", null=True, blank=True)
+    close_reason = models.CharField("销档原因", max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "困难职工档案"
+        verbose_name_plural = "困难职工档案"
+        ordering = ["-opened_on", "-id"]
+        constraints = [
+            # One open file per person.
+            models.UniqueConstraint(
+                fields=["person_hash"],
+                condition=models.Q(closed_on__isnull=True),
+                name="care_hardship_one_open",
+            )
+        ]
+        indexes = [models.Index(fields=["union", "id"], name="care_hardship_union_id")]
+
+    def __str__(self) -> str:
+        return f"{self.person_name}（{self.get_hardship_class_display()}）"
+
+
+class AidKind(models.TextChoices):
+    LIVING = "living", "生活救助"
+    MEDICAL = "medical", "医疗救助"
+    SCHOOLING = "schooling", "助学"
+
+
+class HardshipAid(WorkflowItem, PersonNamed):
+    """Aid to a household on file, reviewed through the workflow engine and paid through the
+    payout batches to the account it names."""
+
+    case = models.ForeignKey(
+        HardshipCase, verbose_name="困难职工档案", on_delete=models.PROTECT, related_name="aids"
+    )
+    kind = models.CharField("帮扶类别", max_length=16, choices=AidKind.choices)
+    reason = models.CharField("申请事由", max_length=255)
+    payee_bank = models.CharField("收款银行", max_length=64)
+    account_cipher = CipherField("收款账号（密文）")
+    account_masked = models.CharField("收款账号", max_length=32)
+
+    class Meta:
+        verbose_name = "困难职工帮扶"
+        verbose_name_plural = "困难职工帮扶"
+        indexes = [
+            models.Index(fields=["state", "step", "union"], name="care_hardship_aid_inbox"),
+            models.Index(fields=["paid_on"], name="care_hardship_aid_paid_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_name} {self.get_kind_display()}"

@@ -12,3 +12,4 @@ nav_register(
     "services", 135, NavItem("走访慰问活动", "care:campaigns", "calendar-heart", roles=READERS)
 )
 nav_register("services", 140, NavItem("职工疗休养", "care:batches", "suitcase", roles=READERS))
+nav_register("services", 150, NavItem("困难职工帮扶", "care:hardship", "house-door", roles=READERS))

@@ -11,6 +11,9 @@ from django.db.models import Count, Q, QuerySet
 from gonghui.care.models import (
     CareVisit,
     Delivery,
+    HardshipAid,
+    HardshipCase,
+    PovertyLine,
     RecuperationApplication,
     RecuperationBatch,
     ServiceItem,
@@ -277,4 +280,57 @@ def access_application(*, actor: Actor, application_id: int) -> RecuperationAppl
         RecuperationApplication.objects.select_related("union", "batch__base", "quota__county"),
         actor=actor,
         pk=application_id,
+    )
+
+
+# -- hardship ----------------------------------------------------------------------------------
+
+HARDSHIP_STATES = {"open": "在档", "due": "待年审", "closed": "已销档"}
+
+
+def hardship_page(
+    *, actor: Actor, union: Union, state: str, klass: str, today: date, before: int | None
+) -> tuple[list[HardshipCase], int | None]:
+    from gonghui.care.services.hardship import year_after, year_before
+
+    rows = HardshipCase.objects.visible_under(actor, union).select_related("union")
+    if state == "closed":
+        rows = rows.filter(closed_on__isnull=False)
+    elif state in ("open", "due"):
+        rows = rows.filter(closed_on__isnull=True)
+    if state == "due":
+        # Due when a year has passed since the last review (year_after(reviewed) <= today).
+        rows = rows.filter(reviewed_on__lte=year_before(today))
+    if klass:
+        rows = rows.filter(hardship_class=klass)
+    found, next_before = keyset_page(rows.order_by("-id"), before=before, size=PAGE)
+    for case in found:
+        case.review_due = case.closed_on is None and year_after(case.reviewed_on) <= today  # type: ignore[attr-defined]
+    return found, next_before
+
+
+def hardship_totals(*, actor: Actor, union: Union) -> dict[str, Any]:
+    rows = HardshipCase.objects.visible_under(actor, union).filter(closed_on__isnull=True)
+    return dict(rows.values_list("hardship_class").annotate(n=Count("id")).order_by())
+
+
+def access_hardship(*, actor: Actor, case_id: int) -> HardshipCase:
+    return access(HardshipCase.objects.select_related("union"), actor=actor, pk=case_id)
+
+
+def access_hardship_aid(*, actor: Actor, aid_id: int) -> HardshipAid:
+    return access(HardshipAid.objects.select_related("union", "case"), actor=actor, pk=aid_id)
+
+
+def poverty_lines(*, actor: Actor) -> QuerySet[PovertyLine]:
+    """The lines of the counties the actor sees, and of the actor's own county."""
+    own = getattr(actor, "union", None)
+    county_path = own.path[: 2 * Union.steplen] if own is not None else ""
+    return (
+        PovertyLine.objects.filter(
+            Q(county__path__startswith=own.path if own is not None else "-")
+            | Q(county__path=county_path)
+        )
+        .select_related("county")
+        .order_by("county__code", "-valid_from")
     )

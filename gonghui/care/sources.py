@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import F, QuerySet
 
 from gonghui.aid.models import MutualAidClaim, ReliefApplication
+from gonghui.care.models import HardshipAid
 from gonghui.core.workflow.models import State
 
 
@@ -25,13 +26,13 @@ class DeliverySource:
     rows: Callable[[date, date], QuerySet[Any]]
 
 
-def _paid(model: Any) -> Callable[[date, date], QuerySet[Any]]:
-    """The items of a workflow type paid in the period, each a delivery to its member."""
+def _paid(model: Any, person: str = "member__id_hash") -> Callable[[date, date], QuerySet[Any]]:
+    """The items of a workflow type paid in the period, each a delivery to its person (the
+    member's keyed hash, or the item's own ``person_hash``)."""
 
     def rows(start: date, end: date) -> QuerySet[Any]:
-        return model.objects.filter(
-            state=State.PAID, paid_on__gte=start, paid_on__lte=end
-        ).annotate(person_hash=F("member__id_hash"))
+        paid = model.objects.filter(state=State.PAID, paid_on__gte=start, paid_on__lte=end)
+        return paid if person == "person_hash" else paid.annotate(person_hash=F(person))
 
     return rows
 
@@ -39,6 +40,7 @@ def _paid(model: Any) -> Callable[[date, date], QuerySet[Any]]:
 SOURCES: tuple[DeliverySource, ...] = (
     DeliverySource("medical_security", "职工医疗互助赔付", _paid(MutualAidClaim)),
     DeliverySource("medical_security", "会员大病救助", _paid(ReliefApplication)),
+    DeliverySource("hardship_aid", "困难职工帮扶金", _paid(HardshipAid, "person_hash")),
 )
 
 

@@ -16,6 +16,10 @@ urlpatterns = [
     path("visits/campaigns/", views.campaign_list, name="campaigns"),
     path("recuperation/", views.batch_list, name="batches"),
     path("recuperation/<int:recuperation_batch_id>/", views.batch_detail, name="batch"),
+    path("hardship/", views.hardship_list, name="hardship"),
+    path("hardship/new/", views.hardship_new, name="hardship_new"),
+    path("hardship/<int:hardship_case_id>/", views.hardship_detail, name="hardship_case"),
+    path("hardship/aid/<int:hardship_aid_id>/", views.hardship_aid_detail, name="hardship_aid"),
     path(
         "recuperation/applications/<int:application_id>/",
         views.application_detail,

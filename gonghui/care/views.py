@@ -7,23 +7,45 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from gonghui.care import selectors
-from gonghui.care.forms import GROUP_CHOICES, CampaignForm, DeliveryForm, ItemForm, VisitForm
+from gonghui.care.forms import (
+    GROUP_CHOICES,
+    AidForm,
+    CampaignForm,
+    DeliveryForm,
+    HardshipCloseForm,
+    HardshipForm,
+    HardshipReviewForm,
+    ItemForm,
+    PovertyLineForm,
+    VisitForm,
+)
+from gonghui.care.models import HardshipClass
 from gonghui.care.permissions import may_edit, require_edit
 from gonghui.care.services.catalogue import item_create
 from gonghui.care.services.deliveries import Served, delivery_record
+from gonghui.care.services.hardship import (
+    aid_create,
+    hardship_close,
+    hardship_open,
+    hardship_review,
+    poverty_line_set,
+    review_due,
+)
 from gonghui.care.services.recuperation import allocation_plan, batch_allocate, may_allocate
 from gonghui.care.services.visits import Visit, campaign_create, visit_record
-from gonghui.care.workflows import RECUPERATION
+from gonghui.care.workflows import HARDSHIP_AID, RECUPERATION
 from gonghui.core import pii
 from gonghui.core.dates import report_today
 from gonghui.core.middleware import request_actor
 from gonghui.core.pages import before_param, form_page
+from gonghui.core.problems import problems_show
 from gonghui.core.workflow.views import panel_context
 from gonghui.members.people import GROUPS, group_get
 from gonghui.orgs.selectors import union_choices, union_of_page
@@ -332,4 +354,152 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
         request,
         "care/application_detail.html",
         {"item": item, **panel_context(request, RECUPERATION, item)},
+    )
+
+
+# -- hardship ----------------------------------------------------------------------------------
+
+
+def hardship_list(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    union = union_of_page(actor=actor, code=request.GET.get("union"))
+    state = request.GET.get("state", "open")
+    klass = request.GET.get("class", "")
+    own = actor.union
+    line_form = None
+    if own is not None and own.level == "county" and may_edit(actor, own):
+        line_form = PovertyLineForm(request.POST or None)
+        page = form_page(
+            request,
+            line_form,
+            lambda data: poverty_line_set(actor=actor, county=own, **data),
+            title="困难职工档案",
+            back="care:hardship",
+            template="care/hardship_list.html",
+            extra=_hardship_context(actor, union, state, klass, request),
+        )
+        if page is not None:
+            return page
+        messages.success(request, "已设置低保标准。")
+        return redirect("care:hardship")
+    return render(
+        request,
+        "care/hardship_list.html",
+        {**_hardship_context(actor, union, state, klass, request), "form": None},
+    )
+
+
+def _hardship_context(
+    actor: Any, union: Any, state: str, klass: str, request: HttpRequest
+) -> dict[str, Any]:
+    rows, next_before = selectors.hardship_page(
+        actor=actor,
+        union=union,
+        state=state if state in selectors.HARDSHIP_STATES else "open",
+        klass=klass if klass in HardshipClass.values else "",
+        today=timezone.localdate(),
+        before=before_param(request),
+    )
+    return {
+        "union": union,
+        "unions": union_choices(actor=actor),
+        "rows": rows,
+        "next_before": next_before,
+        "state": state,
+        "klass": klass,
+        "states": selectors.HARDSHIP_STATES,
+        "classes": HardshipClass.choices,
+        "totals": selectors.hardship_totals(actor=actor, union=union),
+        "lines": selectors.poverty_lines(actor=actor),
+        "may_edit": may_edit(actor, union),
+    }
+
+
+def hardship_new(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    union = union_of_page(actor=actor, code=request.GET.get("union"))
+    require_edit(actor, union)
+    form = HardshipForm(request.POST or None)
+    saved: list[Any] = []
+
+    def save(data: dict[str, Any]) -> None:
+        saved.append(
+            hardship_open(
+                actor=actor,
+                union=union,
+                id_number=data["id_number"],
+                name=data["name"],
+                household_size=data["household_size"],
+                income_per_head=data["income_per_head"],
+                cause=data["cause"],
+                sudden=data["sudden"],
+                opened_on=data["opened_on"],
+            )
+        )
+
+    page = form_page(
+        request, form, save, title=f"困难职工建档（{union.name}）", back="care:hardship"
+    )
+    if page is not None:
+        return page
+    messages.success(request, f"已为{saved[0].person_name}建档。")
+    return redirect("care:hardship_case", hardship_case_id=saved[0].pk)
+
+
+def hardship_detail(request: HttpRequest, hardship_case_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    case = selectors.access_hardship(actor=actor, case_id=hardship_case_id)
+    editable = may_edit(actor, case.union) and case.closed_on is None
+    post = request.POST if request.method == "POST" else None
+    which = request.POST.get("form", "") if post else ""
+    review = HardshipReviewForm(
+        post if which == "review" else None,
+        initial={"household_size": case.household_size, "income_per_head": case.income_per_head},
+    )
+    close = HardshipCloseForm(post if which == "close" else None)
+    aid = AidForm(post if which == "aid" else None)
+    if post is not None and editable:
+        forms_by_name: dict[str, Any] = {"review": review, "close": close, "aid": aid}
+        form = forms_by_name.get(which)
+        if form is not None and form.is_valid():
+            data = form.cleaned_data
+            try:
+                if which == "review":
+                    hardship_review(actor=actor, case=case, **data)
+                    done = "已完成年审。"
+                elif which == "close":
+                    hardship_close(actor=actor, case=case, **data)
+                    done = "已销档。"
+                else:
+                    made = aid_create(actor=actor, case=case, **data)
+                    messages.success(request, "帮扶申请已提交审核。")
+                    return redirect("care:hardship_aid", hardship_aid_id=made.pk)
+            except ValidationError as exc:
+                problems_show(form, exc)
+            else:
+                messages.success(request, done)
+                return redirect("care:hardship_case", hardship_case_id=case.pk)
+    return render(
+        request,
+        "care/hardship_detail.html",
+        {
+            "case": case,
+            "aids": case.aids.order_by("-id"),
+            "review_form": review,
+            "close_form": close,
+            "aid_form": aid,
+            "editable": editable,
+            "review_due": review_due(case, timezone.localdate()),
+        },
+        status=400 if any(f.errors for f in (review, close, aid)) else 200,
+    )
+
+
+def hardship_aid_detail(request: HttpRequest, hardship_aid_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    item = selectors.access_hardship_aid(actor=actor, aid_id=hardship_aid_id)
+    return render(
+        request,
+        "care/hardship_aid_detail.html",
+        {"item": item, **panel_context(request, HARDSHIP_AID, item)},
     )

@@ -5,8 +5,8 @@ paid to the worker: the batch's cost is the union's."""
 
 from __future__ import annotations
 
-from gonghui.care.models import RecuperationApplication
-from gonghui.core.workflow import Quota, Step, Workflow, workflow_register
+from gonghui.care.models import HardshipAid, RecuperationApplication
+from gonghui.core.workflow import Payout, Quota, Step, Workflow, workflow_register
 
 RECUPERATION = workflow_register(
     Workflow(
@@ -19,6 +19,24 @@ RECUPERATION = workflow_register(
         state_labels={"approved": "已录取", "rejected": "未获分配"},
         select_related=("batch", "quota__county"),
         url_name="care:recuperation_application",
+        applicant="person_name",
+    )
+)
+
+
+HARDSHIP_AID = workflow_register(
+    Workflow(
+        key="hardship_aid",
+        label="困难职工帮扶",
+        model=HardshipAid,
+        steps=(
+            Step("township_review", "乡镇（街道）初审", "township"),
+            Step("county_approval", "区县总工会审批", "county"),
+        ),
+        submit_levels=("grassroots", "township", "county"),
+        payout=Payout(purpose="困难职工帮扶金", payee_name="person_name"),
+        select_related=("case",),
+        url_name="care:hardship_aid",
         applicant="person_name",
     )
 )

@@ -71,18 +71,25 @@ def care_demo_write(
         or Delivery.objects.filter(union__path__startswith=city.path).exists()
     ):
         log("登记职工与服务记录演示数据已存在，跳过。")
-        return {"workers": 0, "deliveries": 0, "visits": 0, "recuperation": 0}
+        return {"workers": 0, "deliveries": 0, "visits": 0, "recuperation": 0, "hardship": 0}
     rng = random.Random(f"care:{seed}")
     with transaction.atomic():
         workers = _workers_write(city, goal, rng)
         deliveries = _deliveries_write(city, goal, rng)
         visits = _visits_write(city, goal, rng)
         went = _recuperation_write(city, goal, rng)
+        households = _hardship_write(city, rng)
     log(
         f"登记职工：{workers} 人；上半年服务记录：{deliveries} 条；走访慰问：{visits} 人次；"
-        f"参与疗休养：{went} 人。"
+        f"参与疗休养：{went} 人；困难职工档案：{households} 户。"
     )
-    return {"workers": workers, "deliveries": deliveries, "visits": visits, "recuperation": went}
+    return {
+        "workers": workers,
+        "deliveries": deliveries,
+        "visits": visits,
+        "recuperation": went,
+        "hardship": households,
+    }
 
 
 def _workers_write(city: Union, goal: dict[str, Any], rng: random.Random) -> int:
@@ -554,3 +561,82 @@ def member_hashes(city: Union) -> set[str]:
             employment_form=EmploymentForm.NEW_FORM,
         ).values_list("id_hash", flat=True)
     )
+
+
+# Households on file per 1,000 members, and the lines the counties set (yuan a month).
+HARDSHIP_PER_THOUSAND = 3
+POVERTY_LINE = Decimal("1130.00")
+
+
+def _hardship_write(city: Union, rng: random.Random) -> int:
+    """Each county's 低保 line, households on file across the classes (a few closed, a few
+    due for their yearly review), and the half year's aid, paid."""
+    from gonghui.care.models import AidKind, HardshipAid, HardshipCase, HardshipClass, PovertyLine
+    from gonghui.core.fields import cipher_set
+    from gonghui.core.workflow.models import State
+
+    counties = list(Union.objects.filter(path__startswith=city.path, level=Union.Level.COUNTY))
+    for county in counties:
+        PovertyLine.objects.create(county=county, amount=POVERTY_LINE, valid_from=date(2023, 1, 1))
+    _, standard = _group(city)
+    want = max(3, len(standard) * HARDSHIP_PER_THOUSAND // 1000)
+    chosen = rng.sample(standard, min(want, len(standard)))
+    causes = ("本人重病", "家人重病", "子女就学负担重", "因灾致困", "单亲抚养子女", "工伤致残")
+    cases = []
+    for id_hash, name, masked, union_id, _, _ in chosen:
+        sudden = rng.random() < 0.15
+        income = Decimal(rng.randrange(500, 2200, 10))
+        klass = (
+            HardshipClass.SUDDEN
+            if sudden
+            else HardshipClass.DEEP
+            if income < POVERTY_LINE
+            else HardshipClass.RELATIVE
+        )
+        opened = _day(rng, date(2021, 1, 1), H1[1])
+        reviewed = (
+            opened
+            if opened.year == 2023 or rng.random() < 0.1
+            else _day(rng, date(2022, 7, 1), H1[1])
+        )
+        cases.append(
+            HardshipCase(
+                union_id=union_id,
+                person_hash=id_hash,
+                person_name=name,
+                person_masked=masked,
+                household_size=rng.randrange(1, 6),
+                income_per_head=income,
+                hardship_class=klass,
+                cause=rng.choice(causes),
+                opened_on=opened,
+                reviewed_on=max(reviewed, opened),
+            )
+        )
+    saved = HardshipCase.objects.bulk_create(cases, batch_size=2000)
+    aids = []
+    for case in saved[: len(saved) * 2 // 3]:
+        kind = rng.choice(AidKind.values)
+        paid = _day(rng, H1[0], H1[1])
+        aid = HardshipAid(
+            union_id=case.union_id,
+            case=case,
+            person_hash=case.person_hash,
+            person_name=case.person_name,
+            person_masked=case.person_masked,
+            kind=kind,
+            amount=Decimal(rng.choice((1000, 2000, 3000, 5000))),
+            reason={"living": "生活困难", "medical": "住院医疗费用负担重", "schooling": "子女就学"}[
+                kind
+            ],
+            payee_bank="湖州银行",
+            account_masked="621700******" + f"{rng.randrange(10000):04d}",
+            state=State.PAID,
+            paid_on=paid,
+            approved_at=_aware(paid - timedelta(days=10)),
+            submitted_at=_aware(paid - timedelta(days=20)),
+        )
+        cipher_set(aid, "account_cipher", f"621700{rng.randrange(10**10):010d}")
+        aids.append(aid)
+    HardshipAid.objects.bulk_create(aids, batch_size=2000)
+    return len(saved)

@@ -90,8 +90,45 @@ def _allowance(world: World, entered_by: User | None) -> Any:
     return item
 
 
+def _hardship_aid(world: World, entered_by: User | None) -> Any:
+    from decimal import Decimal
+
+    from gonghui.care.models import HardshipAid, HardshipCase
+    from gonghui.core.fields import cipher_set
+
+    case = HardshipCase.objects.create(
+        union=world.yuehe,
+        person_hash="k" * 64,
+        person_name="困难户",
+        person_masked="330502********0000",
+        household_size=3,
+        income_per_head=Decimal("800"),
+        hardship_class="deep",
+        cause="重病",
+        opened_on=date(2023, 1, 5),
+        reviewed_on=date(2023, 1, 5),
+    )
+    item = HardshipAid(
+        union=world.yuehe,
+        case=case,
+        person_hash=case.person_hash,
+        person_name=case.person_name,
+        person_masked=case.person_masked,
+        kind="living",
+        amount=Decimal("2000"),
+        reason="生活困难",
+        payee_bank="湖州银行",
+        account_masked="6217********5678",
+        entered_by=entered_by,
+    )
+    cipher_set(item, "account_cipher", "6217000012345678")
+    item.save()
+    return item
+
+
 # Every type registered with the engine: a new type must say how to make one of its items.
 ITEMS: dict[str, Callable[[World, User | None], Any]] = {
+    "hardship_aid": _hardship_aid,
     "mutual_aid_claim": _claim,
     "relief": _relief,
     "honour_nomination": _nomination,

@@ -203,6 +203,7 @@ def test_the_eligible_summary_counts_and_sums_per_type(world: World, wuxing_fina
         "mutual_aid_claim": (2, Decimal("300.30")),
         "relief": (1, Decimal("3000.00")),
         "honour_allowance": (0, Decimal("0.00")),
+        "hardship_aid": (0, Decimal("0.00")),
     }
 
 

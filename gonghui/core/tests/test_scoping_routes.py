@@ -130,6 +130,57 @@ def wuxing_recuperation_application(world: World) -> str:
     )
 
 
+def _wuxing_hardship(world: World) -> Any:
+    from decimal import Decimal
+
+    from gonghui.care.models import HardshipCase
+
+    case, _ = HardshipCase.objects.get_or_create(
+        person_hash="x" * 64,
+        closed_on=None,
+        defaults={
+            "union": world.yuehe,
+            "person_name": WUXING_MEMBER,
+            "person_masked": "330502********0000",
+            "household_size": 3,
+            "income_per_head": Decimal("800"),
+            "hardship_class": "deep",
+            "cause": "重病",
+            "opened_on": date(2023, 1, 5),
+            "reviewed_on": date(2023, 1, 5),
+        },
+    )
+    return case
+
+
+def wuxing_hardship_case(world: World) -> str:
+    return str(_wuxing_hardship(world).pk)
+
+
+def wuxing_hardship_aid(world: World) -> str:
+    from decimal import Decimal
+
+    from gonghui.care.models import HardshipAid
+    from gonghui.core.fields import cipher_set
+
+    case = _wuxing_hardship(world)
+    item = HardshipAid(
+        union=world.yuehe,
+        case=case,
+        person_hash=case.person_hash,
+        person_name=case.person_name,
+        person_masked=case.person_masked,
+        kind="living",
+        amount=Decimal("2000"),
+        reason="生活困难",
+        payee_bank="湖州银行",
+        account_masked="621700******5678",
+    )
+    cipher_set(item, "account_cipher", "6217000012345678")
+    item.save()
+    return str(item.pk)
+
+
 def wuxing_member(world: World) -> str:
     member = member_join(
         actor=world.wuxing_staff,
@@ -663,6 +714,8 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "delivery_id": wuxing_delivery,
     "recuperation_batch_id": wuxing_batch,
     "application_id": wuxing_recuperation_application,
+    "hardship_case_id": wuxing_hardship_case,
+    "hardship_aid_id": wuxing_hardship_aid,
     "task_id": wuxing_formation_task,
     "item_id": wuxing_relief_item,
     "claim_id": wuxing_claim,

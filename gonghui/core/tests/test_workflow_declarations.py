@@ -86,6 +86,7 @@ def test_the_payable_types_are_discovered() -> None:
         "mutual_aid_claim": "职工医疗互助金",
         "relief": "会员大病救助金",
         "honour_allowance": "劳模补助金",
+        "hardship_aid": "困难职工帮扶金",
     }
 
 

@@ -178,6 +178,9 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
     from gonghui.care.models import (
         CareVisit,
         Delivery,
+        HardshipAid,
+        HardshipCase,
+        PovertyLine,
         RecuperationApplication,
         RecuperationBase,
         RecuperationBatch,
@@ -200,6 +203,9 @@ def test_same_seed_gives_the_same_records_and_a_rerun_adds_nothing(
     )
 
     Delivery.objects.all().delete()
+    HardshipAid.objects.all().delete()
+    HardshipCase.objects.all().delete()
+    PovertyLine.objects.all().delete()
     RecuperationApplication.objects.all().delete()
     RecuperationBatch.objects.all().delete()
     RecuperationBase.objects.all().delete()
@@ -782,3 +788,12 @@ def test_demo_registered_workers_complete_the_buses_target_group(tiny: DemoDataR
     assert total.people == members + registered
     assert 0 < total.served < total.people
     assert sum(r.people for r in by_county) == total.people
+
+
+def test_demo_hardship_files_have_lines_classes_and_paid_aid(tiny: DemoDataResult) -> None:
+    from gonghui.care.models import HardshipAid, HardshipCase, PovertyLine
+    from gonghui.core.workflow.models import State
+
+    assert PovertyLine.objects.count() == len(COUNTIES)
+    assert HardshipCase.objects.filter(closed_on__isnull=True).count() >= 3
+    assert HardshipAid.objects.filter(state=State.PAID, paid_on__year=2023).exists()
