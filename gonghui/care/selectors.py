@@ -309,9 +309,13 @@ def hardship_page(
     return found, next_before
 
 
-def hardship_totals(*, actor: Actor, union: Union) -> dict[str, Any]:
+def hardship_totals(*, actor: Actor, union: Union) -> list[tuple[str, int]]:
+    """(class, households on file) for every class, in the classes' order."""
+    from gonghui.care.models import HardshipClass
+
     rows = HardshipCase.objects.visible_under(actor, union).filter(closed_on__isnull=True)
-    return dict(rows.values_list("hardship_class").annotate(n=Count("id")).order_by())
+    found = dict(rows.values_list("hardship_class").annotate(n=Count("id")).order_by())
+    return [(label, found.get(value, 0)) for value, label in HardshipClass.choices]
 
 
 def access_hardship(*, actor: Actor, case_id: int) -> HardshipCase:
