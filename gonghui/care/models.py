@@ -41,6 +41,13 @@ class Unit(models.TextChoices):
     DAYS = "days", "天"
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of a union and of every union above it."""
+    from gonghui.orgs.models import Union
+
+    return [path[:end] for end in range(Union.steplen, len(path) + 1, Union.steplen)]
+
+
 class CatalogueQuerySet(ScopedQuerySet):
     """The standard items are everyone's; an X item belongs to the union that added it and
     applies to its subtree, so a union sees its ancestors' X items and those below it."""
@@ -49,22 +56,17 @@ class CatalogueQuerySet(ScopedQuerySet):
         path = scope_path_of(scope)
         if path is None:
             return self.none()
-        from gonghui.orgs.models import Union
-
-        ancestors = [path[:end] for end in range(Union.steplen, len(path) + 1, Union.steplen)]
         return self.filter(
             models.Q(union__isnull=True)
-            | models.Q(union__path__in=ancestors)
+            | models.Q(union__path__in=ancestor_paths(path))
             | models.Q(union__path__startswith=path)
         )
 
     def applying_to(self, union: Any) -> CatalogueQuerySet:
-        """The items a union may deliver: the standard ones and its ancestors' X items."""
-        from gonghui.orgs.models import Union
-
-        path = union.path
-        ancestors = [path[:end] for end in range(Union.steplen, len(path) + 1, Union.steplen)]
-        return self.filter(models.Q(union__isnull=True) | models.Q(union__path__in=ancestors))
+        """The rows a union may use: everyone's and its own or its ancestors'."""
+        return self.filter(
+            models.Q(union__isnull=True) | models.Q(union__path__in=ancestor_paths(union.path))
+        )
 
 
 class ServiceItem(models.Model):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -24,12 +25,32 @@ from gonghui.orgs.models import Union
 NOT_FOUND = "在本工会管辖范围内的会员和登记职工中找不到此人；尚未登记的，请先在“登记职工”中登记"
 
 
-def person_problems(person: Person | None, union: Union) -> list[tuple[str, str]]:
-    """Who may be served by ``union``: a member or registered worker of its subtree. Outside
-    it, nothing is said of whether the person exists."""
+def person_problems(person: Person | None, union: Union, name: str = "") -> list[tuple[str, str]]:
+    """Who may be served by ``union``: a member or registered worker of its subtree, under
+    the name on file when a name was written. Outside the subtree, nothing is said of
+    whether the person exists."""
     if person is None or not str(person.union.path).startswith(union.path):
         return [("id_number", NOT_FOUND)]
+    if name and name != person.name:
+        return [("name", f"与该身份证号登记的姓名“{pii.mask_name(person.name)}”不一致")]
     return []
+
+
+def person_typed(id_number: str) -> tuple[Person | None, str]:
+    """The person a typed ID number names (None when no one), or why it is no ID number."""
+    try:
+        id18 = pii.normalize_id_number(id_number)
+    except ValidationError as exc:
+        return None, exc.messages[0]
+    id_hash = pii.id_indexer().digest(id18)
+    return people_find([id_hash]).get(id_hash), ""
+
+
+def with_id_problem(problems: list[tuple[str, str]], id_problem: str) -> list[tuple[str, str]]:
+    """A form's problems when the ID number itself is wrong: that, instead of "not found"."""
+    if not id_problem:
+        return problems
+    return [("id_number", id_problem), *(p for p in problems if p[0] not in ("id_number", "name"))]
 
 
 def eligibility_problem(item: ServiceItem, person: Person) -> str:
@@ -68,10 +89,8 @@ def delivery_problems(
     cost: Decimal,
 ) -> list[tuple[str, str]]:
     """Every problem of one delivery, by field."""
-    problems = person_problems(person, union)
+    problems = person_problems(person, union, name)
     if person is not None and not problems:
-        if name and name != person.name:
-            problems.append(("name", f"与该身份证号登记的姓名“{pii.mask_name(person.name)}”不一致"))
         reason = eligibility_problem(item, person)
         if reason:
             problems.append(("item", reason))
@@ -145,15 +164,9 @@ def delivery_record(
     """Record one delivery by ``union`` (its subtree's people only); every problem at once."""
     require_edit(actor, union)
     served = served or Served()
-    problems: list[tuple[str, str]] = []
-    id_hash = ""
-    try:
-        id_hash = pii.id_indexer().digest(pii.normalize_id_number(id_number))
-    except Exception as exc:  # ValidationError: the reason is shown beside the field
-        problems.append(("id_number", getattr(exc, "messages", [str(exc)])[0]))
-    person = people_find([id_hash]).get(id_hash) if id_hash else None
-    if id_hash:
-        problems += delivery_problems(
+    person, id_problem = person_typed(id_number)
+    problems = with_id_problem(
+        delivery_problems(
             item=item,
             person=person,
             union=union,
@@ -161,7 +174,9 @@ def delivery_record(
             on=on,
             quantity=served.quantity,
             cost=served.cost,
-        )
+        ),
+        id_problem,
+    )
     if not problems and person is not None:
         duplicate = Delivery.objects.filter(
             person_hash=person.id_hash, item=item, on=on, union=union, reference=served.reference

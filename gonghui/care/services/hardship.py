@@ -12,14 +12,13 @@ from django.utils import timezone
 
 from gonghui.care.models import AidKind, HardshipAid, HardshipCase, HardshipClass, PovertyLine
 from gonghui.care.permissions import require_edit
-from gonghui.care.services.deliveries import person_problems
+from gonghui.care.services.deliveries import person_problems, person_typed, with_id_problem
 from gonghui.core import pii
 from gonghui.core.actors import Actor, user_of
 from gonghui.core.audit import audit_record
 from gonghui.core.fields import cipher_set
 from gonghui.core.problems import problems_raise
 from gonghui.core.scoping import require_in_scope
-from gonghui.members.people import people_find
 from gonghui.orgs.models import Union
 
 
@@ -92,17 +91,8 @@ def hardship_open(
     """Open a household's file in ``union`` (a member or registered worker of its subtree)."""
     require_edit(actor, union)
     day = opened_on or timezone.localdate()
-    problems: list[tuple[str, str]] = []
-    id_hash = ""
-    try:
-        id_hash = pii.id_indexer().digest(pii.normalize_id_number(id_number))
-    except Exception as exc:  # ValidationError: beside the field
-        problems.append(("id_number", getattr(exc, "messages", [str(exc)])[0]))
-    person = people_find([id_hash]).get(id_hash) if id_hash else None
-    if id_hash:
-        problems += person_problems(person, union)
-    if person is not None and not problems and name.strip() and name.strip() != person.name:
-        problems.append(("name", f"与该身份证号登记的姓名“{pii.mask_name(person.name)}”不一致"))
+    person, id_problem = person_typed(id_number)
+    problems = with_id_problem(person_problems(person, union, name.strip()), id_problem)
     if household_size < 1:
         problems.append(("household_size", "家庭人口至少为1"))
     if income_per_head < 0:

@@ -19,7 +19,11 @@ from gonghui.care.models import (
     VisitCampaign,
 )
 from gonghui.care.permissions import require_edit
-from gonghui.care.services.deliveries import Served, delivery_row, person_problems
+from gonghui.care.services.deliveries import (
+    Served,
+    delivery_row,
+    person_problems,
+)
 from gonghui.core import pii
 from gonghui.core.actors import Actor, user_of
 from gonghui.core.audit import audit_record
@@ -73,9 +77,7 @@ def visit_problems(
     *, person: Person | None, union: Union, name: str, on: date, visit: Visit
 ) -> list[tuple[str, str]]:
     """Every problem of one visit, by field (the form's and the sheet's)."""
-    problems = person_problems(person, union)
-    if person is not None and not problems and name and name != person.name:
-        problems.append(("name", f"与该身份证号登记的姓名“{pii.mask_name(person.name)}”不一致"))
+    problems = person_problems(person, union, name)
     if on > timezone.localdate():
         problems.append(("on", "走访日期不能晚于今天"))
     campaign = visit.campaign

@@ -17,12 +17,12 @@ from gonghui.care.services.deliveries import (
     delivery_row,
     items_by_ref,
 )
+from gonghui.care.sheets.common import problem_cells
 from gonghui.core import pii
 from gonghui.core.actors import Actor
 from gonghui.core.sheets import (
     INVALID,
     BatchOutcome,
-    CellError,
     Column,
     ImportReport,
     ParsedRow,
@@ -120,9 +120,7 @@ class DeliverySheet(Sheet):
                 cost=served.cost,
             )
             if problems:
-                for field, message in problems:
-                    label = self.column(field).header if field in COLUMN_KEYS else "身份证号"
-                    outcome.errors.append(CellError(row.number, label, f"{label}：{message}"))
+                outcome.errors += problem_cells(self, row.number, problems)
                 continue
             assert person is not None
             if (id_hash, item.pk, v["on"], served.reference) in existing:
@@ -164,9 +162,6 @@ class DeliverySheet(Sheet):
         )
         for *row, frontline in rows.iterator(chunk_size=5000):
             yield [*row, "是" if frontline else "否"]
-
-
-COLUMN_KEYS = {c.key for c in COLUMNS}
 
 
 def delivery_import(

@@ -20,6 +20,7 @@ from gonghui.care.services.recuperation import (
     attendance_record,
     quotas_of,
 )
+from gonghui.care.sheets.common import problem_cells
 from gonghui.care.workflows import RECUPERATION
 from gonghui.core import pii
 from gonghui.core.actors import Actor, user_of
@@ -116,13 +117,9 @@ class ApplicationSheet(Sheet):
         for row, id_hash in zip(batch, hashes, strict=True):
             v = row.values
             person = people.get(id_hash)
-            problems = person_problems(person, self.union)
+            problems = person_problems(person, self.union, v["name"] or "")
             quota = None
             if not problems and person is not None:
-                if v["name"] and v["name"] != person.name:
-                    problems.append(
-                        ("name", f"与该身份证号登记的姓名“{pii.mask_name(person.name)}”不一致")
-                    )
                 if id_hash in live:
                     problems.append(("id_number", f"此人已申请批次{self.batch.code}，不能重复申请"))
                 else:
@@ -131,9 +128,7 @@ class ApplicationSheet(Sheet):
                     )
                     problems += more
             if problems:
-                for field, message in problems:
-                    header = {"name": "姓名", "applied_on": "申请日期"}.get(field, "身份证号")
-                    outcome.errors.append(CellError(row.number, header, f"{header}：{message}"))
+                outcome.errors += problem_cells(self, row.number, problems)
                 continue
             assert person is not None and quota is not None
             new.append(

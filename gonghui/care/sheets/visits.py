@@ -14,12 +14,12 @@ from django.db import transaction
 from gonghui.care.models import CareVisit, Delivery, VisitCampaign
 from gonghui.care.permissions import require_edit
 from gonghui.care.services.visits import Visit, visit_deliveries, visit_problems, visit_row
+from gonghui.care.sheets.common import problem_cells
 from gonghui.core import pii
 from gonghui.core.actors import Actor
 from gonghui.core.sheets import (
     INVALID,
     BatchOutcome,
-    CellError,
     Column,
     ImportReport,
     ParsedRow,
@@ -49,7 +49,6 @@ COLUMNS = (
     Column("goods", "慰问品", text(128), width=20),
     Column("note", "备注", text(255), width=24),
 )
-KEYS = {c.key for c in COLUMNS}
 
 
 class VisitSheet(Sheet):
@@ -62,10 +61,7 @@ class VisitSheet(Sheet):
         self.actor = actor
         self.union = union
         self.campaigns = {
-            c.name: c
-            for c in VisitCampaign.objects.filter(
-                union__path__in=_ancestors(union.path)
-            ).select_related("union")
+            c.name: c for c in VisitCampaign.objects.applying_to(union).select_related("union")
         }
 
     def key(self, values: dict[str, Any]) -> Hashable:
@@ -107,9 +103,7 @@ class VisitSheet(Sheet):
                 person=person, union=self.union, name=v["name"], on=v["on"], visit=visit
             )
             if problems:
-                for field, message in problems:
-                    header = self.column(field).header if field in KEYS else "身份证号"
-                    outcome.errors.append(CellError(row.number, header, f"{header}：{message}"))
+                outcome.errors += problem_cells(self, row.number, problems)
                 continue
             assert person is not None
             if (id_hash, v["on"]) in done:
@@ -149,10 +143,6 @@ class VisitSheet(Sheet):
         )
         for name, masked, on, campaign, household, *rest in rows.iterator(chunk_size=5000):
             yield [name, masked, on, campaign or "", "是" if household else "否", *rest]
-
-
-def _ancestors(path: str) -> list[str]:
-    return [path[:end] for end in range(Union.steplen, len(path) + 1, Union.steplen)]
 
 
 def visit_import(

@@ -203,3 +203,10 @@ def test_the_new_page_records_one(world: World, rider, client_as) -> None:
     )
     assert response.status_code == 302
     assert Delivery.objects.get().item == item
+
+
+def test_a_wrong_id_number_is_said_with_the_other_problems(world: World) -> None:
+    with pytest.raises(ValidationError) as caught:
+        record(world, "330502199001011234", on=date(2099, 1, 1), served=Served(cost=Decimal(-1)))
+    assert set(caught.value.message_dict) == {"id_number", "on", "cost"}
+    assert NOT_FOUND not in caught.value.message_dict["id_number"]
