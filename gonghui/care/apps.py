@@ -22,6 +22,8 @@ class CareConfig(modules.ModuleConfig):
                 "care.visit.export": "导出走访慰问",
                 "care.batch.load": "载入疗休养批次",
                 "care.poverty_line.set": "设置低保标准",
+                "care.perk.create": "设立X项福利",
+                "care.perk.deliver": "发放X项福利",
                 "care.hardship.open": "困难职工建档",
                 "care.hardship.review": "困难职工档案年审",
                 "care.hardship.close": "困难职工档案销档",

@@ -11,6 +11,7 @@ from gonghui.care.models import (
     AidKind,
     CampaignKind,
     Eligibility,
+    PerkRule,
     ServiceItem,
     Unit,
     VisitCampaign,
@@ -198,3 +199,41 @@ class PovertyLineForm(forms.Form):
         label="低保标准（元/人·月）", min_value=0, decimal_places=2, widget=forms.NumberInput(INPUT)
     )
     valid_from = _date("执行日期")
+
+
+class PerkForm(forms.Form):
+    item = forms.ModelChoiceField(
+        label="X项服务", queryset=ServiceItem.objects.none(), widget=forms.Select(SELECT)
+    )
+    rule = forms.ChoiceField(
+        label="发放规则", choices=PerkRule.choices, widget=forms.Select(SELECT)
+    )
+    benefit_day = forms.IntegerField(
+        label="惠享日（每月几日，规则为惠享日时）",
+        min_value=1,
+        max_value=28,
+        required=False,
+        widget=forms.NumberInput(INPUT),
+    )
+    occupations = forms.MultipleChoiceField(
+        label="指定职业（规则为指定职业时）",
+        choices=Occupation.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    value = forms.DecimalField(
+        label="每人价值（元）",
+        min_value=0,
+        decimal_places=2,
+        initial=0,
+        widget=forms.NumberInput(INPUT),
+    )
+
+    def __init__(self, *args: Any, items: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: forms.ModelChoiceField = self.fields["item"]  # type: ignore[assignment]
+        field.queryset = items
+
+
+class PerkDeliverForm(forms.Form):
+    on = _date("发放日期")

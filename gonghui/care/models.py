@@ -542,3 +542,51 @@ class HardshipAid(WorkflowItem, PersonNamed):
 
     def __str__(self) -> str:
         return f"{self.person_name} {self.get_kind_display()}"
+
+
+# -- X perks (X项福利) ---------------------------------------------------------------------------
+
+
+class PerkRule(models.TextChoices):
+    BIRTHDAY = "birthday", "生日当月（按身份证号中的出生日期）"
+    BENEFIT_DAY = "benefit_day", "每月惠享日"
+    OCCUPATION = "occupation", "指定职业"
+
+
+class Perk(models.Model):
+    """A perk a union declares for its subtree: an X item of the catalogue given by a rule;
+    each month lists who is due, and marking them delivered writes the deliveries."""
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="设立工会", on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.ForeignKey(
+        ServiceItem, verbose_name="服务项目", on_delete=models.PROTECT, related_name="perks"
+    )
+    rule = models.CharField("发放规则", max_length=16, choices=PerkRule.choices)
+    benefit_day = models.PositiveSmallIntegerField("惠享日（每月几日）", null=True, blank=True)
+    # Occupation keys (members.Occupation), comma-separated, for OCCUPATION.
+    occupations = models.CharField("指定职业", max_length=255, blank=True)
+    value = models.DecimalField("每人价值（元）", max_digits=10, decimal_places=2, default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "X项福利"
+        verbose_name_plural = "X项福利"
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(benefit_day__isnull=True)
+                | models.Q(benefit_day__gte=1, benefit_day__lte=28),
+                name="care_perk_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.item.name
+
+    @property
+    def occupation_keys(self) -> list[str]:
+        return [k for k in self.occupations.split(",") if k]

@@ -13,3 +13,4 @@ nav_register(
 )
 nav_register("services", 140, NavItem("职工疗休养", "care:batches", "suitcase", roles=READERS))
 nav_register("services", 150, NavItem("困难职工帮扶", "care:hardship", "house-door", roles=READERS))
+nav_register("services", 160, NavItem("X项福利", "care:perks", "gift", roles=READERS))

@@ -13,11 +13,13 @@ from gonghui.care.models import (
     Delivery,
     HardshipAid,
     HardshipCase,
+    Perk,
     PovertyLine,
     RecuperationApplication,
     RecuperationBatch,
     ServiceItem,
     VisitCampaign,
+    ancestor_paths,
 )
 from gonghui.care.sources import sources_for
 from gonghui.core.actors import Actor
@@ -338,3 +340,27 @@ def poverty_lines(*, actor: Actor) -> QuerySet[PovertyLine]:
         .select_related("county")
         .order_by("county__code", "-valid_from")
     )
+
+
+# -- X perks -----------------------------------------------------------------------------------
+
+
+def perks(*, actor: Actor) -> QuerySet[Perk]:
+    """The perks the actor sees: their own union's and its ancestors', and those below."""
+    return (
+        Perk.objects.filter(
+            Q(union__in=Union.objects.visible_to(actor))
+            | Q(union__path__in=ancestor_paths(getattr(getattr(actor, "union", None), "path", "")))
+        )
+        .select_related("item", "union")
+        .order_by("-id")
+    )
+
+
+def access_perk(*, actor: Actor, perk_id: int) -> Perk:
+    try:
+        return perks(actor=actor).get(pk=perk_id)
+    except Perk.DoesNotExist as exc:
+        from django.http import Http404
+
+        raise Http404("未找到该对象，或不在您的管辖范围内。") from exc

@@ -23,6 +23,8 @@ from gonghui.care.forms import (
     HardshipForm,
     HardshipReviewForm,
     ItemForm,
+    PerkDeliverForm,
+    PerkForm,
     PovertyLineForm,
     VisitForm,
 )
@@ -38,6 +40,7 @@ from gonghui.care.services.hardship import (
     poverty_line_set,
     review_due,
 )
+from gonghui.care.services.perks import perk_create, perk_deliver, perk_due
 from gonghui.care.services.recuperation import allocation_plan, batch_allocate, may_allocate
 from gonghui.care.services.visits import Visit, campaign_create, visit_record
 from gonghui.care.workflows import HARDSHIP_AID, RECUPERATION
@@ -502,4 +505,69 @@ def hardship_aid_detail(request: HttpRequest, hardship_aid_id: int) -> HttpRespo
         request,
         "care/hardship_aid_detail.html",
         {"item": item, **panel_context(request, HARDSHIP_AID, item)},
+    )
+
+
+# -- X perks -----------------------------------------------------------------------------------
+
+
+def perk_list(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    own = actor.union
+    form = None
+    if own is not None and may_edit(actor, own):
+        x_items = selectors.items_for(union=own).filter(union__isnull=False)
+        form = PerkForm(request.POST or None, items=x_items)
+        page = form_page(
+            request,
+            form,
+            lambda data: perk_create(actor=actor, union=own, **data),
+            title="X项福利",
+            back="care:perks",
+            template="care/perk_list.html",
+            extra={"perks": selectors.perks(actor=actor)},
+        )
+        if page is not None:
+            return page
+        messages.success(request, "已设立X项福利。")
+        return redirect("care:perks")
+    return render(
+        request,
+        "care/perk_list.html",
+        {"perks": selectors.perks(actor=actor), "form": None, "title": "X项福利"},
+    )
+
+
+def perk_detail(request: HttpRequest, perk_id: int) -> HttpResponse:
+    """Who is due this perk in a month (in the chosen union's subtree), and marking them
+    delivered."""
+    actor = request_actor(request)
+    perk = selectors.access_perk(actor=actor, perk_id=perk_id)
+    union = union_of_page(actor=actor, code=request.GET.get("union"))
+    month = _day(request.GET.get("month", "") + "-01") or report_today().replace(day=1)
+    form = PerkDeliverForm(request.POST or None, initial={"on": month})
+    if request.method == "POST" and form.is_valid():
+        try:
+            n = perk_deliver(
+                actor=actor, perk=perk, union=union, month=month, on=form.cleaned_data["on"]
+            )
+        except ValidationError as exc:
+            problems_show(form, exc)
+        else:
+            messages.success(request, f"已标记 {n} 人发放。")
+            return redirect(f"/care/perks/{perk.pk}/?union={union.code}&month={month:%Y-%m}")
+    due, total = perk_due(perk=perk, union=union, month=month, limit=200)
+    return render(
+        request,
+        "care/perk_detail.html",
+        {
+            "perk": perk,
+            "union": union,
+            "unions": union_choices(actor=actor),
+            "month": month,
+            "due": due,
+            "total": total,
+            "form": form,
+            "may_deliver": may_edit(actor, union),
+        },
     )

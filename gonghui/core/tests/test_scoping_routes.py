@@ -181,6 +181,15 @@ def wuxing_hardship_aid(world: World) -> str:
     return str(item.pk)
 
 
+def wuxing_perk(world: World) -> str:
+    from gonghui.care.models import Perk, ServiceItem
+
+    item = ServiceItem.objects.create(
+        key="x-wuxing", name=WUXING_MEMBER + "惠享日", union=world.wuxing, unit="yuan"
+    )
+    return str(Perk.objects.create(union=world.wuxing, item=item, rule="birthday").pk)
+
+
 def wuxing_member(world: World) -> str:
     member = member_join(
         actor=world.wuxing_staff,
@@ -716,6 +725,7 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "application_id": wuxing_recuperation_application,
     "hardship_case_id": wuxing_hardship_case,
     "hardship_aid_id": wuxing_hardship_aid,
+    "perk_id": wuxing_perk,
     "task_id": wuxing_formation_task,
     "item_id": wuxing_relief_item,
     "claim_id": wuxing_claim,
