@@ -23,6 +23,8 @@ class CareConfig(modules.ModuleConfig):
                 "care.batch.load": "载入疗休养批次",
                 "care.poverty_line.set": "设置低保标准",
                 "care.perk.create": "设立X项福利",
+                "care.legal.open": "受理法律服务",
+                "care.legal.close": "法律服务结案",
                 "care.perk.deliver": "发放X项福利",
                 "care.hardship.open": "困难职工建档",
                 "care.hardship.review": "困难职工档案年审",

@@ -11,6 +11,8 @@ from gonghui.care.models import (
     AidKind,
     CampaignKind,
     Eligibility,
+    LegalKind,
+    LegalOutcome,
     PerkRule,
     ServiceItem,
     Unit,
@@ -237,3 +239,37 @@ class PerkForm(forms.Form):
 
 class PerkDeliverForm(forms.Form):
     on = _date("发放日期")
+
+
+class LegalForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=30, widget=forms.TextInput(INPUT))
+    id_number = forms.CharField(
+        label="身份证号", max_length=20, widget=forms.TextInput({**INPUT, "autocomplete": "off"})
+    )
+    kind = forms.ChoiceField(label="类别", choices=LegalKind.choices, widget=forms.Select(SELECT))
+    opened_on = _date("受理日期")
+    summary = forms.CharField(label="案情摘要", max_length=255, widget=forms.TextInput(INPUT))
+    employer_name = forms.CharField(
+        label="对方单位", max_length=128, required=False, widget=forms.TextInput(INPUT)
+    )
+    amount_claimed = forms.DecimalField(
+        label="涉及金额（元）",
+        min_value=0,
+        decimal_places=2,
+        initial=0,
+        widget=forms.NumberInput(INPUT),
+    )
+
+
+class LegalCloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="结果", choices=LegalOutcome.choices, widget=forms.Select(SELECT)
+    )
+    closed_on = _date("结案日期")
+    amount_recovered = forms.DecimalField(
+        label="挽回金额（元）",
+        min_value=0,
+        decimal_places=2,
+        initial=0,
+        widget=forms.NumberInput(INPUT),
+    )

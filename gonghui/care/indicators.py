@@ -15,6 +15,7 @@ from gonghui.care.models import (
     Delivery,
     HardshipAid,
     HardshipCase,
+    LegalCase,
     RecuperationApplication,
 )
 from gonghui.core.indicators import (
@@ -68,6 +69,7 @@ def _services(w: Writer) -> list[Piece]:
             [
                 w.nonzero("hardship_aid_amount", "发放困难职工帮扶金"),
                 w.nonzero("hardship_aid_count", "帮扶"),
+                w.nonzero("legal_cases_closed", "办结法律服务案件"),
             ],
         ),
         *sentence(
@@ -98,6 +100,7 @@ section_extend(
         "hardship_cases_open",
         "hardship_aid_amount",
         "hardship_aid_count",
+        "legal_cases_closed",
     ),
 )
 
@@ -503,5 +506,31 @@ indicator_register(
         record_columns=AID_COLUMNS,
         seed="（种子未列）",
         counts="发放日期在期间内的困难职工帮扶笔数，计入所属工会。",
+    )
+)
+
+
+def _legal_closed(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+    return per_period(
+        LegalCase.objects.all(),
+        owner="union_id",
+        path_field="union__path",
+        path=path,
+        periods=periods,
+        condition=lambda p: within("closed_on", p),
+        prefilter=any_within("closed_on", periods),
+    )
+
+
+indicator_register(
+    Indicator(
+        key="legal_cases_closed",
+        label="办结法律服务案件",
+        unit="件",
+        section=SECTION,
+        kind="flow",
+        query=_legal_closed,
+        seed="（种子未列；法律服务）",
+        counts="结案日期在期间内的法律咨询、劳动争议调解和法律援助案件，计入受理工会。",
     )
 )

@@ -135,6 +135,7 @@ class Source(models.TextChoices):
     RECUPERATION = "recuperation", "疗休养"
     COUNSELING = "counseling", "心理咨询"
     PERK = "perk", "X项福利"
+    LEGAL = "legal", "法律服务"
 
 
 class Delivery(PersonNamed):
@@ -590,3 +591,64 @@ class Perk(models.Model):
     @property
     def occupation_keys(self) -> list[str]:
         return [k for k in self.occupations.split(",") if k]
+
+
+# -- legal services (法律服务) -------------------------------------------------------------------
+
+
+class LegalKind(models.TextChoices):
+    CONSULTATION = "consultation", "法律咨询"
+    MEDIATION = "mediation", "劳动争议调解"
+    LITIGATION_AID = "litigation_aid", "法律援助（诉讼代理）"
+
+
+class LegalOutcome(models.TextChoices):
+    ANSWERED = "answered", "已解答"
+    SETTLED = "settled", "调解成功"
+    NOT_SETTLED = "not_settled", "调解不成"
+    WON = "won", "胜诉或部分胜诉"
+    LOST = "lost", "败诉"
+    WITHDRAWN = "withdrawn", "撤回"
+
+
+class LegalCase(PersonNamed):
+    """A legal service to a worker: a consultation, a mediation or litigation aid, opened by a
+    union and closed with an outcome; each is a delivery of 法律服务 (written with it)."""
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="受理工会", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("类别", max_length=16, choices=LegalKind.choices)
+    opened_on = models.DateField("受理日期")
+    summary = models.CharField("案情摘要", max_length=255)
+    employer_name = models.CharField("对方单位", max_length=128, blank=True)
+    amount_claimed = models.DecimalField(
+        "涉及金额（元）", max_digits=12, decimal_places=2, default=0
+    )
+    outcome = models.CharField("结果", max_length=16, choices=LegalOutcome.choices, blank=True)
+    amount_recovered = models.DecimalField(
+        "挽回金额（元）", max_digits=12, decimal_places=2, default=0
+    )
+    closed_on = models.DateField("结案日期", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "法律服务案件"
+        verbose_name_plural = "法律服务案件"
+        ordering = ["-opened_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closed_on__isnull=True)
+                | models.Q(closed_on__gte=models.F("opened_on")),
+                name="care_legal_closed_after_opened",
+            )
+        ]
+        indexes = [models.Index(fields=["union", "id"], name="care_legal_union_id")]
+
+    def __str__(self) -> str:
+        return f"{self.person_name} {self.get_kind_display()}"

@@ -14,3 +14,4 @@ nav_register(
 nav_register("services", 140, NavItem("职工疗休养", "care:batches", "suitcase", roles=READERS))
 nav_register("services", 150, NavItem("困难职工帮扶", "care:hardship", "house-door", roles=READERS))
 nav_register("services", 160, NavItem("X项福利", "care:perks", "gift", roles=READERS))
+nav_register("services", 155, NavItem("法律服务", "care:legal", "bank", roles=READERS))

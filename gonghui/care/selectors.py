@@ -13,6 +13,7 @@ from gonghui.care.models import (
     Delivery,
     HardshipAid,
     HardshipCase,
+    LegalCase,
     Perk,
     PovertyLine,
     RecuperationApplication,
@@ -364,3 +365,19 @@ def access_perk(*, actor: Actor, perk_id: int) -> Perk:
         from django.http import Http404
 
         raise Http404("未找到该对象，或不在您的管辖范围内。") from exc
+
+
+# -- legal services ----------------------------------------------------------------------------
+
+
+def legal_page(
+    *, actor: Actor, union: Union, open_only: bool, before: int | None
+) -> tuple[list[LegalCase], int | None]:
+    rows = LegalCase.objects.visible_under(actor, union).select_related("union")
+    if open_only:
+        rows = rows.filter(closed_on__isnull=True)
+    return keyset_page(rows.order_by("-id"), before=before, size=PAGE)
+
+
+def access_legal(*, actor: Actor, case_id: int) -> LegalCase:
+    return access(LegalCase.objects.select_related("union"), actor=actor, pk=case_id)

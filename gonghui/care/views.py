@@ -23,6 +23,8 @@ from gonghui.care.forms import (
     HardshipForm,
     HardshipReviewForm,
     ItemForm,
+    LegalCloseForm,
+    LegalForm,
     PerkDeliverForm,
     PerkForm,
     PovertyLineForm,
@@ -40,6 +42,7 @@ from gonghui.care.services.hardship import (
     poverty_line_set,
     review_due,
 )
+from gonghui.care.services.legal import legal_close, legal_open
 from gonghui.care.services.perks import perk_create, perk_deliver, perk_due
 from gonghui.care.services.recuperation import allocation_plan, batch_allocate, may_allocate
 from gonghui.care.services.visits import Visit, campaign_create, visit_record
@@ -571,3 +574,69 @@ def perk_detail(request: HttpRequest, perk_id: int) -> HttpResponse:
             "may_deliver": may_edit(actor, union),
         },
     )
+
+
+# -- legal services ----------------------------------------------------------------------------
+
+
+@require_GET
+def legal_list(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    union = union_of_page(actor=actor, code=request.GET.get("union"))
+    open_only = request.GET.get("open") == "1"
+    rows, next_before = selectors.legal_page(
+        actor=actor, union=union, open_only=open_only, before=before_param(request)
+    )
+    return render(
+        request,
+        "care/legal_list.html",
+        {
+            "union": union,
+            "unions": union_choices(actor=actor),
+            "rows": rows,
+            "next_before": next_before,
+            "open_only": open_only,
+            "may_edit": may_edit(actor, union),
+        },
+    )
+
+
+def legal_new(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    union = union_of_page(actor=actor, code=request.GET.get("union"))
+    require_edit(actor, union)
+    form = LegalForm(request.POST or None)
+    saved: list[Any] = []
+    page = form_page(
+        request,
+        form,
+        lambda data: saved.append(legal_open(actor=actor, union=union, **data)),
+        title=f"受理法律服务（{union.name}）",
+        back="care:legal",
+    )
+    if page is not None:
+        return page
+    messages.success(request, f"已受理{saved[0].person_name}的{saved[0].get_kind_display()}。")
+    return redirect("care:legal_case", legal_case_id=saved[0].pk)
+
+
+def legal_detail(request: HttpRequest, legal_case_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    case = selectors.access_legal(actor=actor, case_id=legal_case_id)
+    editable = case.closed_on is None and may_edit(actor, case.union)
+    form = LegalCloseForm(request.POST or None) if editable else None
+    if form is not None:
+        page = form_page(
+            request,
+            form,
+            lambda data: legal_close(actor=actor, case=case, **data),
+            title=f"{case.person_name}的{case.get_kind_display()}",
+            back="care:legal",
+            template="care/legal_detail.html",
+            extra={"case": case},
+        )
+        if page is not None:
+            return page
+        messages.success(request, "已结案。")
+        return redirect("care:legal_case", legal_case_id=case.pk)
+    return render(request, "care/legal_detail.html", {"case": case, "form": None})

@@ -190,6 +190,21 @@ def wuxing_perk(world: World) -> str:
     return str(Perk.objects.create(union=world.wuxing, item=item, rule="birthday").pk)
 
 
+def wuxing_legal_case(world: World) -> str:
+    from gonghui.care.models import LegalCase
+
+    case = LegalCase.objects.create(
+        union=world.yuehe,
+        person_hash="l" * 64,
+        person_name=WUXING_MEMBER,
+        person_masked="330502********0000",
+        kind="consultation",
+        opened_on=date(2023, 4, 3),
+        summary="咨询",
+    )
+    return str(case.pk)
+
+
 def wuxing_member(world: World) -> str:
     member = member_join(
         actor=world.wuxing_staff,
@@ -726,6 +741,7 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "hardship_case_id": wuxing_hardship_case,
     "hardship_aid_id": wuxing_hardship_aid,
     "perk_id": wuxing_perk,
+    "legal_case_id": wuxing_legal_case,
     "task_id": wuxing_formation_task,
     "item_id": wuxing_relief_item,
     "claim_id": wuxing_claim,
