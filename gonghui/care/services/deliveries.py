@@ -203,13 +203,6 @@ def delivery_record(
     return delivery
 
 
-def item_named(union: Union, ref: str) -> ServiceItem | None:
-    """An item ``union`` may deliver, by name or key."""
-    ref = ref.strip()
-    items = ServiceItem.objects.applying_to(union)
-    return items.filter(key=ref).first() or items.filter(name=ref).first()
-
-
 def items_by_ref(union: Union) -> dict[str, ServiceItem]:
     table: dict[str, ServiceItem] = {}
     for item in ServiceItem.objects.applying_to(union):
