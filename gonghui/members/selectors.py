@@ -170,7 +170,7 @@ def worker_page(
     searched like the roster (a full number through the keyed hash, else the name)."""
     qs: QuerySet[Worker] = Worker.objects.visible_under(
         actor, union, MEMBER_HOLDING_LEVELS
-    ).select_related("union", "member")
+    ).select_related("union")
     if text.strip():
         qs = member_search_filter(qs, text)
     if state == "registered":

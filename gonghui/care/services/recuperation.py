@@ -315,10 +315,14 @@ def batch_allocate(*, actor: Actor, batch: RecuperationBatch, dry_run: bool) -> 
     own = getattr(actor, "union", None)
     reviews = not is_operator(actor) and own is not None and own.depth == step.depth
     with transaction.atomic():
-        for p in plan.placements:
-            RecuperationApplication.objects.filter(pk=p.applicant.id).update(
-                rank=p.rank, reason=p.reason
-            )
+        RecuperationApplication.objects.bulk_update(
+            [
+                RecuperationApplication(pk=p.applicant.id, rank=p.rank, reason=p.reason)
+                for p in plan.placements
+            ],
+            ["rank", "reason"],
+            batch_size=1000,
+        )
         if reviews:
             allocated = [p.applicant.id for p in plan.placements if p.allocated]
             report = transition_many(RECUPERATION, allocated, Action.APPROVE, actor=actor)
