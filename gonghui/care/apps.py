@@ -8,6 +8,10 @@ class CareConfig(modules.ModuleConfig):
 
     def ready(self) -> None:
         from gonghui.core.audit import audit_actions_register
+        from gonghui.core.roles import Role, confine
+
+        # A volunteer counsellor reaches the counselling pages and nothing else.
+        confine(Role.COUNSELOR, "/care/counseling/")
 
         audit_actions_register(
             {
@@ -36,5 +40,11 @@ class CareConfig(modules.ModuleConfig):
                 "care.recuperation.export": "导出疗休养申请",
                 "care.recuperation.attend": "导入疗休养参加人员",
                 "care.recuperation.attendance_export": "导出疗休养参加人员",
+                "care.counseling.slots": "开设心理咨询时段",
+                "care.counseling.book": "预约心理咨询",
+                "care.counseling.cancel": "取消心理咨询预约",
+                "care.counseling.session": "记录心理咨询",
+                "care.counseling.no_show": "登记心理咨询未到",
+                "care.counseling.notes_read": "查看心理咨询记录",
             }
         )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from gonghui.care.models import (
     AidKind,
+    BookingTopic,
     CampaignKind,
     Eligibility,
     LegalKind,
@@ -272,4 +273,72 @@ class LegalCloseForm(forms.Form):
         decimal_places=2,
         initial=0,
         widget=forms.NumberInput(INPUT),
+    )
+
+
+class SlotForm(forms.Form):
+    station = forms.TypedChoiceField(label="咨询站", coerce=int, widget=forms.Select(SELECT))
+    counselor = forms.TypedChoiceField(label="咨询师", coerce=int, widget=forms.Select(SELECT))
+    day = _date("日期")
+    at = forms.TimeField(
+        label="开始时间",
+        widget=forms.TimeInput(format="%H:%M", attrs={**INPUT, "type": "time"}),
+    )
+    minutes = forms.IntegerField(
+        label="时长（分钟）",
+        initial=50,
+        min_value=10,
+        max_value=240,
+        widget=forms.NumberInput(INPUT),
+    )
+    weeks = forms.IntegerField(
+        label="每周重复（周数，1 为不重复）",
+        initial=1,
+        min_value=1,
+        max_value=12,
+        widget=forms.NumberInput(INPUT),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        stations: list[tuple[int, str]],
+        counselors: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["station"].choices = stations  # type: ignore[attr-defined]
+        self.fields["counselor"].choices = counselors  # type: ignore[attr-defined]
+
+
+class BookingForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=30, widget=forms.TextInput(INPUT))
+    id_number = forms.CharField(
+        label="身份证号", max_length=20, widget=forms.TextInput({**INPUT, "autocomplete": "off"})
+    )
+    topic = forms.ChoiceField(
+        label="咨询主题", choices=BookingTopic.choices, widget=forms.Select(SELECT)
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label="取消原因", max_length=128, widget=forms.TextInput(INPUT))
+
+
+class SessionForm(forms.Form):
+    minutes = forms.IntegerField(
+        label="实际时长（分钟）",
+        initial=50,
+        min_value=1,
+        max_value=480,
+        widget=forms.NumberInput(INPUT),
+    )
+    notes = forms.CharField(
+        label="咨询记录（只有您本人可以查看）",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea({**INPUT, "rows": 6}),
+    )
+    follow_up = forms.BooleanField(
+        label="需要跟进", required=False, widget=forms.CheckboxInput({"class": "form-check-input"})
     )

@@ -12,6 +12,7 @@ import gonghui.aid.indicators  # noqa: F401  (registers the section 服务保障
 from gonghui.care.models import (
     BatchQuota,
     CareVisit,
+    CounselingSession,
     Delivery,
     HardshipAid,
     HardshipCase,
@@ -70,6 +71,7 @@ def _services(w: Writer) -> list[Piece]:
                 w.nonzero("hardship_aid_amount", "发放困难职工帮扶金"),
                 w.nonzero("hardship_aid_count", "帮扶"),
                 w.nonzero("legal_cases_closed", "办结法律服务案件"),
+                w.nonzero("counseling_sessions", "开展“湖工心安”心理咨询"),
             ],
         ),
         *sentence(
@@ -101,6 +103,7 @@ section_extend(
         "hardship_aid_amount",
         "hardship_aid_count",
         "legal_cases_closed",
+        "counseling_sessions",
     ),
 )
 
@@ -532,5 +535,31 @@ indicator_register(
         query=_legal_closed,
         seed="（种子未列；法律服务）",
         counts="结案日期在期间内的法律咨询、劳动争议调解和法律援助案件，计入受理工会。",
+    )
+)
+
+
+def _counseling_sessions(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
+    return per_period(
+        CounselingSession.objects.all(),
+        owner="union_id",
+        path_field="union__path",
+        path=path,
+        periods=periods,
+        condition=lambda p: within("held_on", p),
+        prefilter=any_within("held_on", periods),
+    )
+
+
+indicator_register(
+    Indicator(
+        key="counseling_sessions",
+        label="“湖工心安”心理咨询",
+        unit="人次",
+        section=SECTION,
+        kind="flow",
+        query=_counseling_sessions,
+        seed="（种子未列；“湖工心安”心理健康服务）",
+        counts="咨询日期在期间内、由咨询师登记的心理咨询次数（只计次数，不读记录），计入咨询站所在工会。",
     )
 )

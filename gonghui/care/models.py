@@ -652,3 +652,153 @@ class LegalCase(PersonNamed):
 
     def __str__(self) -> str:
         return f"{self.person_name} {self.get_kind_display()}"
+
+
+# -- counselling (湖工心安) -----------------------------------------------------------------------
+
+
+class CounselingQuerySet(ScopedQuerySet):
+    def of_counselor(self, actor: Any) -> CounselingQuerySet:
+        """A counsellor sees only their own slots, bookings and sessions; staff see their
+        subtree's (the scoping itself is ``visible_to``)."""
+        from gonghui.core.roles import Role
+
+        if getattr(actor, "role", None) == Role.COUNSELOR:
+            return self.filter(counselor_id=actor.pk)
+        return self
+
+
+class CounselingSlot(models.Model):
+    """An hour a volunteer counsellor offers at a counselling station (a site of the kind
+    心理健康服务站), bookable by one person at a time; owned by the station's union."""
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="所属工会", on_delete=models.PROTECT, related_name="+"
+    )
+    station = models.ForeignKey(
+        "sites.Site", verbose_name="咨询站", on_delete=models.PROTECT, related_name="+"
+    )
+    counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="咨询师",
+        on_delete=models.PROTECT,
+        related_name="counseling_slots",
+    )
+    starts_at = models.DateTimeField("开始时间")
+    minutes = models.PositiveSmallIntegerField("时长（分钟）", default=50)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CounselingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "咨询时段"
+        verbose_name_plural = "咨询时段"
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["counselor", "starts_at"], name="care_slot_once"),
+            models.CheckConstraint(
+                condition=models.Q(minutes__gte=10, minutes__lte=240), name="care_slot_minutes"
+            ),
+        ]
+        indexes = [models.Index(fields=["union", "starts_at"], name="care_slot_union_start")]
+
+    def __str__(self) -> str:
+        return f"{self.station.name} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class BookingChannel(models.TextChoices):
+    STAFF = "staff", "工作人员代约"
+    SELF = "self", "职工自约"
+
+
+class BookingTopic(models.TextChoices):
+    # Broad themes only: what was said belongs in the counsellor's notes, nowhere else.
+    STRESS = "stress", "情绪与压力"
+    WORK = "work", "工作与人际"
+    FAMILY = "family", "婚姻家庭"
+    OTHER = "other", "其他"
+
+
+class BookingStatus(models.TextChoices):
+    BOOKED = "booked", "已预约"
+    HELD = "held", "已咨询"
+    NO_SHOW = "no_show", "未到"
+    CANCELLED = "cancelled", "已取消"
+
+
+class CounselingBooking(PersonNamed):
+    """A person's booking of a slot, made by staff or by the worker; a slot holds one
+    booking that is not cancelled."""
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="所属工会", on_delete=models.PROTECT, related_name="+"
+    )
+    slot = models.ForeignKey(
+        CounselingSlot, verbose_name="时段", on_delete=models.PROTECT, related_name="bookings"
+    )
+    # The slot's counsellor, kept on the row so that a counsellor's own rows are one filter.
+    counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField("预约方式", max_length=8, choices=BookingChannel.choices)
+    topic = models.CharField("咨询主题", max_length=8, choices=BookingTopic.choices)
+    status = models.CharField(
+        "状态", max_length=12, choices=BookingStatus.choices, default=BookingStatus.BOOKED
+    )
+    cancel_reason = models.CharField("取消原因", max_length=128, blank=True)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    booked_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CounselingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "咨询预约"
+        verbose_name_plural = "咨询预约"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot"],
+                condition=~models.Q(status="cancelled"),
+                name="care_booking_one_per_slot",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_name} {self.slot}"
+
+
+class CounselingSession(models.Model):
+    """What happened at a booking, recorded by its counsellor. The notes are sealed: only
+    the counsellor who wrote them reads them (not an administrator), and each read is
+    audited; the reports count sessions and nothing more."""
+
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="所属工会", on_delete=models.PROTECT, related_name="+"
+    )
+    booking = models.OneToOneField(
+        CounselingBooking, on_delete=models.PROTECT, related_name="session"
+    )
+    counselor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="咨询师", on_delete=models.PROTECT, related_name="+"
+    )
+    held_on = models.DateField("咨询日期")
+    minutes = models.PositiveSmallIntegerField("实际时长（分钟）")
+    notes_cipher = CipherField("咨询记录（密文）", null=True)
+    follow_up = models.BooleanField("需要跟进", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CounselingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "咨询记录"
+        verbose_name_plural = "咨询记录"
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["union", "held_on"], name="care_session_union_day")]
+
+    def __str__(self) -> str:
+        return f"咨询记录 {self.held_on:%Y-%m-%d}"

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from gonghui.care.models import (
+    BookingStatus,
     CareVisit,
+    CounselingBooking,
+    CounselingSlot,
     Delivery,
     HardshipAid,
     HardshipCase,
@@ -24,11 +28,14 @@ from gonghui.care.models import (
 )
 from gonghui.care.sources import sources_for
 from gonghui.core.actors import Actor
+from gonghui.core.models import User
 from gonghui.core.pagination import keyset_page
+from gonghui.core.roles import Role
 from gonghui.core.scoping import access
 from gonghui.core.workflow.models import RELEASED_STATES, State
 from gonghui.members.people import Group
 from gonghui.orgs.models import Union
+from gonghui.sites.models import Site, SiteKind
 
 PAGE = 50
 TARGET = 95  # the 湖工有爱 bus's participation target, per cent
@@ -291,10 +298,12 @@ def access_application(*, actor: Actor, application_id: int) -> RecuperationAppl
 HARDSHIP_STATES = {"open": "在档", "due": "待年审", "closed": "已销档"}
 
 
-def hardship_page(
-    *, actor: Actor, union: Union, state: str, klass: str, today: date, before: int | None
-) -> tuple[list[HardshipCase], int | None]:
-    from gonghui.care.services.hardship import year_after, year_before
+def hardship_cases(
+    *, actor: Actor, union: Union, state: str, klass: str, today: date
+) -> QuerySet[HardshipCase]:
+    """The household files of ``union``'s subtree in a state (在档, 待年审, 已销档), newest
+    first."""
+    from gonghui.care.services.hardship import year_before
 
     rows = HardshipCase.objects.visible_under(actor, union).select_related("union")
     if state == "closed":
@@ -306,7 +315,16 @@ def hardship_page(
         rows = rows.filter(reviewed_on__lte=year_before(today))
     if klass:
         rows = rows.filter(hardship_class=klass)
-    found, next_before = keyset_page(rows.order_by("-id"), before=before, size=PAGE)
+    return rows.order_by("-id")
+
+
+def hardship_page(
+    *, actor: Actor, union: Union, state: str, klass: str, today: date, before: int | None
+) -> tuple[list[HardshipCase], int | None]:
+    from gonghui.care.services.hardship import year_after
+
+    rows = hardship_cases(actor=actor, union=union, state=state, klass=klass, today=today)
+    found, next_before = keyset_page(rows, before=before, size=PAGE)
     for case in found:
         case.review_due = case.closed_on is None and year_after(case.reviewed_on) <= today  # type: ignore[attr-defined]
     return found, next_before
@@ -373,11 +391,103 @@ def access_perk(*, actor: Actor, perk_id: int) -> Perk:
 def legal_page(
     *, actor: Actor, union: Union, open_only: bool, before: int | None
 ) -> tuple[list[LegalCase], int | None]:
+    return keyset_page(
+        legal_cases(actor=actor, union=union, open_only=open_only), before=before, size=PAGE
+    )
+
+
+def legal_cases(*, actor: Actor, union: Union, open_only: bool) -> QuerySet[LegalCase]:
     rows = LegalCase.objects.visible_under(actor, union).select_related("union")
     if open_only:
         rows = rows.filter(closed_on__isnull=True)
-    return keyset_page(rows.order_by("-id"), before=before, size=PAGE)
+    return rows.order_by("-id")
 
 
 def access_legal(*, actor: Actor, case_id: int) -> LegalCase:
     return access(LegalCase.objects.select_related("union"), actor=actor, pk=case_id)
+
+
+# -- counselling ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    slots: list[CounselingSlot]
+
+
+def counseling_week(*, actor: Actor, union: Union, monday: date) -> list[CalendarDay]:
+    """The week's slots in ``union``'s subtree (a counsellor's own only), each with its
+    booking that is not cancelled (``current``), day by day: three queries."""
+    start = datetime.combine(monday, time.min, tzinfo=timezone.get_current_timezone())
+    slots = list(
+        CounselingSlot.objects.visible_under(actor, union)
+        .of_counselor(actor)
+        .filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=7))
+        .select_related("station", "counselor", "union")
+        .prefetch_related(
+            Prefetch(
+                "bookings",
+                queryset=CounselingBooking.objects.exclude(status=BookingStatus.CANCELLED),
+                to_attr="current_bookings",
+            )
+        )
+        .order_by("starts_at", "id")
+    )
+    days = [CalendarDay(monday + timedelta(days=n), []) for n in range(7)]
+    for slot in slots:
+        days[(timezone.localdate(slot.starts_at) - monday).days].slots.append(slot)
+    return days
+
+
+def access_slot(*, actor: Actor, slot_id: int) -> CounselingSlot:
+    return access(
+        CounselingSlot.objects.of_counselor(actor).select_related("station", "counselor", "union"),
+        actor=actor,
+        pk=slot_id,
+    )
+
+
+def slot_booking(slot: CounselingSlot) -> CounselingBooking | None:
+    """The slot's booking that is not cancelled, with its session if one was recorded."""
+    return (
+        slot.bookings.exclude(status=BookingStatus.CANCELLED)
+        .select_related("session", "booked_by")
+        .first()
+    )
+
+
+def slot_cancelled(slot: CounselingSlot) -> list[CounselingBooking]:
+    return list(slot.bookings.filter(status=BookingStatus.CANCELLED).order_by("-id"))
+
+
+def counseling_stations(*, actor: Actor, union: Union) -> QuerySet[Site]:
+    """The open counselling stations of ``union``'s subtree."""
+    return (
+        Site.objects.visible_under(actor, union)
+        .filter(kind=SiteKind.COUNSELING_STATION, closed_on__isnull=True, suspended=False)
+        .select_related("union")
+        .order_by("union__path", "name")
+    )
+
+
+def counselors(*, actor: Actor, union: Union) -> QuerySet[User]:
+    """The active counsellors of ``union``'s subtree (a counsellor: only themself)."""
+    rows = User.objects.visible_to(actor).filter(
+        role=Role.COUNSELOR, is_active=True, union__path__startswith=union.path
+    )
+    if getattr(actor, "role", None) == Role.COUNSELOR:
+        rows = rows.filter(pk=actor.pk)
+    return rows.select_related("union").order_by("username")
+
+
+def free_slots(*, actor: Actor, union: Union, start: datetime, end: datetime) -> QuerySet[Any]:
+    """The slots of ``union``'s subtree between two moments that no one has booked."""
+    return (
+        CounselingSlot.objects.visible_under(actor, union)
+        .of_counselor(actor)
+        .filter(starts_at__gte=start, starts_at__lt=end)
+        .exclude(bookings__status__in=[s for s in BookingStatus.values if s != "cancelled"])
+        .select_related("station", "union")
+        .order_by("starts_at", "id")
+    )

@@ -3,7 +3,7 @@ board. Thin: parse, call a selector or a service, render."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -11,13 +11,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.care import selectors
 from gonghui.care.forms import (
     GROUP_CHOICES,
     AidForm,
+    BookingForm,
     CampaignForm,
+    CancelForm,
     DeliveryForm,
     HardshipCloseForm,
     HardshipForm,
@@ -28,11 +30,24 @@ from gonghui.care.forms import (
     PerkDeliverForm,
     PerkForm,
     PovertyLineForm,
+    SessionForm,
+    SlotForm,
     VisitForm,
 )
 from gonghui.care.models import HardshipClass
 from gonghui.care.permissions import may_edit, require_edit
 from gonghui.care.services.catalogue import item_create
+from gonghui.care.services.counseling import (
+    booking_cancel,
+    booking_make,
+    is_counselor,
+    is_own,
+    may_book,
+    no_show_mark,
+    session_notes,
+    session_record,
+    slots_create,
+)
 from gonghui.care.services.deliveries import Served, delivery_record
 from gonghui.care.services.hardship import (
     aid_create,
@@ -640,3 +655,210 @@ def legal_detail(request: HttpRequest, legal_case_id: int) -> HttpResponse:
         messages.success(request, "已结案。")
         return redirect("care:legal_case", legal_case_id=case.pk)
     return render(request, "care/legal_detail.html", {"case": case, "form": None})
+
+
+# -- counselling (湖工心安) ------------------------------------------------------------------------
+
+
+def _monday(text: str) -> date:
+    day = _day(text) or timezone.localdate()
+    return day - timedelta(days=day.weekday())
+
+
+@require_GET
+def counseling_calendar(request: HttpRequest) -> HttpResponse:
+    """The week's slots of the union's counselling stations; a counsellor sees their own."""
+    actor = request_actor(request)
+    union = union_of_page(actor=actor, code=request.GET.get("union"))
+    monday = _monday(request.GET.get("week", ""))
+    days = selectors.counseling_week(actor=actor, union=union, monday=monday)
+    return render(
+        request,
+        "care/counseling_calendar.html",
+        {
+            "union": union,
+            "unions": union_choices(actor=actor),
+            "days": days,
+            "monday": monday,
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7),
+            "today": timezone.localdate(),
+            "is_counselor": is_counselor(actor),
+            "may_open": is_counselor(actor) or may_edit(actor, union),
+        },
+    )
+
+
+def counseling_slot_new(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    union = union_of_page(actor=actor, code=request.GET.get("union"))
+    if not is_counselor(actor):
+        require_edit(actor, union)
+    stations = {s.pk: s for s in selectors.counseling_stations(actor=actor, union=union)}
+    people = {u.pk: u for u in selectors.counselors(actor=actor, union=union)}
+    form = SlotForm(
+        request.POST or None,
+        stations=[(pk, f"{s.name}（{s.union.name}）") for pk, s in stations.items()],
+        counselors=[
+            (pk, f"{u.display_name or u.username}（{u.union}）") for pk, u in people.items()
+        ],
+    )
+    saved: list[Any] = []
+
+    def save(data: dict[str, Any]) -> None:
+        starts_at = datetime.combine(
+            data["day"], data["at"], tzinfo=timezone.get_current_timezone()
+        )
+        saved.extend(
+            slots_create(
+                actor=actor,
+                station=stations[data["station"]],
+                counselor=people[data["counselor"]],
+                starts_at=starts_at,
+                minutes=data["minutes"],
+                weeks=data["weeks"],
+            )
+        )
+
+    page = form_page(
+        request,
+        form,
+        save,
+        title="开设心理咨询时段",
+        back="care:counseling",
+        extra={
+            "empty_note": ""
+            if stations and people
+            else "本工会范围内还没有开放的心理健康服务站或在岗的咨询师。"
+        },
+    )
+    if page is not None:
+        return page
+    messages.success(request, f"已开设 {len(saved)} 个咨询时段。")
+    first = timezone.localdate(saved[0].starts_at)
+    return redirect(f"/care/counseling/?union={union.code}&week={first:%Y-%m-%d}")
+
+
+def _slot_context(actor: Any, slot: Any) -> dict[str, Any]:
+    booking = selectors.slot_booking(slot)
+    session = getattr(booking, "session", None) if booking is not None else None
+    started = slot.starts_at <= timezone.now()
+    own = is_own(actor, slot.counselor_id)
+    editor = may_edit(actor, slot.union)
+    waiting = booking is not None and booking.status == "booked"
+    return {
+        "slot": slot,
+        "booking": booking,
+        "session": session,
+        "cancelled": selectors.slot_cancelled(slot),
+        "may_book": booking is None and not started and may_book(actor, slot),
+        "may_cancel": waiting and (own or editor),
+        "may_no_show": waiting and started and (own or editor),
+        "may_record": waiting and started and own,
+        "may_read_notes": session is not None and own,
+    }
+
+
+def counseling_slot(request: HttpRequest, slot_id: int) -> HttpResponse:
+    """A slot: its booking (or the form to book it), and what its counsellor may do."""
+    actor = request_actor(request)
+    slot = selectors.access_slot(actor=actor, slot_id=slot_id)
+    context = _slot_context(actor, slot)
+    form = BookingForm(request.POST or None) if context["may_book"] else None
+    if request.method == "POST" and form is None:
+        raise PermissionDenied("该时段不能预约。")
+    if form is not None:
+        page = form_page(
+            request,
+            form,
+            lambda data: booking_make(actor=actor, slot=slot, **data),
+            title=str(slot),
+            back="care:counseling",
+            template="care/counseling_slot.html",
+            extra={**context, "cancel_form": None},
+        )
+        if page is not None:
+            return page
+        messages.success(request, "已预约。")
+        return redirect("care:counseling_slot", slot_id=slot.pk)
+    return render(
+        request,
+        "care/counseling_slot.html",
+        {**context, "form": None, "cancel_form": CancelForm() if context["may_cancel"] else None},
+    )
+
+
+@require_POST
+def counseling_cancel(request: HttpRequest, slot_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    slot = selectors.access_slot(actor=actor, slot_id=slot_id)
+    booking = selectors.slot_booking(slot)
+    form = CancelForm(request.POST)
+    if booking is None:
+        raise PermissionDenied("该时段没有可取消的预约。")
+    if form.is_valid():
+        try:
+            booking_cancel(actor=actor, booking=booking, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            problems_show(form, exc)
+        else:
+            messages.success(request, "已取消预约，该时段可重新预约。")
+            return redirect("care:counseling_slot", slot_id=slot.pk)
+    context = _slot_context(actor, slot)
+    return render(
+        request, "care/counseling_slot.html", {**context, "form": None, "cancel_form": form}
+    )
+
+
+@require_POST
+def counseling_no_show(request: HttpRequest, slot_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    slot = selectors.access_slot(actor=actor, slot_id=slot_id)
+    booking = selectors.slot_booking(slot)
+    if booking is None:
+        raise PermissionDenied("该时段没有预约。")
+    try:
+        no_show_mark(actor=actor, booking=booking)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已登记未到。")
+    return redirect("care:counseling_slot", slot_id=slot.pk)
+
+
+def counseling_record(request: HttpRequest, slot_id: int) -> HttpResponse:
+    """The counsellor records the session of the slot's booking."""
+    actor = request_actor(request)
+    slot = selectors.access_slot(actor=actor, slot_id=slot_id)
+    booking = selectors.slot_booking(slot)
+    if booking is None or not is_own(actor, slot.counselor_id):
+        raise PermissionDenied("只有该时段的咨询师本人可以记录咨询。")
+    form = SessionForm(request.POST or None, initial={"minutes": slot.minutes})
+    page = form_page(
+        request,
+        form,
+        lambda data: session_record(actor=actor, booking=booking, **data),
+        title=f"记录咨询：{booking.person_name}（{slot}）",
+        back="care:counseling",
+    )
+    if page is not None:
+        return page
+    messages.success(request, "已记录咨询，并计入“心理咨询”服务记录。")
+    return redirect("care:counseling_slot", slot_id=slot.pk)
+
+
+@require_GET
+def counseling_notes(request: HttpRequest, slot_id: int) -> HttpResponse:
+    """The notes of the slot's session, for their author only; each read is audited."""
+    actor = request_actor(request)
+    slot = selectors.access_slot(actor=actor, slot_id=slot_id)
+    booking = selectors.slot_booking(slot)
+    session = getattr(booking, "session", None) if booking is not None else None
+    if session is None:
+        raise PermissionDenied("该时段没有咨询记录。")
+    notes = session_notes(actor=actor, session=session)
+    return render(
+        request,
+        "care/counseling_notes.html",
+        {"slot": slot, "booking": booking, "session": session, "notes": notes},
+    )

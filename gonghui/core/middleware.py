@@ -8,10 +8,13 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 
 from gonghui.core.audit import current_ip
 from gonghui.core.models import User
+from gonghui.core.roles import CONFINED
 
 # Paths anyone may open: the login page, setting a password with a one-time reset code,
 # static files, the health check, and the public notices (公示, masked), which workers must
@@ -25,6 +28,24 @@ PUBLIC_PREFIXES = (
     "/notice/",
     "/sites/public/",  # the public station map (gonghui.sites)
 )
+
+
+# What every signed-in user reaches, whatever their role: signing out, their own password.
+OWN_ACCOUNT_PREFIXES = ("/accounts/logout/", "/accounts/password/")
+
+
+def confined_response(request: HttpRequest, allowed: list[str]) -> HttpResponse | None:
+    """For a role confined to some pages (core.roles.CONFINED): the home page leads to the
+    first of them and every other page is refused; None lets the request through."""
+    if request.path.startswith((*allowed, *OWN_ACCOUNT_PREFIXES)):
+        return None
+    if request.path == "/" and allowed:
+        return redirect(allowed[0])
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "您的角色无权使用此接口。"}, status=403)
+    from gonghui.core.views import error_403
+
+    return error_403(request, PermissionDenied("您的角色无权打开此页面。"))
 
 
 def passive(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -147,6 +168,11 @@ class LoginRequiredMiddleware:
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": "请先登录。"}, status=401)
                 return redirect_to_login(request.get_full_path())
+            confined = CONFINED.get(getattr(request.user, "role", ""))
+            if confined is not None and not request.path.startswith(PUBLIC_PREFIXES):
+                elsewhere = confined_response(request, confined)
+                if elsewhere is not None:
+                    return elsewhere
             return self.get_response(request)
         finally:
             current_ip.reset(token)

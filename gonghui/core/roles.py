@@ -14,6 +14,8 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", "审核员"
     VIEWER = "viewer", "查看者"
     FINANCE = "finance", "财务"
+    # A volunteer counsellor (湖工心安): no union staff, confined to the counselling pages.
+    COUNSELOR = "counselor", "心理咨询师"
 
 
 # Who keys in and imports a union's records.
@@ -26,3 +28,14 @@ READERS: tuple[str, ...] = (Role.ADMIN, Role.STAFF, Role.REVIEWER, Role.VIEWER)
 SUBMITTERS: tuple[str, ...] = (Role.STAFF, Role.REVIEWER, Role.ADMIN)
 # Who pays approved applications.
 PAYERS: tuple[str, ...] = (Role.FINANCE,)
+
+
+# Roles that reach only some pages, by path prefix: a volunteer counsellor is no union staff
+# and must see nothing of the union's records but their own counselling calendar. The app
+# that owns the pages names them (``confine``); every other page answers 403 to these roles.
+CONFINED: dict[str, list[str]] = {Role.COUNSELOR: []}
+
+
+def confine(role: str, *prefixes: str) -> None:
+    """Let a confined role reach the pages under ``prefixes``."""
+    CONFINED[role].extend(p for p in prefixes if p not in CONFINED[role])

@@ -90,6 +90,15 @@ def demo_accounts(city_code: str) -> list[DemoAccount]:
             f"{first.name}，财务（发放批次）",
         ),
     ]
+    accounts.append(
+        DemoAccount(
+            "counselor",
+            "志愿咨询师",
+            first.code,
+            Role.COUNSELOR,
+            f"{first.name}，“湖工心安”志愿心理咨询师（只能使用心理咨询预约）",
+        )
+    )
     if grassroots is not None:
         accounts.append(
             DemoAccount(
@@ -139,10 +148,15 @@ def demo_setup(*, city_code: str, scale: str, seed: int = 2023) -> dict[str, Any
     logins = demo_users_ensure(
         city_code=city_code, logins_file=Path(settings.VAR_DIR) / "demo-logins.json"
     )
+    # The counsellor's sessions are theirs: written once the demo counsellor exists.
+    from gonghui.demo.counseling import counseling_demo_write
+
+    sessions = counseling_demo_write(counselor_username="counselor", seed=seed, log=lambda _: None)
     return {
         "regions": regions,
         "unions": unions,
         "grassroots": data.unions,
         "data": data,
         "logins": logins,
+        "counseling_sessions": sessions,
     }

@@ -133,6 +133,7 @@ def test_every_encrypted_column_is_declared() -> None:
         "aid_mutualaidclaim.account_cipher",
         "aid_payoutitem.account_cipher",
         "aid_reliefapplication.account_cipher",
+        "care_counselingsession.notes_cipher",
         "care_hardshipaid.account_cipher",
         "members_member.id_cipher",
         "members_member.phone_cipher",

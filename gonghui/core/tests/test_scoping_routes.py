@@ -205,6 +205,62 @@ def wuxing_legal_case(world: World) -> str:
     return str(case.pk)
 
 
+COUNSELING_NOTES = "来访者谈到家中变故，情绪低落；约定下周复谈。"
+
+
+def _wuxing_counseling(world: World) -> Any:
+    """A held session at a 月河 counselling station, its booking named like WUXING_MEMBER."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from gonghui.care.models import (
+        CounselingBooking,
+        CounselingSession,
+        CounselingSlot,
+    )
+    from gonghui.core.fields import cipher_set
+    from gonghui.sites.tests.factories import SiteFactory
+
+    counselor, _ = User.objects.get_or_create(
+        username="yuehe_counselor", defaults={"union": world.yuehe, "role": Role.COUNSELOR}
+    )
+    station = SiteFactory.create(
+        union=world.yuehe, name=f"{world.yuehe.name}心理站", kind="counseling_station"
+    )
+    slot = CounselingSlot.objects.create(
+        union=world.yuehe,
+        station=station,
+        counselor=counselor,
+        starts_at=timezone.now() - timedelta(days=1),
+    )
+    booking = CounselingBooking.objects.create(
+        union=world.yuehe,
+        slot=slot,
+        counselor=counselor,
+        person_hash="c" * 64,
+        person_name=WUXING_MEMBER,
+        person_masked="330502********0000",
+        channel="staff",
+        topic="family",
+        status="held",
+    )
+    session = CounselingSession(
+        union=world.yuehe,
+        booking=booking,
+        counselor=counselor,
+        held_on=timezone.localdate(slot.starts_at),
+        minutes=50,
+    )
+    cipher_set(session, "notes_cipher", COUNSELING_NOTES)
+    session.save(force_insert=True)
+    return slot
+
+
+def wuxing_counseling_slot(world: World) -> str:
+    return str(_wuxing_counseling(world).pk)
+
+
 def wuxing_member(world: World) -> str:
     member = member_join(
         actor=world.wuxing_staff,
@@ -742,6 +798,7 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "hardship_aid_id": wuxing_hardship_aid,
     "perk_id": wuxing_perk,
     "legal_case_id": wuxing_legal_case,
+    "slot_id": wuxing_counseling_slot,
     "task_id": wuxing_formation_task,
     "item_id": wuxing_relief_item,
     "claim_id": wuxing_claim,
@@ -966,3 +1023,43 @@ def test_every_sidebar_link_resolves(world: World, client) -> None:
     ):
         assert f'href="{href}"' in body, href
         assert client.get(href).status_code == 200, href
+
+
+def dummy_values(route: Route, world: World, made: dict[str, str]) -> dict[str, str]:
+    """Values for a route's parameters: the made samples, the unscoped ones, else "0"."""
+    return {name: made.get(name) or UNSCOPED_SAMPLES.get(name) or "0" for name in route.params}
+
+
+def test_no_administrator_reads_counselling_notes_anywhere(world: World, client) -> None:
+    """Every route, walked by administrators and staff above the station (the city, the
+    county, the township): none shows a counsellor's notes. The counsellor who wrote them
+    reads them on the notes page, so the sample is real."""
+    made = {"slot_id": wuxing_counseling_slot(world)}
+    readers = [
+        world.city_admin,
+        world.township_staff,
+        UserFactory.create(username="wuxing_admin", union=world.wuxing, role=Role.ADMIN),
+    ]
+    for user in readers:
+        login(client, user)
+        for route in ROUTES:
+            url = route.url(dummy_values(route, world, made)) + ROUTE_QUERIES.get(route.pattern, "")
+            response = client.get(url)
+            assert COUNSELING_NOTES not in response_text(response), (user.username, url)
+    login(client, User.objects.get(username="yuehe_counselor"))
+    notes = client.get(f"/care/counseling/slots/{made['slot_id']}/notes/")
+    assert COUNSELING_NOTES in notes.content.decode()
+
+
+def test_a_counselor_reaches_only_the_counselling_pages(world: World, client) -> None:
+    counselor = UserFactory.create(username="walk_counselor", union=world.yuehe, role="counselor")
+    login(client, counselor)
+    own = ("care/counseling/", "accounts/logout/", "accounts/password/")
+    for route in ROUTES:
+        if route.pattern.startswith(own):
+            continue
+        url = route.url(dummy_values(route, world, {}))
+        for method in ("get", "post"):
+            status = getattr(client, method)(url).status_code
+            expected = 302 if route.pattern == "" else 403
+            assert status == expected, (method, url, status)

@@ -23,6 +23,7 @@ from gonghui.activities.models import (
     SupervisionVisit,
 )
 from gonghui.aid.models import MutualAidClaim, MutualAidEnrollment, ReliefApplication
+from gonghui.care.models import CounselingSession
 from gonghui.core import pii
 from gonghui.core.actors import SystemActor
 from gonghui.core.models import Job, User
@@ -334,6 +335,10 @@ def test_demo_setup_uses_the_generator_and_places_the_demo_users(
     chair = User.objects.get(username="grassroots_chair")
     assert chair.union is not None and chair.union.code == "3305020010001"
     assert User.objects.get(username="township_staff").union.code == "330502001"
+    counselor = User.objects.get(username="counselor")
+    assert (counselor.role, counselor.union.code) == ("counselor", "330502")
+    sessions = CounselingSession.objects.filter(counselor=counselor)
+    assert result["counseling_sessions"] == sessions.count() > 0
     out = io.StringIO()
     call_command("demo_setup", "--scale", "tiny", stdout=out)
     assert "新建工会 0 个" in out.getvalue() and "会员 0 人" in out.getvalue()

@@ -33,6 +33,8 @@ class Command(BaseCommand):
             f"演示数据：新增企业 {data.enterprises} 家，会员 {data.members} 人，"
             f"应建未建任务 {data.formation_tasks} 个；导入样例表格在 var/samples/。"
         )
+        if result["counseling_sessions"]:
+            self.stdout.write(f"心理咨询：上半年咨询 {result['counseling_sessions']} 人次。")
         self.stdout.write("\n演示账号（密码保存在 var/demo-logins.json）：")
         for row in result["logins"]:
             self.stdout.write(f"  {row['username']:<18} {row['password']:<20} {row['note']}")
