@@ -8,9 +8,8 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from gonghui.core.audit import current_ip
 from gonghui.core.models import User
@@ -43,9 +42,7 @@ def confined_response(request: HttpRequest, allowed: list[str]) -> HttpResponse 
         return redirect(allowed[0])
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "您的角色无权使用此接口。"}, status=403)
-    from gonghui.core.views import error_403
-
-    return error_403(request, PermissionDenied("您的角色无权打开此页面。"))
+    return render(request, "403.html", {"message": "您的角色无权打开此页面。"}, status=403)
 
 
 def passive(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
