@@ -683,6 +683,8 @@ def counseling_calendar(request: HttpRequest) -> HttpResponse:
             "previous": monday - timedelta(days=7),
             "next": monday + timedelta(days=7),
             "today": timezone.localdate(),
+            "now": timezone.now(),
+            "has_slots": any(d.slots for d in days),
             "is_counselor": is_counselor(actor),
             "may_open": is_counselor(actor) or may_edit(actor, union),
         },

@@ -96,18 +96,29 @@ def counseling_demo_write(*, counselor_username: str, seed: int, log: Callable[[
     return held
 
 
-def _held(slot: CounselingSlot, person: Person, item: ServiceItem, rng: random.Random) -> int:
-    came = rng.random() < 0.9
-    booking = CounselingBooking.objects.create(
+def _book(
+    slot: CounselingSlot, person: Person, topic: str, status: str = BookingStatus.BOOKED
+) -> CounselingBooking:
+    return CounselingBooking.objects.create(
         union=slot.union,
         slot=slot,
-        counselor=slot.counselor,
+        counselor_id=slot.counselor_id,
         person_hash=person.id_hash,
         person_name=person.name,
         person_masked=person.id_masked,
         channel="staff",
-        topic=rng.choice(BookingTopic.values),
-        status=BookingStatus.HELD if came else BookingStatus.NO_SHOW,
+        topic=topic,
+        status=status,
+    )
+
+
+def _held(slot: CounselingSlot, person: Person, item: ServiceItem, rng: random.Random) -> int:
+    came = rng.random() < 0.9
+    booking = _book(
+        slot,
+        person,
+        rng.choice(BookingTopic.values),
+        BookingStatus.HELD if came else BookingStatus.NO_SHOW,
     )
     if not came:
         return 0
@@ -139,8 +150,19 @@ def _held(slot: CounselingSlot, person: Person, item: ServiceItem, rng: random.R
 
 
 def _upcoming(station: Site, counselor: User, people: list[Person], rng: random.Random) -> None:
-    """Slots on the weekdays of the three weeks after today, a few of them booked."""
+    """Slots on the weekdays of the three weeks after today, a few of them booked, and one
+    booked yesterday that waits for the counsellor to record it."""
     today = timezone.localdate()
+    if people:
+        person = people.pop()
+        slot = CounselingSlot.objects.create(
+            union=station.union,
+            station=station,
+            counselor=counselor,
+            starts_at=_aware(today - timedelta(days=1), 14),
+            created_by=counselor,
+        )
+        _book(slot, person, BookingTopic.WORK)
     for n in range(1, 22):
         day = today + timedelta(days=n)
         if day.weekday() not in (1, 3):
@@ -155,13 +177,4 @@ def _upcoming(station: Site, counselor: User, people: list[Person], rng: random.
             )
             if people and rng.random() < 0.3:
                 person = people.pop()
-                CounselingBooking.objects.create(
-                    union=slot.union,
-                    slot=slot,
-                    counselor=counselor,
-                    person_hash=person.id_hash,
-                    person_name=person.name,
-                    person_masked=person.id_masked,
-                    channel="staff",
-                    topic=rng.choice(BookingTopic.values),
-                )
+                _book(slot, person, rng.choice(BookingTopic.values))
