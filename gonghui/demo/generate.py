@@ -210,7 +210,11 @@ def demo_data_generate(
     from gonghui.demo.care import care_demo_write
 
     result.care = care_demo_write(city=city, goal=goal, seed=seed, log=say)
-    # After the moves and leaves: the tree's cached member counts are of today.
+    # After the moves and leaves, written in bulk: each member's periods from their row and
+    # events, and the tree's cached member counts of today.
+    from gonghui.members.periods import periods_rebuild
+
+    periods_rebuild()
     counts_rebuild(city)
     demo_targets_set(city=city, year=2023, log=say)
     if samples:

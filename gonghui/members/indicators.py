@@ -1,20 +1,15 @@
-"""Membership indicators (会员发展). Joining counts the join date, leaving the date left.
-
-A member row holds the member's union now. A transfer (转会) leaves an event naming both
-unions, so where a member was at an earlier date follows from the current union and the
-transfers since: each later transfer gives the member back to the union it came from
-(+1) and takes them from the one it went to (-1); along a chain of transfers the middle
-unions cancel out. That keeps last month's figures of a county fixed when a member moves
-away this month, and credits a new member to the union they joined."""
+"""Membership indicators (会员发展), counted from the membership periods (members/periods.py):
+a new member is a period begun by joining (or a roster import) in the period, at that union;
+a member at a date is in the period that covers it, at its union; a leaver is a period
+ended by leaving; a transfer is a period begun by transferring in. A move this month leaves
+last month's figures as they were, and a rejoin leaves the earlier membership in the past's."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 
 from gonghui.core.indicators import (
     Indicator,
@@ -28,8 +23,14 @@ from gonghui.core.indicators import (
     within,
 )
 from gonghui.core.indicators.writing import Piece, Writer, sentence, with_
-from gonghui.members.models import EmploymentForm, Member, MembershipEvent, Occupation
-from gonghui.orgs.models import Union
+from gonghui.members.models import (
+    EmploymentForm,
+    Member,
+    MembershipPeriod,
+    Occupation,
+    PeriodEnd,
+    PeriodStart,
+)
 
 
 # The paragraph of the narrative reports for this section, in the seed's style.
@@ -77,176 +78,66 @@ MEMBER_COLUMNS = (
 )
 
 
-def _transfers_back(
-    path: str,
-    periods: Sequence[Period],
-    condition: Callable[[Period], Q],
-    prefilter: Q | None = None,
-) -> list[dict[int, int]]:
-    """For each period, per union id, the members the transfers meeting ``condition`` (on
-    the event, its member reached as ``member__``) moved away (+1, at the union they
-    left) and in (-1, at the union they went to): added to counts by the current union,
-    they give counts by the union of an earlier day. One query for all periods."""
-    events: QuerySet[Any] = MembershipEvent.objects.filter(
-        kind=MembershipEvent.Kind.TRANSFER, from_union__isnull=False
-    )
-    if len(path) > Union.steplen:
-        # A move across the subtree's edge matters on both sides of it.
-        events = events.filter(
-            Q(union__path__startswith=path) | Q(from_union__path__startswith=path)
-        )
-    if prefilter is not None:
-        events = events.filter(prefilter)
-    aggregates = {
-        f"p{i}": Count("pk", filter=condition(period)) for i, period in enumerate(periods)
-    }
-    rows = events.order_by().values("from_union_id", "union_id").annotate(**aggregates)
-    result: list[dict[int, int]] = [defaultdict(int) for _ in periods]
-    for row in rows:
-        for i in range(len(periods)):
-            moved = row[f"p{i}"]
-            if moved:
-                result[i][row["from_union_id"]] += moved
-                result[i][row["union_id"]] -= moved
-    return result
+JOINING = (PeriodStart.JOINED, PeriodStart.IMPORTED)
 
 
-def _add(counts: list[dict[int, Any]], shifts: list[dict[int, int]]) -> list[dict[int, Any]]:
-    for owned, shift in zip(counts, shifts, strict=True):
-        for owner, delta in shift.items():
-            owned[owner] = owned.get(owner, 0) + delta
-    return counts
+def _periods(only: Q, condition: Callable[[Period], Q], field: str) -> Any:
+    """A query over the membership periods meeting ``only``: per period, per union, the
+    periods meeting ``condition``; ``field`` (a date of the period) narrows the scan for
+    flows ("" for a stock)."""
 
-
-def _moved_after_joining(period: Period) -> Q:
-    # Every transfer of the membership counts: a member's union on the day they joined.
-    return Q(member__join_date__gte=period.start, member__join_date__lte=period.end) & Q(
-        on__gte=F("member__join_date")
-    )
-
-
-def _joined(new_form: bool) -> Any:
     def query(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
-        prefilter = any_within("join_date", periods)
-        moved = any_within("member__join_date", periods)
-        if new_form:
-            prefilter &= Q(employment_form=EmploymentForm.NEW_FORM)
-            moved &= Q(member__employment_form=EmploymentForm.NEW_FORM)
-        counts = per_period(
-            Member.objects.all(),
+        return per_period(
+            MembershipPeriod.objects.filter(only),
             owner="union_id",
             path_field="union__path",
             path=path,
             periods=periods,
-            condition=lambda p: within("join_date", p),
-            prefilter=prefilter,
+            condition=condition,
+            prefilter=any_within(field, periods) if field else None,
         )
-        # Counted at the union joined, not the one a later transfer moved the member to.
-        return _add(counts, _transfers_back(path, periods, _moved_after_joining, moved))
 
     return query
 
 
-def _members_end(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
-    # A member at a period's end: joined by then and not left by then, at the union they
-    # belonged to that day.
-    counts = per_period(
-        Member.objects.all(),
-        owner="union_id",
-        path_field="union__path",
-        path=path,
-        periods=periods,
-        condition=lambda p: (
-            Q(join_date__lte=p.end) & (Q(left_on__isnull=True) | Q(left_on__gt=p.end))
-        ),
-    )
-
-    def moved_since(p: Period) -> Q:
-        return Q(on__gt=p.end, member__join_date__lte=p.end) & (
-            Q(member__left_on__isnull=True) | Q(member__left_on__gt=p.end)
-        )
-
-    later = Q(on__gt=min(p.end for p in periods)) if periods else None
-    return _add(counts, _transfers_back(path, periods, moved_since, later))
+def _joining(new_form: bool) -> Q:
+    only = Q(began__in=JOINING)
+    if new_form:
+        only &= Q(member__employment_form=EmploymentForm.NEW_FORM)
+    return only
 
 
-def _left(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
-    return per_period(
-        Member.objects.all(),
-        owner="union_id",
-        path_field="union__path",
-        path=path,
-        periods=periods,
-        condition=lambda p: within("left_on", p),
-        prefilter=any_within("left_on", periods),
-    )
-
-
-def _transferred(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
-    # Counted at the receiving union.
-    return per_period(
-        MembershipEvent.objects.filter(kind=MembershipEvent.Kind.TRANSFER),
-        owner="union_id",
-        path_field="union__path",
-        path=path,
-        periods=periods,
-        condition=lambda p: within("on", p),
-        prefilter=any_within("on", periods),
-    )
+def _member_on(p: Period) -> Q:
+    # A member at a period's end: in the period that had begun by then and not yet ended.
+    return Q(started_on__lte=p.end) & (Q(ended_on__isnull=True) | Q(ended_on__gt=p.end))
 
 
 def _new_form_by_occupation(path: str, period: Period) -> dict[str, Any]:
     """New-form members who joined a union of the subtree in the period, by occupation
-    (the same members as the indicator's value, transfers included)."""
+    (the same periods as the indicator's value)."""
     labels = dict(Occupation.choices)
-    counts: dict[str, int] = defaultdict(int)
     rows = (
-        Member.objects.filter(
+        MembershipPeriod.objects.filter(
+            _joining(True),
+            within("started_on", period),
             union__path__startswith=path,
-            employment_form=EmploymentForm.NEW_FORM,
-            join_date__gte=period.start,
-            join_date__lte=period.end,
         )
         .order_by()
-        .values("occupation")
+        .values("member__occupation")
         .annotate(n=Count("pk"))
     )
-    for row in rows:
-        counts[row["occupation"]] += row["n"]
-    moves = MembershipEvent.objects.filter(
-        _moved_after_joining(period),
-        Q(union__path__startswith=path) | Q(from_union__path__startswith=path),
-        kind=MembershipEvent.Kind.TRANSFER,
-        from_union__isnull=False,
-        member__employment_form=EmploymentForm.NEW_FORM,
-    ).values_list("member__occupation", "from_union__path", "union__path")
-    for occupation, left, went in moves:
-        counts[occupation] += int(left.startswith(path)) - int(went.startswith(path))
-    return {labels.get(code, "未填职业"): n for code, n in counts.items() if n}
+    return {labels.get(r["member__occupation"], "未填职业"): r["n"] for r in rows if r["n"]}
 
 
 def _members_joined_records(new_form: bool) -> Any:
     def records(union: Any, period: Period) -> Any:
-        # The union a member joined: the one their first transfer since joining left, or
-        # else the one they are in.
-        first_left = (
-            MembershipEvent.objects.filter(
-                member=OuterRef("pk"),
-                kind=MembershipEvent.Kind.TRANSFER,
-                from_union__isnull=False,
-                on__gte=OuterRef("join_date"),
-            )
-            .order_by("on", "pk")
-            .values("from_union__path")[:1]
+        # The members whose membership began by joining a union of the subtree in the period.
+        joined = MembershipPeriod.objects.filter(
+            _joining(new_form), within("started_on", period), union__path__startswith=union.path
+        ).values("member_id")
+        return (
+            Member.objects.filter(pk__in=joined).select_related("union").order_by("join_date", "pk")
         )
-        rows = (
-            Member.objects.filter(join_date__gte=period.start, join_date__lte=period.end)
-            .annotate(joined_path=Coalesce(Subquery(first_left), F("union__path")))
-            .filter(joined_path__startswith=union.path)
-        )
-        if new_form:
-            rows = rows.filter(employment_form=EmploymentForm.NEW_FORM)
-        return rows.select_related("union").order_by("join_date", "pk")
 
     return records
 
@@ -258,11 +149,11 @@ indicator_register(
         unit="人",
         section="会员发展",
         kind="flow",
-        query=_joined(False),
+        query=_periods(_joining(False), lambda p: within("started_on", p), "started_on"),
         records=_members_joined_records(False),
         record_columns=MEMBER_COLUMNS,
         seed="新发展会员1.5万余人",
-        counts="入会日期在期间内的会员（含此后退会、转会者），计入其入会时所在工会。",
+        counts="在期间内入会（含名册导入、重新入会）开始的会籍期间，计入入会的工会；此后退会、转会或重新入会，不改变已有的数字。",
         order=10,
     )
 )
@@ -273,13 +164,13 @@ indicator_register(
         unit="人",
         section="会员发展",
         kind="flow",
-        query=_joined(True),
+        query=_periods(_joining(True), lambda p: within("started_on", p), "started_on"),
         breakdown=_new_form_by_occupation,
         breakdown_label="职业",
         records=_members_joined_records(True),
         record_columns=MEMBER_COLUMNS,
         seed="新就业形态劳动者入会6473人",
-        counts="就业形态为新就业形态、入会日期在期间内的会员，计入其入会时所在工会，可按八大群体等职业细分。",
+        counts="就业形态为新就业形态、在期间内入会开始的会籍期间，计入入会的工会，可按八大群体等职业细分。",
         order=20,
     )
 )
@@ -290,9 +181,9 @@ indicator_register(
         unit="人",
         section="会员发展",
         kind="stock",
-        query=_members_end,
+        query=_periods(Q(), _member_on, ""),
         seed="（半年报未直接列出；会员总量）",
-        counts="期末已入会且未退会的会员，计入其期末所在工会（此后转会的，按转会记录还原）。",
+        counts="期末这一天所在的会籍期间，计入当天所属的工会（此后转会、退会的，仍计入当天的工会）。",
         order=30,
     )
 )
@@ -303,9 +194,9 @@ indicator_register(
         unit="人",
         section="会员发展",
         kind="flow",
-        query=_left,
+        query=_periods(Q(ended=PeriodEnd.LEFT), lambda p: within("ended_on", p), "ended_on"),
         seed="（半年报未列出）",
-        counts="退会日期在期间内的会员。",
+        counts="因退会在期间内结束的会籍期间，计入退出的工会。",
         order=40,
     )
 )
@@ -316,9 +207,11 @@ indicator_register(
         unit="人次",
         section="会员发展",
         kind="flow",
-        query=_transferred,
+        query=_periods(
+            Q(began=PeriodStart.TRANSFERRED_IN), lambda p: within("started_on", p), "started_on"
+        ),
         seed="（半年报未列出）",
-        counts="转会日期在期间内的转会记录，计入转入工会。",
+        counts="因转会转入在期间内开始的会籍期间，计入转入工会。",
         order=50,
     )
 )

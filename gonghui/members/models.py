@@ -200,6 +200,61 @@ class MembershipEvent(models.Model):
         return f"{self.member_id} {self.get_kind_display()} {self.on}"
 
 
+class PeriodStart(models.TextChoices):
+    JOINED = "joined", "入会"
+    IMPORTED = "imported", "名册导入"
+    TRANSFERRED_IN = "transferred_in", "转入"
+
+
+class PeriodEnd(models.TextChoices):
+    LEFT = "left", "退会"
+    TRANSFERRED_OUT = "transferred_out", "转出"
+
+
+class MembershipPeriod(models.Model):
+    """One stretch of a person's membership in one union, from the day it began (joined,
+    imported, transferred in) to the day it ended (left, transferred out; empty while it
+    lasts): a member of the union on day d when ``started_on <= d < ended_on``. Written
+    with every change of membership, in its transaction (``members/periods.py``); the
+    member figures count from these, so a rejoin keeps the earlier stretch and a move
+    counts in the union the person was in on the day."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="periods")
+    union = models.ForeignKey(
+        "orgs.Union", verbose_name="工会", on_delete=models.PROTECT, related_name="+"
+    )
+    started_on = models.DateField("起始日期")
+    began = models.CharField("起因", max_length=16, choices=PeriodStart.choices)
+    ended_on = models.DateField("终止日期", null=True, blank=True)
+    ended = models.CharField("终止原因", max_length=16, choices=PeriodEnd.choices, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "会籍期间"
+        verbose_name_plural = "会籍期间"
+        ordering = ["member", "started_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(ended_on__isnull=True),
+                name="members_period_one_open",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="members_period_ends_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["union", "started_on"], name="members_period_union_start"),
+            models.Index(fields=["member", "started_on"], name="members_period_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.started_on}–{self.ended_on or ''}"
+
+
 class TransferQuerySet(ScopedQuerySet):
     """A transfer belongs to both unions: each side sees it, the sender to follow it, the
     receiver to decide on it."""

@@ -26,9 +26,12 @@ from gonghui.members.models import (
     Member,
     MembershipEvent,
     Occupation,
+    PeriodEnd,
+    PeriodStart,
     SkillGrade,
     Worker,
 )
+from gonghui.members.periods import began_by, period_close, period_open
 from gonghui.members.permissions import require_pii_access
 from gonghui.members.sheets import MEMBER_HOLDING_LEVELS, MemberSheet
 from gonghui.orgs.models import Union
@@ -70,6 +73,12 @@ def member_join(
         raise ValidationError(
             "此人已是工会会员，如需变更所属工会请办理转会。", code="already_member"
         )
+    day = join_date or timezone.localdate()
+    if existing is not None and existing.left_on is not None and day < existing.left_on:
+        raise ValidationError(
+            f"重新入会日期不能早于上次退会日期（{existing.left_on:%Y-%m-%d}）。",
+            code="before_left",
+        )
     # The ciphertexts are sealed to the row, so a new row's key is drawn first.
     pk = existing.pk if existing is not None else ids_reserve(Member, 1)[0]
     (identity,) = member_identities([pk], [id18], [phone], id_hashes=[id_hash])
@@ -82,7 +91,7 @@ def member_join(
         "employment_form": employment_form,
         "occupation": occupation,
         "skill_grade": skill_grade,
-        "join_date": join_date or timezone.localdate(),
+        "join_date": day,
         "join_channel": channel,
         "mass_enrollment": mass_enrollment,
         "status": Member.Status.ACTIVE,
@@ -102,6 +111,7 @@ def member_join(
         )
     else:
         member = Member.objects.create(pk=pk, **fields)
+    period_open(member=member, union_id=union.pk, on=member.join_date, began=began_by(channel))
     # A registered worker who joins is this member from now on (one person, one record).
     Worker.objects.filter(id_hash=id_hash, member__isnull=True).update(member=member)
     union_count_add("member_count", union_id=union.pk, delta=1)
@@ -109,6 +119,7 @@ def member_join(
         actor=actor,
         action="member.join",
         obj=member,
+        union=union,
         summary=f"{member.name}（{member.id_masked}）入会",
     )
     return member
@@ -147,6 +158,8 @@ def member_transfer(
     if member.union_id == to_union.pk:
         raise ValidationError("转入工会与当前所属工会相同。", code="same_union")
     day = _event_day(member, on, "转会")
+    period_close(member=member, on=day, ended=PeriodEnd.TRANSFERRED_OUT, what="转会")
+    period_open(member=member, union_id=to_union.pk, on=day, began=PeriodStart.TRANSFERRED_IN)
     from_union_id = member.union_id
     member.union = to_union
     fields = ["union", "updated_at"]
@@ -189,6 +202,7 @@ def member_leave(
         raise ValidationError("此会员已退会。", code="not_active")
     member.status = Member.Status.LEFT
     member.left_on = _event_day(member, on, "退会")
+    period_close(member=member, on=member.left_on, ended=PeriodEnd.LEFT, what="退会")
     member.left_reason = reason
     member.save(update_fields=["status", "left_on", "left_reason", "updated_at"])
     union_count_add("member_count", union_id=member.union_id, delta=-1)
@@ -205,6 +219,7 @@ def member_leave(
         actor=actor,
         action="member.leave",
         obj=member,
+        union=member.union,
         summary=f"{member.name}（{member.id_masked}）退会" + (f"（{label}）" if label else ""),
     )
     return member

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Iterable
+from datetime import date
 from typing import Any
 
 from django.db import connection
@@ -31,10 +32,13 @@ from gonghui.members.models import (
     JoinChannel,
     Member,
     MembershipEvent,
+    MembershipPeriod,
     Occupation,
+    PeriodStart,
     SkillGrade,
     Worker,
 )
+from gonghui.members.periods import PERIOD_FIELDS, joined_periods_redate, period_row
 from gonghui.orgs.models import Union
 
 MEMBER_HOLDING_LEVELS = (Union.Level.GRASSROOTS, Union.Level.TOWNSHIP)
@@ -360,6 +364,8 @@ class MemberSheet(Sheet):
         to_create: list[tuple[ParsedRow, str]] = []
         to_update: list[Member] = []
         rejoined: list[Member] = []
+        # Active members whose join date the roster corrects: (member id, new date).
+        redated: list[tuple[int, date]] = []
         for row, id_hash in zip(batch, hashes, strict=True):
             values = row.values
             target: Union = values["union"]
@@ -381,6 +387,21 @@ class MemberSheet(Sheet):
                     message = NOT_HERE
                 outcome.errors.append(CellError(row.number, "身份证号", message))
                 continue
+            rejoin_on = values["join_date"] or self.today
+            if (
+                member.status != Member.Status.ACTIVE
+                and member.left_on is not None
+                and rejoin_on < member.left_on
+            ):
+                outcome.errors.append(
+                    CellError(
+                        row.number,
+                        "入会日期",
+                        f"入会日期：此人{member.left_on:%Y-%m-%d}退会，重新入会日期不能早于退会日期",
+                    )
+                )
+                continue
+            was_joined_on = member.join_date
             changed = member.status != Member.Status.ACTIVE or member.union_id != target.pk
             new = {
                 "name": values["name"],
@@ -406,6 +427,8 @@ class MemberSheet(Sheet):
                 if values["join_date"] is None:
                     member.join_date = self.today  # a rejoin starts a new membership
                 rejoined.append(member)
+            elif member.join_date != was_joined_on:
+                redated.append((member.pk, member.join_date))
             member.status = Member.Status.ACTIVE
             member.left_on = None
             member.union_id = target.pk
@@ -413,7 +436,7 @@ class MemberSheet(Sheet):
         outcome.created = len(to_create)
         outcome.updated = len(to_update)
         if write:
-            self._write(to_create, to_update, rejoined, phone_hash_of)
+            self._write(to_create, to_update, rejoined, redated, phone_hash_of)
         return outcome
 
     def _write(
@@ -421,6 +444,7 @@ class MemberSheet(Sheet):
         to_create: list[tuple[ParsedRow, str]],
         to_update: list[Member],
         rejoined: list[Member],
+        redated: list[tuple[int, date]],
         phone_hash_of: dict[str, str],
     ) -> None:
         # Each ciphertext is sealed to its row: the new rows' keys are drawn before writing.
@@ -471,6 +495,17 @@ class MemberSheet(Sheet):
             )
             for m in rejoined
         ]
+        # Each new membership is a period begun by this import, in the same transaction.
+        periods = [
+            period_row(
+                pk,
+                row.values["union"].pk,
+                row.values["join_date"] or self.today,
+                PeriodStart.IMPORTED,
+            )
+            for pk, (row, _) in zip(pks, to_create, strict=True)
+        ] + [period_row(m.pk, m.union_id, m.join_date, PeriodStart.IMPORTED) for m in rejoined]
+        period_starts = joined_periods_redate(redated)
         # Registered workers who join by this roster are these members from now on.
         member_of = {id_hash: pk for pk, (_, id_hash) in zip(pks, to_create, strict=True)}
         links = (
@@ -489,11 +524,19 @@ class MemberSheet(Sheet):
                 self.writer.update(Member, UPDATE_FIELDS, updates)
             if events:
                 self.writer.insert(MembershipEvent, EVENT_FIELDS, events)
+            if periods:
+                self.writer.insert(MembershipPeriod, PERIOD_FIELDS, periods)
+            if period_starts:
+                self.writer.update(MembershipPeriod, ("started_on",), period_starts)
             return
         fast_insert(Member, INSERT_FIELDS, new_rows)
         fast_update(Worker, ("member", "updated_at"), links)
         fast_update(Member, UPDATE_FIELDS, updates)
         fast_insert(MembershipEvent, EVENT_FIELDS, events)
+        if periods:
+            fast_insert(MembershipPeriod, PERIOD_FIELDS, periods)
+        if period_starts:
+            fast_update(MembershipPeriod, ("started_on",), period_starts)
 
     # -- export -------------------------------------------------------------------------
     def export_rows(self, *, reveal: bool = False) -> Iterable[list[Any]]:

@@ -1,12 +1,22 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import factory
 
 from gonghui.core import pii
 from gonghui.core.bulk import ids_reserve
-from gonghui.members.models import EmploymentForm, JoinChannel, Member, Occupation, Worker
+from gonghui.members.models import (
+    EmploymentForm,
+    JoinChannel,
+    Member,
+    MembershipPeriod,
+    Occupation,
+    PeriodEnd,
+    Worker,
+)
+from gonghui.members.periods import began_by
 from gonghui.orgs.tests.factories import UnionFactory
 
 
@@ -26,6 +36,7 @@ class MemberFactory(factory.django.DjangoModelFactory[Member]):
 
     class Meta:
         model = Member
+        skip_postgeneration_save = True
 
     class Params:
         id_number = factory.Sequence(id_number_for)
@@ -58,6 +69,22 @@ class MemberFactory(factory.django.DjangoModelFactory[Member]):
     join_date = date(2020, 5, 1)
     join_channel = JoinChannel.INDIVIDUAL
     status = Member.Status.ACTIVE
+
+    @factory.post_generation
+    def period(member: Member, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """The membership's period, as member_join writes it (ended when the member left):
+        the member figures count from periods. ``period=False`` makes none."""
+        if not create or extracted is False:
+            return
+        left = member.status == Member.Status.LEFT and member.left_on is not None
+        MembershipPeriod.objects.create(
+            member=member,
+            union_id=member.union_id,
+            started_on=member.join_date,
+            began=began_by(member.join_channel),
+            ended_on=member.left_on if left else None,
+            ended=PeriodEnd.LEFT if left else "",
+        )
 
 
 class WorkerFactory(factory.django.DjangoModelFactory[Worker]):
