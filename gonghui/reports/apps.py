@@ -11,6 +11,7 @@ class ReportsConfig(modules.ModuleConfig):
         audit_actions_register(
             {
                 "report.dispatch.export": "导出每月一调度表",
+                "report.dispatch.submit": "上报每月一调度表",
                 "report.narrative.download": "下载汇报文稿",
                 "report.target.set": "设置年度目标",
                 "report.target.clear": "清除年度目标",

@@ -1,4 +1,5 @@
-"""季度一展示 and 半年一汇报: the narrative reports, written from the indicator registry.
+"""季度一展示, 半年一汇报 and 年度一总结: the narrative reports, written from the indicator
+registry.
 
 A report is built as data first: paragraphs made of text pieces and ``Figure`` pieces (an
 indicator's value for a period, and how it is written), one paragraph per section of the
@@ -40,12 +41,16 @@ from gonghui.core.indicators.writing import Figure, Piece, Writer, figure_runs, 
 from gonghui.orgs.models import Union
 from gonghui.reports.dispatch import dispatch_table
 
-Kind = Literal["half", "quarter"]
+Kind = Literal["half", "quarter", "annual"]
 
 CN_NUMERALS = "一二三四五六七八九十"
 TABLE_NOTE = (
     "注：完成率为累计值与年度目标之比；序时进度为已过月份占全年的比例；"
     "完成率不低于序时进度亮绿灯，落后在规定幅度内亮黄灯，落后更多亮红灯。金额以万元计。"
+)
+ANNUAL_NOTE = (
+    "注：完成率为全年累计值与年度目标之比，完成年度目标亮绿灯，差距在规定幅度内亮黄灯，"
+    "差距更大亮红灯；同比为与上年全年相比的增减幅度。金额以万元计。"
 )
 
 
@@ -109,7 +114,7 @@ class Narrative:
 
     @property
     def note(self) -> str:
-        return TABLE_NOTE
+        return ANNUAL_NOTE if self.kind == "annual" else TABLE_NOTE
 
     @property
     def file_name(self) -> str:
@@ -140,6 +145,9 @@ def _table(
     header = ["指标", "单位", "年度目标", f"{table.ytd_label}累计", "完成率", "序时进度", "亮灯"]
     if kind == "quarter":
         header.insert(2, "本季度")
+    if kind == "annual":
+        # At the year's end the expected progress is the whole year: last year instead.
+        header = ["指标", "单位", "年度目标", "全年累计", "完成率", "上年", "同比", "亮灯"]
     groups: list[TableGroup] = []
     for row in table.rows:
         i = row.indicator
@@ -170,6 +178,24 @@ def _table(
                 form="cell",
             ),
         ]
+        if kind == "annual":
+            cells[3:] = [
+                Figure(
+                    i.key,
+                    ytd.last_year(),
+                    row.last_year_ytd,
+                    formatting.cell(row.last_year_ytd, i.unit),
+                    form="cell",
+                ),
+                Figure(
+                    i.key,
+                    ytd,
+                    row.yoy,
+                    formatting.percent_signed(row.yoy),
+                    measure="change",
+                    form="cell",
+                ),
+            ]
         if kind == "quarter":
             own = narrative_values[i.key]
             quarter = Period.quarter(year, (month + 2) // 3)
@@ -194,6 +220,10 @@ def _build(
         flow_time = "上半年" if number == 1 else "下半年"
         title = f"{union.name}{period.label}工作情况汇报"
         lead = f"现将{period.label}主要工作指标完成情况汇报如下。"
+    elif kind == "annual":
+        flow_time = f"{year}年"
+        title = f"{union.name}{year}年度工作总结"
+        lead = f"现将{year}年度主要工作完成情况和年度目标完成情况总结如下。"
     else:
         flow_time = f"{CN_NUMERALS[number - 1]}季度"
         title = f"{union.name}{year}年第{CN_NUMERALS[number - 1]}季度工作情况展示"
@@ -253,14 +283,30 @@ def quarter_showcase(*, union: Union, year: int, quarter: int) -> Narrative:
     )
 
 
-def half_year_command(command: BaseCommand, options: dict[str, Any]) -> None:
-    """`gonghui report half-year --union CODE --year 2023 -o FILE.docx`."""
+def annual_summary(*, union: Union, year: int) -> Narrative:
+    """年度一总结: the whole year against the targets and against last year."""
+    return _build(
+        union=union, year=year, kind="annual", number=1, period=Period.year(year), end_month=12
+    )
+
+
+def narrative_command(command: BaseCommand, options: dict[str, Any]) -> None:
+    """`gonghui report half-year|quarter|annual --union CODE --year 2023 [--quarter N]
+    -o FILE.docx`."""
     from gonghui.reports.docx_writer import narrative_docx
 
     union = Union.objects.filter(code=options["union"]).first()
     if union is None:
         raise CommandError(f"没有代码为 {options['union']} 的工会。")
-    narrative = half_year_report(union=union, year=options["year"])
+    report, year = options["report"], options["year"]
+    if report == "annual":
+        narrative = annual_summary(union=union, year=year)
+    elif report == "quarter":
+        if options.get("quarter") not in (1, 2, 3, 4):
+            raise CommandError("季度须为1至4：--quarter 1")
+        narrative = quarter_showcase(union=union, year=year, quarter=options["quarter"])
+    else:
+        narrative = half_year_report(union=union, year=year)
     path = Path(options["output"])
     path.write_bytes(narrative_docx(narrative))
     command.stdout.write(f"已写出 {path}：{narrative.title}，{narrative.as_of_line}")

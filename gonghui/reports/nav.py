@@ -6,4 +6,5 @@ nav_register("reports", 10, NavItem("驾驶舱", "reports:dashboard", "speedomet
 nav_register("reports", 20, NavItem("每月一调度", "reports:dispatch", "table"))
 nav_register("reports", 30, NavItem("半年一汇报", "reports:half_year", "file-earmark-text"))
 nav_register("reports", 40, NavItem("季度一展示", "reports:quarter", "easel"))
+nav_register("reports", 45, NavItem("年度一总结", "reports:annual", "journal-richtext"))
 nav_register("reports", 50, NavItem("年度目标", "reports:targets", "bullseye", roles=READERS))

@@ -20,7 +20,7 @@ from gonghui.core.indicators.periods import Period
 from gonghui.core.indicators.registry import Indicator, Tree, Values
 from gonghui.orgs.models import Union
 
-Measure = Literal["value", "part", "target", "completion", "expected"]
+Measure = Literal["value", "part", "target", "completion", "expected", "change"]
 Form = Literal["prose", "cell"]
 
 BREAKDOWN_SHOWN = 3  # the largest parts named in a sentence (then 等)
@@ -33,8 +33,9 @@ class Figure:
 
     ``measure`` says what the number is of the indicator: its value (for the report's
     union, or for the child ``union``), one ``part`` of its breakdown, its annual target,
-    its completion rate or the expected progress. ``form`` says which rule wrote it:
-    ``formatting.write`` (prose) or ``formatting.cell`` / ``formatting.percent_cell`` (the table).
+    its completion rate, the expected progress, or its change against last year (同比).
+    ``form`` says which rule wrote it: ``formatting.write`` (prose) or ``formatting.cell`` /
+    ``formatting.percent_cell`` / ``formatting.percent_signed`` (the table).
     """
 
     key: str

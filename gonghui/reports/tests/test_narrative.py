@@ -58,7 +58,13 @@ from gonghui.orgs.tests.factories import UnionFactory
 from gonghui.reports import narrative as narrative_module
 from gonghui.reports.docx_writer import docx_text, narrative_docx
 from gonghui.reports.models import Target
-from gonghui.reports.narrative import Figure, Narrative, half_year_report, quarter_showcase
+from gonghui.reports.narrative import (
+    Figure,
+    Narrative,
+    annual_summary,
+    half_year_report,
+    quarter_showcase,
+)
 from gonghui.reports.targets import targets_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -225,6 +231,12 @@ def _registry_value(figure: Figure, union: Union, year: int, month: int) -> Deci
     target = targets_for(Tree.of(union), year, [figure.key]).get(figure.key, {}).get(None)
     if figure.measure == "target":
         return target
+    if figure.measure == "change":
+        now, before = indicator_values(indicator, union, [figure.period, figure.period.last_year()])
+        if now.total is None or not before.total:
+            return None
+        change = (now.total - before.total) * 100 / before.total
+        return change.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     values = indicator_values(indicator, union, [figure.period])[0]
     value = values.total if figure.union is None else values.by_child[figure.union]
     if figure.measure == "completion":
@@ -240,6 +252,8 @@ def _written(figure: Figure) -> str:
         return formatting.write(figure.value, unit)
     if figure.measure in ("completion", "expected"):
         return formatting.percent_cell(figure.value)
+    if figure.measure == "change":
+        return formatting.percent_signed(figure.value)
     return formatting.cell(figure.value, unit)
 
 
@@ -444,6 +458,45 @@ def test_the_command_writes_the_half_year_docx(records: World, tmp_path: Path) -
     assert text.startswith("湖州市总工会2023年上半年工作情况汇报\n数据截至")
     for paragraph in CITY_H1:
         assert paragraph in text
+
+
+def test_the_annual_summary_sets_the_year_against_its_target_and_last_year(
+    records: World,
+) -> None:
+    report = annual_summary(union=records.city, year=2023)
+    assert report.title == "湖州市总工会2023年度工作总结"
+    assert report.paragraphs[1].text.startswith("2023年，全市新发展会员5人，各区县中吴兴区最多")
+    assert report.table_header == [
+        "指标",
+        "单位",
+        "年度目标",
+        "全年累计",
+        "完成率",
+        "上年",
+        "同比",
+        "亮灯",
+    ]
+    _check_every_figure(report, docx_text(narrative_docx(report)), month=12)
+
+
+@pytest.mark.parametrize(
+    ("args", "title"),
+    [
+        (["annual"], "湖州市总工会2023年度工作总结"),
+        (["quarter", "--quarter", "2"], "湖州市总工会2023年第二季度工作情况展示"),
+    ],
+)
+def test_the_command_writes_each_narrative(
+    records: World, tmp_path: Path, args: list[str], title: str
+) -> None:
+    out = tmp_path / "report.docx"
+    call_command("report", args[0], "--union", "3305", "--year", "2023", *args[1:], "-o", str(out))
+    assert docx_text(out.read_bytes()).startswith(f"{title}\n数据截至")
+
+
+def test_the_annual_page_opens(records: World, client_as) -> None:
+    page = client_as(records.city_admin).get("/reports/annual/?union=3305&year=2023")
+    assert "湖州市总工会2023年度工作总结" in page.content.decode()
 
 
 def test_the_command_refuses_an_unknown_union(db: None, tmp_path: Path) -> None:

@@ -14,13 +14,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from gonghui.core.audit import audit_record
 from gonghui.core.formatting import light_css, percent_one, percent_signed
 from gonghui.core.indicators.periods import Period, last_complete_month, parse_month
 from gonghui.core.indicators.registry import Indicator, Tree, indicator_get, indicator_values
@@ -38,6 +41,15 @@ from gonghui.reports.dispatch_export import (
     format_value,
     light_note,
     ranking_basis,
+)
+from gonghui.reports.submissions import (
+    Adjustment,
+    adjustments,
+    changes_since,
+    dispatch_submit,
+    may_submit,
+    submission_of,
+    table_from_snapshot,
 )
 
 RECORDS_PER_PAGE = 100
@@ -103,8 +115,19 @@ def _cell(indicator: Indicator, value: Decimal | None) -> dict[str, Any]:
     return {"text": format_value(indicator, value), "raw": "" if value is None else str(value)}
 
 
-def _row_view(row: DispatchRow, params: Params, rowspan: int) -> dict[str, Any]:
+def _signed(indicator: Indicator, delta: Decimal | None) -> str:
+    """An adjustment as people read it: +129, −3.50."""
+    if delta is None:
+        return ""
+    text = format_value(indicator, abs(delta))
+    return f"+{text}" if delta > 0 else f"−{text}"
+
+
+def _row_view(
+    row: DispatchRow, params: Params, rowspan: int, change: Adjustment | None = None
+) -> dict[str, Any]:
     indicator = row.indicator
+    change = change or Adjustment()
     link = reverse("reports:dispatch_indicator", args=[indicator.key])
     return {
         "number": row.number,
@@ -116,6 +139,8 @@ def _row_view(row: DispatchRow, params: Params, rowspan: int) -> dict[str, Any]:
         "target": _cell(indicator, row.target),
         "month": _cell(indicator, row.month),
         "ytd": _cell(indicator, row.ytd),
+        "adjust_month": _signed(indicator, change.month),
+        "adjust_ytd": _signed(indicator, change.ytd),
         "last_year_ytd": _cell(indicator, row.last_year_ytd),
         "completion": percent_one(row.completion),
         "expected": percent_one(row.expected),
@@ -134,6 +159,7 @@ def _row_view(row: DispatchRow, params: Params, rowspan: int) -> dict[str, Any]:
                 "name": c.name,
                 "month": _cell(indicator, c.month),
                 "ytd": _cell(indicator, c.ytd),
+                "adjust_ytd": _signed(indicator, change.children.get(c.code, {}).get("ytd")),
                 "completion": percent_one(c.completion) if c.completion is not None else "",
                 "rank": c.rank,
                 "rank_change": c.rank_change,
@@ -152,7 +178,10 @@ def _row_view(row: DispatchRow, params: Params, rowspan: int) -> dict[str, Any]:
     }
 
 
-def _rows_view(table: DispatchTable, params: Params) -> list[dict[str, Any]]:
+def _rows_view(
+    table: DispatchTable, params: Params, changes: dict[str, Adjustment] | None = None
+) -> list[dict[str, Any]]:
+    changes = changes or {}
     views = []
     for i, row in enumerate(table.rows):
         section = row.indicator.section
@@ -162,14 +191,28 @@ def _rows_view(table: DispatchTable, params: Params) -> list[dict[str, Any]]:
             span = 1
             while i + span < len(table.rows) and table.rows[i + span].indicator.section == section:
                 span += 1
-        views.append(_row_view(row, params, span))
+        views.append(_row_view(row, params, span, changes.get(row.indicator.key)))
     return views
 
 
 @require_GET
 def dispatch_page(request: HttpRequest) -> HttpResponse:
+    """The table of a month: live, or, once the union has submitted it, as submitted, with
+    what changed since beside it."""
     params = _params(request)
-    table = dispatch_table(union=params.union, year=params.year, month=params.month)
+    actor = request_actor(request)
+    submission = submission_of(union=params.union, year=params.year, month=params.month)
+    changes: dict[str, Adjustment] = {}
+    later: list[Any] = []
+    if submission is not None:
+        table = table_from_snapshot(submission)
+        live = dispatch_table(union=params.union, year=params.year, month=params.month)
+        changes = adjustments(table, live)
+        if changes:
+            later = list(changes_since(union=params.union, since=submission.submitted_at))
+    else:
+        table = dispatch_table(union=params.union, year=params.year, month=params.month)
+    submittable = (params.year, params.month) <= last_complete_month(timezone.localdate())
     return render(
         request,
         "reports/dispatch.html",
@@ -178,25 +221,59 @@ def dispatch_page(request: HttpRequest) -> HttpResponse:
             "table": table,
             "title": dispatch_title(table),
             "as_of": format_as_of(table.as_of),
-            "rows": _rows_view(table, params),
+            "rows": _rows_view(table, params, changes),
             "export_url": f"{reverse('reports:dispatch_export')}?{params.query()}",
+            "submit_url": f"{reverse('reports:dispatch_submit')}?{params.query()}",
+            "submission": submission,
+            "adjusted": bool(changes),
+            "later": later,
+            "may_submit": submission is None and submittable and may_submit(actor, params.union),
             "note": light_note(),
             **_pickers(request, params),
         },
     )
 
 
+@require_POST
+def dispatch_submit_view(request: HttpRequest) -> HttpResponse:
+    params = _params(request)
+    try:
+        dispatch_submit(
+            actor=request_actor(request), union=params.union, year=params.year, month=params.month
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(
+            request, f"已上报{params.union.name}{params.year}年{params.month}月的调度表。"
+        )
+    return redirect(f"{reverse('reports:dispatch')}?{params.query()}")
+
+
 @require_GET
 def dispatch_download(request: HttpRequest) -> FileResponse:
     params = _params(request)
+    actor = request_actor(request)
+    submission = submission_of(union=params.union, year=params.year, month=params.month)
     buffer = io.BytesIO()
-    table = dispatch_export(
-        actor=request_actor(request),
-        union=params.union,
-        year=params.year,
-        month=params.month,
-        target=buffer,
-    )
+    if submission is not None:
+        # The workbook of a submitted month is the one submitted.
+        table = table_from_snapshot(submission)
+        buffer.write(bytes(submission.workbook))
+        audit_record(
+            actor=actor,
+            action="report.dispatch.export",
+            union=params.union,
+            summary=f"导出已上报的{dispatch_title(table)}",
+        )
+    else:
+        table = dispatch_export(
+            actor=actor,
+            union=params.union,
+            year=params.year,
+            month=params.month,
+            target=buffer,
+        )
     buffer.seek(0)
     response = FileResponse(
         buffer, as_attachment=True, filename=dispatch_filename(table), content_type=XLSX
@@ -319,5 +396,6 @@ def _share(indicator: Indicator, value: Decimal | None, total: Decimal | None) -
 urlpatterns: list[URLPattern] = [
     path("dispatch/", dispatch_page, name="dispatch"),
     path("dispatch/export/", dispatch_download, name="dispatch_export"),
+    path("dispatch/submit/", dispatch_submit_view, name="dispatch_submit"),
     path("dispatch/<str:indicator_key>/", dispatch_indicator, name="dispatch_indicator"),
 ]

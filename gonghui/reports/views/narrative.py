@@ -1,4 +1,4 @@
-"""半年一汇报 and 季度一展示: the printable pages and their .docx downloads.
+"""半年一汇报, 季度一展示 and 年度一总结: the printable pages and their .docx downloads.
 
 Query parameters: ``union`` (a code in the user's subtree; their own union by default),
 ``year`` (this year by default) and, for the showcase, ``quarter`` (this quarter by
@@ -19,7 +19,12 @@ from gonghui.core.middleware import request_actor
 from gonghui.orgs.models import Union
 from gonghui.orgs.selectors import union_children, union_of_page
 from gonghui.reports.docx_writer import narrative_download
-from gonghui.reports.narrative import Narrative, half_year_report, quarter_showcase
+from gonghui.reports.narrative import (
+    Narrative,
+    annual_summary,
+    half_year_report,
+    quarter_showcase,
+)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 YEARS = range(2000, 2101)
@@ -116,9 +121,25 @@ def quarter_docx(request: HttpRequest) -> HttpResponse:
     return _docx(request, quarter_showcase(union=union, year=year, quarter=quarter))
 
 
+@require_GET
+def annual_page(request: HttpRequest) -> HttpResponse:
+    union, year = _union(request), _year(request)
+    narrative = annual_summary(union=union, year=year)
+    query = {"union": union.code, "year": year}
+    return _page(request, narrative, reverse("reports:annual_docx"), query)
+
+
+@require_GET
+def annual_docx(request: HttpRequest) -> HttpResponse:
+    union, year = _union(request), _year(request)
+    return _docx(request, annual_summary(union=union, year=year))
+
+
 urlpatterns: list[URLPattern] = [
     path("half-year/", half_year_page, name="half_year"),
     path("half-year/docx/", half_year_docx, name="half_year_docx"),
     path("quarter/", quarter_page, name="quarter"),
     path("quarter/docx/", quarter_docx, name="quarter_docx"),
+    path("annual/", annual_page, name="annual"),
+    path("annual/docx/", annual_docx, name="annual_docx"),
 ]
