@@ -156,7 +156,20 @@ def percent_one(value: Decimal | None) -> str:
 
 
 def percent_signed(value: Decimal | None) -> str:
-    """差值 and 同比: signed, in percent (points for the gap)."""
+    """同比 of a count or an amount: signed, in percent of last year's value."""
     if value is None:
         return MISSING
     return f"+{value:.1f}%" if value > 0 else f"{value:.1f}%"
+
+
+def points_signed(value: Decimal | None) -> str:
+    """A difference of two rates (差值 against 序时进度, 同比 of a rate): signed, in
+    percentage points (个百分点), as official writing states it."""
+    if value is None:
+        return MISSING
+    return f"+{value:.1f}个百分点" if value > 0 else f"{value:.1f}个百分点"
+
+
+def change_signed(value: Decimal | None, unit: str) -> str:
+    """同比 as the indicator's unit asks: points for a rate, percent for the rest."""
+    return points_signed(value) if unit == "%" else percent_signed(value)

@@ -30,8 +30,13 @@ def _pct(value: Decimal | None, base: Decimal | None) -> Decimal | None:
     return (value * 100 / base).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
 
 
-def _change(value: Decimal | None, before: Decimal | None) -> Decimal | None:
-    """同比: the change against last year, in percent of last year's value."""
+def _change(value: Decimal | None, before: Decimal | None, rate: bool = False) -> Decimal | None:
+    """同比: the change against last year, in percent of last year's value; for a rate, the
+    difference in percentage points."""
+    if rate:
+        if value is None or before is None:
+            return None
+        return (value - before).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
     if value is None or not before:
         return None
     return ((value - before) * 100 / before).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
@@ -194,7 +199,7 @@ def dispatch_table(
                 completion=completion,
                 expected=expected,
                 gap=gap,
-                yoy=_change(ytd_v.total, last_v.total),
+                yoy=_change(ytd_v.total, last_v.total, rate=indicator.unit == "%"),
                 light=light(gap),
                 children=cells,
             )

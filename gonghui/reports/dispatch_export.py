@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from gonghui.core.actors import Actor, SystemActor
 from gonghui.core.audit import audit_record
-from gonghui.core.formatting import LIGHTS, percent_one, percent_signed
+from gonghui.core.formatting import LIGHTS, change_signed, percent_one, points_signed
 from gonghui.core.indicators.periods import parse_month
 from gonghui.core.indicators.registry import Indicator
 from gonghui.core.management.scope import resolve_scope
@@ -148,6 +148,15 @@ def _write_value(
         ws.write_number(row, col, value, fmt(num_format=_number_format(indicator), align="right"))
 
 
+def _write_points(ws: Any, fmt: _Formats, row: int, col: int, value: Decimal | None) -> None:
+    """A difference of rates, in percentage points (个百分点)."""
+    if value is None:
+        ws.write_string(row, col, DASH, fmt(align="center"))
+        return
+    points = '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"'
+    ws.write_number(row, col, value, fmt(num_format=points, align="right"))
+
+
 def _write_rate(
     ws: Any, fmt: _Formats, row: int, col: int, value: Decimal | None, signed: bool
 ) -> None:
@@ -194,13 +203,48 @@ def _title_rows(ws: Any, fmt: _Formats, title: str, table: DispatchTable, width:
     ws.set_row(1, 20)
 
 
-def _print_setup(ws: Any, last_row: int, last_col: int) -> None:
+# The printed page (A4 landscape, the margins below) in pixels across and points down.
+PAGE_WIDTH_PX = (297 - 2 * 0.4 * 25.4) / 25.4 * 96
+PAGE_HEIGHT_PT = (210 - 2 * 0.6 * 25.4) / 25.4 * 72
+ROW_PT = 15.0  # a data row; a one-row block whose label wraps is two
+HEAD_PT = 32 + 20 + 2 * ROW_PT  # the rows repeated on every page
+
+
+def print_scale(widths: tuple[int, ...]) -> int:
+    """The print scale (per cent) that makes the columns as wide as the page."""
+    pixels = sum(int(w * 7 + 5) for w in widths)
+    return max(10, min(100, int(PAGE_WIDTH_PX * 100 / pixels)))
+
+
+def page_breaks(blocks: list[tuple[int, float]], scale: int) -> list[int]:
+    """Rows to break before so that no block (first row, height in points) of an indicator
+    is split across pages: a block that would not fit on the page starts the next one (a
+    block taller than a page still splits)."""
+    room = PAGE_HEIGHT_PT * 100 / scale * 0.95 - HEAD_PT  # a little kept for rounding
+    breaks: list[int] = []
+    used = 0.0
+    for first, height in blocks:
+        if used and used + height > room:
+            breaks.append(first)
+            used = 0.0
+        used += height
+    return breaks
+
+
+def _print_setup(
+    ws: Any, last_row: int, last_col: int, *, scale: int | None = None, breaks: Sequence[int] = ()
+) -> None:
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.center_horizontally()
     ws.repeat_rows(0, HEADER_ROWS - 1)  # the title and the header on every page
-    ws.fit_to_pages(1, 0)  # as wide as the page, as many pages long as it takes
+    if scale is None:
+        ws.fit_to_pages(1, 0)  # as wide as the page, as many pages long as it takes
+    else:
+        # Excel ignores manual page breaks on a sheet fitted to pages: a fixed scale instead.
+        ws.set_print_scale(scale)
+        ws.set_h_pagebreaks(list(breaks))
     ws.print_area(0, 0, last_row, last_col)
     ws.set_footer("&C第 &P 页，共 &N 页")
     ws.freeze_panes(HEADER_ROWS, 3)
@@ -239,9 +283,12 @@ def _main_sheet(book: Any, fmt: _Formats, table: DispatchTable) -> None:
         _write_value(ws, fmt, row, 6, indicator, item.ytd)
         _write_rate(ws, fmt, row, 7, item.completion, signed=False)
         _write_rate(ws, fmt, row, 8, item.expected, signed=False)
-        _write_rate(ws, fmt, row, 9, item.gap, signed=True)
+        _write_points(ws, fmt, row, 9, item.gap)
         _write_value(ws, fmt, row, 10, indicator, item.last_year_ytd)
-        _write_rate(ws, fmt, row, 11, item.yoy, signed=True)
+        if indicator.unit == "%":
+            _write_points(ws, fmt, row, 11, item.yoy)
+        else:
+            _write_rate(ws, fmt, row, 11, item.yoy, signed=True)
         if item.light:
             fill, font = f"#{LIGHTS[item.light].fill}", f"#{LIGHTS[item.light].text}"
             style = fmt(align="center", bold=True, bg_color=fill, font_color=font)
@@ -295,6 +342,7 @@ def _rank_sheet(book: Any, fmt: _Formats, table: DispatchTable) -> None:
     if not table.children:
         ws.merge_range(row, 0, row, RANK_COLUMNS - 1, f"{table.union.name}没有下级工会。", center)
         row += 1
+    blocks: list[tuple[int, float]] = []
     for item in table.rows if table.children else []:
         indicator = item.indicator
         first = row
@@ -315,6 +363,11 @@ def _rank_sheet(book: Any, fmt: _Formats, table: DispatchTable) -> None:
             )
             row += 1
         label = f"{indicator.label}（按{ranking_basis(item)}）"
+        height = (row - first) * ROW_PT
+        if row - first == 1 and 2 * len(label) > RANK_WIDTHS[1]:
+            ws.set_row(first, 2 * ROW_PT)  # the label wraps onto a second line
+            height = 2 * ROW_PT
+        blocks.append((first, height))
         for col, value in ((0, item.number), (1, label), (2, indicator.unit)):
             style = fmt(align="center" if col != 1 else "left", text_wrap=True)
             if row - 1 > first:
@@ -335,7 +388,9 @@ def _rank_sheet(book: Any, fmt: _Formats, table: DispatchTable) -> None:
         fmt.plain(text_wrap=True, valign="top", font_size=9),
     )
     ws.set_row(note_row, 36)
-    _print_setup(ws, note_row, RANK_COLUMNS - 1)
+    # An indicator's ranking never splits from its label across a page break.
+    scale = print_scale(RANK_WIDTHS)
+    _print_setup(ws, note_row, RANK_COLUMNS - 1, scale=scale, breaks=page_breaks(blocks, scale))
 
 
 def dispatch_workbook(table: DispatchTable, target: str | Path | IO[bytes]) -> None:
@@ -411,9 +466,9 @@ def dispatch_text(table: DispatchTable) -> str:
             format_value(r.indicator, r.ytd),
             percent_one(r.completion),
             percent_one(r.expected),
-            percent_signed(r.gap),
+            points_signed(r.gap),
             format_value(r.indicator, r.last_year_ytd),
-            percent_signed(r.yoy),
+            change_signed(r.yoy, r.indicator.unit),
             r.light_label or DASH,
         ]
         for r in table.rows

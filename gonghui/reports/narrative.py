@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,6 +27,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from gonghui.core import formatting
+from gonghui.core.dates import report_today
 from gonghui.core.indicators.periods import Period
 from gonghui.core.indicators.registry import (
     Indicator,
@@ -106,11 +107,21 @@ class Narrative:
     table_heading: str
     table_header: list[str]
     table_groups: list[TableGroup] = field(default_factory=list)
+    # 落款's date: the report day (GONGHUI_REPORTS_TODAY in the demo).
+    signed_on: date = field(default_factory=report_today)
+    # A first-level heading over the sections, which are then second-level (（一）…).
+    part_heading: str = ""
 
     @property
     def as_of_line(self) -> str:
         t = timezone.localtime(self.as_of)
         return f"数据截至{t.year}年{t.month}月{t.day}日{t:%H:%M}（系统按业务记录实时统计）"
+
+    @property
+    def signed_line(self) -> str:
+        """落款's date, in Arabic numerals: 2023年7月1日."""
+        day = self.signed_on
+        return f"{day.year}年{day.month}月{day.day}日"
 
     @property
     def note(self) -> str:
@@ -191,7 +202,7 @@ def _table(
                     i.key,
                     ytd,
                     row.yoy,
-                    formatting.percent_signed(row.yoy),
+                    formatting.change_signed(row.yoy, i.unit),
                     measure="change",
                     form="cell",
                 ),
@@ -239,12 +250,19 @@ def _build(
         indicators=chosen,
     )
     paragraphs: list[Paragraph] = []
+    # The annual summary has two parts, the work and the targets; its sections are the
+    # first part's second-level headings.
+    part_heading = "一、全年工作完成情况" if kind == "annual" else ""
     for section in sections():
         pieces = _section_pieces(writer, section, chosen)
         if pieces:
-            heading = f"{CN_NUMERALS[len(paragraphs)]}、{section.name}"
+            numeral = CN_NUMERALS[len(paragraphs)]
+            heading = (
+                f"（{numeral}）{section.name}" if part_heading else f"{numeral}、{section.name}"
+            )
             paragraphs.append(Paragraph(heading, section.name, pieces))
     header, groups, ytd = _table(values, union, year, end_month, kind)
+    table_number = CN_NUMERALS[1] if part_heading else CN_NUMERALS[len(paragraphs)]
     return Narrative(
         union=union,
         kind=kind,
@@ -256,9 +274,10 @@ def _build(
         lead=lead,
         as_of=as_of,
         paragraphs=paragraphs,
-        table_heading=f"{CN_NUMERALS[len(paragraphs)]}、主要指标完成情况",
+        table_heading=f"{table_number}、主要指标完成情况",
         table_header=header,
         table_groups=groups,
+        part_heading=part_heading,
     )
 
 

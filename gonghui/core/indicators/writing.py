@@ -35,7 +35,7 @@ class Figure:
     union, or for the child ``union``), one ``part`` of its breakdown, its annual target,
     its completion rate, the expected progress, or its change against last year (同比).
     ``form`` says which rule wrote it: ``formatting.write`` (prose) or ``formatting.cell`` /
-    ``formatting.percent_cell`` / ``formatting.percent_signed`` (the table).
+    ``formatting.percent_cell`` / ``formatting.change_signed`` (the table).
     """
 
     key: str

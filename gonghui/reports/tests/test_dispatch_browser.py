@@ -48,7 +48,7 @@ def test_the_dispatch_table_reads_right(
         assert read(page, "mutual_aid_paid_amount", "light").strip() == "红灯"
         assert page.is_visible("[data-testid=dispatch-table]") == (width != 375)
         if width != 375:
-            assert cell(page, "members_new", "gap") == "-3.8%"
+            assert cell(page, "members_new", "gap") == "-3.8个百分点"
         # The page never spills sideways.
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

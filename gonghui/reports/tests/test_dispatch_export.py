@@ -85,7 +85,7 @@ def test_text_is_a_readable_chinese_table(dispatched: World) -> None:
         "3,500.50",
         "35.0%",
         "50.0%",
-        "-15.0%",
+        "-15.0个百分点",
         "0.00",
         "—",
         "红灯",
@@ -189,13 +189,13 @@ def test_header_is_frozen(book) -> None:
 def test_numbers_are_numbers_with_formats(book) -> None:
     ws = book["调度表"]
     members = row_of(ws, "新发展会员")
-    assert members[4:12] == [13, 4, 6, 0.462, 0.5, -0.038, 3, 1]
+    assert members[4:12] == [13, 4, 6, 0.462, 0.5, -3.8, 3, 1]
     row = next(r for r in ws.iter_rows(min_row=5) if r[2].value == "新发展会员")
     assert [row[i].number_format for i in (4, 6, 7, 9)] == [
         "#,##0",
         "#,##0",
         "0.0%",
-        "+0.0%;-0.0%;0.0%",
+        '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"',
     ]
 
 

@@ -119,7 +119,7 @@ def test_page_shows_completion_gap_and_light(dispatched: World, client_as) -> No
     assert row == {
         "completion": "46.2%",
         "expected": "50.0%",
-        "gap": "-3.8%",
+        "gap": "-3.8个百分点",
         "yoy": "+100.0%",
         "light": "黄灯",
     }

@@ -233,6 +233,10 @@ def _registry_value(figure: Figure, union: Union, year: int, month: int) -> Deci
         return target
     if figure.measure == "change":
         now, before = indicator_values(indicator, union, [figure.period, figure.period.last_year()])
+        if indicator.unit == "%":  # a rate's change is the difference, in points
+            if now.total is None or before.total is None:
+                return None
+            return (now.total - before.total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         if now.total is None or not before.total:
             return None
         change = (now.total - before.total) * 100 / before.total
@@ -253,7 +257,7 @@ def _written(figure: Figure) -> str:
     if figure.measure in ("completion", "expected"):
         return formatting.percent_cell(figure.value)
     if figure.measure == "change":
-        return formatting.percent_signed(figure.value)
+        return formatting.change_signed(figure.value, unit)
     return formatting.cell(figure.value, unit)
 
 
@@ -292,11 +296,15 @@ def test_every_number_in_the_docx_is_the_registrys_value(records: World) -> None
             cells += [row.label, row.unit, *(f.written for f in row.cells), row.light_label]
     assert text.split("\n") == [
         report.title,
-        report.as_of_line,
         report.lead,
         *(line for p in report.paragraphs for line in (p.heading, p.text)),
         report.table_heading,
         report.note,
+        # 落款 after an empty line, then the time of the figures as a note (附注).
+        "",
+        report.union.name,
+        report.signed_line,
+        f"（{report.as_of_line}）",
         *cells,
     ]
     _check_every_figure(report, text, month=6)
@@ -455,7 +463,7 @@ def test_the_command_writes_the_half_year_docx(records: World, tmp_path: Path) -
     out = tmp_path / "report.docx"
     call_command("report", "half-year", "--union", "3305", "--year", "2023", "-o", str(out))
     text = docx_text(out.read_bytes())
-    assert text.startswith("湖州市总工会2023年上半年工作情况汇报\n数据截至")
+    assert text.startswith("湖州市总工会2023年上半年工作情况汇报\n现将2023年上半年")
     for paragraph in CITY_H1:
         assert paragraph in text
 
@@ -491,7 +499,7 @@ def test_the_command_writes_each_narrative(
 ) -> None:
     out = tmp_path / "report.docx"
     call_command("report", args[0], "--union", "3305", "--year", "2023", *args[1:], "-o", str(out))
-    assert docx_text(out.read_bytes()).startswith(f"{title}\n数据截至")
+    assert docx_text(out.read_bytes()).startswith(f"{title}\n现将2023年")
 
 
 def test_the_annual_page_opens(records: World, client_as) -> None:

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.core.audit import audit_record
-from gonghui.core.formatting import light_css, percent_one, percent_signed
+from gonghui.core.formatting import change_signed, light_css, percent_one, points_signed
 from gonghui.core.indicators.periods import Period, last_complete_month, parse_month
 from gonghui.core.indicators.registry import Indicator, Tree, indicator_get, indicator_values
 from gonghui.core.middleware import request_actor
@@ -144,9 +144,9 @@ def _row_view(
         "last_year_ytd": _cell(indicator, row.last_year_ytd),
         "completion": percent_one(row.completion),
         "expected": percent_one(row.expected),
-        "gap": percent_signed(row.gap),
+        "gap": points_signed(row.gap),
         "gap_negative": row.gap is not None and row.gap < 0,
-        "yoy": percent_signed(row.yoy),
+        "yoy": change_signed(row.yoy, indicator.unit),
         "light": row.light,
         "light_class": light_css(row.light),
         "light_label": row.light_label,
