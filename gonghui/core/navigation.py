@@ -51,7 +51,7 @@ AREA_FRAME: tuple[NavArea, ...] = (
         "services",
         "服务保障",
         "heart-pulse",
-        coming="“湖工有爱”共富班车的目标与进度。",
+        coming="",
     ),
     NavArea(
         "activities",

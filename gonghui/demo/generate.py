@@ -217,6 +217,9 @@ def demo_data_generate(
     periods_rebuild()
     counts_rebuild(city)
     demo_targets_set(city=city, year=2023, log=say)
+    from gonghui.demo.programmes import programmes_demo_load
+
+    programmes_demo_load(city=city)
     if samples:
         result.samples = samples_write(
             townships=townships,

@@ -12,6 +12,7 @@ class ReportsConfig(modules.ModuleConfig):
             {
                 "report.dispatch.export": "导出每月一调度表",
                 "report.dispatch.submit": "上报每月一调度表",
+                "report.programme.load": "载入工作计划目标",
                 "report.narrative.download": "下载汇报文稿",
                 "report.target.set": "设置年度目标",
                 "report.target.clear": "清除年度目标",

@@ -1,4 +1,4 @@
-from gonghui.reports.views import dashboard, dispatch, narrative, targets
+from gonghui.reports.views import dashboard, dispatch, narrative, programmes, targets
 
 app_name = "reports"
 
@@ -7,5 +7,6 @@ urlpatterns = [
     *dashboard.urlpatterns,
     *dispatch.urlpatterns,
     *narrative.urlpatterns,
+    *programmes.urlpatterns,
     *targets.urlpatterns,
 ]

@@ -261,6 +261,32 @@ def wuxing_counseling_slot(world: World) -> str:
     return str(_wuxing_counseling(world).pk)
 
 
+def wuxing_programme(world: World) -> str:
+    """吴兴's own programme (the city's would be every county's to read)."""
+    from gonghui.core.actors import SystemActor
+    from gonghui.reports.programmes import programme_load
+
+    programme_load(
+        actor=SystemActor(world.wuxing),
+        data={
+            "code": "WX-PLAN",
+            "name": f"{world.yuehe.name}三年计划",
+            "union": world.wuxing.code,
+            "baseline_year": 2023,
+            "target_year": 2025,
+            "targets": [
+                {
+                    "label": "新发展会员",
+                    "measure": "indicator",
+                    "indicator": "members_new",
+                    "value": 9,
+                }
+            ],
+        },
+    )
+    return "WX-PLAN"
+
+
 def wuxing_member(world: World) -> str:
     member = member_join(
         actor=world.wuxing_staff,
@@ -799,6 +825,7 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "perk_id": wuxing_perk,
     "legal_case_id": wuxing_legal_case,
     "slot_id": wuxing_counseling_slot,
+    "programme_code": wuxing_programme,
     "task_id": wuxing_formation_task,
     "item_id": wuxing_relief_item,
     "claim_id": wuxing_claim,

@@ -1,4 +1,4 @@
-"""`gonghui report dispatch|half-year|quarter|annual …`: the reports from the command line. Each subcommand
+"""`gonghui report dispatch|half-year|quarter|annual|programme …`: the reports from the command line. Each subcommand
 is implemented beside the report it prints (dispatch_export.py, narrative.py)."""
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ class Command(BaseCommand):
             if name == "quarter":
                 report.add_argument("--quarter", required=True, type=int, help="季度：1至4")
             report.add_argument("-o", "--output", required=True, help="写出 .docx 文件")
+        programme = sub.add_parser("programme", help="多年工作计划：载入计划和目标（JSON）")
+        programme.add_argument("--load", required=True, help="计划文件（JSON）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["report"] == "dispatch":
@@ -39,5 +41,9 @@ class Command(BaseCommand):
             from gonghui.reports.narrative import narrative_command
 
             narrative_command(self, options)
+        elif options["report"] == "programme":
+            from gonghui.reports.programmes import programme_command
+
+            programme_command(self, options)
         else:  # pragma: no cover - argparse refuses other names
             raise CommandError(options["report"])
