@@ -17,13 +17,44 @@ from django.core.management import call_command
 from gonghui.care.tests.factories import DeliveryFactory
 from gonghui.conftest import World
 from gonghui.core.actors import SystemActor
-from gonghui.demo.programmes import bus_programme
 from gonghui.members.models import EmploymentForm, Occupation
 from gonghui.members.tests.factories import MemberFactory
 from gonghui.reports.models import Programme
 from gonghui.reports.programmes import programme_load, programme_progress
 
 MID_2024 = date(2024, 6, 30)
+
+
+def bus_programme(city_code: str) -> dict[str, Any]:
+    """The bus as the seed states it (the demo loads the same shape)."""
+    rate = {"measure": "participation", "group": "new_form_enterprise", "value": 95}
+    return {
+        "code": "HGYA-BUS",
+        "name": "“湖工有爱”共富班车",
+        "union": city_code,
+        "baseline_year": 2023,
+        "target_year": 2025,
+        "group": "new_form",
+        "group_stated": 50000,
+        "targets": [
+            {"label": "医疗互助参与率", "item": "medical_security", **rate},
+            {"label": "健康体检参与率", "item": "health_checkup", **rate},
+            {"label": "疗休养参与率", "item": "recuperation", **rate},
+            {"label": "技能培训参与率", "item": "skill_upgrading", **rate},
+            {
+                "label": "新增技能晋级",
+                "measure": "indicator",
+                "indicator": "skill_promotions",
+                "value": 5000,
+            },
+            {
+                "label": "新增职工服务阵地",
+                "measure": "indicator",
+                "indicator": "worker_sites_new",
+                "value": 500,
+            },
+        ],
+    }
 
 
 def small_programme(world: World, **over: Any) -> Programme:
