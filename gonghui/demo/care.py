@@ -417,9 +417,9 @@ def _recuperation_write(city: Union, goal: dict[str, Any], rng: random.Random) -
                         person_hash=p[0],
                         person_name=p[1],
                         person_masked=p[2],
-                        applied_at=_aware(applied),
-                        submitted_at=_aware(applied),
-                        approved_at=_aware(week - timedelta(days=10)),
+                        applied_at=aware(applied),
+                        submitted_at=aware(applied),
+                        approved_at=aware(week - timedelta(days=10)),
                         state=State.APPROVED,
                         amount=batch.cost_per_person,
                         frontline=front,
@@ -505,11 +505,11 @@ def _open_batch(
                 person_hash=p[0],
                 person_name=p[1],
                 person_masked=p[2],
-                applied_at=_aware(applied),
-                submitted_at=_aware(applied),
+                applied_at=aware(applied),
+                submitted_at=aware(applied),
                 state=State.IN_REVIEW,
                 step="city_allocation",
-                step_since=_aware(applied),
+                step_since=aware(applied),
                 amount=batch.cost_per_person,
                 frontline=p[5] != EmploymentForm.NEW_FORM and rng.random() < 0.3,
                 new_form=p[5] == EmploymentForm.NEW_FORM,
@@ -527,12 +527,13 @@ def _open_batch(
     )
 
 
-def _aware(day: date) -> Any:
+def aware(day: date, hour: int = 10) -> Any:
+    """A moment of a demo day, in the server's time zone."""
     from datetime import datetime, time
 
     from django.utils import timezone
 
-    return timezone.make_aware(datetime.combine(day, time(10)))
+    return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
 def _trail(
@@ -633,8 +634,8 @@ def _hardship_write(city: Union, rng: random.Random) -> int:
             account_masked="621700******" + f"{rng.randrange(10000):04d}",
             state=State.PAID,
             paid_on=paid,
-            approved_at=_aware(paid - timedelta(days=10)),
-            submitted_at=_aware(paid - timedelta(days=20)),
+            approved_at=aware(paid - timedelta(days=10)),
+            submitted_at=aware(paid - timedelta(days=20)),
         )
         cipher_set(aid, "account_cipher", f"621700{rng.randrange(10**10):010d}")
         aids.append(aid)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +23,7 @@ from gonghui.care.models import (
 )
 from gonghui.core.fields import cipher_set
 from gonghui.core.models import User
+from gonghui.demo.care import aware
 from gonghui.members.models import EmploymentForm, Member
 from gonghui.members.people import Person, people_find
 from gonghui.sites.models import Site, SiteKind
@@ -35,10 +36,6 @@ NOTES = (
     "来访者对换岗感到焦虑；梳理了担心的事项，给出适应新岗位的小目标。",
     "来访者夜班后难以入睡；讲解睡眠卫生，建议调整作息。",
 )
-
-
-def _aware(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=timezone.get_current_timezone())
 
 
 def _people(counselor: User, want: int) -> list[Person]:
@@ -84,7 +81,7 @@ def counseling_demo_write(*, counselor_username: str, seed: int, log: Callable[[
                     union=station.union,
                     station=station,
                     counselor=counselor,
-                    starts_at=_aware(day, 14),
+                    starts_at=aware(day, 14),
                     created_by=counselor,
                 )
                 if rng.random() < 0.8:
@@ -159,7 +156,7 @@ def _upcoming(station: Site, counselor: User, people: list[Person], rng: random.
             union=station.union,
             station=station,
             counselor=counselor,
-            starts_at=_aware(today - timedelta(days=1), 14),
+            starts_at=aware(today - timedelta(days=1), 14),
             created_by=counselor,
         )
         _book(slot, person, BookingTopic.WORK)
@@ -172,7 +169,7 @@ def _upcoming(station: Site, counselor: User, people: list[Person], rng: random.
                 union=station.union,
                 station=station,
                 counselor=counselor,
-                starts_at=_aware(day, hour),
+                starts_at=aware(day, hour),
                 created_by=counselor,
             )
             if people and rng.random() < 0.3:
