@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gonghui.core.context_processors.gonghui",
+                "gonghui.core.replica.replica_context",
             ],
         },
     },
@@ -133,6 +134,26 @@ elif not TESTING:
     # A second connection to the same database for job progress: an import commits in one
     # long transaction, and progress written through it stays visible while that runs.
     DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+# Reports on a read replica (a streaming standby): report pages and exports read there,
+# writes never do (gonghui/core/replica.py).
+REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+GONGHUI_REPORT_REPLICA = ""
+if REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        REPLICA_URL, conn_max_age=int(os.environ.get("GONGHUI_CONN_MAX_AGE", "0"))
+    )
+    GONGHUI_REPORT_REPLICA = "replica"
+elif TESTING:
+    # The suite runs the router against a second database of the same kind (a second
+    # PostgreSQL database of the test server, or a second SQLite file), which the test
+    # runner creates and migrates beside the first; the router tests turn it on.
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        "TEST": {"NAME": f"{DATABASES['default']['NAME']}_replica_test"}
+        if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
+        else {"NAME": str(VAR_DIR / "replica_test.sqlite3")},
+    }
+DATABASE_ROUTERS = ["gonghui.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -13,3 +13,9 @@ class CoreConfig(modules.ModuleConfig):
         from gonghui.core.audit import audit_sqlite_functions
 
         connection_created.connect(audit_sqlite_functions, dispatch_uid="gonghui_audit_sqlite")
+        from django.db.models.signals import post_migrate, pre_migrate
+
+        from gonghui.core.replica import migration_ended, migration_started
+
+        pre_migrate.connect(migration_started, dispatch_uid="gonghui_migrating")
+        post_migrate.connect(migration_ended, dispatch_uid="gonghui_migrated")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from gonghui.core.indicators.periods import last_complete_month
 from gonghui.core.indicators.registry import indicator_get
 from gonghui.core.middleware import request_actor
+from gonghui.core.replica import reads_from_replica
 from gonghui.orgs.models import Union
 from gonghui.orgs.selectors import union_breadcrumbs, union_of_page
 from gonghui.reports.dashboard import (
@@ -41,6 +42,7 @@ def _month(request: HttpRequest) -> tuple[int, int]:
 
 
 @require_GET
+@reads_from_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     union = _union(request)
     if union is None:
@@ -61,6 +63,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def dashboard_data(request: HttpRequest) -> JsonResponse:
     """The charts of one indicator, for the dashboard's indicator picker."""
     union = _union(request)

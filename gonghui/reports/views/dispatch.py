@@ -28,6 +28,7 @@ from gonghui.core.formatting import change_signed, light_css, percent_one, point
 from gonghui.core.indicators.periods import Period, last_complete_month, parse_month
 from gonghui.core.indicators.registry import Indicator, Tree, indicator_get, indicator_values
 from gonghui.core.middleware import request_actor
+from gonghui.core.replica import reads_from_replica
 from gonghui.orgs.models import Union
 from gonghui.orgs.selectors import union_breadcrumbs, union_choices, union_of_page
 from gonghui.reports.dispatch import DispatchRow, DispatchTable, dispatch_table
@@ -196,6 +197,7 @@ def _rows_view(
 
 
 @require_GET
+@reads_from_replica
 def dispatch_page(request: HttpRequest) -> HttpResponse:
     """The table of a month: live, or, once the union has submitted it, as submitted, with
     what changed since beside it."""
@@ -251,6 +253,7 @@ def dispatch_submit_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def dispatch_download(request: HttpRequest) -> FileResponse:
     params = _params(request)
     actor = request_actor(request)
@@ -299,6 +302,7 @@ def _record_text(value: Any) -> str:
 
 
 @require_GET
+@reads_from_replica
 def dispatch_indicator(request: HttpRequest, indicator_key: str) -> HttpResponse:
     """One indicator of one union for the month or year to date: each child's value, with
     a link further down; at a union without child unions, the records behind the value."""

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from gonghui.core.indicators.periods import report_today
 from gonghui.core.middleware import request_actor
+from gonghui.core.replica import reads_from_replica
 from gonghui.orgs.models import Union
 from gonghui.orgs.selectors import union_children, union_of_page
 from gonghui.reports.docx_writer import narrative_download
@@ -90,6 +91,7 @@ def _wants_quarter(request: HttpRequest) -> bool:
 
 
 @require_GET
+@reads_from_replica
 def half_year_page(request: HttpRequest) -> HttpResponse:
     if _wants_quarter(request):
         return quarter_page(request)
@@ -100,6 +102,7 @@ def half_year_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def half_year_docx(request: HttpRequest) -> HttpResponse:
     if _wants_quarter(request):
         return quarter_docx(request)
@@ -108,6 +111,7 @@ def half_year_docx(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def quarter_page(request: HttpRequest) -> HttpResponse:
     union, year, quarter = _union(request), _year(request), _quarter(request)
     narrative = quarter_showcase(union=union, year=year, quarter=quarter)
@@ -116,12 +120,14 @@ def quarter_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def quarter_docx(request: HttpRequest) -> HttpResponse:
     union, year, quarter = _union(request), _year(request), _quarter(request)
     return _docx(request, quarter_showcase(union=union, year=year, quarter=quarter))
 
 
 @require_GET
+@reads_from_replica
 def annual_page(request: HttpRequest) -> HttpResponse:
     union, year = _union(request), _year(request)
     narrative = annual_summary(union=union, year=year)
@@ -130,6 +136,7 @@ def annual_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def annual_docx(request: HttpRequest) -> HttpResponse:
     union, year = _union(request), _year(request)
     return _docx(request, annual_summary(union=union, year=year))

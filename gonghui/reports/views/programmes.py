@@ -17,6 +17,7 @@ from gonghui.core import formatting
 from gonghui.core.dates import report_today
 from gonghui.core.formatting import light_css, light_label
 from gonghui.core.middleware import request_actor
+from gonghui.core.replica import reads_from_replica
 from gonghui.core.scoping import access
 from gonghui.orgs.selectors import union_choices, union_of_page
 from gonghui.reports.models import Programme, ProgrammeTarget
@@ -24,6 +25,7 @@ from gonghui.reports.programmes import Progress, programme_progress, target_by_o
 
 
 @require_GET
+@reads_from_replica
 def programme_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     programmes = Programme.objects.visible_to(actor).select_related("union")
@@ -31,6 +33,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def programme_detail(request: HttpRequest, programme_code: str) -> HttpResponse:
     actor = request_actor(request)
     programme = access(Programme.objects.select_related("union"), actor=actor, code=programme_code)
