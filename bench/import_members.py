@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 RESULT_TAG = "BENCH-RESULT "
 BACKENDS = ("postgresql", "sqlite")
-METHODS = ("gonghui", "import_export_fast", "import_export_dedup", "floor")
+METHODS = ("gonghui", "gonghui_without_facts", "import_export_fast", "import_export_dedup", "floor")
 PACKAGES = (
     "django",
     "django-import-export",
@@ -157,6 +157,13 @@ def worker_main(args: argparse.Namespace) -> int:
     path = Path(args.file) if args.file else None
     if args.worker == "setup":
         result = _data.prefill(args.existing, args.seed)
+    elif args.worker == "gonghui_without_facts":
+        from gonghui.core.indicators.facts import triggers_remove
+
+        assert path is not None
+        triggers_remove()
+        result = _methods.run_gonghui(path, args.count, args.existing)
+        result["method"] = args.worker
     elif args.worker == "gonghui":
         assert path is not None
         profile = Path(args.profile_to) if args.profile_to else None
@@ -254,7 +261,19 @@ def summary(detail: dict[str, Any]) -> dict[str, Any]:
         "ratio_vs_import_export_dedup": ratio(gonghui, dedup),
         "floor_ratio": ratio(floor, gonghui),
         "peak_rss_mb": detail["gonghui_main"]["peak_rss_mb"],
+        "facts_drain_s": compare["gonghui"]["facts_drain_s"],
+        "facts_overhead_pct": facts_overhead(detail),
     }
+
+
+def facts_overhead(detail: dict[str, Any]) -> float:
+    """What keeping the indicator facts adds to the M-row import: the triggers inside it and
+    the drain after it, against the same import without the triggers."""
+    kept = detail["compare"]["gonghui"]
+    bare = detail["compare"]["gonghui_without_facts"]
+    return round(
+        100 * (kept["seconds"] + kept["facts_drain_s"] - bare["seconds"]) / bare["seconds"], 1
+    )
 
 
 def same_file_ratios(detail: dict[str, Any]) -> dict[str, float]:
@@ -337,6 +356,7 @@ def print_table(details: list[dict[str, Any]], args: argparse.Namespace) -> None
     print(f"-- the same {m:,}-row file, each into a fresh table of {m:,} members")
     labels = {
         "gonghui": "  gonghui",
+        "gonghui_without_facts": "  gonghui without the facts' triggers",
         "import_export_fast": "  import-export fastest (insert-only)",
         "import_export_dedup": "  import-export with our semantics",
         "floor": "  floor (calamine + COPY / executemany)",
@@ -394,6 +414,11 @@ def print_table(details: list[dict[str, Any]], args: argparse.Namespace) -> None
                 f"({r['ratio_vs_import_export_fast']:.2f}x in import.json, "
                 f"{s['ratio_vs_import_export_fast']:.2f}x on the same file)"
             )
+        print(
+            f"  {b}: keeping the indicator facts adds at most 15% to the import: "
+            f"{'met' if r['facts_overhead_pct'] <= 15 else 'NOT met'} "
+            f"({r['facts_overhead_pct']}%, of which the drain after it {r['facts_drain_s']} s)"
+        )
         rss = r["peak_rss_mb"]
         at = "" if n >= 1_000_000 else f" (measured at {n:,} rows, not 10^6)"
         print(

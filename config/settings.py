@@ -325,6 +325,9 @@ GONGHUI_LIGHT_YELLOW_POINTS = int(os.environ.get("GONGHUI_LIGHT_YELLOW_POINTS", 
 # The day reports default to (their default month and year): empty for today; the demo sets
 # it to 2023-07-01, since its records are those of the first half of 2023.
 GONGHUI_REPORTS_TODAY = os.environ.get("GONGHUI_REPORTS_TODAY", "")
+# The first month the indicator facts cover (core/indicators/facts.py): reports on earlier
+# months count the records instead. Changing it takes `gonghui facts rebuild`.
+GONGHUI_FACTS_FROM = os.environ.get("GONGHUI_FACTS_FROM", "2018-01")
 
 # Follow-up items (督办事项): the owner is reminded this many days before the deadline, and
 # every day once it has passed; the board's light is yellow when one is due this soon.

@@ -1,4 +1,16 @@
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS
+
 from gonghui.core import modules
+
+
+def facts_migrated(sender: Any, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
+    # The primary keeps the facts; a replica receives them (and its triggers) from it.
+    if using == DEFAULT_DB_ALIAS:
+        from gonghui.core.indicators.facts import facts_install
+
+        facts_install(using)
 
 
 class CoreConfig(modules.ModuleConfig):
@@ -19,3 +31,4 @@ class CoreConfig(modules.ModuleConfig):
 
         pre_migrate.connect(migration_started, dispatch_uid="gonghui_migrating")
         post_migrate.connect(migration_ended, dispatch_uid="gonghui_migrated")
+        post_migrate.connect(facts_migrated, sender=self, dispatch_uid="gonghui_facts")

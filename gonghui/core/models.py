@@ -35,6 +35,9 @@ class UserManager(models.Manager.from_queryset(ScopedQuerySet)):  # type: ignore
 class User(AbstractUser):
     """A staff user. Their union is their scope; their role says what they may do there."""
 
+    # A row pointing at a person never belongs to that person's union (indicator facts).
+    facts_person = True
+
     union = models.ForeignKey(
         "orgs.Union",
         verbose_name="所属工会",
@@ -232,6 +235,58 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IndicatorFact(models.Model):
+    """An indicator's value for one owning union in one month (core/indicators/facts.py):
+    a flow's value in the month, a stock's change over the month (the stock at a month's end
+    is the sum up to it), a median's values counted by value. Kept from the change log, read
+    by the reports; rows that would hold nothing are not written."""
+
+    indicator = models.CharField(max_length=64)
+    owner = models.IntegerField()  # the owning union's id (no key: facts never hold a union up)
+    month = models.DateField()  # the first day
+    value = models.DecimalField(max_digits=24, decimal_places=6, null=True)
+    histogram = models.JSONField(null=True)  # medians: {value: how many}
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["indicator", "owner", "month"], name="core_fact_owner"),
+            models.Index(fields=["indicator", "month"], name="core_fact_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.owner} {self.month:%Y-%m}"
+
+
+class FactChange(models.Model):
+    """A record of ``source`` changed that belongs to row ``ref`` of table ``tbl`` (a union,
+    or a row leading to one): written by the database's own triggers in the changing
+    transaction, whatever wrote it (a service, an import's COPY, an update()); drained by
+    ``facts_drain``. Not unique: a writer must never skip its row because a drain is about to
+    delete an equal one."""
+
+    source = models.CharField(max_length=64)
+    tbl = models.CharField(max_length=64)
+    ref = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.tbl} {self.ref}"
+
+
+class FactsState(models.Model):
+    """The months the facts cover (one row); without it the reports count live."""
+
+    first_month = models.DateField()
+    last_month = models.DateField()
+    built_at = models.DateTimeField()
+    # The indicators kept, each with the fingerprint of its query's SQL when its facts were
+    # counted (a changed declaration is counted again), and the tables with triggers.
+    indicators = models.JSONField(default=dict)
+    tables = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"{self.first_month:%Y-%m}—{self.last_month:%Y-%m}"
 
 
 # The workflow engine's trail lives in its own module; importing it here registers it.

@@ -52,3 +52,16 @@ def files_expire_task() -> None:
 periodic_register(
     Periodic("files_expire", timedelta(hours=1), files_expire_task, "删除过期的上传文件和结果文件")
 )
+
+
+@task()
+def facts_drain_task() -> None:
+    """The indicator facts brought up to the changes noted since (a report drains too)."""
+    from gonghui.core.indicators.facts import facts_drain
+
+    facts_drain()
+
+
+periodic_register(
+    Periodic("facts_drain", timedelta(minutes=1), facts_drain_task, "指标事实表跟进数据变更")
+)

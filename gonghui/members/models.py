@@ -79,6 +79,9 @@ class Member(models.Model):
     ID number at write time.
     """
 
+    # A row pointing at a person never belongs to that person's union (indicator facts).
+    facts_person = True
+
     class Sex(models.TextChoices):
         MALE = "male", "男"
         FEMALE = "female", "女"
@@ -329,6 +332,9 @@ class Worker(models.Model):
     linked to the member row (``member``) rather than copied: from then on the member's
     details are the person's, and the row stays as the registration (who registered them,
     when, on which platform)."""
+
+    # A row pointing at a person never belongs to that person's union (indicator facts).
+    facts_person = True
 
     # The union that registered the person: a township or grassroots union (scoping).
     union = models.ForeignKey(

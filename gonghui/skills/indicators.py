@@ -20,6 +20,7 @@ from gonghui.core.indicators import (
     section_register,
     within,
 )
+from gonghui.core.indicators.queries import ONLY_OWNERS
 from gonghui.core.indicators.writing import Piece, Writer, sentence, with_
 from gonghui.orgs.models import Union
 from gonghui.skills.models import (
@@ -460,7 +461,8 @@ indicator_register(
 
 
 def _grade_at_most(level: int, day: Any) -> Q:
-    """A talent whose grade on ``day`` was ``level`` or better (grades count down, 初级工 5 …
+    """(The rule as SQL, the reference ``_tier`` is tested against.) A talent whose grade on
+    ``day`` was ``level`` or better (grades count down, 初级工 5 …
     高级技师 1), read from the promotions: the last one by that day, else the grade the first
     one after it started from, else (no promotion at all) the grade on file."""
     promotions = SkillPromotion.objects.filter(talent=OuterRef("pk"))
@@ -476,15 +478,48 @@ def _grade_at_most(level: int, day: Any) -> Q:
 
 
 def _tier(level: int) -> Callable[[str, Sequence[Period]], list[dict[int, Any]]]:
+    """Talents at ``level`` or better at each period's end, by the rule of
+    ``_grade_at_most``, worked out once per talent rather than per period in SQL (the facts
+    ask for every month of several years at once): before their first promotion a talent
+    counts if every promotion started from ``level`` or better; from the first promotion
+    reaching ``level`` on, they count; with no promotion, their grade on file decides."""
+
     def query(path: str, periods: Sequence[Period]) -> list[dict[int, Any]]:
-        return per_period(
-            Talent.objects.all(),
-            owner="union_id",
-            path_field="union__path",
-            path=path,
-            periods=periods,
-            condition=lambda p: _grade_at_most(level, p.end),
+        if not periods:
+            return []
+        talents = Talent.objects.all()
+        if len(path) > Union.steplen:
+            talents = talents.filter(union__path__startswith=path)
+        only = ONLY_OWNERS.get()
+        if only is not None:
+            talents = talents.filter(union_id__in=only)
+        owner_of: dict[int, tuple[int, int | None]] = {
+            pk: (union_id, grade)
+            for pk, union_id, grade in talents.values_list("pk", "union_id", "grade")
+        }
+        promoted: dict[int, list[tuple[Any, int | None, int]]] = {}
+        rows = (
+            SkillPromotion.objects.filter(talent__in=talents)
+            .order_by("talent_id", "promoted_on", "pk")
+            .values_list("talent_id", "promoted_on", "from_grade", "to_grade")
         )
+        for talent, on, from_grade, to_grade in rows.iterator(chunk_size=5000):
+            promoted.setdefault(talent, []).append((on, from_grade, to_grade))
+        result: list[dict[int, Any]] = [{} for _ in periods]
+        for pk, (union_id, grade) in owner_of.items():
+            steps = promoted.get(pk)
+            if not steps:
+                if grade is not None and grade <= level:
+                    for counted in result:
+                        counted[union_id] = counted.get(union_id, 0) + 1
+                continue
+            first = steps[0][0]
+            before = all(f is not None and f <= level for _, f, _ in steps)
+            reached = next((on for on, _, to in steps if to <= level), None)
+            for i, p in enumerate(periods):
+                if (before and p.end < first) or (reached is not None and reached <= p.end):
+                    result[i][union_id] = result[i].get(union_id, 0) + 1
+        return result
 
     return query
 

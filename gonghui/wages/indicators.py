@@ -131,6 +131,7 @@ def _coverage(part: int) -> Any:
 indicator_register(
     Indicator(
         key="wage_contract_enterprises",
+        additive=False,  # each enterprise once in a period, whatever its months
         label="能级工资集体协商覆盖企业",
         unit="家",
         section=SECTION,
@@ -144,6 +145,7 @@ indicator_register(
 indicator_register(
     Indicator(
         key="wage_contract_workers",
+        additive=False,  # each enterprise once in a period, whatever its months
         label="能级工资集体协商惠及职工",
         unit="人",
         section=SECTION,
@@ -375,6 +377,7 @@ indicator_register(
 indicator_register(
     Indicator(
         key="dues_relief_enterprises",
+        additive=False,  # each enterprise once in a period, whatever its months
         label="缓减工会经费惠及企业",
         unit="家",
         section=SECTION,

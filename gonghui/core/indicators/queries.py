@@ -4,12 +4,17 @@ once (a conditional count or sum per period), keyed by the owning union's id."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
 from gonghui.core.indicators.periods import Period
 from gonghui.orgs.models import Union
+
+# Set while the facts are kept for some unions only (core/indicators/facts.py): the owners
+# whose values are wanted, so that the query reads their records and no others.
+ONLY_OWNERS: ContextVar[frozenset[int] | None] = ContextVar("only_owners", default=None)
 
 
 def within(field: str, period: Period) -> Q:
@@ -36,6 +41,9 @@ def per_period(
         records = records.filter(**{f"{path_field}__startswith": path})
     if prefilter is not None:
         records = records.filter(prefilter)
+    only = ONLY_OWNERS.get()
+    if only is not None:
+        records = records.filter(**{f"{owner}__in": only})
     aggregates = {
         f"p{i}": (
             Sum(amount, filter=condition(period))

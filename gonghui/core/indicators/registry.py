@@ -16,139 +16,51 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any
 
-from django.db.models import QuerySet
-from django.utils.module_loading import autodiscover_modules
-
+from gonghui.core.indicators.declared import (
+    _REGISTRY,
+    _SECTIONS,
+    MONEY_UNITS,
+    Indicator,
+    Kind,
+    Query,
+    RecordColumn,
+    Section,
+    Values,
+    indicator_get,
+    indicator_register,
+    indicators,
+    section_extend,
+    section_register,
+    sections,
+)
 from gonghui.core.indicators.periods import Period
 from gonghui.orgs.models import Union
 
-if TYPE_CHECKING:
-    from gonghui.core.indicators.writing import Piece, Writer
-
-Kind = Literal["flow", "stock", "ratio"]
-# (path of the union the report is about, the periods) -> per period {owner union id: value}.
-# Values are numbers to add up, or (combine="median") lists of numbers.
-Query = Callable[[str, Sequence[Period]], list[dict[int, Any]]]
-
-MONEY_UNITS = ("元", "万元")
-
-
-@dataclass(frozen=True)
-class RecordColumn:
-    header: str
-    value: Callable[[Any], Any]
-
-
-@dataclass(frozen=True)
-class Indicator:
-    key: str
-    label: str
-    unit: str  # 个, 家, 人, 人次, 元, 天, %
-    section: str
-    kind: Kind
-    query: Query | None = None
-    combine: Literal["sum", "median"] = "sum"
-    numerator: str = ""  # for a ratio: the keys of its two parts, in percent
-    denominator: str = ""
-    # A breakdown of the union's value (by formation mode, by occupation): (path, period)
-    # -> {label: value}.
-    breakdown: Callable[[str, Period], dict[str, Any]] | None = None
-    breakdown_label: str = ""
-    # The records behind a leaf union's value, and how to show them (scoped and masked:
-    # the columns read masked fields only).
-    records: Callable[[Union, Period], QuerySet[Any]] | None = None
-    record_columns: tuple[RecordColumn, ...] = ()
-    better: Literal["higher", "lower"] = "higher"  # how child unions are ranked
-    seed: str = ""  # the seed document's figure this corresponds to
-    counts: str = ""  # how it is counted, in a sentence (docs/indicators.md)
-    order: int = 0
-
-    @property
-    def is_money(self) -> bool:
-        return self.unit in MONEY_UNITS
-
-    @property
-    def places(self) -> int:
-        return 2 if self.is_money else 1 if self.unit in ("%", "天") else 0
-
-
-@dataclass
-class Values:
-    """One indicator for one period: the union's value and each child's."""
-
-    total: Decimal | None
-    by_child: dict[str, Decimal | None] = field(default_factory=dict)
-
-    def child(self, code: str) -> Decimal | None:
-        return self.by_child.get(code)
-
-
-@dataclass(frozen=True)
-class Section:
-    """A part of every report, owned by one app: its indicators are listed together, in
-    ``order`` among the sections, and ``writer`` (with the keys of the indicators it speaks
-    of in ``spoken``) writes its paragraph of the narrative reports; any other indicator of
-    the section gets a plain sentence there."""
-
-    name: str
-    order: int
-    writer: Callable[[Writer], list[Piece]] | None = None
-    spoken: tuple[str, ...] = ()
-
-
-_REGISTRY: dict[str, Indicator] = {}
-_SECTIONS: dict[str, Section] = {}
-
-
-def section_register(section: Section) -> Section:
-    _SECTIONS[section.name] = section
-    return section
-
-
-def section_extend(
-    name: str, *, writer: Callable[[Writer], list[Piece]], spoken: tuple[str, ...]
-) -> Section:
-    """Sentences of an app above a section's owner, after the owner's, in the owner's
-    paragraph (the care module's services after mutual aid in 服务保障), with the keys they
-    speak of."""
-    base = _SECTIONS[name]
-    first = base.writer
-
-    def both(w: Writer) -> list[Piece]:
-        return [*(first(w) if first is not None else []), *writer(w)]
-
-    _SECTIONS[name] = replace(base, writer=both, spoken=(*base.spoken, *spoken))
-    return _SECTIONS[name]
-
-
-def sections() -> list[Section]:
-    autodiscover_modules("indicators")
-    return sorted(_SECTIONS.values(), key=lambda s: (s.order, s.name))
-
-
-def indicator_register(indicator: Indicator) -> Indicator:
-    # The app owning a section registers it before its indicators; an app adding indicators
-    # to another's section imports that app's indicators module first.
-    if indicator.section not in _SECTIONS:
-        raise ValueError(f"unknown section {indicator.section!r}")
-    _REGISTRY[indicator.key] = indicator
-    return indicator
-
-
-def indicators() -> list[Indicator]:
-    autodiscover_modules("indicators")
-    order = {s.name: s.order for s in _SECTIONS.values()}
-    return sorted(_REGISTRY.values(), key=lambda i: (order[i.section], i.order, i.key))
-
-
-def indicator_get(key: str) -> Indicator:
-    autodiscover_modules("indicators")
-    return _REGISTRY[key]
+__all__ = [
+    "MONEY_UNITS",
+    "_REGISTRY",
+    "_SECTIONS",
+    "Indicator",
+    "Kind",
+    "Query",
+    "RecordColumn",
+    "Section",
+    "Tree",
+    "Values",
+    "indicator_get",
+    "indicator_register",
+    "indicator_values",
+    "indicators",
+    "indicators_values",
+    "section_extend",
+    "section_register",
+    "sections",
+]
 
 
 @dataclass
@@ -158,6 +70,26 @@ class Tree:
     union: Union
     children: list[Union]
     child_of: dict[int, str | None]  # owner union id -> child code (None: the union itself)
+    _facts: Any = field(default=None, repr=False)
+    _facts_checked: bool = field(default=False, repr=False)
+    _by_child: dict[tuple[Period, ...], Any] = field(default_factory=dict, repr=False)
+
+    def facts_by_child(self, periods: Sequence[Period]) -> dict[str, list[dict[int, Any]]]:
+        """Every covered indicator's facts for these periods, read once for the report."""
+        from gonghui.core.indicators.facts import facts_by_child
+
+        key = tuple(periods)
+        if key not in self._by_child:
+            self._by_child[key] = facts_by_child(self, periods)
+        return self._by_child[key]
+
+    def facts(self) -> Any:
+        """The facts' state for this report (checked, and pending changes drained, once)."""
+        if not self._facts_checked:
+            from gonghui.core.indicators.facts import facts_ready
+
+            self._facts, self._facts_checked = facts_ready(), True
+        return self._facts
 
     @classmethod
     def of(cls, union: Union) -> Tree:
@@ -226,17 +158,31 @@ def _ratio(numerator: Values, denominator: Values) -> Values:
 
 
 def indicator_values(
-    indicator: Indicator, union: Union, periods: Sequence[Period], tree: Tree | None = None
+    indicator: Indicator,
+    union: Union,
+    periods: Sequence[Period],
+    tree: Tree | None = None,
+    *,
+    live: bool = False,
 ) -> list[Values]:
     """The indicator for ``union`` and each of its children, for each period: one query
-    (two for a ratio), whatever the number of children."""
+    (two for a ratio), whatever the number of children. Read from the facts where they
+    cover the periods (core/indicators/facts.py); ``live`` counts the records instead."""
+    from gonghui.core.indicators.facts import covers, facts_read
+
     tree = tree or Tree.of(union)
     if indicator.kind == "ratio":
-        top = indicator_values(indicator_get(indicator.numerator), union, periods, tree)
-        bottom = indicator_values(indicator_get(indicator.denominator), union, periods, tree)
+        parts = (indicator_get(indicator.numerator), indicator_get(indicator.denominator))
+        top, bottom = (indicator_values(i, union, periods, tree, live=live) for i in parts)
         return [_ratio(a, b) for a, b in zip(top, bottom, strict=True)]
     assert indicator.query is not None, indicator.key
-    per_period = indicator.query(union.path, periods)
+    if not live and covers(tree.facts(), indicator, periods):
+        if indicator.combine == "median":
+            per_period = facts_read(indicator, union.path, periods)
+        else:
+            per_period = tree.facts_by_child(periods)[indicator.key]
+    else:
+        per_period = indicator.query(union.path, periods)
     return [_roll_up(indicator, tree, owned) for owned in per_period]
 
 

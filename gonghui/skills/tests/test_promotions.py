@@ -9,6 +9,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gonghui.conftest import World
 from gonghui.core import pii
@@ -225,3 +227,53 @@ def test_the_tier_stocks_read_each_persons_grade_at_the_periods_end(world: World
 
     assert (value("highly_skilled_talents", 3), value("highly_skilled_talents", 6)) == (2, 3)
     assert (value("skilled_talents", 3), value("skilled_talents", 6)) == (3, 4)
+
+
+PROMOTIONS = st.lists(
+    st.tuples(
+        st.sampled_from([None, *range(1, 6)]),  # the grade on file
+        st.lists(  # promotions: days after 2022-01-01, grade before (None: first), grade after
+            st.tuples(st.integers(0, 700), st.sampled_from([None, 2, 3, 4, 5]), st.integers(1, 5)),
+            max_size=3,
+            unique_by=lambda step: step[2],  # one promotion per grade reached
+        ),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(talents=PROMOTIONS, level=st.sampled_from([3, 5]))
+def test_the_tier_stock_follows_the_sql_rule_for_any_history(
+    world: World, talents: list[tuple[Any, list[tuple[int, Any, int]]]], level: int
+) -> None:
+    from django.db import transaction
+
+    from gonghui.core.indicators import Period, per_period
+    from gonghui.skills.indicators import _grade_at_most, _tier
+
+    with transaction.atomic():
+        for grade, steps in talents:
+            talent = TalentFactory.create(union=world.yuehe, grade=grade)
+            for days, low, high in steps:
+                SkillPromotion.objects.create(
+                    union=world.yuehe,
+                    talent=talent,
+                    from_grade=low,
+                    to_grade=high,
+                    promoted_on=datetime.date(2022, 1, 1) + datetime.timedelta(days=days),
+                    certifier=BODY,
+                    route="training",
+                )
+        months = [Period.month(y, m) for y in (2021, 2022, 2023) for m in range(1, 13)]
+        by_sql = per_period(
+            Talent.objects.all(),
+            owner="union_id",
+            path_field="union__path",
+            path=world.city.path,
+            periods=months,
+            condition=lambda p: _grade_at_most(level, p.end),
+        )
+        assert _tier(level)(world.city.path, months) == by_sql
+        transaction.set_rollback(True)
