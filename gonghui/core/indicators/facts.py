@@ -497,7 +497,19 @@ def _owners_of(changes: list[tuple[str, str, int]], using: str) -> dict[str, set
 
 
 def facts_drain(using: str = DEFAULT_DB_ALIAS) -> int:
-    """Brings the facts up to the noted changes; returns how many notes it took."""
+    """Brings the facts up to the noted changes; returns how many notes it took. The
+    records are read where the facts are written (never from a lagging replica, even when
+    a report page reading from one drains first)."""
+    from gonghui.core.replica import REPLICA_READS
+
+    token = REPLICA_READS.set(False)
+    try:
+        return _drain(using)
+    finally:
+        REPLICA_READS.reset(token)
+
+
+def _drain(using: str) -> int:
     state = _state(using)
     with transaction.atomic(using=using):
         if state is not None:

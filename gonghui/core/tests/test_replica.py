@@ -98,3 +98,17 @@ def test_without_a_replica_reports_read_the_primary(settings) -> None:
     with on_replica():
         assert replica_alias() == ""
     assert "replica" in connections
+
+
+def test_facts_taken_inside_a_report_on_the_replica_count_the_primarys_records(
+    both: World,
+) -> None:
+    from gonghui.core.indicators.facts import facts_drain, facts_rebuild
+    from gonghui.core.models import IndicatorFact
+
+    facts_rebuild()
+    MemberFactory.create(union=both.wuxing_grassroots, join_date=date(2023, 6, 5))
+    with on_replica():  # a report page drains before it reads
+        facts_drain()
+    kept = IndicatorFact.objects.using("default").filter(indicator="members_new")
+    assert list(kept.values_list("owner", "value")) == [(both.wuxing_grassroots.pk, 1)]
