@@ -50,8 +50,11 @@ WUXING_JOINS = [date(2023, 1, 15), date(2023, 3, 10), date(2023, 6, 5), date(202
 WUXING_JOINS += [date(2023, 7, 1), date(2022, 5, 20)]
 NANXUN_JOINS = [date(2023, 6, 1), date(2023, 6, 10), date(2022, 2, 1), date(2022, 6, 30)]
 NANXUN_JOINS += [date(2022, 7, 1)]
+# Their ID numbers: of another region than MemberFactory's, whose sequence would otherwise
+# reach 7001 in a long run and give a second member the same number.
+REGION = "330503"
 # The member whose ID number the drill-down must show masked only.
-FIRST_ID = id_number_for(7001)
+FIRST_ID = id_number_for(7001, REGION)
 
 
 def dispatch_world(world: World) -> None:
@@ -63,7 +66,7 @@ def dispatch_world(world: World) -> None:
     ):
         for day in days:
             MemberFactory.create(
-                union=union, name=f"会员{n}", id_number=id_number_for(n), join_date=day
+                union=union, name=f"会员{n}", id_number=id_number_for(n, REGION), join_date=day
             )
             n += 1
     payer_w = MemberFactory.create(union=world.wuxing_grassroots, join_date=date(2019, 1, 1))
