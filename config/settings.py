@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "gonghui.wages",
     "gonghui.care",
     "gonghui.reports",
+    "gonghui.portal",
     "gonghui.demo",
 ]
 
@@ -194,6 +195,10 @@ GONGHUI_SESSION_IDLE = timedelta(minutes=int(os.environ.get("GONGHUI_SESSION_IDL
 GONGHUI_SESSION_ABSOLUTE = timedelta(
     hours=int(os.environ.get("GONGHUI_SESSION_ABSOLUTE_HOURS", "12"))
 )
+# The workers' portal (/m/): how long a union office's activation code stays valid, and how
+# long the QR code of an electronic member card is accepted after it is shown.
+GONGHUI_PORTAL_CODE_DAYS = int(os.environ.get("GONGHUI_PORTAL_CODE_DAYS", "7"))
+GONGHUI_PORTAL_CARD_MINUTES = int(os.environ.get("GONGHUI_PORTAL_CARD_MINUTES", "10"))
 # How many reverse proxies stand in front of the application (0: none, clients connect
 # directly). The client address is taken that many places from the right of
 # X-Forwarded-For, so a forged value on the left escapes neither lockout nor audit.

@@ -71,6 +71,25 @@ class ServerActor:
 SERVER = ServerActor()
 
 
+@dataclass(frozen=True)
+class ApplicantActor:
+    """A worker applying for themselves from the workers' portal: scoped to the one union
+    their application goes to, for submitting or withdrawing that application only. The
+    review trail and the audit log name them as ``audit_name`` (their name and 本人)."""
+
+    union: Union
+    user_id: int
+    audit_name: str
+    role: str = "applicant"
+    is_active: bool = True
+    is_authenticated: bool = False
+    pk: None = None
+    pii_access: bool = False
+
+    def get_username(self) -> str:
+        return self.audit_name
+
+
 def is_operator(actor: Actor) -> bool:
     """The server acting on its own or for its operator: a command with no --user, or the
     server's scheduled work. Services let it do what the command was run for, and record it

@@ -26,7 +26,19 @@ PUBLIC_PREFIXES = (
     "/healthz",
     "/notice/",
     "/sites/public/",  # the public station map (gonghui.sites)
+    # The workers' portal (gonghui.portal): signing up, logging in, activating an account,
+    # and what a phone fetches to install it and to open it offline.
+    "/m/login/",
+    "/m/signup/",
+    "/m/activate/",
+    "/m/manifest.webmanifest",
+    "/m/sw.js",
+    "/m/offline/",
 )
+
+# Where a visitor who is not signed in is sent, by path: the workers' portal has its own
+# login page (by phone); everything else uses settings.LOGIN_URL.
+LOGIN_PAGES = {"/m/": "/m/login/"}
 
 
 # What every signed-in user reaches, whatever their role: signing out, their own password.
@@ -164,7 +176,11 @@ class LoginRequiredMiddleware:
             if not request.path.startswith(PUBLIC_PREFIXES) and not request.user.is_authenticated:
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": "请先登录。"}, status=401)
-                return redirect_to_login(request.get_full_path())
+                login_url = next(
+                    (url for prefix, url in LOGIN_PAGES.items() if request.path.startswith(prefix)),
+                    None,
+                )
+                return redirect_to_login(request.get_full_path(), login_url)
             confined = CONFINED.get(getattr(request.user, "role", ""))
             if confined is not None and not request.path.startswith(PUBLIC_PREFIXES):
                 elsewhere = confined_response(request, confined)

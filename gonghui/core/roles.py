@@ -16,6 +16,9 @@ class Role(models.TextChoices):
     FINANCE = "finance", "财务"
     # A volunteer counsellor (湖工心安): no union staff, confined to the counselling pages.
     COUNSELOR = "counselor", "心理咨询师"
+    # A worker's own account in the workers' portal (/m/): no union staff, no union scope;
+    # sees only their own records, confined to the portal's pages.
+    WORKER = "worker", "职工"
 
 
 # Who keys in and imports a union's records.
@@ -33,7 +36,7 @@ PAYERS: tuple[str, ...] = (Role.FINANCE,)
 # Roles that reach only some pages, by path prefix: a volunteer counsellor is no union staff
 # and must see nothing of the union's records but their own counselling calendar. The app
 # that owns the pages names them (``confine``); every other page answers 403 to these roles.
-CONFINED: dict[str, list[str]] = {Role.COUNSELOR: []}
+CONFINED: dict[str, list[str]] = {Role.COUNSELOR: [], Role.WORKER: []}
 
 
 def confine(role: str, *prefixes: str) -> None:

@@ -16,6 +16,9 @@ class MemberPanel:
     key: str
     template: str
     context: Callable[[Any, Any], dict[str, Any]]  # (actor, member) -> template context
+    # The pages it appears on: a member's, and a registered worker's (then ``context`` gets
+    # the Worker row); both rows carry the person's name, masked number, hash and union.
+    pages: tuple[str, ...] = ("member",)
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,8 @@ def member_filter_register(member_filter: MemberFilter) -> None:
     _FILTERS[member_filter.key] = member_filter
 
 
-def member_panels() -> list[MemberPanel]:
-    return list(_PANELS.values())
+def member_panels(page: str = "member") -> list[MemberPanel]:
+    return [p for p in _PANELS.values() if page in p.pages]
 
 
 def member_filters() -> list[MemberFilter]:

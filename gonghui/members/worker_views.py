@@ -14,6 +14,7 @@ from gonghui.core.middleware import request_actor
 from gonghui.core.pages import form_page
 from gonghui.core.problems import problems_show
 from gonghui.members import selectors
+from gonghui.members.extensions import member_panels
 from gonghui.members.forms import WorkerEditForm, WorkerForm, WorkerJoinForm
 from gonghui.members.models import Occupation
 from gonghui.members.permissions import may_edit_members, require_member_editor
@@ -109,7 +110,15 @@ def worker_detail(request: HttpRequest, worker_id: int) -> HttpResponse:
     return render(
         request,
         "members/worker_detail.html",
-        {"worker": worker, "join_form": join_form, "may_edit": may_edit_members(actor)},
+        {
+            "worker": worker,
+            "join_form": join_form,
+            "may_edit": may_edit_members(actor),
+            "panels": [
+                {"template": p.template, **p.context(actor, worker)}
+                for p in member_panels("worker")
+            ],
+        },
     )
 
 

@@ -81,6 +81,22 @@ def wuxing_worker(world: World) -> str:
     return str(worker.pk)
 
 
+def _wuxing_join(world: World) -> Any:
+    """A worker's application (from the portal) to join a 吴兴 union, named like WUXING_MEMBER."""
+    from gonghui.portal.services.joining import JoinForm, join_apply
+    from gonghui.portal.tests.factories import account_signed_up
+
+    account = account_signed_up(name=WUXING_MEMBER, n=77, phone="13700007777")
+    return join_apply(
+        account=account,
+        form=JoinForm(world.wuxing_grassroots, "德马科技", "", "new_form", "courier"),
+    )
+
+
+def wuxing_join(world: World) -> str:
+    return str(_wuxing_join(world).pk)
+
+
 def wuxing_delivery(world: World) -> str:
     from gonghui.care.tests.factories import DeliveryFactory
 
@@ -817,6 +833,7 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "user_id": lambda w: str(w.township_staff.pk),
     "member_id": wuxing_member,
     "worker_id": wuxing_worker,
+    "join_id": wuxing_join,
     "delivery_id": wuxing_delivery,
     "recuperation_batch_id": wuxing_batch,
     "application_id": wuxing_recuperation_application,
@@ -930,6 +947,13 @@ def test_public_routes_are_only_login_health_notices_and_stations() -> None:
         "healthz",
         "notice/<str:union_code>/",
         "notice/<str:union_code>/print/",
+        # The workers' portal: signing up, logging in, activating, and its installable shell.
+        "m/login/",
+        "m/signup/",
+        "m/activate/",
+        "m/manifest.webmanifest",
+        "m/sw.js",
+        "m/offline/",
     }
 
 
@@ -971,7 +995,9 @@ def test_sibling_county_sees_nothing_of_wuxing(route: Route, world: World, clien
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             if scoped:
-                assert response.status_code in (404, 405), (
+                # The workers' own pages (m/) refuse staff (403) before reading anything.
+                refused = (403, 404, 405) if route.pattern.startswith("m/") else (404, 405)
+                assert response.status_code in refused, (
                     user.username,
                     method,
                     url,
@@ -1012,7 +1038,8 @@ def test_anonymous_is_sent_to_login(route: Route, world: World, client) -> None:
         assert response.status_code == 401
     else:
         assert response.status_code == 302
-        assert response["Location"].startswith("/accounts/login/")
+        login_page = "/m/login/" if url.startswith("/m/") else "/accounts/login/"
+        assert response["Location"].startswith(login_page)
 
 
 @pytest.mark.parametrize(
@@ -1082,6 +1109,38 @@ def test_a_counselor_reaches_only_the_counselling_pages(world: World, client) ->
     counselor = UserFactory.create(username="walk_counselor", union=world.yuehe, role="counselor")
     login(client, counselor)
     own = ("care/counseling/", "accounts/logout/", "accounts/password/")
+    for route in ROUTES:
+        if route.pattern.startswith(own):
+            continue
+        url = route.url(dummy_values(route, world, {}))
+        for method in ("get", "post"):
+            status = getattr(client, method)(url).status_code
+            expected = 302 if route.pattern == "" else 403
+            assert status == expected, (method, url, status)
+
+
+def test_a_second_worker_sees_nothing_of_the_first(world: World, client) -> None:
+    """Every route of the workers' portal, walked by a second worker: the first worker's
+    application (named like WUXING_MEMBER) is a 404, and no page shows their name."""
+    from gonghui.portal.tests.factories import account_signed_up
+
+    made = {"join_id": wuxing_join(world)}
+    second = account_signed_up(name="第二职工", n=78, phone="13700007878")
+    login(client, second.user)
+    for route in [r for r in ROUTES if r.pattern.startswith("m/")]:
+        url = route.url(dummy_values(route, world, made))
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if set(route.params) & set(made):
+                assert response.status_code in (404, 405), (method, url, response.status_code)
+            assert WUXING_MEMBER not in response_text(response), (method, url)
+
+
+def test_a_worker_reaches_no_staff_page(world: World, client) -> None:
+    from gonghui.portal.tests.factories import account_signed_up
+
+    login(client, account_signed_up(name="职工", n=79, phone="13700007979").user)
+    own = ("m/", "accounts/logout/", "accounts/password/")
     for route in ROUTES:
         if route.pattern.startswith(own):
             continue

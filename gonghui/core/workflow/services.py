@@ -21,7 +21,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 
-from gonghui.core.actors import SERVER, Actor, SystemActor
+from gonghui.core.actors import SERVER, Actor, ApplicantActor, SystemActor
 from gonghui.core.audit import audit_record_many
 from gonghui.core.jobs import JobProgress
 from gonghui.core.models import User
@@ -142,7 +142,11 @@ def check_transition(
     role = getattr(actor, "role", None)
     own_union = getattr(actor, "union", None)
     level = own_union.level if own_union is not None else ""
-    if action == Action.SUBMIT and isinstance(actor, SystemActor):
+    if isinstance(actor, ApplicantActor):
+        # A worker in the portal submits or withdraws the application they entered, nothing else.
+        if action not in (Action.SUBMIT, Action.WITHDRAW) or item.entered_by_id != actor.user_id:
+            raise Refused("您只能提交或撤回本人的申请。", denied=True)
+    elif action == Action.SUBMIT and isinstance(actor, SystemActor):
         pass
     elif action == Action.SUBMIT:
         if not may_submit(actor, workflow):

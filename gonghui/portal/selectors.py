@@ -1,0 +1,262 @@
+"""Every read of the workers' portal. A worker's reads start from their account and reach
+only rows of their own person (the keyed hash of their ID number) or their own
+applications: ``access_own_join`` is the portal's ``access``, a 404 for anything else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from gonghui.core.actors import Actor
+from gonghui.core.roles import Role
+from gonghui.core.workflow import Workflow
+from gonghui.core.workflow.models import Action, ReviewEntry, State
+from gonghui.members.models import Member, Worker
+from gonghui.members.sheets import MEMBER_HOLDING_LEVELS
+from gonghui.orgs.models import Enterprise, Union
+from gonghui.portal.models import ActivationCode, JoinApplication, WorkerAccount
+from gonghui.portal.workflows import JOIN
+
+NOT_FOUND = "未找到这份申请。"
+
+
+def account_of(user: Any) -> WorkerAccount | None:
+    """The worker's account of a signed-in user (None for staff)."""
+    if getattr(user, "role", None) != Role.WORKER:
+        return None
+    return WorkerAccount.objects.filter(user_id=user.pk).first()
+
+
+def member_of(account: WorkerAccount) -> Member | None:
+    """The worker's member row, if they are (or were) a member."""
+    return Member.objects.select_related("union").filter(id_hash=account.id_hash).first()
+
+
+def registration_of(account: WorkerAccount) -> Worker | None:
+    return Worker.objects.select_related("union").filter(id_hash=account.id_hash).first()
+
+
+def my_joins(account: WorkerAccount) -> QuerySet[JoinApplication]:
+    return (
+        JoinApplication.objects.filter(account=account)
+        .select_related("union", "mass_enrollment")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def access_own_join(*, account: WorkerAccount, join_id: int) -> JoinApplication:
+    item = my_joins(account).filter(pk=join_id).first()
+    if item is None:
+        raise Http404(NOT_FOUND)
+    return item
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One line of an application's timeline as the worker reads it."""
+
+    at: datetime
+    title: str
+    detail: str
+    tone: str  # success, danger, warning, secondary
+
+
+_ACTION_TITLES = {
+    Action.SUBMIT: "已提交",
+    Action.APPROVE: "审核通过",
+    Action.REJECT: "未通过",
+    Action.RETURN: "退回修改",
+    Action.WITHDRAW: "已撤回",
+    Action.OBJECT: "公示中收到异议",
+    Action.NOTICE_PASS: "公示期满",
+    Action.PAY: "已发放",
+    Action.BANK_RETURN: "银行退回",
+    Action.CORRECT: "工会修改了申请",
+}
+_TONES = {
+    Action.APPROVE: "success",
+    Action.PAY: "success",
+    Action.NOTICE_PASS: "success",
+    Action.REJECT: "danger",
+    Action.RETURN: "warning",
+    Action.OBJECT: "warning",
+    Action.BANK_RETURN: "warning",
+}
+
+
+def _reviewer_names(entries: list[ReviewEntry]) -> dict[int, str]:
+    from gonghui.core.models import User
+
+    ids = {e.actor_id for e in entries if e.actor_id is not None}
+    return {
+        u.pk: u.display_name or u.username
+        for u in User.objects.filter(pk__in=ids).only("pk", "display_name", "username")
+    }
+
+
+def timeline(workflow: Workflow, item: Any) -> list[Moment]:
+    """The application's review trail in the worker's words: what happened, at which step
+    (which names the level), decided by whom, with the reviewer's comment."""
+    entries = list(
+        ReviewEntry.objects.filter(workflow=workflow.key, object_id=item.pk).order_by("at", "pk")
+    )
+    names = _reviewer_names(entries)
+    moments = []
+    for entry in entries:
+        title = _ACTION_TITLES.get(Action(entry.action), Action(entry.action).label)
+        if entry.action == Action.APPROVE and entry.to_state == State.APPROVED:
+            title = f"审核通过，{workflow.state_label(State.APPROVED)}"
+        parts = []
+        step = workflow.step_label(entry.step)
+        if step and entry.action not in (Action.SUBMIT, Action.WITHDRAW):
+            parts.append(step)
+        if entry.actor_id is not None:
+            parts.append(f"经办人：{names.get(entry.actor_id, '')}")
+        if entry.action == Action.SUBMIT and entry.to_step:
+            parts.append(f"等待{workflow.step_label(entry.to_step)}")
+        if entry.comment:
+            parts.append(f"意见：{entry.comment}")
+        moments.append(
+            Moment(
+                at=entry.at,
+                title=title,
+                detail="；".join(p for p in parts if p),
+                tone=_TONES.get(Action(entry.action), "secondary"),
+            )
+        )
+    return moments
+
+
+@dataclass(frozen=True)
+class Message:
+    at: datetime
+    text: str
+    url: str
+    unread: bool
+
+
+def messages_of(account: WorkerAccount, limit: int = 30) -> list[Message]:
+    """The portal's messages: every decision others took on the worker's applications,
+    newest first; those after the account's last reading are unread."""
+    from django.urls import reverse
+
+    joins = {j.pk: j for j in my_joins(account)}
+    entries = (
+        ReviewEntry.objects.filter(workflow=JOIN.key, object_id__in=list(joins))
+        .exclude(action__in=(Action.SUBMIT, Action.WITHDRAW))
+        .order_by("-at", "-pk")[:limit]
+    )
+    seen = account.messages_seen_at
+    found = []
+    for entry in entries:
+        item = joins[entry.object_id]
+        what = _ACTION_TITLES.get(Action(entry.action), Action(entry.action).label)
+        if entry.action == Action.APPROVE and entry.to_state == State.APPROVED:
+            what = "审核通过，您已成为工会会员"
+        found.append(
+            Message(
+                at=entry.at,
+                text=f"您加入{item.union.name}的申请：{what}。",
+                url=reverse("portal:my_join", args=[item.pk]),
+                unread=seen is None or entry.at > seen,
+            )
+        )
+    return found
+
+
+def unread_count(account: WorkerAccount) -> int:
+    query = ReviewEntry.objects.filter(
+        workflow=JOIN.key,
+        object_id__in=JoinApplication.objects.filter(account=account).values("pk"),
+    ).exclude(action__in=(Action.SUBMIT, Action.WITHDRAW))
+    if account.messages_seen_at is not None:
+        query = query.filter(at__gt=account.messages_seen_at)
+    return query.count()
+
+
+def unions_for_join(query: str, limit: int = 12) -> list[tuple[Union, str]]:
+    """The unions a worker may apply to, found by the employer's credit code (its union,
+    else its township's), or by a union's or an employer's name. Each with why it is
+    offered. Names of unions are public; no person is read."""
+    from gonghui.core import pii
+
+    query = query.strip()
+    if not query:
+        return []
+    found: list[tuple[Union, str]] = []
+    try:
+        uscc = pii.normalize_uscc(query)
+    except Exception:
+        uscc = ""
+    holding = Q(level__in=MEMBER_HOLDING_LEVELS)
+    if uscc:
+        enterprise = (
+            Enterprise.objects.select_related("union", "owner_union").filter(uscc=uscc).first()
+        )
+        if enterprise is None:
+            return []
+        if enterprise.union is not None:
+            found.append((enterprise.union, f"{enterprise.name}的工会"))
+        township = enterprise.owner_union
+        for union in (
+            Union.objects.filter(holding, path__startswith=township.path)
+            .exclude(kind=Union.Kind.STANDARD, level=Union.Level.GRASSROOTS)
+            .order_by("path")[:limit]
+        ):
+            found.append((union, f"{enterprise.name}所在{township.name}的联合工会或兜底工会"))
+        return _distinct(found)[:limit]
+    for enterprise in (
+        Enterprise.objects.select_related("union")
+        .filter(name__contains=query, union__isnull=False)
+        .order_by("name")[:limit]
+    ):
+        assert enterprise.union is not None
+        found.append((enterprise.union, f"{enterprise.name}的工会"))
+    for union in Union.objects.filter(holding, name__contains=query).order_by("path")[:limit]:
+        found.append((union, union.get_level_display()))
+    return _distinct(found)[:limit]
+
+
+def _distinct(found: list[tuple[Union, str]]) -> list[tuple[Union, str]]:
+    seen: set[int] = set()
+    kept = []
+    for union, why in found:
+        if union.pk not in seen:
+            seen.add(union.pk)
+            kept.append((union, why))
+    return kept
+
+
+def joinable_union(union_id: Any) -> Union | None:
+    """A union a worker may name in an application (grassroots or township level)."""
+    try:
+        pk = int(union_id)
+    except (TypeError, ValueError):
+        return None
+    return Union.objects.filter(pk=pk, level__in=MEMBER_HOLDING_LEVELS).first()
+
+
+# Staff --------------------------------------------------------------------------------------
+
+
+def joins_page(actor: Actor, *, state: str = "") -> QuerySet[JoinApplication]:
+    """The join applications of the actor's subtree, newest first."""
+    rows = JoinApplication.objects.visible_to(actor).select_related("union", "mass_enrollment")
+    if state:
+        rows = rows.filter(state=state)
+    return rows.order_by("-pk")
+
+
+def access_join(*, actor: Actor, join_id: int) -> JoinApplication:
+    item = joins_page(actor).filter(pk=join_id).first()
+    if item is None:
+        raise Http404(NOT_FOUND)
+    return item
+
+
+def codes_page(actor: Actor) -> QuerySet[ActivationCode]:
+    return ActivationCode.objects.visible_to(actor).select_related("union", "issued_by")

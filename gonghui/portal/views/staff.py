@@ -1,0 +1,94 @@
+"""The union office's pages of the portal (/portal/): the join applications to review, the
+activation codes to hand out, and verifying a member card. Thin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from gonghui.core.middleware import request_actor
+from gonghui.core.pages import before_param
+from gonghui.core.pagination import keyset_page
+from gonghui.core.workflow.models import State
+from gonghui.core.workflow.views import panel_context
+from gonghui.members.models import Member, Worker
+from gonghui.members.selectors import access_member, access_worker
+from gonghui.portal import forms, selectors
+from gonghui.portal.services import accounts, card
+from gonghui.portal.workflows import JOIN
+
+
+def joins(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
+    state = request.GET.get("state", "")
+    if state not in State.values:
+        state = ""
+    rows, next_before = keyset_page(
+        selectors.joins_page(actor, state=state), before=before_param(request), size=50
+    )
+    return render(
+        request,
+        "portal/staff_joins.html",
+        {
+            "next_before": next_before,
+            "rows": [(j, JOIN.state_label(j.state)) for j in rows],
+            "state": state,
+            "states": [(s, JOIN.state_label(s)) for s in State.values if s != State.PAID],
+        },
+    )
+
+
+def join_detail(request: HttpRequest, join_id: int) -> HttpResponse:
+    item = selectors.access_join(actor=request_actor(request), join_id=join_id)
+    return render(
+        request,
+        "portal/staff_join_detail.html",
+        {"item": item, **panel_context(request, JOIN, item)},
+    )
+
+
+def code_issue(request: HttpRequest) -> HttpResponse:
+    """Issue a code for the member (?member=) or registered worker (?worker=) named."""
+    actor = request_actor(request)
+    member_id, worker_id = request.GET.get("member", ""), request.GET.get("worker", "")
+    person: Member | Worker
+    if member_id.isdigit():
+        person = access_member(actor=actor, member_id=int(member_id))
+        back = reverse("members:member_detail", args=[person.pk])
+    else:
+        person = access_worker(actor=actor, worker_id=int(worker_id) if worker_id.isdigit() else 0)
+        back = reverse("members:worker_detail", args=[person.pk])
+    context: dict[str, Any] = {"person": person, "back": back}
+    if request.method == "POST":
+        code = accounts.activation_code_issue(actor=actor, person=person)
+        url = request.build_absolute_uri(reverse("portal:activate")) + f"?code={code}"
+        context |= {
+            "code": accounts.code_format(code),
+            "qr": str(segno.make(url, error="m").svg_inline(scale=4)),
+            "url": url,
+            "days": accounts.settings.GONGHUI_PORTAL_CODE_DAYS,
+        }
+    return render(request, "portal/staff_code.html", context)
+
+
+def card_verify(request: HttpRequest) -> HttpResponse:
+    scanned = request.GET.get("t")  # the card's QR code is this page's address with ?t=
+    form = forms.VerifyForm(request.POST or ({"token": scanned} if scanned else None))
+    check = None
+    error = ""
+    if form.is_bound and form.is_valid():
+        try:
+            check = card.card_verify(actor=request_actor(request), token=form.cleaned_data["token"])
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+    return render(
+        request,
+        "portal/staff_verify.html",
+        {"form": form, "check": check, "error": error},
+        status=400 if error else 200,
+    )

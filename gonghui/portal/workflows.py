@@ -1,0 +1,38 @@
+"""入会申请, declared once for the workflow engine: a worker sends it from the portal to a
+grassroots or township union; that union's own reviewers decide (a grassroots union's, or
+the township's for its joint and 兜底 unions and for a grassroots union without reviewers
+of its own, who are its ancestors and so in scope). Approval makes the person a member on
+the day of approval (``services/joining.py`` ``joins_approved``)."""
+
+from __future__ import annotations
+
+from gonghui.core.workflow import Step, Workflow, workflow_register
+from gonghui.portal.models import JoinApplication
+
+JOIN = workflow_register(
+    Workflow(
+        key="member_application",
+        label="入会申请",
+        model=JoinApplication,
+        steps=(
+            Step(
+                "grassroots_review",
+                "基层工会审核",
+                "grassroots",
+                applies=lambda item: item.union.level == "grassroots",
+            ),
+            Step(
+                "township_review",
+                "乡镇（街道）工会审核",
+                "township",
+                applies=lambda item: item.union.level == "township",
+            ),
+        ),
+        state_labels={"approved": "已入会"},
+        before_final="gonghui.portal.services.joining.joins_refusals",
+        on_approved="gonghui.portal.services.joining.joins_approved",
+        select_related=("account", "mass_enrollment"),
+        url_name="portal:join_detail",
+        applicant="person_name",
+    )
+)
