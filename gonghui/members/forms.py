@@ -131,6 +131,19 @@ class WorkerForm(forms.Form):
     registered_on = _date("登记日期")
 
 
+class MemberJoinForm(WorkerForm):
+    """One person joining, keyed in by the office (入会登记): the registry's fields with the
+    join date instead of the platform and registration date."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("platform", "registered_on"):
+            del self.fields[name]
+        self.fields["union"].label = "加入工会"
+        self.fields["employment_form"].initial = EmploymentForm.STANDARD
+        self.fields["join_date"] = _date("入会日期")
+
+
 class WorkerEditForm(WorkerForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

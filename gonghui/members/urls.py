@@ -5,6 +5,7 @@ from gonghui.members import views, worker_views
 app_name = "members"
 urlpatterns = [
     path("", views.member_list, name="member_list"),
+    path("new/", views.member_new, name="member_new"),
     path("<int:member_id>/", views.member_detail, name="member_detail"),
     path("<int:member_id>/reveal/<str:field>/", views.member_reveal_view, name="member_reveal"),
     path("<int:member_id>/transfer/", views.member_transfer_view, name="member_transfer"),

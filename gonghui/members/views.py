@@ -9,18 +9,27 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from gonghui.core import pii
 from gonghui.core.middleware import request_actor
+from gonghui.core.pages import form_page
 from gonghui.core.pii_search import GET_REFUSED, pii_query_kind, pii_search_allow
+from gonghui.core.problems import problems_raise
 from gonghui.core.scoping import in_scope
 from gonghui.members import selectors
 from gonghui.members.extensions import member_filters, member_panels
-from gonghui.members.forms import MemberEditForm, MemberLeaveForm, MemberTransferForm
-from gonghui.members.models import MemberTransfer
+from gonghui.members.forms import (
+    MemberEditForm,
+    MemberJoinForm,
+    MemberLeaveForm,
+    MemberTransferForm,
+)
+from gonghui.members.models import Member, MemberTransfer
 from gonghui.members.permissions import may_cancel_transfer, may_edit_members, require_member_editor
-from gonghui.members.services import member_leave, member_reveal, member_update
+from gonghui.members.services import member_join, member_leave, member_reveal, member_update
 from gonghui.members.transfers import (
     transfer_cancel,
     transfer_decide,
@@ -104,6 +113,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
             "unions": union_choices(actor=actor),
             "extra_filters": extra_filters,
             "carried": carried,
+            "may_edit": may_edit_members(actor),
         },
         status=429 if asked.error and asked.kind and request.method == "POST" else 200,
     )
@@ -275,3 +285,48 @@ def transfer_cancel_view(request: HttpRequest, transfer_id: int) -> HttpResponse
     else:
         messages.success(request, "已撤回转会申请。")
     return redirect("members:transfer_list")
+
+
+def member_new(request: HttpRequest) -> HttpResponse:
+    """入会登记: the office keys in one person who joins (a roster import does many)."""
+    actor = request_actor(request)
+    require_member_editor(actor)
+    own = actor.union
+    initial = (
+        {"union": own.code} if own is not None and own.level in ("township", "grassroots") else {}
+    )
+    form = MemberJoinForm(request.POST or None, initial=initial)
+    saved: list[Member] = []
+
+    def save(data: dict[str, Any]) -> None:
+        try:
+            union = selectors.holding_union_named(actor=actor, ref=data.pop("union"))
+        except ValidationError as exc:
+            raise ValidationError({"union": exc.messages}) from exc
+        problems: list[tuple[str, str]] = []
+        for field, check in (
+            ("id_number", pii.normalize_id_number),
+            ("phone", pii.normalize_phone),
+        ):
+            if data[field].strip() or field == "id_number":
+                try:
+                    data[field] = check(data[field])
+                except ValidationError as exc:
+                    problems.append((field, exc.messages[0]))
+        if data["join_date"] > timezone.localdate():
+            problems.append(("join_date", "入会日期不能晚于今天。"))
+        problems_raise(problems)
+        saved.append(member_join(actor=actor, union=union, **data))
+
+    page = form_page(
+        request,
+        form,
+        save,
+        title="入会登记",
+        back="members:member_list",
+        template="members/worker_form.html",
+    )
+    if page is not None:
+        return page
+    messages.success(request, f"{saved[0].name}已入会。")
+    return redirect("members:member_detail", member_id=saved[0].pk)
