@@ -103,4 +103,7 @@ def user_of(actor: Actor) -> User | None:
     # The configured user model, named without importing core.models (which imports this).
     from django.contrib.auth import get_user_model
 
+    if isinstance(actor, ApplicantActor):  # the worker entered their own application
+        found: User | None = get_user_model().objects.filter(pk=actor.user_id).first()
+        return found
     return actor if isinstance(actor, get_user_model()) else None

@@ -45,8 +45,8 @@ class NavArea:
 # The areas of the product, in the sidebar's order: the frame every app fills. An area with
 # no entries yet says what it will hold (its ``coming`` text) on its own page.
 AREA_FRAME: tuple[NavArea, ...] = (
-    NavArea("orgs", "组织建设", "diagram-3", coming="企业名录查询、集中入会活动。"),
-    NavArea("members", "会员管理", "people", coming="集中入会活动、会员统计。"),
+    NavArea("orgs", "组织建设", "diagram-3", coming="企业名录查询。"),
+    NavArea("members", "会员管理", "people", coming="会员统计。"),
     NavArea(
         "services",
         "服务保障",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from gonghui.core.indicators import (
     Indicator,
@@ -46,6 +46,7 @@ def _membership(w: Writer) -> list[Piece]:
         *sentence(
             f"{w.flow_time}，",
             [
+                w.optional("members_joined_at_events", "在集中入会活动上入会"),
                 w.optional("members_transferred", "办理会员转会转入"),
                 w.optional("members_left", "会员退会"),
             ],
@@ -62,6 +63,7 @@ section_register(
             "members_new",
             "members_new_new_form",
             "members_end",
+            "members_joined_at_events",
             "members_transferred",
             "members_left",
         ),
@@ -172,6 +174,26 @@ indicator_register(
         seed="新就业形态劳动者入会6473人",
         counts="就业形态为新就业形态、在期间内入会开始的会籍期间，计入入会的工会，可按八大群体等职业细分。",
         order=20,
+    )
+)
+indicator_register(
+    Indicator(
+        key="members_joined_at_events",
+        label="集中入会活动入会",
+        unit="人",
+        section="会员发展",
+        kind="flow",
+        # A membership begun by joining at an event: the member's event is the join's when
+        # the member row's join date is the period's first day (a later rejoin elsewhere
+        # moves both, so an earlier period is not counted under an event it did not have).
+        query=_periods(
+            Q(began=PeriodStart.JOINED, member__mass_enrollment__isnull=False)
+            & Q(member__join_date=F("started_on")),
+            lambda p: within("started_on", p),
+            "started_on",
+        ),
+        counts="在集中入会活动上入会（扫活动二维码网上申请获批，或工作人员按活动登记）开始的会籍期间，计入入会的工会。",
+        order=25,
     )
 )
 indicator_register(

@@ -25,5 +25,6 @@ class PortalConfig(modules.ModuleConfig):
                 "portal.code.issue": "签发职工激活码",
                 "portal.join.apply": "职工网上申请入会",
                 "portal.card.verify": "核验会员电子卡",
+                "portal.event.create": "新建集中入会活动",
             }
         )

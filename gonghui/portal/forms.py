@@ -100,3 +100,37 @@ class VerifyForm(forms.Form):
         max_length=500,
         widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
     )
+
+
+class EventForm(forms.Form):
+    name = forms.CharField(
+        label="活动名称",
+        max_length=128,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    union = forms.CharField(
+        label="举办工会",
+        max_length=200,
+        help_text="基层工会或乡镇（街道）工会：输入名称或代码，从列表中选择；入会的会员归属该工会",
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control form-control-sm",
+                "list": "destination-options",
+                "autocomplete": "off",
+                "data-destination": "1",
+            }
+        ),
+    )
+    held_on = forms.DateField(
+        label="活动日期",
+        required=False,
+        widget=forms.DateInput(
+            format="%Y-%m-%d", attrs={"class": "form-control form-control-sm", "type": "date"}
+        ),
+    )
+    location = forms.CharField(
+        label="地点",
+        max_length=128,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )

@@ -4,6 +4,7 @@ applications: ``access_own_join`` is the portal's ``access``, a 404 for anything
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,11 +12,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from gonghui.aid.models import MutualAidClaim
+from gonghui.aid.workflows import CLAIM
 from gonghui.core.actors import Actor
 from gonghui.core.roles import Role
 from gonghui.core.workflow import Workflow
 from gonghui.core.workflow.models import Action, ReviewEntry, State
-from gonghui.members.models import Member, Worker
+from gonghui.members.models import MassEnrollment, Member, Worker
 from gonghui.members.sheets import MEMBER_HOLDING_LEVELS
 from gonghui.orgs.models import Enterprise, Union
 from gonghui.portal.models import ActivationCode, JoinApplication, WorkerAccount
@@ -132,6 +135,67 @@ def timeline(workflow: Workflow, item: Any) -> list[Moment]:
 
 
 @dataclass(frozen=True)
+class Own:
+    """A kind of application a worker sends and follows: its workflow type, how the worker's
+    own items are found (from the account only), and the page that shows one."""
+
+    workflow: Workflow
+    label: str
+    rows: Callable[[WorkerAccount], QuerySet[Any]]
+    url_name: str
+    about: Callable[[Any], str]  # what the item is about, for its line in a list
+
+
+OWN: tuple[Own, ...] = (
+    Own(
+        JOIN,
+        "入会申请",
+        lambda a: JoinApplication.objects.filter(account=a).select_related(
+            "union", "mass_enrollment"
+        ),
+        "portal:my_join",
+        lambda item: f"申请加入{item.union.name}",
+    ),
+    Own(
+        CLAIM,
+        "互助金申请",
+        lambda a: MutualAidClaim.objects.filter(member__id_hash=a.id_hash).select_related("union"),
+        "portal:my_claim",
+        lambda item: f"{item.get_category_display()} · {item.hospital}",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One of the worker's applications in a list."""
+
+    label: str
+    about: str
+    state: str
+    at: datetime
+    url: str
+
+
+def my_applications(account: WorkerAccount) -> list[Line]:
+    """Every application of the worker, of every kind, newest first."""
+    from django.urls import reverse
+
+    lines = [
+        Line(
+            own.label,
+            own.about(item),
+            own.workflow.state_label(item.state),
+            item.created_at,
+            reverse(own.url_name, args=[item.pk]),
+        )
+        for own in OWN
+        for item in own.rows(account).order_by("-pk")[:50]
+    ]
+    return sorted(lines, key=lambda line: line.at, reverse=True)
+
+
+@dataclass(frozen=True)
 class Message:
     at: datetime
     text: str
@@ -139,43 +203,59 @@ class Message:
     unread: bool
 
 
+def _others_entries(own: Own, account: WorkerAccount) -> QuerySet[ReviewEntry]:
+    """The trail entries others wrote on the worker's applications of one kind."""
+    return ReviewEntry.objects.filter(
+        workflow=own.workflow.key, object_id__in=own.rows(account).values("pk")
+    ).exclude(action__in=(Action.SUBMIT, Action.WITHDRAW))
+
+
 def messages_of(account: WorkerAccount, limit: int = 30) -> list[Message]:
     """The portal's messages: every decision others took on the worker's applications,
     newest first; those after the account's last reading are unread."""
     from django.urls import reverse
 
-    joins = {j.pk: j for j in my_joins(account)}
-    entries = (
-        ReviewEntry.objects.filter(workflow=JOIN.key, object_id__in=list(joins))
-        .exclude(action__in=(Action.SUBMIT, Action.WITHDRAW))
-        .order_by("-at", "-pk")[:limit]
-    )
     seen = account.messages_seen_at
     found = []
-    for entry in entries:
-        item = joins[entry.object_id]
-        what = _ACTION_TITLES.get(Action(entry.action), Action(entry.action).label)
-        if entry.action == Action.APPROVE and entry.to_state == State.APPROVED:
-            what = "审核通过，您已成为工会会员"
-        found.append(
-            Message(
-                at=entry.at,
-                text=f"您加入{item.union.name}的申请：{what}。",
-                url=reverse("portal:my_join", args=[item.pk]),
-                unread=seen is None or entry.at > seen,
+    for own in OWN:
+        entries = list(_others_entries(own, account).order_by("-at", "-pk")[:limit])
+        items = {i.pk: i for i in own.rows(account).filter(pk__in={e.object_id for e in entries})}
+        for entry in entries:
+            item = items[entry.object_id]
+            what = _ACTION_TITLES.get(Action(entry.action), Action(entry.action).label)
+            if entry.action in (Action.APPROVE, Action.NOTICE_PASS) and entry.to_state in (
+                State.APPROVED,
+                State.NOTICE,
+            ):
+                what = own.workflow.state_label(entry.to_state)
+            if own.workflow is JOIN and entry.to_state == State.APPROVED:
+                what = "审核通过，您已成为工会会员"
+            found.append(
+                Message(
+                    at=entry.at,
+                    text=f"您的{own.label}（{own.about(item)}）：{what}。",
+                    url=reverse(own.url_name, args=[item.pk]),
+                    unread=seen is None or entry.at > seen,
+                )
             )
-        )
-    return found
+    return sorted(found, key=lambda m: m.at, reverse=True)[:limit]
 
 
 def unread_count(account: WorkerAccount) -> int:
-    query = ReviewEntry.objects.filter(
-        workflow=JOIN.key,
-        object_id__in=JoinApplication.objects.filter(account=account).values("pk"),
-    ).exclude(action__in=(Action.SUBMIT, Action.WITHDRAW))
-    if account.messages_seen_at is not None:
-        query = query.filter(at__gt=account.messages_seen_at)
-    return query.count()
+    total = 0
+    for own in OWN:
+        query = _others_entries(own, account)
+        if account.messages_seen_at is not None:
+            query = query.filter(at__gt=account.messages_seen_at)
+        total += query.count()
+    return total
+
+
+def access_own_claim(*, account: WorkerAccount, claim_id: int) -> MutualAidClaim:
+    item = OWN[1].rows(account).filter(pk=claim_id).first()
+    if item is None:
+        raise Http404(NOT_FOUND)
+    return item
 
 
 def unions_for_join(query: str, limit: int = 12) -> list[tuple[Union, str]]:
@@ -260,3 +340,37 @@ def access_join(*, actor: Actor, join_id: int) -> JoinApplication:
 
 def codes_page(actor: Actor) -> QuerySet[ActivationCode]:
     return ActivationCode.objects.visible_to(actor).select_related("union", "issued_by")
+
+
+def events_page(actor: Actor) -> QuerySet[MassEnrollment]:
+    """The 集中入会 events of the actor's subtree, newest first."""
+    return MassEnrollment.objects.visible_to(actor).select_related("union").order_by("-pk")
+
+
+def access_event(*, actor: Actor, event_id: int) -> MassEnrollment:
+    event = events_page(actor).filter(pk=event_id).first()
+    if event is None:
+        raise Http404("未找到该集中入会活动，或不在您的管辖范围内。")
+    return event
+
+
+@dataclass(frozen=True)
+class EventFigures:
+    applied: int  # scanned the code and applied at the event: the attendance
+    waiting: int
+    joined: int  # members whose membership began at the event
+
+
+def event_figures(event: MassEnrollment) -> EventFigures:
+    states = list(
+        JoinApplication.objects.filter(mass_enrollment=event).values_list("state", flat=True)
+    )
+    return EventFigures(
+        applied=len(states),
+        waiting=sum(1 for s in states if s == State.IN_REVIEW),
+        joined=Member.objects.filter(mass_enrollment=event).count(),
+    )
+
+
+def event_applications(event: MassEnrollment) -> QuerySet[JoinApplication]:
+    return JoinApplication.objects.filter(mass_enrollment=event).order_by("pk")

@@ -16,6 +16,8 @@ urlpatterns = [
     path("m/join/", worker.join, name="join"),
     path("m/applications/", worker.applications, name="applications"),
     path("m/applications/join/<int:join_id>/", worker.my_join, name="my_join"),
+    path("m/apply/aid/", worker.apply_aid, name="apply_aid"),
+    path("m/applications/aid/<int:claim_id>/", worker.my_claim, name="my_claim"),
     path("m/card/", worker.member_card, name="card"),
     path("m/messages/", worker.inbox, name="messages"),
     path("m/me/", worker.me, name="me"),
@@ -24,6 +26,8 @@ urlpatterns = [
     path("m/offline/", app.offline, name="offline"),
     path("portal/joins/", staff.joins, name="joins"),
     path("portal/joins/<int:join_id>/", staff.join_detail, name="join_detail"),
+    path("portal/events/", staff.events, name="events"),
+    path("portal/events/<int:event_id>/", staff.event_detail, name="event_detail"),
     path("portal/codes/new/", staff.code_issue, name="code_issue"),
     path("portal/card/verify/", staff.card_verify, name="card_verify"),
 ]

@@ -93,6 +93,17 @@ def _wuxing_join(world: World) -> Any:
     )
 
 
+def wuxing_event(world: World) -> str:
+    from django.utils import timezone
+
+    from gonghui.members.models import MassEnrollment
+
+    event = MassEnrollment.objects.create(
+        union=world.yuehe, name=WUXING_MEMBER + "集中入会", held_on=timezone.localdate()
+    )
+    return str(event.pk)
+
+
 def wuxing_join(world: World) -> str:
     return str(_wuxing_join(world).pk)
 
@@ -834,6 +845,7 @@ SAMPLES: dict[str, Callable[[World], str]] = {
     "member_id": wuxing_member,
     "worker_id": wuxing_worker,
     "join_id": wuxing_join,
+    "event_id": wuxing_event,
     "delivery_id": wuxing_delivery,
     "recuperation_batch_id": wuxing_batch,
     "application_id": wuxing_recuperation_application,

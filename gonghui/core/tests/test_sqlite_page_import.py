@@ -1,5 +1,5 @@
 """The page's import path on a SQLite file database: the task worker in its own process
-commits while another process polls the progress, as a browser does, ten rosters in a row.
+commits while another process polls the progress, as a browser does, six rosters in a row.
 
 The suite's own database is in memory (or PostgreSQL), where this fault cannot show: the
 test builds a file database and runs every part in a process of its own.
@@ -21,7 +21,7 @@ from django.db import connection
 
 from gonghui.core.pii import id_number_compose
 
-ROSTERS = 10
+ROSTERS = 6
 ROWS = 20_000
 LIMIT = 600.0  # seconds a single job may take before the driver gives up: generous
 

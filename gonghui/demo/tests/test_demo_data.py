@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from pytest_django.fixtures import Settings
 
 from gonghui.activities.models import (
@@ -23,14 +25,12 @@ from gonghui.activities.models import (
     SupervisionVisit,
 )
 from gonghui.aid.models import MutualAidClaim, MutualAidEnrollment, ReliefApplication
-from gonghui.care.models import CounselingSession
 from gonghui.core import pii
 from gonghui.core.actors import SystemActor
-from gonghui.core.models import Job, User
+from gonghui.core.models import Job
 from gonghui.core.workflow.models import PayoutBatch, PayoutItem, ReviewEntry
 from gonghui.demo.generate import DemoDataResult, demo_data_generate
 from gonghui.demo.plan import SCALES, first_unions, township_plan, townships_plan
-from gonghui.demo.services import demo_setup
 from gonghui.members.models import EmploymentForm, MassEnrollment, Member
 from gonghui.members.services import member_import
 from gonghui.orgs.formation import should_form_q
@@ -49,11 +49,34 @@ def generate(tmp_path: Path, *, samples: bool = False) -> DemoDataResult:
     )
 
 
+@pytest.fixture(scope="module")
+def _tiny_built(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[tuple[Path, DemoDataResult]]:
+    """The tiny demo, generated once for the module (it takes seconds) inside a transaction
+    rolled back after the module's last test; each test runs in a savepoint of it (the
+    ``db`` fixture), so no test sees another's writes."""
+    root = tmp_path_factory.mktemp("tiny")
+    files = {
+        "MEDIA_ROOT": root / "media",
+        "GONGHUI_PRIVATE_ROOT": root / "private",
+        "GONGHUI_JOB_PROGRESS_DIR": root / "jobs",
+    }
+    with django_db_blocker.unblock(), override_settings(**files), transaction.atomic():
+        regions_load(city_code=CITY)
+        union_tree_build(city_code=CITY)
+        yield root, generate(root)
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def tiny(db: None, tmp_path: Path) -> DemoDataResult:
-    regions_load(city_code=CITY)
-    union_tree_build(city_code=CITY)
-    return generate(tmp_path)
+def tiny(_tiny_built: tuple[Path, DemoDataResult], db: None, settings: Settings) -> DemoDataResult:
+    root, result = _tiny_built
+    # The photos and documents the generator wrote are where the module's data says.
+    settings.MEDIA_ROOT = root / "media"
+    settings.GONGHUI_PRIVATE_ROOT = root / "private"
+    settings.GONGHUI_JOB_PROGRESS_DIR = root / "jobs"
+    return result
 
 
 def test_tiny_scale_fills_every_county_with_members_of_holding_unions(
@@ -323,25 +346,6 @@ def test_sample_workbooks_import_except_their_known_bad_rows(
     )
     assert report.bad_row_numbers == set(enterprises.bad_rows)
     assert report.created == enterprises.rows - len(enterprises.bad_rows)
-
-
-def test_demo_setup_uses_the_generator_and_places_the_demo_users(
-    db: None, settings: Settings, tmp_path: Path
-) -> None:
-    settings.VAR_DIR = tmp_path
-    result = demo_setup(city_code=CITY, scale="tiny")
-    assert result["data"].members == Member.objects.count() > 0
-    assert (tmp_path / "samples" / "members_sample.xlsx").exists()
-    chair = User.objects.get(username="grassroots_chair")
-    assert chair.union is not None and chair.union.code == "3305020010001"
-    assert User.objects.get(username="township_staff").union.code == "330502001"
-    counselor = User.objects.get(username="counselor")
-    assert (counselor.role, counselor.union.code) == ("counselor", "330502")
-    sessions = CounselingSession.objects.filter(counselor=counselor)
-    assert result["counseling_sessions"] == sessions.count() > 0
-    out = io.StringIO()
-    call_command("demo_setup", "--scale", "tiny", stdout=out)
-    assert "新建工会 0 个" in out.getvalue() and "会员 0 人" in out.getvalue()
 
 
 def test_demo_aid_has_claims_in_every_state_and_balanced_batches(tiny: DemoDataResult) -> None:
@@ -633,44 +637,6 @@ def test_claims_being_worked_on_have_their_documents(
     with document.file.open("rb") as stored:
         assert stored.read(5) == b"%PDF-"
     assert tiny.events["claim_documents"] == ClaimDocument.objects.count()
-
-
-def test_demo_sites_stand_inside_their_townships_shape_when_the_shapes_are_configured(
-    db: None, tmp_path: Path, settings: Settings
-) -> None:
-    import random
-
-    from gonghui.demo.shapes import inside, point_in_county
-    from gonghui.demo.sites import sites_demo_write
-
-    regions_load(city_code=CITY)
-    union_tree_build(city_code=CITY)
-    townships = list(Union.objects.filter(level=Union.Level.TOWNSHIP, code__startswith="330502"))
-    # A small square for each of Wuxing's townships (12-digit codes, as DataV writes them).
-    rng = random.Random(1)
-    squares = {}
-    for t in townships:
-        lng, lat = point_in_county(rng, "330502") or (0.0, 0.0)
-        squares[t.code] = [(lng, lat), (lng + 0.01, lat), (lng + 0.01, lat + 0.01), (lng, lat)]
-    features = [
-        {
-            "type": "Feature",
-            "properties": {"adcode": code + "000"},
-            "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in ring]]},
-        }
-        for code, ring in squares.items()
-    ]
-    shapes = tmp_path / "townships.geojson"
-    shapes.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
-    settings.GONGHUI_TOWNSHIP_SHAPES = str(shapes)
-    city = Union.objects.get(code=CITY)
-    sites_demo_write(
-        city=city, goal={"outdoor_stations_new": 5}, members=500_000, seed=7, log=lambda _: None
-    )
-    wuxing = list(Site.objects.filter(union__code__startswith="330502").select_related("union"))
-    assert len({s.union_id for s in wuxing}) > 5
-    for site in wuxing:
-        assert inside(squares[site.union.code], site.gcj_lng, site.gcj_lat), site.code
 
 
 def test_demo_competitions_are_ranked_and_the_citys_top_three_titled(

@@ -168,7 +168,7 @@ def account_signup(*, form: SignupForm, ip: str | None) -> WorkerAccount:
 
 def _code_hash(code: str) -> str:
     normalised = re.sub(r"[\s\-]", "", code).upper()
-    return salted_hmac("gonghui.portal.activation", normalised).hexdigest()
+    return salted_hmac("gonghui-portal-activation", normalised).hexdigest()
 
 
 @transaction.atomic

@@ -1,16 +1,21 @@
 """The portal in real Chromium at a phone's width: a worker who was never on a roster signs
 up, applies to join, is approved by the union's office in a second browser, reads the
-message and the timeline, and shows the member card; the installed shell opens offline.
+message and the timeline, shows the member card and claims mutual aid with photos of the
+papers; the installed shell opens offline.
 Screenshots at 375 px (and the office's page at 1440 px) go to var/screenshots/."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 
+from gonghui.aid.tests.factories import EnrollmentFactory, PlanFactory
+from gonghui.aid.tests.test_claim_pages import PNG, YEAR, form_data
 from gonghui.conftest import World, build_world
 from gonghui.members.models import JoinChannel, Member
+from gonghui.orgs.models import Union
 from gonghui.portal.tests.factories import PASSWORD, person_id
 from gonghui.testing.browser import SCREENSHOTS, log_in
 
@@ -20,6 +25,13 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def live_world(transactional_db: None) -> World:
     return build_world()
+
+
+def enrol(member: Member) -> None:
+    """The member in last year's city plan from its first day (claims of last June pass)."""
+    city = Union.objects.get(depth=1)
+    plan = PlanFactory.create(year_=YEAR, union=city)
+    EnrollmentFactory.create(plan=plan, member=member, enrolled_on=date(YEAR, 1, 1))
 
 
 def no_spill(page: Any) -> int:
@@ -100,6 +112,40 @@ def test_a_worker_joins_from_the_phone_and_shows_the_card(
         assert worker.locator("[data-testid=card-qr] svg").is_visible()
         assert no_spill(worker) <= 0
         shot(worker, "card-375")
+
+        # Enrolled in the city's mutual-aid plan, the member claims with photos of the papers.
+        enrol(Member.objects.get())
+        worker.goto(f"{base}/m/")
+        worker.click("[data-testid=to-aid]")
+        fields = form_data(id_number=None)
+        worker.select_option("#id_category", "inpatient")
+        for name in (
+            "hospital",
+            "start_date",
+            "discharge_date",
+            "invoice_no",
+            "total_cost",
+            "insurance_paid",
+            "self_paid",
+            "payee_bank",
+            "payee_account",
+        ):
+            worker.fill(f"#id_{name}", fields[name])
+        for kind, label in (
+            ("invoice", "发票"),
+            ("discharge_summary", "出院小结"),
+            ("settlement_slip", "结算单"),
+        ):
+            worker.set_input_files(
+                f"#id_doc_{kind}",
+                files=[{"name": f"{label}.png", "mimeType": "image/png", "buffer": PNG}],
+            )
+        assert no_spill(worker) <= 0
+        shot(worker, "aid-375")
+        worker.click("[data-testid=aid-submit]")
+        assert worker.inner_text("[data-testid=claim-documents]") == "3 份"
+        assert "已提交" in worker.inner_text("[data-testid=timeline]")
+        shot(worker, "aid-timeline-375")
 
         # The shell is installed: offline, a page says so instead of the browser's error.
         worker.evaluate("navigator.serviceWorker.ready.then(() => true)")

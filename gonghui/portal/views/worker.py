@@ -18,6 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from gonghui.aid.documents import claim_check, claim_create_with_documents, required_labels
+from gonghui.aid.forms import CLAIM_FIELDS, DOCUMENT_FIELDS, ClaimForm
+from gonghui.aid.models import Category
+from gonghui.aid.workflows import CLAIM
+from gonghui.core.formatting import yuan
 from gonghui.core.middleware import client_ip
 from gonghui.core.problems import problems_show
 from gonghui.core.security import LoginError
@@ -60,8 +65,9 @@ def home(request: HttpRequest, account: WorkerAccount) -> HttpResponse:
             request,
             account,
             member=member if member and member.status == member.Status.ACTIVE else None,
-            joins=joins,
+            lines=selectors.my_applications(account)[:5],
             open_join=next((j for j in joins if j.state in joining.OPEN_STATES), None),
+            tab="home",
         ),
     )
 
@@ -225,8 +231,72 @@ def my_join(request: HttpRequest, account: WorkerAccount, join_id: int) -> HttpR
 
 @worker_only
 def applications(request: HttpRequest, account: WorkerAccount) -> HttpResponse:
-    rows = [(j, JOIN.state_label(j.state)) for j in selectors.my_joins(account)]
-    return render(request, "portal/applications.html", _base(request, account, rows=rows))
+    return render(
+        request,
+        "portal/applications.html",
+        _base(request, account, lines=selectors.my_applications(account), tab="apps"),
+    )
+
+
+@worker_only
+def apply_aid(request: HttpRequest, account: WorkerAccount) -> HttpResponse:
+    """A mutual-aid claim from the phone: the staff's form and rules (the same checks on each
+    document's content and size), for the worker's own member row, submitted at once."""
+    member = selectors.member_of(account)
+    if member is None or member.status != member.Status.ACTIVE:
+        return render(request, "portal/card_none.html", _base(request, account), status=404)
+    actor = joining.applicant(account, member.union)
+    form = ClaimForm(request.POST or None, request.FILES or None, actor=actor, member=member)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                claim = claim_create_with_documents(
+                    actor=actor, uploads=form.uploads(), **form.claim_fields()
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(
+                    request,
+                    f"互助金申请已提交，按方案计算互助金 {yuan(claim.amount)} 元，"
+                    "审核结果会在消息中通知您。",
+                )
+                return redirect("portal:my_claim", claim_id=claim.pk)
+        elif form.only_documents_wrong():
+            refused = claim_check(actor=actor, **form.claim_fields())
+            if refused is not None:
+                form.add_service_errors(refused)
+    return render(
+        request,
+        "portal/apply_aid.html",
+        _base(
+            request,
+            account,
+            form=form,
+            member=member,
+            documents=[(Category(c).label, "、".join(required_labels(c))) for c in Category.values],
+            document_fields=[form[name] for name in DOCUMENT_FIELDS],
+            claim_fields=[form[name] for name in CLAIM_FIELDS if name in form.fields],
+        ),
+        status=400 if form.errors else 200,
+    )
+
+
+@worker_only
+def my_claim(request: HttpRequest, account: WorkerAccount, claim_id: int) -> HttpResponse:
+    item = selectors.access_own_claim(account=account, claim_id=claim_id)
+    return render(
+        request,
+        "portal/claim_detail.html",
+        _base(
+            request,
+            account,
+            item=item,
+            state=CLAIM.state_label(item.state),
+            timeline=selectors.timeline(CLAIM, item),
+            documents=item.documents.count(),
+        ),
+    )
 
 
 @worker_only
@@ -247,6 +317,7 @@ def member_card(request: HttpRequest, account: WorkerAccount) -> HttpResponse:
             qr=_qr_svg(url),
             shown_at=timezone.localtime(),
             minutes=card.settings.GONGHUI_PORTAL_CARD_MINUTES,
+            tab="card",
         ),
     )
 
@@ -255,7 +326,11 @@ def member_card(request: HttpRequest, account: WorkerAccount) -> HttpResponse:
 def inbox(request: HttpRequest, account: WorkerAccount) -> HttpResponse:
     found = selectors.messages_of(account)
     WorkerAccount.objects.filter(pk=account.pk).update(messages_seen_at=timezone.now())
-    return render(request, "portal/messages.html", _base(request, account, found=found, unread=0))
+    return render(
+        request,
+        "portal/messages.html",
+        _base(request, account, found=found, unread=0, tab="messages"),
+    )
 
 
 @worker_only
@@ -268,5 +343,6 @@ def me(request: HttpRequest, account: WorkerAccount) -> HttpResponse:
             account,
             member=selectors.member_of(account),
             registration=selectors.registration_of(account),
+            tab="me",
         ),
     )

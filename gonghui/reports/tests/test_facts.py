@@ -199,7 +199,7 @@ ACTIONS = st.lists(
 )
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 @given(actions=ACTIONS)
 def test_any_sequence_of_changes_keeps_the_facts_equal_to_a_live_count(
     world: World, tmp_path: Path, actions: list[tuple[str, int, int, int]]

@@ -243,7 +243,7 @@ PROMOTIONS = st.lists(
 )
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
 @given(talents=PROMOTIONS, level=st.sampled_from([3, 5]))
 def test_the_tier_stock_follows_the_sql_rule_for_any_history(
     world: World, talents: list[tuple[Any, list[tuple[int, Any, int]]]], level: int
