@@ -37,6 +37,7 @@ class CareConfig(modules.ModuleConfig):
                 "care.batch.allocate": "分配疗休养名额",
                 "care.batch.attend": "登记疗休养参加人员",
                 "care.recuperation.import": "导入疗休养申请",
+                "care.recuperation.apply": "申请疗休养",
                 "care.recuperation.export": "导出疗休养申请",
                 "care.recuperation.attend": "导入疗休养参加人员",
                 "care.recuperation.attendance_export": "导出疗休养参加人员",

@@ -74,11 +74,15 @@ SERVER = ServerActor()
 @dataclass(frozen=True)
 class ApplicantActor:
     """A worker applying for themselves from the workers' portal: scoped to the one union
-    their application goes to, for submitting or withdrawing that application only. The
-    review trail and the audit log name them as ``audit_name`` (their name and 本人)."""
+    their application goes to, for submitting or withdrawing that application only, and for
+    the one person ``person_hash`` names. The review trail and the audit log name them as
+    ``audit_name`` (their name and 本人)."""
 
     union: Union
     user_id: int
+    # The keyed hash of the worker's ID number: a service acting for a person checks it is
+    # this one (a worker applies for themselves only).
+    person_hash: str
     audit_name: str
     role: str = "applicant"
     is_active: bool = True
@@ -107,3 +111,12 @@ def user_of(actor: Actor) -> User | None:
         found: User | None = get_user_model().objects.filter(pk=actor.user_id).first()
         return found
     return actor if isinstance(actor, get_user_model()) else None
+
+
+def require_self(actor: Actor, person_hash: str) -> None:
+    """A worker acting from the portal acts for themselves only (staff act for anyone in
+    their scope, checked by the service's own rules)."""
+    from django.core.exceptions import PermissionDenied
+
+    if isinstance(actor, ApplicantActor) and actor.person_hash != person_hash:
+        raise PermissionDenied("只能为本人申请。")

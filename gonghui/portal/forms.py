@@ -3,6 +3,8 @@ keyboard each field needs (numeric for a phone, text for an ID number ending in 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from gonghui.members.models import EmploymentForm, Occupation
@@ -134,3 +136,30 @@ class EventForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )
+
+
+class ReliefForm(forms.Form):
+    """大病救助 from the phone: the year's disease list comes from the policy in force."""
+
+    year = forms.TypedChoiceField(
+        label="救助年度", coerce=int, widget=forms.Select(attrs=BIG_SELECT)
+    )
+    diagnosis = forms.ChoiceField(label="诊断（重大疾病）", widget=forms.Select(attrs=BIG_SELECT))
+    self_paid_year = forms.CharField(
+        label="本年度个人自付医疗费用（元）",
+        max_length=20,
+        widget=forms.TextInput(attrs={**BIG, "inputmode": "decimal"}),
+    )
+    payee_bank = forms.CharField(label="收款银行", max_length=64, widget=forms.TextInput(attrs=BIG))
+    payee_account = forms.CharField(
+        label="收款账号",
+        max_length=40,
+        widget=forms.TextInput(attrs={**BIG, "inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, years: list[int], diseases: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        year, diagnosis = self.fields["year"], self.fields["diagnosis"]
+        assert isinstance(year, forms.ChoiceField) and isinstance(diagnosis, forms.ChoiceField)
+        year.choices = [(y, f"{y}年") for y in years]
+        diagnosis.choices = [("", "请选择"), *[(d, d) for d in diseases]]

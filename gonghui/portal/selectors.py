@@ -12,13 +12,16 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from gonghui.aid.models import MutualAidClaim
-from gonghui.aid.workflows import CLAIM
+from gonghui.aid.models import MutualAidClaim, ReliefApplication
+from gonghui.aid.workflows import CLAIM, RELIEF
+from gonghui.care.models import RecuperationApplication
+from gonghui.care.workflows import RECUPERATION
 from gonghui.core.actors import Actor
 from gonghui.core.roles import Role
 from gonghui.core.workflow import Workflow
 from gonghui.core.workflow.models import Action, ReviewEntry, State
 from gonghui.members.models import MassEnrollment, Member, Worker
+from gonghui.members.people import Person, people_find
 from gonghui.members.sheets import MEMBER_HOLDING_LEVELS
 from gonghui.orgs.models import Enterprise, Union
 from gonghui.portal.models import ActivationCode, JoinApplication, WorkerAccount
@@ -163,7 +166,29 @@ OWN: tuple[Own, ...] = (
         "portal:my_claim",
         lambda item: f"{item.get_category_display()} · {item.hospital}",
     ),
+    Own(
+        RELIEF,
+        "大病救助申请",
+        lambda a: ReliefApplication.objects.filter(member__id_hash=a.id_hash).select_related(
+            "union", "policy"
+        ),
+        "portal:my_relief",
+        lambda item: f"{item.policy.year}年度 · {item.diagnosis}",
+    ),
 )
+OWN = (
+    *OWN,
+    Own(
+        RECUPERATION,
+        "疗休养申请",
+        lambda a: RecuperationApplication.objects.filter(person_hash=a.id_hash).select_related(
+            "union", "batch__base"
+        ),
+        "portal:my_recuperation",
+        lambda item: f"{item.batch.base.name} {item.batch.start:%m月%d日}",
+    ),
+)
+OWN_BY_KIND = {"join": OWN[0], "claim": OWN[1], "relief": OWN[2], "recuperation": OWN[3]}
 
 
 @dataclass(frozen=True)
@@ -252,7 +277,13 @@ def unread_count(account: WorkerAccount) -> int:
 
 
 def access_own_claim(*, account: WorkerAccount, claim_id: int) -> MutualAidClaim:
-    item = OWN[1].rows(account).filter(pk=claim_id).first()
+    item: MutualAidClaim = access_own(account=account, kind="claim", item_id=claim_id)
+    return item
+
+
+def access_own(*, account: WorkerAccount, kind: str, item_id: int) -> Any:
+    """One of the worker's own applications of a kind, else 404."""
+    item = OWN_BY_KIND[kind].rows(account).filter(pk=item_id).first()
     if item is None:
         raise Http404(NOT_FOUND)
     return item
@@ -374,3 +405,70 @@ def event_figures(event: MassEnrollment) -> EventFigures:
 
 def event_applications(event: MassEnrollment) -> QuerySet[JoinApplication]:
     return JoinApplication.objects.filter(mass_enrollment=event).order_by("pk")
+
+
+def person_of(account: WorkerAccount) -> Person | None:
+    """The worker as the services see them (member, registered worker or former member),
+    None for a person on no record yet."""
+    return people_find([account.id_hash]).get(account.id_hash)
+
+
+def county_of(union: Union) -> Union:
+    return Union.objects.get(path=union.path[: 2 * Union.steplen])
+
+
+def counseling_slots(person: Person, days: int = 30) -> QuerySet[Any]:
+    """The free counselling slots of the next ``days`` at the stations of the person's county."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from gonghui.care.selectors import free_slots
+
+    county = county_of(person.union)
+    now = timezone.now()
+    return free_slots(
+        actor=county_reader(county), union=county, start=now, end=now + timedelta(days=days)
+    )
+
+
+def county_reader(county: Union) -> Any:
+    """Reading the county's public services (its counselling calendar): scoped to it."""
+    from gonghui.core.actors import SystemActor
+
+    return SystemActor(county, audit_name="职工服务")
+
+
+def my_bookings(account: WorkerAccount) -> QuerySet[Any]:
+    from gonghui.care.models import CounselingBooking
+
+    return (
+        CounselingBooking.objects.filter(person_hash=account.id_hash)
+        .select_related("slot__station")
+        .order_by("-slot__starts_at")
+    )
+
+
+def services_received(account: WorkerAccount, limit: int = 20) -> QuerySet[Any]:
+    from gonghui.care.models import Delivery
+
+    return (
+        Delivery.objects.filter(person_hash=account.id_hash)
+        .select_related("item", "union")
+        .order_by("-on", "-pk")[:limit]
+    )
+
+
+def recuperation_batches(person: Person) -> QuerySet[Any]:
+    """The batches still taking applications with places for the person's county."""
+    from django.utils import timezone
+
+    from gonghui.care.models import RecuperationBatch
+
+    return (
+        RecuperationBatch.objects.filter(
+            closed=False, start__gt=timezone.localdate(), quotas__county=county_of(person.union)
+        )
+        .select_related("base")
+        .order_by("start", "pk")
+    )

@@ -46,7 +46,7 @@ from gonghui.aid.terms import (
 )
 from gonghui.aid.workflows import CLAIM
 from gonghui.core import pii
-from gonghui.core.actors import Actor, is_operator, user_of
+from gonghui.core.actors import Actor, is_operator, require_self, user_of
 from gonghui.core.audit import audit_record
 from gonghui.core.fields import cipher_set
 from gonghui.core.scoping import access, in_scope
@@ -164,6 +164,7 @@ def claim_create(
     {field: [message]} for a broken rule, and whatever the engine raises on submission."""
     today = today or timezone.localdate()
     member = access(Member.objects.select_related("union"), actor=actor, pk=member.pk)
+    require_self(actor, member.id_hash)
     errors: list[tuple[str, str]] = []
     if category not in Category.values:
         errors.append(("category", MSG_CATEGORY))

@@ -31,7 +31,7 @@ from gonghui.aid.permissions import (
 )
 from gonghui.aid.workflows import RELIEF
 from gonghui.core import pii
-from gonghui.core.actors import Actor, user_of
+from gonghui.core.actors import Actor, ApplicantActor, require_self, user_of
 from gonghui.core.audit import audit_record
 from gonghui.core.fields import cipher_set
 from gonghui.core.workflow.models import RELEASED_STATES
@@ -228,7 +228,10 @@ def relief_apply(
     (a ValidationError listing each, in Chinese); scope and role refuse first (404, 403)."""
     if not Member.objects.visible_to(actor).filter(pk=member.pk).exists():
         raise Http404("未找到该会员，或不在您的管辖范围内。")
-    require_relief_submitter(actor)
+    if isinstance(actor, ApplicantActor):  # a worker applying from the portal, for themselves
+        require_self(actor, member.id_hash)
+    else:
+        require_relief_submitter(actor)
     errors: list[ValidationError] = []
     if member.status != Member.Status.ACTIVE:
         errors.append(ValidationError("该会员已退会，不能申请大病救助。", code="member_left"))

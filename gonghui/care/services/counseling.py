@@ -31,7 +31,7 @@ from gonghui.care.services.deliveries import (
     person_typed,
     with_id_problem,
 )
-from gonghui.core.actors import Actor, user_of
+from gonghui.core.actors import Actor, ApplicantActor, require_self, user_of
 from gonghui.core.audit import audit_record
 from gonghui.core.fields import cipher_get, cipher_set
 from gonghui.core.models import User
@@ -143,12 +143,19 @@ def booking_make(
     topic: str,
     channel: str = BookingChannel.STAFF,
 ) -> CounselingBooking:
-    """Book a slot for a person of the actor's subtree. A person holds one booking not yet
+    """Book a slot for a person of the actor's subtree, or (channel 职工自约, from the workers'
+    portal) for the worker themselves at any station. A person holds one booking not yet
     held at a time; a slot holds one booking that is not cancelled."""
-    require_edit(actor, slot.union)
+    if isinstance(actor, ApplicantActor):
+        if channel != BookingChannel.SELF:
+            raise PermissionDenied("职工只能为本人预约。")
+    else:
+        require_edit(actor, slot.union)
     # Staff book for the people of their own subtree, at any station of it.
     assert actor.union is not None
     person, id_problem = person_typed(id_number)
+    if person is not None:
+        require_self(actor, person.id_hash)
     problems = with_id_problem(person_problems(person, actor.union, name.strip()), id_problem)
     if topic not in BookingTopic.values:
         problems.append(("topic", "请选择咨询主题"))

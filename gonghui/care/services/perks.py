@@ -170,3 +170,28 @@ def perk_deliver(*, actor: Actor, perk: Perk, union: Union, month: date, on: dat
             summary=f"X项福利“{item.name}”{month:%Y年%m月}发放 {len(made)} 人",
         )
     return len(made)
+
+
+def perks_due_to(*, person_hash: str, union: Union, month: date) -> list[Perk]:
+    """The perks a person of ``union`` is due in ``month`` and has not had yet: those set up
+    by the union or a union above it whose rule the person meets (the workers' portal shows
+    them; ``perk_due`` lists the same people from the office's side)."""
+    month = month.replace(day=1)
+    ancestors = [union.path[:n] for n in range(Union.steplen, len(union.path) + 1, Union.steplen)]
+    due = []
+    for perk in (
+        Perk.objects.filter(union__path__in=ancestors).select_related("item").order_by("pk")
+    ):
+        condition = _condition(perk, month)
+        member = Member.objects.filter(condition, id_hash=person_hash, status=Member.Status.ACTIVE)
+        worker = Worker.objects.filter(condition, id_hash=person_hash)
+        if perk.item.eligibility == Eligibility.MEMBERS:
+            worker = worker.none()
+        if not (member.exists() or worker.exists()):
+            continue
+        given = Delivery.objects.filter(
+            item=perk.item, reference=_reference(perk, month), person_hash=person_hash
+        )
+        if not given.exists():
+            due.append(perk)
+    return due

@@ -401,3 +401,70 @@ def applied_at_of(day: date) -> datetime:
     from django.utils import timezone
 
     return timezone.make_aware(datetime(day.year, day.month, day.day))
+
+
+def application_make(
+    *, actor: Actor, batch: RecuperationBatch, id_number: str, name: str, frontline: bool
+) -> RecuperationApplication:
+    """One application for a place in ``batch``, submitted to the city's allocation: by the
+    office for a person of its subtree, or by a worker for themselves from the portal. The
+    rules are the sheet's (``application_problems``), checked again under the batch's lock."""
+    from django.db import IntegrityError
+    from django.utils import timezone
+
+    from gonghui.care.permissions import require_edit
+    from gonghui.care.services.deliveries import person_problems, person_typed, with_id_problem
+    from gonghui.core.actors import ApplicantActor, require_self, user_of
+    from gonghui.core.workflow.services import workflow_submit
+    from gonghui.members.models import EmploymentForm
+
+    person, id_problem = person_typed(id_number)
+    if isinstance(actor, ApplicantActor):
+        if person is not None:
+            require_self(actor, person.id_hash)
+    else:
+        assert actor.union is not None
+        require_edit(actor, actor.union)
+    assert actor.union is not None
+    problems = with_id_problem(person_problems(person, actor.union, name.strip()), id_problem)
+    problems_raise(problems)
+    assert person is not None
+    once = [("batch", f"已申请批次{batch.code}，不能重复申请")]
+    with transaction.atomic():
+        RecuperationBatch.objects.select_for_update().filter(pk=batch.pk).exists()
+        if (
+            batch.applications.filter(person_hash=person.id_hash)
+            .exclude(state__in=(State.REJECTED, State.WITHDRAWN))
+            .exists()
+        ):
+            problems_raise(once)
+        quotas, held = quotas_of(batch)
+        quota, more = application_problems(batch=batch, person=person, quotas=quotas, held=held)
+        problems_raise(more)
+        assert quota is not None
+        try:
+            with transaction.atomic():
+                application = RecuperationApplication.objects.create(
+                    union=person.union,
+                    batch=batch,
+                    quota=quota,
+                    person_hash=person.id_hash,
+                    person_name=person.name,
+                    person_masked=person.id_masked,
+                    applied_at=timezone.now(),
+                    frontline=frontline,
+                    new_form=person.employment_form == EmploymentForm.NEW_FORM,
+                    amount=batch.cost_per_person,
+                    entered_by=user_of(actor),
+                )
+        except IntegrityError:
+            problems_raise(once)
+        audit_record(
+            actor=actor,
+            action="care.recuperation.apply",
+            obj=application,
+            union=person.union,
+            summary=f"{person.name}（{person.id_masked}）申请疗休养批次{batch.code}",
+        )
+        workflow_submit(RECUPERATION, application, actor=actor)
+    return RecuperationApplication.objects.get(pk=application.pk)

@@ -135,7 +135,10 @@ def join_apply(*, account: WorkerAccount, form: JoinForm) -> JoinApplication:
 def applicant(account: WorkerAccount, union: Union) -> ApplicantActor:
     """The worker as the workflow engine's actor for an application to ``union``."""
     return ApplicantActor(
-        union=union, user_id=account.user_id, audit_name=f"{account.name}（本人）"
+        union=union,
+        user_id=account.user_id,
+        person_hash=account.id_hash,
+        audit_name=f"{account.name}（本人）",
     )
 
 

@@ -21,7 +21,14 @@ from django.views.decorators.http import require_POST
 from gonghui.aid.documents import claim_check, claim_create_with_documents, required_labels
 from gonghui.aid.forms import CLAIM_FIELDS, DOCUMENT_FIELDS, ClaimForm
 from gonghui.aid.models import Category
-from gonghui.aid.workflows import CLAIM
+from gonghui.aid.services.relief import relief_apply, relief_policy_for
+from gonghui.aid.workflows import CLAIM, RELIEF
+from gonghui.care.models import BookingChannel, BookingTopic
+from gonghui.care.services.counseling import booking_make
+from gonghui.care.services.perks import perks_due_to
+from gonghui.care.services.recuperation import application_make
+from gonghui.care.workflows import RECUPERATION
+from gonghui.core import pii
 from gonghui.core.formatting import yuan
 from gonghui.core.middleware import client_ip
 from gonghui.core.problems import problems_show
@@ -344,5 +351,190 @@ def me(request: HttpRequest, account: WorkerAccount) -> HttpResponse:
             member=selectors.member_of(account),
             registration=selectors.registration_of(account),
             tab="me",
+        ),
+    )
+
+
+@worker_only
+def counseling(request: HttpRequest, account: WorkerAccount) -> HttpResponse:
+    """湖工心安: the worker books a free hour at a counselling station of their county."""
+    person = selectors.person_of(account)
+    error = ""
+    if person is not None and request.method == "POST":
+        slot = selectors.counseling_slots(person).filter(pk=_int(request.POST.get("slot"))).first()
+        if slot is None:
+            error = "这个时段已被预约或已过去，请另选一个。"
+        else:
+            try:
+                booking_make(
+                    actor=joining.applicant(account, person.union),
+                    slot=slot,
+                    id_number=pii.column_cipher(WorkerAccount.id_cipher).decrypt(
+                        account.pk, account.id_cipher
+                    ),
+                    name=account.name,
+                    topic=request.POST.get("topic", ""),
+                    channel=BookingChannel.SELF,
+                )
+            except ValidationError as exc:
+                error = "；".join(exc.messages)
+            else:
+                messages.success(request, "已预约，请按时到咨询站。如不能前往，请致电咨询站取消。")
+                return redirect("portal:counseling")
+    return render(
+        request,
+        "portal/counseling.html",
+        _base(
+            request,
+            account,
+            person=person,
+            slots=list(selectors.counseling_slots(person)[:40]) if person else [],
+            bookings=list(selectors.my_bookings(account)[:10]),
+            topics=BookingTopic.choices,
+            error=error,
+        ),
+        status=400 if error else 200,
+    )
+
+
+def _int(raw: Any) -> int:
+    return int(raw) if isinstance(raw, str) and raw.isdigit() else 0
+
+
+@worker_only
+def near(request: HttpRequest, account: WorkerAccount) -> HttpResponse:
+    """The nearest open stations (from the phone's position), and what is due to the worker:
+    this month's perks and the services received."""
+    from gonghui.sites.geo import WGS84, city_box, to_gcj02
+    from gonghui.sites.selectors import public_stations
+
+    lng, lat = _float(request.GET.get("lng")), _float(request.GET.get("lat"))
+    point, problem = None, ""
+    if lng is not None and lat is not None:
+        point = to_gcj02(lng, lat, WGS84 if request.GET.get("system") == WGS84 else "gcj02")
+        if not city_box().holds(*point):
+            point, problem = None, "您的位置不在本市范围内。"
+    person = selectors.person_of(account)
+    return render(
+        request,
+        "portal/near.html",
+        _base(
+            request,
+            account,
+            stations=public_stations(near=point, limit=5) if point else [],
+            located=point is not None,
+            problem=problem,
+            perks=perks_due_to(
+                person_hash=account.id_hash, union=person.union, month=timezone.localdate()
+            )
+            if person is not None
+            else [],
+            services=list(selectors.services_received(account)),
+        ),
+    )
+
+
+def _float(raw: Any) -> float | None:
+    try:
+        return float(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+@worker_only
+def apply_relief(request: HttpRequest, account: WorkerAccount) -> HttpResponse:
+    """大病救助 from the phone: the staff's service and rules, for the worker's own member row."""
+    member = selectors.member_of(account)
+    if member is None or member.status != member.Status.ACTIVE:
+        return render(request, "portal/card_none.html", _base(request, account), status=404)
+    this_year = timezone.localdate().year
+    years = [this_year, this_year - 1]
+    policy = relief_policy_for(member.union, _int(request.POST.get("year")) or this_year)
+    form = forms.ReliefForm(
+        request.POST or None, years=years, diseases=list(policy.diseases) if policy else []
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = relief_apply(
+                actor=joining.applicant(account, member.union), member=member, **data
+            )
+        except ValidationError as exc:
+            problems_show(form, exc)
+        else:
+            messages.success(request, f"大病救助申请已提交，按政策救助金 {yuan(item.amount)} 元。")
+            return redirect("portal:my_relief", relief_id=item.pk)
+    return render(
+        request,
+        "portal/apply_relief.html",
+        _base(request, account, form=form, member=member, policy=policy),
+        status=400 if form.errors else 200,
+    )
+
+
+@worker_only
+def my_relief(request: HttpRequest, account: WorkerAccount, relief_id: int) -> HttpResponse:
+    item = selectors.access_own(account=account, kind="relief", item_id=relief_id)
+    return render(
+        request,
+        "portal/relief_detail.html",
+        _base(
+            request,
+            account,
+            item=item,
+            state=RELIEF.state_label(item.state),
+            timeline=selectors.timeline(RELIEF, item),
+        ),
+    )
+
+
+@worker_only
+def apply_recuperation(request: HttpRequest, account: WorkerAccount) -> HttpResponse:
+    """职工疗休养: the worker applies for a place in a batch open to their county."""
+    person = selectors.person_of(account)
+    batches = list(selectors.recuperation_batches(person)) if person is not None else []
+    error = ""
+    if person is not None and request.method == "POST":
+        batch = next((b for b in batches if b.pk == _int(request.POST.get("batch"))), None)
+        if batch is None:
+            error = "请选择一个仍在报名的批次。"
+        else:
+            try:
+                item = application_make(
+                    actor=joining.applicant(account, person.union),
+                    batch=batch,
+                    id_number=pii.column_cipher(WorkerAccount.id_cipher).decrypt(
+                        account.pk, account.id_cipher
+                    ),
+                    name=account.name,
+                    frontline=request.POST.get("frontline") == "on",
+                )
+            except ValidationError as exc:
+                error = "；".join(exc.messages)
+            else:
+                messages.success(request, "疗休养申请已提交，由市总工会按名额和优先顺序分配。")
+                return redirect("portal:my_recuperation", application_id=item.pk)
+    return render(
+        request,
+        "portal/apply_recuperation.html",
+        _base(request, account, person=person, batches=batches, error=error),
+        status=400 if error else 200,
+    )
+
+
+@worker_only
+def my_recuperation(
+    request: HttpRequest, account: WorkerAccount, application_id: int
+) -> HttpResponse:
+    item = selectors.access_own(account=account, kind="recuperation", item_id=application_id)
+    return render(
+        request,
+        "portal/recuperation_detail.html",
+        _base(
+            request,
+            account,
+            item=item,
+            state=RECUPERATION.state_label(item.state),
+            timeline=selectors.timeline(RECUPERATION, item),
         ),
     )
