@@ -472,3 +472,9 @@ def recuperation_batches(person: Person) -> QuerySet[Any]:
         .select_related("base")
         .order_by("start", "pk")
     )
+
+
+def my_legal_cases(account: WorkerAccount) -> QuerySet[Any]:
+    from gonghui.care.models import LegalCase
+
+    return LegalCase.objects.filter(person_hash=account.id_hash).order_by("-opened_on", "-pk")[:20]

@@ -26,6 +26,7 @@ urlpatterns = [
         worker.my_recuperation,
         name="my_recuperation",
     ),
+    path("m/legal/", worker.legal, name="legal"),
     path("m/counseling/", worker.counseling, name="counseling"),
     path("m/near/", worker.near, name="near"),
     path("m/card/", worker.member_card, name="card"),

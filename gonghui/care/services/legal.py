@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ from gonghui.care.services.deliveries import (
     person_typed,
     with_id_problem,
 )
-from gonghui.core.actors import Actor, user_of
+from gonghui.core.actors import Actor, ApplicantActor, require_self, user_of
 from gonghui.core.audit import audit_record
 from gonghui.core.problems import problems_raise
 from gonghui.orgs.models import Union
@@ -36,8 +37,15 @@ def legal_open(
     employer_name: str = "",
     amount_claimed: Decimal = Decimal(0),
 ) -> LegalCase:
-    require_edit(actor, union)
     person, id_problem = person_typed(id_number)
+    if isinstance(actor, ApplicantActor):
+        # A worker asks for a consultation from the portal, for themselves, on the day.
+        if person is not None:
+            require_self(actor, person.id_hash)
+        if kind != LegalKind.CONSULTATION or opened_on != timezone.localdate():
+            raise PermissionDenied("职工在手机上只能提交当天的法律咨询。")
+    else:
+        require_edit(actor, union)
     problems = with_id_problem(person_problems(person, union, name.strip()), id_problem)
     if kind not in LegalKind.values:
         problems.append(("kind", "请选择类别"))

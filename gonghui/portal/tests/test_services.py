@@ -251,3 +251,31 @@ def test_a_county_without_places_sees_no_batch(world: World, client: Client) -> 
     )
     login(client, account.user)
     assert 'data-testid="no-batches"' in client.get("/m/apply/recuperation/").content.decode()
+
+
+def test_a_member_asks_for_legal_advice_and_sees_it_open(world: World, client: Client) -> None:
+    from gonghui.care.models import LegalCase
+    from gonghui.care.services.legal import legal_open
+
+    account = member_with_account(world)
+    login(client, account.user)
+    empty = client.post("/m/legal/", {"summary": " "})
+    assert "请填写案情摘要" in empty.content.decode()
+    client.post("/m/legal/", {"summary": "平台拖欠三个月配送费", "employer_name": "某配送站"})
+    case = LegalCase.objects.get()
+    assert (case.union, case.kind, case.created_by_id) == (
+        world.wuxing_grassroots,
+        "consultation",
+        account.user_id,
+    )
+    assert "办理中" in client.get("/m/legal/").content.decode()
+    with pytest.raises(PermissionDenied):
+        legal_open(
+            actor=applicant(account, world.wuxing_grassroots),
+            union=world.wuxing_grassroots,
+            id_number=BIRTHDAY_ID,
+            name="周骑手",
+            kind="mediation",
+            opened_on=TODAY,
+            summary="调解",
+        )

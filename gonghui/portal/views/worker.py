@@ -23,8 +23,9 @@ from gonghui.aid.forms import CLAIM_FIELDS, DOCUMENT_FIELDS, ClaimForm
 from gonghui.aid.models import Category
 from gonghui.aid.services.relief import relief_apply, relief_policy_for
 from gonghui.aid.workflows import CLAIM, RELIEF
-from gonghui.care.models import BookingChannel, BookingTopic
+from gonghui.care.models import BookingChannel, BookingTopic, LegalKind
 from gonghui.care.services.counseling import booking_make
+from gonghui.care.services.legal import legal_open
 from gonghui.care.services.perks import perks_due_to
 from gonghui.care.services.recuperation import application_make
 from gonghui.care.workflows import RECUPERATION
@@ -537,4 +538,44 @@ def my_recuperation(
             state=RECUPERATION.state_label(item.state),
             timeline=selectors.timeline(RECUPERATION, item),
         ),
+    )
+
+
+@worker_only
+def legal(request: HttpRequest, account: WorkerAccount) -> HttpResponse:
+    """法律咨询: the worker describes the problem; the case is opened at their union, whose
+    legal service answers and closes it (the office's 法律服务 ledger)."""
+    person = selectors.person_of(account)
+    error = ""
+    if person is not None and request.method == "POST":
+        try:
+            legal_open(
+                actor=joining.applicant(account, person.union),
+                union=person.union,
+                id_number=pii.column_cipher(WorkerAccount.id_cipher).decrypt(
+                    account.pk, account.id_cipher
+                ),
+                name=account.name,
+                kind=LegalKind.CONSULTATION,
+                opened_on=timezone.localdate(),
+                summary=request.POST.get("summary", ""),
+                employer_name=request.POST.get("employer_name", ""),
+            )
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+        else:
+            messages.success(request, f"已提交给{person.union.name}，工会法律服务人员会与您联系。")
+            return redirect("portal:legal")
+    return render(
+        request,
+        "portal/legal.html",
+        _base(
+            request,
+            account,
+            person=person,
+            cases=list(selectors.my_legal_cases(account)),
+            error=error,
+            typed=request.POST,
+        ),
+        status=400 if error else 200,
     )
