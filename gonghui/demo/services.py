@@ -140,6 +140,18 @@ def demo_users_ensure(*, city_code: str, logins_file: Path) -> list[dict[str, st
     return rows
 
 
+def demo_workers_ensure(*, logins_file: Path) -> list[dict[str, str]]:
+    """The portal's demo workers, in 月河街道 beside the demo staff; their passwords are kept
+    with the staff's."""
+    from gonghui.demo.portal import portal_demo_accounts
+
+    stored: dict[str, str] = json.loads(logins_file.read_text()) if logins_file.exists() else {}
+    rows = portal_demo_accounts(township_code="330502001", stored=stored, password=_demo_password)
+    logins_file.write_text(json.dumps(stored, indent=2, ensure_ascii=False))
+    logins_file.chmod(0o600)
+    return rows
+
+
 def demo_setup(*, city_code: str, scale: str, seed: int = 2023) -> dict[str, Any]:
     """Everything `make demo` needs in the database; safe to run again."""
     regions = regions_load(city_code=city_code)
@@ -152,6 +164,7 @@ def demo_setup(*, city_code: str, scale: str, seed: int = 2023) -> dict[str, Any
     from gonghui.demo.counseling import counseling_demo_write
 
     sessions = counseling_demo_write(counselor_username="counselor", seed=seed, log=lambda _: None)
+    logins += demo_workers_ensure(logins_file=Path(settings.VAR_DIR) / "demo-logins.json")
     return {
         "regions": regions,
         "unions": unions,

@@ -35,6 +35,12 @@ def test_demo_setup_uses_the_generator_and_places_the_demo_users(
     assert (counselor.role, counselor.union.code) == ("counselor", "330502")
     sessions = CounselingSession.objects.filter(counselor=counselor)
     assert result["counseling_sessions"] == sessions.count() > 0
+    # The portal's demo workers: bound by activation codes, logging in with their phones.
+    from gonghui.portal.models import WorkerAccount
+
+    phones = [row["username"] for row in result["logins"] if row["username"].startswith("137")]
+    assert phones == ["13700000001", "13700000002"]
+    assert WorkerAccount.objects.count() == 2
     out = io.StringIO()
     call_command("demo_setup", "--scale", "tiny", stdout=out)
     assert "新建工会 0 个" in out.getvalue() and "会员 0 人" in out.getvalue()
