@@ -29,9 +29,7 @@ def portal_demo_accounts(
         person: Member | Worker | None
         if who == "worker":
             # A new-form worker of the township if it registered one, else of its county.
-            unjoined = Worker.objects.filter(member__isnull=True).order_by(
-                "-employment_form", "pk"
-            )
+            unjoined = Worker.objects.filter(member__isnull=True).order_by("-employment_form", "pk")
             person = (
                 unjoined.filter(union__code__startswith=township_code).first()
                 or unjoined.filter(union__code__startswith=township_code[:6]).first()
