@@ -1,8 +1,8 @@
 """入会申请, declared once for the workflow engine: a worker sends it from the portal to a
-grassroots or township union; that union's own reviewers decide (a grassroots union's, or
-the township's for its joint and 兜底 unions and for a grassroots union without reviewers
-of its own, who are its ancestors and so in scope). Approval makes the person a member on
-the day of approval (``services/joining.py`` ``joins_approved``)."""
+grassroots or township union; that union's own reviewers decide, and the township's may
+decide for a grassroots union of its area (many have no reviewer of their own: the step's
+``deputies``). Approval makes the person a member on the day of approval
+(``services/joining.py`` ``joins_approved``)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ JOIN = workflow_register(
                 "基层工会审核",
                 "grassroots",
                 applies=lambda item: item.union.level == "grassroots",
+                deputies=("township",),
             ),
             Step(
                 "township_review",

@@ -991,7 +991,10 @@ def nanxun_users(world: World) -> list[User]:
 
 
 # Routes that need a query to answer at all: asked where 吴兴's samples are.
-ROUTE_QUERIES = {"api/v1/sites/nearest": "?lng=120.093&lat=30.871"}
+ROUTE_QUERIES = {
+    "api/v1/sites/nearest": "?lng=120.093&lat=30.871",
+    "api/v1/members/card/verify": "?t=not-a-card",
+}
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.pattern or "/")

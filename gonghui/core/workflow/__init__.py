@@ -53,10 +53,17 @@ class Step:
     # A step that applies only to some items (the city approves above an amount).
     applies: Callable[[Any], bool] | None = None
     overdue_days: int | None = None  # default: settings.GONGHUI_REVIEW_OVERDUE_DAYS
+    # Levels above ``level`` whose staff may also decide at this step (the township for a
+    # grassroots union that has no reviewer of its own); still only for their subtree.
+    deputies: tuple[str, ...] = ()
 
     @property
     def depth(self) -> int:
         return LEVEL_DEPTH[self.level]
+
+    def decided_at(self, depth: int) -> bool:
+        """Whether staff of a union at ``depth`` decide at this step."""
+        return depth == self.depth or any(LEVEL_DEPTH[level] == depth for level in self.deputies)
 
 
 Hook = Callable[..., Any] | str

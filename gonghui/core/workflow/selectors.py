@@ -22,7 +22,7 @@ def steps_of(actor: Actor, workflow: Workflow) -> list[Step]:
     union = getattr(actor, "union", None)
     if union is None or not getattr(actor, "is_active", False):
         return []
-    return [s for s in workflow.steps if s.depth == union.depth and actor.role in s.roles]
+    return [s for s in workflow.steps if s.decided_at(union.depth) and actor.role in s.roles]
 
 
 @dataclass

@@ -77,12 +77,13 @@ def _in_scope(actor: Actor, item: Any) -> bool:
 
 
 def may_act_at(actor: Actor, step: Step, item: Any) -> bool:
-    """Staff of the owner's ancestor at the step's level, in one of the step's roles."""
+    """Staff of the owner's ancestor at the step's level (or a deputy level), in one of the
+    step's roles."""
     union = getattr(actor, "union", None)
     return (
         union is not None
         and _in_scope(actor, item)
-        and union.depth == step.depth
+        and step.decided_at(union.depth)
         and getattr(actor, "role", None) in step.roles
     )
 

@@ -73,3 +73,13 @@ def test_a_worker_cannot_verify_cards(world: World) -> None:
     account = account_signed_up()
     with pytest.raises(PermissionDenied):
         card_verify(actor=account.user, token=card_token(member(world)))
+
+
+def test_the_api_checks_a_card_for_another_system(world: World, client_as) -> None:
+    found = member(world)
+    client = client_as(world.nanxun_staff)
+    ok = client.get("/api/v1/members/card/verify", {"t": card_token(found)})
+    assert ok.status_code == 200
+    assert ok.json()["name_masked"] == "王**" and ok.json()["id_masked"] == found.id_masked
+    forged = client.get("/api/v1/members/card/verify", {"t": "abc"})
+    assert (forged.status_code, forged.json()["detail"]) == (400, FORGED)

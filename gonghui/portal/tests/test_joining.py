@@ -225,3 +225,18 @@ def test_the_applicant_may_not_approve_anything(world: World) -> None:
     item = apply(account, world.wuxing_grassroots)
     with pytest.raises(PermissionDenied):
         transition(JOIN, item.pk, Action.APPROVE, actor=applicant(account, item.union))
+
+
+def test_the_township_may_decide_for_a_grassroots_union_of_its_area(world: World) -> None:
+    township_reviewer = reviewer_of(world.yuehe, "yuehe_reviewer")
+    item = apply(account_signed_up(), world.wuxing_grassroots)
+    transition(JOIN, item.pk, Action.APPROVE, actor=township_reviewer)
+    assert Member.objects.get(id_hash=item.person_hash).union == world.wuxing_grassroots
+    # Another township's reviewer does not see it at all.
+    other = apply(
+        account_signed_up(name="李骑手", n=2, phone="13700000002"), world.wuxing_grassroots
+    )
+    with pytest.raises(Http404):
+        transition(
+            JOIN, other.pk, Action.APPROVE, actor=reviewer_of(world.nanxun_town, "nx_reviewer")
+        )
