@@ -50,7 +50,13 @@ def panel_context(request: HttpRequest, workflow: Workflow, item: Any) -> dict[s
         "wf_step": workflow.step_label(item.step),
         "wf_steps": wf.step_path(workflow, item),
         "wf_trail": [
-            {"entry": e, "step": workflow.step_label(e.step)} for e in wf.trail(workflow, item)
+            {
+                "entry": e,
+                "step": workflow.step_label(e.step),
+                # The type's own name for the state (已入会, 已录取), as the badge says.
+                "to_state": workflow.state_label(e.to_state),
+            }
+            for e in wf.trail(workflow, item)
         ],
         "wf_actions": [(a.value, a.label) for a in wf.allowed_actions(workflow, item, actor)],
         "wf_overdue": wf.is_overdue(workflow, item),

@@ -186,3 +186,21 @@ def test_the_shell_is_installable_and_public(client: Client) -> None:
     assert worker["Service-Worker-Allowed"] == "/m/"
     assert "/m/offline/" in worker.content.decode()
     assert "网络已断开" in client.get("/m/offline/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_office_s_sidebar_leads_to_the_portal_s_pages(world: World, client: Client) -> None:
+    login(client, world.township_staff)
+    body = client.get("/members/").content.decode()
+    for href in ("/portal/joins/", "/portal/events/", "/portal/card/verify/"):
+        assert f'href="{href}"' in body, href
+        assert client.get(href).status_code == 200, href
+
+
+@pytest.mark.django_db
+def test_the_review_trail_names_the_state_as_the_type_does(world: World, client: Client) -> None:
+    item = apply(account_signed_up(), world.wuxing_grassroots)
+    login(client, world.grassroots_chair)
+    client.post(f"/workflow/member_application/{item.pk}/transition/", {"action": "approve"})
+    trail = client.get(f"/portal/joins/{item.pk}/").content.decode()
+    assert "通过 → 已入会" in trail and "待发放" not in trail
