@@ -127,3 +127,33 @@ def test_the_events_page_creates_an_event(world: World, client_as) -> None:
     event = MassEnrollment.objects.get()
     assert response["Location"] == f"/portal/events/{event.pk}/"
     assert "织里集中入会" in client.get("/portal/events/").content.decode()
+
+
+def test_a_newcomer_scanning_the_code_signs_up_and_lands_on_the_event_s_form(
+    world: World, client
+) -> None:
+    from gonghui.portal.tests.factories import PASSWORD, person_id
+
+    event = event_today(world)
+    scanned = client.get(f"/m/join/?event={event.pk}")
+    login_page = scanned["Location"]
+    assert login_page.startswith("/m/login/?next=")
+    body = client.get(login_page).content.decode()
+    signup = body.split('data-testid="to-signup"')[0].rsplit('href="', 1)[1].split('"')[0]
+    assert signup.startswith("/m/signup/?next=")
+    done = client.post(
+        signup.replace("&amp;", "&"),
+        {"name": "新骑手", "id_number": person_id(9), "phone": "13700000099", "password": PASSWORD},
+    )
+    assert done["Location"] == f"/m/join/?event={event.pk}"
+    assert "月河街道骑手集中入会" in client.get(done["Location"]).content.decode()
+
+
+def test_a_next_outside_the_portal_is_ignored(db: None, client) -> None:
+    from gonghui.portal.tests.factories import PASSWORD, account_signed_up
+
+    account_signed_up(phone="13700000001")
+    response = client.post(
+        "/m/login/?next=https://evil.example/", {"phone": "13700000001", "password": PASSWORD}
+    )
+    assert response["Location"] == "/m/"

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from gonghui.aid.documents import claim_check, claim_create_with_documents, required_labels
@@ -94,9 +95,25 @@ def login_view(request: HttpRequest) -> HttpResponse:
         except LoginError as exc:
             error = str(exc)
         else:
-            return redirect("portal:home")
+            return redirect(_next(request))
     status = 400 if error else 200
-    return render(request, "portal/login.html", {"form": form, "error": error}, status=status)
+    return render(
+        request,
+        "portal/login.html",
+        {"form": form, "error": error, "next": _next(request, "")},
+        status=status,
+    )
+
+
+def _next(request: HttpRequest, default: str = "/m/") -> str:
+    """Where to go after signing in: the portal page asked for (an event's QR code leads to
+    its join form), never elsewhere."""
+    target = request.GET.get("next", "")
+    if target.startswith("/m/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return target
+    return default
 
 
 @require_POST
@@ -131,8 +148,13 @@ def signup(request: HttpRequest) -> HttpResponse:
         else:
             _sign_in(request, account, data["password"])
             messages.success(request, "注册成功，欢迎使用职工服务。")
-            return redirect("portal:home")
-    return render(request, "portal/signup.html", {"form": form}, status=400 if form.errors else 200)
+            return redirect(_next(request))
+    return render(
+        request,
+        "portal/signup.html",
+        {"form": form, "next": _next(request, "")},
+        status=400 if form.errors else 200,
+    )
 
 
 def activate(request: HttpRequest) -> HttpResponse:
@@ -151,7 +173,7 @@ def activate(request: HttpRequest) -> HttpResponse:
         else:
             _sign_in(request, account, data["password"])
             messages.success(request, "账号已激活。")
-            return redirect("portal:home")
+            return redirect(_next(request))
     return render(
         request, "portal/activate.html", {"form": form}, status=400 if form.errors else 200
     )
