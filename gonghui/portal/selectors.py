@@ -55,9 +55,7 @@ def my_joins(account: WorkerAccount) -> QuerySet[JoinApplication]:
 
 
 def access_own_join(*, account: WorkerAccount, join_id: int) -> JoinApplication:
-    item = my_joins(account).filter(pk=join_id).first()
-    if item is None:
-        raise Http404(NOT_FOUND)
+    item: JoinApplication = access_own(account=account, kind="join", item_id=join_id)
     return item
 
 
@@ -153,9 +151,7 @@ OWN: tuple[Own, ...] = (
     Own(
         JOIN,
         "入会申请",
-        lambda a: JoinApplication.objects.filter(account=a).select_related(
-            "union", "mass_enrollment"
-        ),
+        my_joins,
         "portal:my_join",
         lambda item: f"申请加入{item.union.name}",
     ),

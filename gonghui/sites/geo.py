@@ -108,3 +108,18 @@ def box_around(lng: float, lat: float, radius_m: float) -> Box:
     cos_lat = math.cos(math.radians(min(abs(lat) + d_lat, 89.9)))
     d_lng = math.degrees(radius_m / (EARTH_RADIUS_M * cos_lat))
     return Box(lng - d_lng, lat - d_lat, lng + d_lng, lat + d_lat)
+
+
+def visitor_point(
+    lng: str | None, lat: str | None, system: str | None
+) -> tuple[tuple[float, float] | None, str]:
+    """The GCJ-02 point a browser reported (``system`` "wgs84" for a phone's GPS), or None
+    with why it cannot be used: no position given (no reason), or one outside the city."""
+    try:
+        x, y = float(lng or ""), float(lat or "")
+    except ValueError:
+        return None, ""
+    point = to_gcj02(x, y, WGS84 if system == WGS84 else GCJ02)
+    if not city_box().holds(*point):
+        return None, "您的位置不在本市范围内。"
+    return point, ""

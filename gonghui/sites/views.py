@@ -169,27 +169,17 @@ def site_map(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _float(value: str | None) -> float | None:
-    try:
-        return float(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
 @require_GET
 def public_map(request: HttpRequest) -> HttpResponse:
     """The public station map (no login): open outdoor-worker stations near the visitor
     (the browser's position, WGS-84, converted) or of a chosen township."""
-    from gonghui.sites.geo import WGS84, city_box, to_gcj02
+    from gonghui.sites.geo import visitor_point
 
-    lng, lat = _float(request.GET.get("lng")), _float(request.GET.get("lat"))
-    near = None
-    problem = ""
-    if lng is not None and lat is not None:
-        system = WGS84 if request.GET.get("system") == WGS84 else "gcj02"
-        near = to_gcj02(lng, lat, system)
-        if not city_box().holds(*near):
-            near, problem = None, "您的位置不在本市范围内，请选择乡镇（街道）。"
+    near, problem = visitor_point(
+        request.GET.get("lng"), request.GET.get("lat"), request.GET.get("system")
+    )
+    if problem:
+        problem += "请选择乡镇（街道）。"
     townships = selectors.public_townships()
     chosen = next((t for t in townships if t.code == request.GET.get("township")), None)
     return render(

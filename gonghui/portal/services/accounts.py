@@ -299,3 +299,8 @@ def worker_login(*, request: HttpRequest, phone: str, password: str, ip: str | N
     except ValidationError as exc:
         raise LoginError(exc.messages[0]) from exc
     return staff_login(request=request, username=worker_username(phone), password=password, ip=ip)
+
+
+def account_id_number(account: WorkerAccount) -> str:
+    """The worker's ID number, unsealed to hand to a service acting for them (never shown)."""
+    return pii.column_cipher(WorkerAccount.id_cipher).decrypt(account.pk, account.id_cipher)

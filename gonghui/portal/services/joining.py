@@ -26,6 +26,7 @@ from gonghui.members.sheets import MEMBER_HOLDING_LEVELS
 from gonghui.members.workers import person_problems
 from gonghui.orgs.models import Enterprise, Union
 from gonghui.portal.models import JoinApplication, WorkerAccount
+from gonghui.portal.services.accounts import account_id_number
 from gonghui.portal.workflows import JOIN
 
 # An application in one of these states is still being handled: a second one waits.
@@ -172,7 +173,7 @@ def joins_approved(items: list[JoinApplication]) -> None:
     today = timezone.localdate()
     for item in items:
         account = item.account
-        id18 = pii.column_cipher(WorkerAccount.id_cipher).decrypt(account.pk, account.id_cipher)
+        id18 = account_id_number(account)
         phone = (
             pii.column_cipher(WorkerAccount.phone_cipher).decrypt(account.pk, account.phone_cipher)
             if account.phone_cipher

@@ -30,7 +30,6 @@ from gonghui.care.services.legal import legal_open
 from gonghui.care.services.perks import perks_due_to
 from gonghui.care.services.recuperation import application_make
 from gonghui.care.workflows import RECUPERATION
-from gonghui.core import pii
 from gonghui.core.formatting import yuan
 from gonghui.core.middleware import client_ip
 from gonghui.core.problems import problems_show
@@ -274,7 +273,7 @@ def apply_aid(request: HttpRequest, account: WorkerAccount) -> HttpResponse:
     document's content and size), for the worker's own member row, submitted at once."""
     member = selectors.member_of(account)
     if member is None or member.status != member.Status.ACTIVE:
-        return render(request, "portal/card_none.html", _base(request, account), status=404)
+        return _members_only(request, account, "申请职工医疗互助金")
     actor = joining.applicant(account, member.union)
     form = ClaimForm(request.POST or None, request.FILES or None, actor=actor, member=member)
     if request.method == "POST":
@@ -329,11 +328,18 @@ def my_claim(request: HttpRequest, account: WorkerAccount, claim_id: int) -> Htt
     )
 
 
+def _members_only(request: HttpRequest, account: WorkerAccount, what: str) -> HttpResponse:
+    """What a worker who is not (or no longer) a member is told on a members' page."""
+    return render(
+        request, "portal/members_only.html", _base(request, account, what=what), status=404
+    )
+
+
 @worker_only
 def member_card(request: HttpRequest, account: WorkerAccount) -> HttpResponse:
     member = selectors.member_of(account)
     if member is None or member.status != member.Status.ACTIVE:
-        return render(request, "portal/card_none.html", _base(request, account), status=404)
+        return _members_only(request, account, "使用电子会员卡")
     token = card.card_token(member)
     url = request.build_absolute_uri(reverse("portal:card_verify")) + f"?t={token}"
     return render(
@@ -392,9 +398,7 @@ def counseling(request: HttpRequest, account: WorkerAccount) -> HttpResponse:
                 booking_make(
                     actor=joining.applicant(account, person.union),
                     slot=slot,
-                    id_number=pii.column_cipher(WorkerAccount.id_cipher).decrypt(
-                        account.pk, account.id_cipher
-                    ),
+                    id_number=accounts.account_id_number(account),
                     name=account.name,
                     topic=request.POST.get("topic", ""),
                     channel=BookingChannel.SELF,
@@ -428,15 +432,12 @@ def _int(raw: Any) -> int:
 def near(request: HttpRequest, account: WorkerAccount) -> HttpResponse:
     """The nearest open stations (from the phone's position), and what is due to the worker:
     this month's perks and the services received."""
-    from gonghui.sites.geo import WGS84, city_box, to_gcj02
+    from gonghui.sites.geo import visitor_point
     from gonghui.sites.selectors import public_stations
 
-    lng, lat = _float(request.GET.get("lng")), _float(request.GET.get("lat"))
-    point, problem = None, ""
-    if lng is not None and lat is not None:
-        point = to_gcj02(lng, lat, WGS84 if request.GET.get("system") == WGS84 else "gcj02")
-        if not city_box().holds(*point):
-            point, problem = None, "您的位置不在本市范围内。"
+    point, problem = visitor_point(
+        request.GET.get("lng"), request.GET.get("lat"), request.GET.get("system")
+    )
     person = selectors.person_of(account)
     return render(
         request,
@@ -457,19 +458,12 @@ def near(request: HttpRequest, account: WorkerAccount) -> HttpResponse:
     )
 
 
-def _float(raw: Any) -> float | None:
-    try:
-        return float(raw)
-    except (TypeError, ValueError):
-        return None
-
-
 @worker_only
 def apply_relief(request: HttpRequest, account: WorkerAccount) -> HttpResponse:
     """大病救助 from the phone: the staff's service and rules, for the worker's own member row."""
     member = selectors.member_of(account)
     if member is None or member.status != member.Status.ACTIVE:
-        return render(request, "portal/card_none.html", _base(request, account), status=404)
+        return _members_only(request, account, "申请大病救助")
     this_year = timezone.localdate().year
     years = [this_year, this_year - 1]
     policy = relief_policy_for(member.union, _int(request.POST.get("year")) or this_year)
@@ -526,9 +520,7 @@ def apply_recuperation(request: HttpRequest, account: WorkerAccount) -> HttpResp
                 item = application_make(
                     actor=joining.applicant(account, person.union),
                     batch=batch,
-                    id_number=pii.column_cipher(WorkerAccount.id_cipher).decrypt(
-                        account.pk, account.id_cipher
-                    ),
+                    id_number=accounts.account_id_number(account),
                     name=account.name,
                     frontline=request.POST.get("frontline") == "on",
                 )
@@ -574,9 +566,7 @@ def legal(request: HttpRequest, account: WorkerAccount) -> HttpResponse:
             legal_open(
                 actor=joining.applicant(account, person.union),
                 union=person.union,
-                id_number=pii.column_cipher(WorkerAccount.id_cipher).decrypt(
-                    account.pk, account.id_cipher
-                ),
+                id_number=accounts.account_id_number(account),
                 name=account.name,
                 kind=LegalKind.CONSULTATION,
                 opened_on=timezone.localdate(),
