@@ -3,7 +3,7 @@ and the union office's under /portal/."""
 
 from django.urls import path
 
-from gonghui.portal.views import app, staff, worker
+from gonghui.portal.views import app, apply, staff, worker
 
 app_name = "portal"
 
@@ -16,19 +16,19 @@ urlpatterns = [
     path("m/join/", worker.join, name="join"),
     path("m/applications/", worker.applications, name="applications"),
     path("m/applications/join/<int:join_id>/", worker.my_join, name="my_join"),
-    path("m/apply/aid/", worker.apply_aid, name="apply_aid"),
-    path("m/applications/aid/<int:claim_id>/", worker.my_claim, name="my_claim"),
-    path("m/apply/relief/", worker.apply_relief, name="apply_relief"),
-    path("m/applications/relief/<int:relief_id>/", worker.my_relief, name="my_relief"),
-    path("m/apply/recuperation/", worker.apply_recuperation, name="apply_recuperation"),
+    path("m/apply/aid/", apply.apply_aid, name="apply_aid"),
+    path("m/applications/aid/<int:claim_id>/", apply.my_claim, name="my_claim"),
+    path("m/apply/relief/", apply.apply_relief, name="apply_relief"),
+    path("m/applications/relief/<int:relief_id>/", apply.my_relief, name="my_relief"),
+    path("m/apply/recuperation/", apply.apply_recuperation, name="apply_recuperation"),
     path(
         "m/applications/recuperation/<int:application_id>/",
-        worker.my_recuperation,
+        apply.my_recuperation,
         name="my_recuperation",
     ),
-    path("m/legal/", worker.legal, name="legal"),
-    path("m/counseling/", worker.counseling, name="counseling"),
-    path("m/near/", worker.near, name="near"),
+    path("m/legal/", apply.legal, name="legal"),
+    path("m/counseling/", apply.counseling, name="counseling"),
+    path("m/near/", apply.near, name="near"),
     path("m/card/", worker.member_card, name="card"),
     path("m/messages/", worker.inbox, name="messages"),
     path("m/me/", worker.me, name="me"),

@@ -403,7 +403,7 @@ def applied_at_of(day: date) -> datetime:
     return timezone.make_aware(datetime(day.year, day.month, day.day))
 
 
-def application_make(
+def recuperation_apply(
     *, actor: Actor, batch: RecuperationBatch, id_number: str, name: str, frontline: bool
 ) -> RecuperationApplication:
     """One application for a place in ``batch``, submitted to the city's allocation: by the
