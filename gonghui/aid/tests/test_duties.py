@@ -196,13 +196,34 @@ def _recuperation(world: World, entered_by: User | None) -> Any:
     )
 
 
+def _join(world: World, entered_by: User | None) -> Any:
+    from gonghui.portal.models import JoinApplication
+    from gonghui.portal.tests.factories import account_signed_up
+
+    account = account_signed_up()
+    return JoinApplication.objects.create(
+        union=world.yuehe,
+        account=account,
+        person_hash=account.id_hash,
+        person_name=account.name,
+        person_masked=account.id_masked,
+        employer_name="美团外卖",
+        occupation="delivery_rider",
+        entered_by=entered_by,
+    )
+
+
 # Types reviewed at one step only: the duties that apply to one step, with the union whose
-# reviewers act at it (the county's for dues relief, the city's for recuperation places).
+# reviewers act at it (the county's for dues relief, the city's for recuperation places, the
+# township's for an application to join a township union).
 ONE_STEP: dict[str, Callable[[World, User | None], Any]] = {
     "dues_relief": _dues_relief,
     "recuperation": _recuperation,
+    "member_application": _join,
 }
-ONE_STEP_AT = {"dues_relief": "wuxing", "recuperation": "city"}
+ONE_STEP_AT = {"dues_relief": "wuxing", "recuperation": "city", "member_application": "yuehe"}
+# The union an item is moved to so that the step's reviewer may submit it too.
+ONE_STEP_OWNER = {"dues_relief": "wuxing", "recuperation": "wuxing", "member_application": "yuehe"}
 
 
 def _steps(workflow: Any, item: Any) -> list[Any]:
@@ -223,7 +244,7 @@ def test_one_step_the_submitter_cannot_approve(key: str, world: World) -> None:
     wuxing_reviewer = step_reviewer(world, key)
     workflow = workflow_get(key)
     item = ONE_STEP[key](world, None)
-    item.union = world.wuxing
+    item.union = getattr(world, ONE_STEP_OWNER[key])
     item.save()
     transition(workflow, item.pk, Action.SUBMIT, actor=wuxing_reviewer)
     with pytest.raises(PermissionDenied, match="须由其他人审核通过"):
