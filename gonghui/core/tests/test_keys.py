@@ -139,6 +139,8 @@ def test_every_encrypted_column_is_declared() -> None:
         "members_member.phone_cipher",
         "members_worker.id_cipher",
         "members_worker.phone_cipher",
+        "portal_workeraccount.id_cipher",
+        "portal_workeraccount.phone_cipher",
         "skills_honourallowance.account_cipher",
         "skills_talent.id_cipher",
     ]
