@@ -122,6 +122,6 @@ def notice_setting_save(
 
 def notice_qr_svg(url: str) -> str:
     """A QR code (SVG markup) leading to ``url``, drawn here: no outside service."""
-    import segno
+    from gonghui.core.qr import qr_svg
 
-    return str(segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff"))
+    return qr_svg(url)

@@ -157,3 +157,23 @@ def test_a_next_outside_the_portal_is_ignored(db: None, client) -> None:
         "/m/login/?next=https://evil.example/", {"phone": "13700000001", "password": PASSWORD}
     )
     assert response["Location"] == "/m/"
+
+
+def test_the_events_list_has_a_query_ceiling(world: World, client_as) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(5):
+        event = event_create(
+            actor=world.township_staff,
+            union=world.yuehe,
+            name=f"活动{n}",
+            held_on=timezone.localdate(),
+            location="",
+        )
+        scan_and_apply(event, n + 1)
+    client = client_as(world.township_staff)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/portal/events/").content.decode()
+    assert body.count("/portal/events/") >= 5
+    assert len(queries) <= 12

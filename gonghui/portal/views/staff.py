@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +14,7 @@ from django.urls import reverse
 from gonghui.core.middleware import request_actor
 from gonghui.core.pages import before_param, form_page
 from gonghui.core.pagination import keyset_page
+from gonghui.core.qr import qr_svg
 from gonghui.core.workflow.models import State
 from gonghui.core.workflow.services import may_act_at
 from gonghui.core.workflow.views import panel_context
@@ -74,7 +74,7 @@ def code_issue(request: HttpRequest) -> HttpResponse:
         url = request.build_absolute_uri(reverse("portal:activate")) + f"?code={code}"
         context |= {
             "code": accounts.code_format(code),
-            "qr": str(segno.make(url, error="m").svg_inline(scale=4)),
+            "qr": qr_svg(url),
             "url": url,
             "days": accounts.settings.GONGHUI_PORTAL_CODE_DAYS,
         }
@@ -129,7 +129,9 @@ def events(request: HttpRequest) -> HttpResponse:
             return page
         messages.success(request, "已新建集中入会活动：活动当天出示二维码，职工扫码申请。")
         return redirect("portal:event_detail", event_id=created[0].pk)
-    rows = [(e, selectors.event_figures(e)) for e in selectors.events_page(actor)[:100]]
+    events = list(selectors.events_page(actor)[:100])
+    figures = selectors.events_figures([e.pk for e in events])
+    rows = [(e, figures[e.pk]) for e in events]
     return render(
         request,
         "portal/staff_events.html",
@@ -159,7 +161,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
             "event": event,
             "figures": selectors.event_figures(event),
             "rows": [(j, JOIN.state_label(j.state)) for j in selectors.event_applications(event)],
-            "qr": str(segno.make(url, error="m").svg_inline(scale=5)),
+            "qr": qr_svg(url, scale=5),
             "url": url,
             "open": event_is_open(event),
             "may_approve": _reviews_at(actor, event),

@@ -8,7 +8,6 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.middleware import client_ip
 from gonghui.core.problems import problems_show
+from gonghui.core.qr import qr_svg
 from gonghui.core.security import LoginError
 from gonghui.members.models import MassEnrollment
 from gonghui.portal import forms, selectors
@@ -40,10 +40,6 @@ def worker_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         return view(request, account, *args, **kwargs)
 
     return wrapped
-
-
-def _qr_svg(data: str) -> str:
-    return str(segno.make(data, error="m").svg_inline(scale=5, dark="#000", light="#fff"))
 
 
 def page_context(request: HttpRequest, account: WorkerAccount, **context: Any) -> dict[str, Any]:
@@ -277,7 +273,7 @@ def member_card(request: HttpRequest, account: WorkerAccount) -> HttpResponse:
             account,
             member=member,
             member_no=card.member_no(member),
-            qr=_qr_svg(url),
+            qr=qr_svg(url, scale=5),
             shown_at=timezone.localtime(),
             minutes=card.settings.GONGHUI_PORTAL_CARD_MINUTES,
             tab="card",
